@@ -1,0 +1,1 @@
+"""Staff accounts, teams, roles and signed-in sessions."""

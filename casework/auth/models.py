@@ -1,0 +1,135 @@
+"""Staff users, their roles and teams, and server-side sign-in sessions."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Column, Enum, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casework.db import Base, Timestamp, UUIDPk
+
+
+class Role(enum.StrEnum):
+    CASE_MANAGER = "case_manager"
+    THERAPIST = "therapist"
+    FACILITATOR = "facilitator"
+    SUPERVISOR = "supervisor"
+    CONSULTANT = "consultant"
+    ADMIN = "admin"
+
+
+class Language(enum.StrEnum):
+    PL = "pl"
+    EN = "en"
+    UK = "uk"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    """A portable enum column: VARCHAR plus a named CHECK constraint."""
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+team_supervisors = Table(
+    "team_supervisors",
+    Base.metadata,
+    Column("team_id", ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Team(Base):
+    __tablename__ = "teams"
+
+    id: Mapped[UUIDPk]
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    created_at: Mapped[Timestamp]
+
+    members: Mapped[list[User]] = relationship(back_populates="team", foreign_keys="User.team_id")
+    supervisors: Mapped[list[User]] = relationship(secondary=team_supervisors)
+
+
+class UserRole(Base):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"), primary_key=True)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[UUIDPk]
+    #: Stored lower-cased, so uniqueness ignores case.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    preferred_language: Mapped[Language] = mapped_column(
+        _enum(Language, "language"), default=Language.PL
+    )
+    #: An argon2id hash in PHC string format.
+    password_hash: Mapped[str] = mapped_column(String(200))
+    is_enabled: Mapped[bool] = mapped_column(default=True)
+    team_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
+    created_at: Mapped[Timestamp]
+    password_changed_at: Mapped[Timestamp]
+
+    team: Mapped[Team | None] = relationship(back_populates="members", foreign_keys=[team_id])
+    role_rows: Mapped[list[UserRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by=UserRole.role
+    )
+
+    #: The sign-in session token this object was loaded for; not a column. Flask-Login stores it.
+    session_token = None
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(row.role for row in self.role_rows)
+
+    def has_role(self, *roles: Role) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+    # Flask-Login's user protocol
+    @property
+    def is_active(self) -> bool:
+        return self.is_enabled
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str | None:
+        return self.session_token
+
+
+class UserSession(Base):
+    """One signed-in browser; revoking it makes its cookie worthless, even replayed."""
+
+    __tablename__ = "user_sessions"
+    __table_args__ = (UniqueConstraint("token_hash"),)
+
+    id: Mapped[UUIDPk]
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    #: SHA-256 of the token in the cookie; the token itself is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[Timestamp]
+    last_seen_at: Mapped[Timestamp]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

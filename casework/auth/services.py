@@ -1,0 +1,169 @@
+"""Use cases for staff accounts and sign-in sessions. Services flush, never commit."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Iterable
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from casework.auth.models import Language, Role, Team, User, UserRole, UserSession
+from casework.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
+from casework.db import db, utcnow
+from casework.errors import Conflict, DomainError, NotFound, ValidationError
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: Sessions are touched at most this often, so a busy page does not write on every request.
+_LAST_SEEN_RESOLUTION = timedelta(minutes=1)
+
+
+class SignInError(DomainError):
+    status = 401
+    title = "Sign-in failed"
+
+
+def normalise_email(email: str) -> str:
+    email = email.strip().lower()
+    if not _EMAIL.match(email) or len(email) > 254:
+        raise ValidationError(f"{email!r} is not an e-mail address", fields={"email": ["invalid"]})
+    return email
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def get_or_create_team(name: str) -> Team:
+    team = db.session.scalar(select(Team).where(Team.name == name))
+    if team is None:
+        team = Team(name=name)
+        db.session.add(team)
+    return team
+
+
+def create_user(
+    email: str,
+    *,
+    display_name: str,
+    roles: Iterable[Role],
+    password: str,
+    team: Team | None = None,
+    language: Language = Language.PL,
+) -> User:
+    """Create an enabled staff account; the e-mail must be new."""
+    email = normalise_email(email)
+    roles = sorted(set(roles))
+    if not roles:
+        raise ValidationError("a user needs at least one role", fields={"roles": ["required"]})
+    problem = password_problem(password)
+    if problem:
+        raise ValidationError(problem, fields={"password": [problem]})
+    if find_user(email) is not None:
+        raise Conflict(f"a user with the e-mail {email} already exists")
+    user = User(
+        email=email,
+        display_name=display_name.strip() or email,
+        preferred_language=language,
+        password_hash=hash_password(password),
+        team=team,
+        role_rows=[UserRole(role=role) for role in roles],
+    )
+    db.session.add(user)
+    if team is not None and Role.SUPERVISOR in roles:
+        team.supervisors.append(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    """The enabled user with this e-mail and password; one message for every failure."""
+    user = find_user(email)
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        raise SignInError("wrong e-mail or password")
+    if not user.is_enabled:
+        raise SignInError("wrong e-mail or password")
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user: User) -> str:
+    """Record a new sign-in session and return the token for the cookie."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.add(
+        UserSession(user=user, token_hash=_token_hash(token), created_at=now, last_seen_at=now)
+    )
+    db.session.flush()
+    user.session_token = token
+    return token
+
+
+def resume_session(token: str) -> User | None:
+    """The user of a live session, or None when it ended, went idle or its user was disabled."""
+    session = db.session.scalar(
+        select(UserSession).where(
+            UserSession.token_hash == _token_hash(token), UserSession.revoked_at.is_(None)
+        )
+    )
+    if session is None or not session.user.is_enabled:
+        return None
+    now = utcnow()
+    idle = timedelta(minutes=current_app.config["CASEWORK_IDLE_TIMEOUT_MINUTES"])
+    if now - session.last_seen_at > idle:
+        session.revoked_at = now
+        return None
+    if now - session.last_seen_at > _LAST_SEEN_RESOLUTION:
+        session.last_seen_at = now
+    session.user.session_token = token
+    return session.user
+
+
+def end_session(token: str) -> None:
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.token_hash == _token_hash(token), UserSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def end_all_sessions(user: User) -> None:
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def disable_user(email: str) -> User:
+    """Disable an account and end every session it has."""
+    user = find_user(email)
+    if user is None:
+        raise NotFound(f"no user with the e-mail {email.strip().lower()}")
+    user.is_enabled = False
+    end_all_sessions(user)
+    db.session.flush()
+    return user
+
+
+def change_password(user: User, *, current_password: str, new_password: str) -> None:
+    """Set a new password and end every session of the user, this one included."""
+    if not verify_password(user.password_hash, current_password):
+        raise ValidationError(
+            "the current password is wrong", fields={"current_password": ["wrong password"]}
+        )
+    problem = password_problem(new_password)
+    if problem:
+        raise ValidationError(problem, fields={"new_password": [problem]})
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = utcnow()
+    end_all_sessions(user)
+    db.session.flush()

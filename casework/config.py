@@ -1,0 +1,92 @@
+"""Configuration from environment variables, with development defaults in the instance folder."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+ENVIRONMENTS = ("development", "production", "testing")
+
+
+class ConfigError(Exception):
+    """The service cannot start with this configuration; the message says what to fix."""
+
+
+def load_config(
+    instance_path: Path, environ: Mapping[str, str], overrides: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """Build the Flask config: environment first, overrides (tests) last, then check it."""
+    overrides = dict(overrides or {})
+    env = overrides.get("CASEWORK_ENV", environ.get("CASEWORK_ENV", "development"))
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"CASEWORK_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+    production = env == "production"
+    config: dict[str, Any] = {
+        "CASEWORK_ENV": env,
+        "SECRET_KEY": environ.get("SECRET_KEY"),
+        "SQLALCHEMY_DATABASE_URI": environ.get("DATABASE_URL"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_NAME": "casework_session",
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the signed-in session
+        "CASEWORK_IDLE_TIMEOUT_MINUTES": _int(environ, "CASEWORK_IDLE_TIMEOUT_MINUTES", 15),
+        "CASEWORK_LOG_LEVEL": environ.get("CASEWORK_LOG_LEVEL", "INFO"),
+        "BABEL_DEFAULT_LOCALE": environ.get("CASEWORK_DEFAULT_LANGUAGE", "pl"),
+        "BABEL_DEFAULT_TIMEZONE": environ.get("CASEWORK_TIMEZONE", "Europe/Warsaw"),
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    }
+    config.update(overrides)
+    if production:
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not _given(config, name)]
+        if missing:
+            raise ConfigError(
+                f"production mode needs {' and '.join(missing)} set in the environment; "
+                "refusing to start"
+            )
+    else:
+        instance_path.mkdir(parents=True, exist_ok=True)
+        if not config["SECRET_KEY"]:
+            config["SECRET_KEY"] = _instance_secret(instance_path / "secret_key")
+        if not config["SQLALCHEMY_DATABASE_URI"]:
+            config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'casework.sqlite3'}"
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    return config
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain PostgreSQL URLs at psycopg 3, the only PostgreSQL driver we install."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _given(config: Mapping[str, Any], name: str) -> bool:
+    key = "SQLALCHEMY_DATABASE_URI" if name == "DATABASE_URL" else name
+    return bool(config.get(key))
+
+
+def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be positive, not {value}")
+    return value
+
+
+def _instance_secret(path: Path) -> str:
+    """Read the development secret key, creating it (mode 0600) on first start."""
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()

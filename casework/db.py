@@ -1,0 +1,158 @@
+"""The database: declarative base, reusable column types and the per-app session."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from flask import Flask, current_app
+from flask.globals import app_ctx
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Engine,
+    MetaData,
+    String,
+    TypeDecorator,
+    Uuid,
+    create_engine,
+    event,
+)
+from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, scoped_session, sessionmaker
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware.
+
+    SQLite keeps no time zone, so naive values coming back are UTC by construction.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime; use casework.db.utcnow() or an aware value")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+#: A primary key generated in Python before flush, so encryption can bind ciphertexts to it.
+UUIDPk = Annotated[uuid.UUID, mapped_column(Uuid, primary_key=True, default=uuid.uuid4)]
+Timestamp = Annotated[datetime, mapped_column(UTCDateTime, default=utcnow)]
+Str80 = Annotated[str, mapped_column(String(80))]
+Str200 = Annotated[str, mapped_column(String(200))]
+
+
+class Base(DeclarativeBase):
+    """Base of every model; constraint names are stable on SQLite and PostgreSQL."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime}
+
+
+def _make_engine(url: str, options: dict[str, Any]) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, **options)
+        _make_sqlite_transactional(engine)
+        return engine
+    pool = {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10, "pool_recycle": 1800}
+    return create_engine(url, **(pool | options))
+
+
+def _make_sqlite_transactional(engine: Engine) -> None:
+    """Let SQLAlchemy, not pysqlite, emit BEGIN, so savepoints and transactional DDL work."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+@dataclass
+class _DatabaseState:
+    engine: Engine
+    session_factory: sessionmaker[Session]
+
+
+class Database:
+    """The engine and scoped session of each Flask app (created in `init_app`, never at import)."""
+
+    def __init__(self) -> None:
+        self.session: scoped_session[Session] = scoped_session(
+            self._new_session, scopefunc=_app_context_id
+        )
+
+    def init_app(self, app: Flask) -> None:
+        engine = _make_engine(
+            app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
+        )
+        app.extensions["casework.db"] = _DatabaseState(engine, _session_factory(bind=engine))
+        app.teardown_appcontext(self._remove_session)
+
+    @property
+    def engine(self) -> Engine:
+        return self._state().engine
+
+    def _state(self) -> _DatabaseState:
+        return current_app.extensions["casework.db"]
+
+    def _new_session(self) -> Session:
+        return self._state().session_factory()
+
+    def _remove_session(self, _exc: BaseException | None) -> None:
+        self.session.remove()
+
+    @contextmanager
+    def bound_to(self, app: Flask, connection: Connection) -> Iterator[None]:
+        """Bind `app`'s sessions to `connection`, commits becoming savepoints (for tests)."""
+        state: _DatabaseState = app.extensions["casework.db"]
+        previous = state.session_factory
+        state.session_factory = _session_factory(
+            bind=connection, join_transaction_mode="create_savepoint"
+        )
+        try:
+            yield
+        finally:
+            state.session_factory = previous
+
+
+def _session_factory(**options: Any) -> sessionmaker[Session]:
+    return sessionmaker(expire_on_commit=False, **options)
+
+
+def _app_context_id() -> int:
+    return id(app_ctx._get_current_object())
+
+
+db = Database()

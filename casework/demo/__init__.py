@@ -1,0 +1,1 @@
+"""A synthetic demo centre: staff now, clients and cases as the features arrive."""

@@ -1,0 +1,22 @@
+"""`flask demo`: fill the current database with the synthetic demo centre."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from casework.cli import use_case
+from casework.demo.services import DEFAULT_DEMO_PASSWORD, create_demo_centre
+
+
+@click.command("demo")
+@with_appcontext
+@click.option("--password", default=DEFAULT_DEMO_PASSWORD, show_default=True)
+@use_case
+def demo(password: str) -> None:
+    """Create (or bring up to date) the synthetic demo centre and print its accounts."""
+    users = create_demo_centre(password=password)
+    width = max(len(user.email) for user in users)
+    click.echo(f"{'e-mail':<{width}}  {'password':<16}  roles")
+    for user in users:
+        click.echo(f"{user.email:<{width}}  {password:<16}  {', '.join(sorted(user.roles))}")

@@ -1,0 +1,60 @@
+"""Create the synthetic demo centre, idempotently, on the current database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from casework.auth import services as auth
+from casework.auth.models import Language, Role, User
+from casework.auth.passwords import hash_password, password_problem, verify_password
+from casework.db import db
+from casework.errors import ValidationError
+
+DEMO_TEAM = "Zespół Centrum dla Rodzin (demo)"
+DEFAULT_DEMO_PASSWORD = "casework-demo"  # noqa: S105  (synthetic demo accounts only)
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    display_name: str
+    roles: tuple[Role, ...]
+    language: Language = Language.PL
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount("casemanager@demo.local", "Anna Kowalczyk", (Role.CASE_MANAGER,)),
+    DemoAccount("casemanager2@demo.local", "Oksana Melnyk", (Role.CASE_MANAGER,), Language.UK),
+    DemoAccount("therapist@demo.local", "Piotr Nowak", (Role.THERAPIST,)),
+    DemoAccount("therapist2@demo.local", "Marta Zielińska", (Role.THERAPIST,), Language.EN),
+    DemoAccount("facilitator@demo.local", "Ewa Wiśniewska", (Role.FACILITATOR,)),
+    DemoAccount("supervisor@demo.local", "Tomasz Lewandowski", (Role.SUPERVISOR,)),
+    DemoAccount("consultant@demo.local", "Iryna Bondarenko", (Role.CONSULTANT,), Language.UK),
+    DemoAccount("admin@demo.local", "Adam Administrator", (Role.ADMIN,), Language.EN),
+)
+
+
+def create_demo_centre(*, password: str = DEFAULT_DEMO_PASSWORD) -> list[User]:
+    """Make the demo team and accounts (all with `password`); existing ones are brought in line."""
+    problem = password_problem(password)
+    if problem:
+        raise ValidationError(problem)
+    team = auth.get_or_create_team(DEMO_TEAM)
+    users = []
+    for account in DEMO_ACCOUNTS:
+        user = auth.find_user(account.email)
+        if user is None:
+            user = auth.create_user(
+                account.email,
+                display_name=account.display_name,
+                roles=account.roles,
+                password=password,
+                team=team,
+                language=account.language,
+            )
+        elif not verify_password(user.password_hash, password):
+            user.password_hash = hash_password(password)
+            user.is_enabled = True
+        users.append(user)
+    db.session.flush()
+    return users

@@ -1,0 +1,114 @@
+"""Domain errors and the one place that turns them, and every HTTP error, into responses."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, g, jsonify, render_template, request
+from markupsafe import escape
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A use case refused; `status` is the HTTP status the API and UI answer with."""
+
+    status = 400
+    title = "Bad request"
+
+    def __init__(self, message: str, *, fields: Mapping[str, list[str]] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = dict(fields or {})
+
+
+class ValidationError(DomainError):
+    status = 422
+    title = "Invalid input"
+
+
+class NotFound(DomainError):
+    """Also raised for objects the user may not see: the two must look the same."""
+
+    status = 404
+    title = "Not found"
+
+
+class Forbidden(DomainError):
+    status = 403
+    title = "Forbidden"
+
+
+class Conflict(DomainError):
+    status = 409
+    title = "Conflict"
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def problem(status: int, title: str, detail: str, **extra: Any) -> Response:
+    """An RFC 7807 problem response."""
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    body["request_id"] = getattr(g, "request_id", None)
+    body.update(extra)
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def _html_error(status: int, title: str, detail: str) -> tuple[str, int]:
+    request_id = getattr(g, "request_id", None)
+    try:
+        page = render_template(
+            "errors/error.html", status=status, title=title, detail=detail, request_id=request_id
+        )
+    except Exception as error:  # the error page itself must never fail
+        log.error("error page failed: %s", type(error).__name__)
+        page = escape(f"{status} {title}. Request id: {request_id}")
+    return page, status
+
+
+def _handle_domain_error(error: DomainError) -> Response | tuple[str, int]:
+    if is_api_request():
+        extra = {"errors": error.fields} if error.fields else {}
+        return problem(error.status, error.title, error.message, **extra)
+    return _html_error(error.status, error.title, error.message)
+
+
+def _handle_http_error(error: HTTPException) -> Response | tuple[str, int]:
+    status = error.code or 500
+    title = error.name
+    detail = error.description or title
+    if status >= 500:
+        detail = (
+            "The server could not complete the request. Quote the request id when reporting it."
+        )
+    if is_api_request():
+        extra = {}
+        messages = getattr(error, "data", {}).get("messages") if hasattr(error, "data") else None
+        if messages:
+            extra["errors"] = messages
+        response = problem(status, title, detail, **extra)
+        for header, value in error.get_headers():
+            if header.lower() not in ("content-type", "content-length"):
+                response.headers[header] = value
+        return response
+    return _html_error(status, title, detail)
+
+
+def _handle_unexpected(error: Exception) -> Response | tuple[str, int]:
+    # Only the type: a message or traceback could carry client data into the log.
+    log.error("unhandled %s", type(error).__name__)
+    return _handle_http_error(InternalServerError())
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(DomainError, _handle_domain_error)
+    app.register_error_handler(HTTPException, _handle_http_error)
+    app.register_error_handler(Exception, _handle_unexpected)

@@ -1,0 +1,131 @@
+"""Shared fixtures: one migrated database per run, a rolled-back transaction per test.
+
+`CASEWORK_TEST_DATABASE_URL` chooses the server: unset runs on SQLite, a PostgreSQL URL runs
+on a new database created on that server for this run and dropped at its end.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from alembic import command
+from flask import Flask
+from flask.testing import FlaskClient
+
+from casework import create_app
+from casework.auth.models import Role, User
+from casework.db import db
+from casework.migrate import alembic_config
+from tests.database import is_postgres, throwaway_database
+from tests.factories import make_user
+
+TEST_SERVER_URL = os.environ.get("CASEWORK_TEST_DATABASE_URL", "")
+PASSWORD = "correct horse battery"
+
+
+def pytest_report_header() -> str:
+    return f"casework database: {'PostgreSQL' if is_postgres(TEST_SERVER_URL) else 'SQLite'}"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if is_postgres(TEST_SERVER_URL):
+        return
+    skip = pytest.mark.skip(reason="PostgreSQL only; the PostgreSQL run of the suite covers it")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with throwaway_database(TEST_SERVER_URL, tmp_path_factory.mktemp("db")) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A second, empty database on the same server, for tests of the migrations themselves."""
+    with throwaway_database(TEST_SERVER_URL, tmp_path_factory.mktemp("fresh")) as url:
+        yield url
+
+
+def make_test_app(database_url: str, **overrides: Any) -> Flask:
+    config = {
+        "CASEWORK_ENV": "testing",
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "TESTING": True,
+    }
+    return create_app(config | overrides)
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Iterator[Flask]:
+    app = make_test_app(database_url)
+    with app.app_context(), db.engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _rollback(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Run each test inside one transaction that is rolled back, commits being savepoints."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app: Flask = request.getfixturevalue("app")
+    with app.app_context():
+        connection = db.engine.connect()
+    transaction = connection.begin()
+    # No app context stays pushed: each request and `with app.app_context()` gets its own
+    # session (and `g`), all bound to this one connection.
+    with db.bound_to(app, connection):
+        yield
+    transaction.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+_CSRF = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
+
+
+def csrf_token(client: FlaskClient, path: str) -> str:
+    """The CSRF token from the form on `path`."""
+    page = client.get(path).get_data(as_text=True)
+    match = _CSRF.search(page)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1) or match.group(2)
+
+
+def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> Any:
+    token = csrf_token(client, "/sign-in")
+    return client.post("/sign-in", data={"email": email, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def login_as(app: Flask, client: FlaskClient) -> Callable[..., User]:
+    """Create a user with `role` (and extra roles) and sign the test client in as them."""
+
+    def login(role: Role, *more: Role, **fields: Any) -> User:
+        with app.app_context():
+            user = make_user(roles=(role, *more), password=PASSWORD, **fields)
+            db.session.commit()
+        response = sign_in(client, user.email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return login
