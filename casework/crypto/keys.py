@@ -211,7 +211,8 @@ def _parse_master_keys_variable(value: str) -> list[MasterKey]:
         if not colon:
             raise KeyConfigError(f"{where} is not of the form 'key_id:base64'")
         key_id = check_key_id(key_id.strip(), source=where)
-        keys.append(MasterKey(key_id, _decode_key(encoded, source=f"master key {key_id!r}")))
+        source = f"{ENV_MASTER_KEYS}: master key {key_id!r}"
+        keys.append(MasterKey(key_id, _decode_key(encoded, source=source)))
     return keys
 
 
@@ -333,7 +334,12 @@ def write_key_file(path: str | os.PathLike[str], material: KeyMaterial) -> None:
     """
     target = Path(path)
     temporary = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as error:
+        raise KeyConfigError(
+            f"cannot create a key file in {target.parent}: {error.strerror}"
+        ) from None
     try:
         os.fchmod(descriptor, 0o600)  # the umask may only remove bits, but be explicit
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:

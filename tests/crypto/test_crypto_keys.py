@@ -92,13 +92,14 @@ def test_each_missing_variable_is_named(missing: str) -> None:
     [
         ({"CASEWORK_MASTER_KEYS": f"k1:{b64(KEY_A)[:-3]}!!="}, ["'k1'", "not valid base64"]),
         ({"CASEWORK_MASTER_KEYS": f"k1:{b64(KEY_A[:16])}"}, ["'k1'", "16 bytes", "32"]),
+        ({"CASEWORK_MASTER_KEYS": f"k1:{b64(KEY_A)}\u00e9"}, ["'k1'", "not valid base64"]),
         ({"CASEWORK_MASTER_KEYS": f"k1:{b64(KEY_A + b'x')}"}, ["33 bytes"]),
         ({"CASEWORK_MASTER_KEYS": f"k1:{b64(KEY_A)},k1:{b64(KEY_B)}"}, ["'k1'", "more than once"]),
         ({"CASEWORK_MASTER_KEYS": f"k1:{b64(KEY_A)},"}, ["entry 2", "key_id:base64"]),
         ({"CASEWORK_MASTER_KEYS": b64(KEY_A)}, ["entry 1", "key_id:base64"]),
         ({"CASEWORK_MASTER_KEYS": f"{b64(KEY_A)}:k1"}, ["entry 1", "key id"]),
         ({"CASEWORK_MASTER_KEYS": f"K1:{b64(KEY_A)}"}, ["entry 1", "a-z"]),
-        ({"CASEWORK_MASTER_KEYS": "k1:"}, ["'k1'", "empty"]),
+        ({"CASEWORK_MASTER_KEYS": "k1:"}, ["CASEWORK_MASTER_KEYS", "'k1'", "empty"]),
         (
             {"CASEWORK_PRIMARY_KEY_ID": "k2024z"},
             ["CASEWORK_PRIMARY_KEY_ID", "'k2024z'", "not one of", "k2026a"],
@@ -182,6 +183,11 @@ def test_write_new_key_file_creates_a_0600_file_even_with_a_permissive_umask(tmp
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert load_key_file(path, production=True) == material
     assert [p.name for p in tmp_path.iterdir()] == ["keys.json"]
+
+
+def test_write_new_key_file_into_a_missing_folder_says_so(tmp_path) -> None:
+    with pytest.raises(KeyConfigError, match=r"cannot create a key file in .*missing"):
+        write_new_key_file(tmp_path / "missing" / "keys.json")
 
 
 def test_write_new_key_file_never_overwrites(tmp_path) -> None:
