@@ -1,78 +1,27 @@
-"""casework: case management for family-support, anti-violence and migrant-support centres."""
+"""casework: case management for family-support, anti-violence and migrant-support centres.
+
+Importing the package loads nothing else (the crypto core and the engine stay framework-free);
+`create_app` and `ConfigError` load the app on first use.
+"""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response
-
-from casework.config import ConfigError, load_config
+if TYPE_CHECKING:
+    from casework.app import create_app
+    from casework.config import ConfigError
 
 __all__ = ["ConfigError", "create_app"]
 
 
-def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app: configuration, extensions, blueprints and CLI commands. Runs no migrations."""
-    app = Flask(__name__, instance_relative_config=True)
-    app.config.update(load_config(Path(app.instance_path), os.environ, config))
+def __getattr__(name: str) -> Any:
+    if name == "create_app":
+        from casework.app import create_app
 
-    from casework.request_context import configure_logging, init_request_ids
+        return create_app
+    if name == "ConfigError":
+        from casework.config import ConfigError
 
-    configure_logging(app)
-    init_request_ids(app)
-    _init_extensions(app)
-    _register_blueprints(app)
-    _register_cli(app)
-
-    from casework.errors import register_error_handlers
-
-    register_error_handlers(app)
-    _commit_once_per_request(app)
-    return app
-
-
-def _init_extensions(app: Flask) -> None:
-    from flask_babel import get_locale
-
-    from casework.auth.services import resume_session
-    from casework.db import db
-    from casework.extensions import babel, csrf, login_manager, select_locale
-
-    db.init_app(app)
-    login_manager.init_app(app)
-    login_manager.user_loader(resume_session)
-    csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.globals["get_locale"] = get_locale
-
-
-def _register_blueprints(app: Flask) -> None:
-    from casework.auth.views import bp as auth_bp
-    from casework.health import bp as health_bp
-    from casework.home.views import bp as home_bp
-
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(home_bp)
-    app.register_blueprint(health_bp)
-
-
-def _register_cli(app: Flask) -> None:
-    from casework.cli import register_commands
-
-    register_commands(app)
-
-
-def _commit_once_per_request(app: Flask) -> None:
-    """The one commit point of a request: commit what succeeded, roll back what did not."""
-    from casework.db import db
-
-    @app.after_request
-    def _commit(response: Response) -> Response:
-        if response.status_code < 400:
-            db.session.commit()
-        else:
-            db.session.rollback()
-        return response
+        return ConfigError
+    raise AttributeError(name)

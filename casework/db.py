@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Connection,
     DateTime,
     Engine,
+    Enum,
     MetaData,
     String,
     TypeDecorator,
@@ -65,6 +67,18 @@ UUIDPk = Annotated[uuid.UUID, mapped_column(Uuid, primary_key=True, default=uuid
 Timestamp = Annotated[datetime, mapped_column(UTCDateTime, default=utcnow)]
 Str80 = Annotated[str, mapped_column(String(80))]
 Str200 = Annotated[str, mapped_column(String(200))]
+
+
+def portable_enum(cls: type[enum.Enum], name: str) -> Enum:
+    """An enum column that is VARCHAR plus a named CHECK constraint on every database."""
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=40,
+        values_callable=lambda members: [member.value for member in members],
+    )
 
 
 class Base(DeclarativeBase):

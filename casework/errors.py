@@ -74,7 +74,7 @@ def _html_error(status: int, title: str, detail: str) -> tuple[str, int]:
     return page, status
 
 
-def _handle_domain_error(error: DomainError) -> Response | tuple[str, int]:
+def handle_domain_error(error: DomainError) -> Response | tuple[str, int]:
     if is_api_request():
         extra = {"errors": error.fields} if error.fields else {}
         return problem(error.status, error.title, error.message, **extra)
@@ -109,6 +109,6 @@ def _handle_unexpected(error: Exception) -> Response | tuple[str, int]:
 
 
 def register_error_handlers(app: Flask) -> None:
-    app.register_error_handler(DomainError, _handle_domain_error)
+    app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(Exception, _handle_unexpected)

@@ -7,11 +7,22 @@ from pathlib import Path
 import click
 from alembic import command
 from alembic.config import Config
+from alembic.util import CommandError as AlembicCommandError
 from flask.cli import AppGroup
+
+from casework.cli import CommandError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 db_cli = AppGroup("db", help="Create or change the database schema (Alembic migrations).")
+
+
+def _alembic(action: str, *args: object, **kwargs: object) -> None:
+    """Run an Alembic command; its errors become one line and exit code 2."""
+    try:
+        getattr(command, action)(alembic_config(), *args, **kwargs)
+    except AlembicCommandError as error:
+        raise CommandError(str(error)) from None
 
 
 def alembic_config() -> Config:
@@ -29,14 +40,14 @@ def alembic_config() -> Config:
 @click.argument("revision", default="head")
 def upgrade(revision: str) -> None:
     """Migrate the database up to REVISION (default: head)."""
-    command.upgrade(alembic_config(), revision)
+    _alembic("upgrade", revision)
 
 
 @db_cli.command("downgrade")
 @click.argument("revision", default="-1")
 def downgrade(revision: str) -> None:
     """Migrate the database down to REVISION (default: one step; `base` empties it)."""
-    command.downgrade(alembic_config(), revision)
+    _alembic("downgrade", revision)
 
 
 @db_cli.command("revision")
@@ -44,22 +55,22 @@ def downgrade(revision: str) -> None:
 @click.option("--autogenerate", is_flag=True, help="Draft it from the models (review by hand!).")
 def revision(message: str, autogenerate: bool) -> None:
     """Write a new migration file."""
-    command.revision(alembic_config(), message=message, autogenerate=autogenerate)
+    _alembic("revision", message=message, autogenerate=autogenerate)
 
 
 @db_cli.command("check")
 def check() -> None:
     """Fail when the models and the migrations disagree."""
-    command.check(alembic_config())
+    _alembic("check")
 
 
 @db_cli.command("current")
 def current() -> None:
     """Show the revision the database is at."""
-    command.current(alembic_config())
+    _alembic("current")
 
 
 @db_cli.command("history")
 def history() -> None:
     """List the migrations."""
-    command.history(alembic_config())
+    _alembic("history")

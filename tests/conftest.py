@@ -15,9 +15,11 @@ import pytest
 from alembic import command
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import Connection
 
 from casework import create_app
 from casework.auth.models import Role, User
+from casework.crypto.keys import KeyMaterial
 from casework.db import db
 from casework.migrate import alembic_config
 from tests.database import is_postgres, throwaway_database
@@ -25,6 +27,8 @@ from tests.factories import make_user
 
 TEST_SERVER_URL = os.environ.get("CASEWORK_TEST_DATABASE_URL", "")
 PASSWORD = "correct horse battery"
+#: Keys made for this run only; no test touches the developer's instance key file.
+TEST_KEYS = KeyMaterial.generate("test-master")
 
 
 def pytest_report_header() -> str:
@@ -59,6 +63,7 @@ def make_test_app(database_url: str, **overrides: Any) -> Flask:
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "TESTING": True,
+        "CASEWORK_KEY_MATERIAL": TEST_KEYS,
     }
     return create_app(config | overrides)
 
@@ -75,22 +80,25 @@ def app(database_url: str) -> Iterator[Flask]:
         db.engine.dispose()
 
 
-@pytest.fixture(autouse=True)
-def _rollback(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Run each test inside one transaction that is rolled back, commits being savepoints."""
-    if "app" not in request.fixturenames:
-        yield
-        return
-    app: Flask = request.getfixturevalue("app")
+@pytest.fixture
+def db_connection(app: Flask) -> Iterator[Connection]:
+    """The connection of this test's transaction, rolled back at its end."""
     with app.app_context():
         connection = db.engine.connect()
     transaction = connection.begin()
     # No app context stays pushed: each request and `with app.app_context()` gets its own
-    # session (and `g`), all bound to this one connection.
+    # session (and `g`), all bound to this one connection, commits becoming savepoints.
     with db.bound_to(app, connection):
-        yield
+        yield connection
     transaction.rollback()
     connection.close()
+
+
+@pytest.fixture(autouse=True)
+def _rollback(request: pytest.FixtureRequest) -> None:
+    """Every test that uses the app runs inside one transaction that is rolled back."""
+    if "app" in request.fixturenames:
+        request.getfixturevalue("db_connection")
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ from typing import Any
 
 from casework.auth import services as auth
 from casework.auth.models import Role, User
+from casework.clients.models import Client, Gender
+from casework.db import db
 
 _numbers = itertools.count(1)
 
@@ -26,3 +28,22 @@ def make_user(
         password=password,
         **fields,
     )
+
+
+def make_client(**fields: Any) -> Client:
+    """A synthetic client with readable defaults; pass fields to override."""
+    number = next(_numbers)
+    client = Client(
+        id=fields.pop("id", None),
+        gender=fields.pop("gender", Gender.FEMALE),
+        birth_year=fields.pop("birth_year", 1988),
+        nationality=fields.pop("nationality", "PL"),
+        languages=fields.pop("languages", ["pl"]),
+    )
+    client.given_name = fields.pop("given_name", "Test")
+    client.family_name = fields.pop("family_name", f"Klientka{number}")
+    for name, value in fields.items():
+        setattr(client, name, value)
+    db.session.add(client)
+    db.session.flush()
+    return client

@@ -6,10 +6,10 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Column, Enum, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from casework.db import Base, Timestamp, UUIDPk
+from casework.db import Base, Timestamp, UUIDPk, portable_enum
 
 
 class Role(enum.StrEnum):
@@ -25,18 +25,6 @@ class Language(enum.StrEnum):
     PL = "pl"
     EN = "en"
     UK = "uk"
-
-
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    """A portable enum column: VARCHAR plus a named CHECK constraint."""
-    return Enum(
-        cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda members: [member.value for member in members],
-    )
 
 
 team_supervisors = Table(
@@ -64,7 +52,7 @@ class UserRole(Base):
     user_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
-    role: Mapped[Role] = mapped_column(_enum(Role, "role"), primary_key=True)
+    role: Mapped[Role] = mapped_column(portable_enum(Role, "role"), primary_key=True)
 
 
 class User(Base):
@@ -75,7 +63,7 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
     preferred_language: Mapped[Language] = mapped_column(
-        _enum(Language, "language"), default=Language.PL
+        portable_enum(Language, "language"), default=Language.PL
     )
     #: An argon2id hash in PHC string format.
     password_hash: Mapped[str] = mapped_column(String(200))

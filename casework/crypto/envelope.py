@@ -103,6 +103,11 @@ class DataKey:
         header = bytes((FIELD_FORMAT_V1, len(owner))) + owner + self.version.to_bytes(4, "big")
         object.__setattr__(self, "_header", header)
 
+    @property
+    def header(self) -> bytes:
+        """The start every ciphertext under this key has: a cheap test of which key to use."""
+        return self._header
+
     @classmethod
     def generate(cls, owner_id: str, *, version: int = 1) -> DataKey:
         """A new random data key for `owner_id`."""

@@ -28,7 +28,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('display_name', sa.String(length=120), nullable=False),
-    sa.Column('preferred_language', sa.Enum('pl', 'en', 'uk', name='language', native_enum=False, create_constraint=True, length=20), nullable=False),
+    sa.Column('preferred_language', sa.Enum('pl', 'en', 'uk', name='language', native_enum=False, create_constraint=True, length=40), nullable=False),
     sa.Column('password_hash', sa.String(length=200), nullable=False),
     sa.Column('is_enabled', sa.Boolean(), nullable=False),
     sa.Column('team_id', sa.Uuid(), nullable=True),
@@ -47,7 +47,7 @@ def upgrade() -> None:
     )
     op.create_table('user_roles',
     sa.Column('user_id', sa.Uuid(), nullable=False),
-    sa.Column('role', sa.Enum('case_manager', 'therapist', 'facilitator', 'supervisor', 'consultant', 'admin', name='role', native_enum=False, create_constraint=True, length=20), nullable=False),
+    sa.Column('role', sa.Enum('case_manager', 'therapist', 'facilitator', 'supervisor', 'consultant', 'admin', name='role', native_enum=False, create_constraint=True, length=40), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_user_roles_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'role', name=op.f('pk_user_roles'))
     )

@@ -1,0 +1,62 @@
+"""Audit events and the head of their hash chain."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, CheckConstraint, String, Text, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from casework.db import Base, UTCDateTime
+
+
+class AuditEvent(Base):
+    """One read or change of sensitive data: who, what, which fields; never the values."""
+
+    __tablename__ = "audit_events"
+
+    #: Position in the chain, from 1 without gaps; a gap is a deleted event.
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: No foreign key: the trail outlives accounts.
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    actor_role: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    object_type: Mapped[str] = mapped_column(String(60))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    #: Keyed hash of the client id: links events of one client without naming them.
+    client_pseudonym: Mapped[str | None] = mapped_column(String(32), index=True)
+    #: Names of the fields read or changed, never their values.
+    fields: Mapped[list[str]] = mapped_column(JSON)
+    #: Why, when the policy asks for a reason (breaking the glass, erasure).
+    reason: Mapped[str | None] = mapped_column(Text)
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    mac: Mapped[str] = mapped_column(String(64))
+
+    def chained_fields(self) -> dict[str, Any]:
+        """The fields the MAC covers, as stored."""
+        return {
+            "occurred_at": self.occurred_at,
+            "actor_id": self.actor_id,
+            "actor_role": self.actor_role,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "client_pseudonym": self.client_pseudonym,
+            "fields": list(self.fields),
+            "reason": self.reason,
+            "request_id": self.request_id,
+        }
+
+
+class AuditHead(Base):
+    """The single row that serialises appends: its update takes the write lock first."""
+
+    __tablename__ = "audit_head"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    mac: Mapped[str] = mapped_column(String(64))

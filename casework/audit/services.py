@@ -1,0 +1,114 @@
+"""Writing audit events into the hash chain, and verifying the chain."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import uuid
+from collections.abc import Iterable
+
+from flask import g, has_request_context
+from sqlalchemy import select, update
+
+from casework.audit.models import AuditEvent, AuditHead
+from casework.auth.models import User
+from casework.crypto.chain import (
+    ChainEvent,
+    VerifyReport,
+    canonical_event_bytes,
+    event_mac,
+    make_checkpoint,
+    parse_checkpoint,
+    verify_chain,
+)
+from casework.crypto.keystore import key_material
+from casework.db import db, utcnow
+
+
+def client_pseudonym(client_id: uuid.UUID | str) -> str:
+    """A stable keyed pseudonym for a client in the audit trail (not reversible without the key)."""
+    message = b"casework/client-pseudonym/v1:" + str(client_id).encode()
+    return hmac.new(key_material().audit_key, message, hashlib.sha256).hexdigest()[:32]
+
+
+def _actor_role(actor: User | None) -> str:
+    if actor is None:
+        return "system"
+    return ",".join(sorted(actor.roles)) or "none"
+
+
+def record(
+    action: str,
+    *,
+    actor: User | None,
+    object_type: str,
+    object_id: uuid.UUID | str | None = None,
+    client_id: uuid.UUID | str | None = None,
+    fields: Iterable[str] = (),
+    reason: str | None = None,
+) -> AuditEvent:
+    """Append one event in the current transaction; it is kept exactly when the change is."""
+    # Bumping the head first takes the write lock, so concurrent appends queue, not fork.
+    seq, previous_mac = db.session.execute(
+        update(AuditHead)
+        .where(AuditHead.id == 1)
+        .values(seq=AuditHead.seq + 1)
+        .returning(AuditHead.seq, AuditHead.mac)
+    ).one()
+    event = AuditEvent(
+        seq=seq,
+        occurred_at=utcnow(),
+        actor_id=actor.id if actor is not None else None,
+        actor_role=_actor_role(actor),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id) if object_id is not None else None,
+        client_pseudonym=client_pseudonym(client_id) if client_id is not None else None,
+        fields=sorted(set(fields)),
+        reason=reason,
+        request_id=g.get("request_id") if has_request_context() else None,
+    )
+    event.mac = event_mac(
+        key_material().audit_key, previous_mac, seq, canonical_event_bytes(event.chained_fields())
+    )
+    db.session.add(event)
+    db.session.execute(update(AuditHead).where(AuditHead.id == 1).values(mac=event.mac))
+    return event
+
+
+def verify_trail(checkpoint_text: str | None = None) -> VerifyReport:
+    """Check the whole chain, and with a checkpoint also that nothing was cut off its end."""
+    audit_key = key_material().audit_key
+    checkpoint = parse_checkpoint(audit_key, checkpoint_text) if checkpoint_text else None
+    rows = db.session.scalars(
+        select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=2000)
+    )
+    try:
+        links = (ChainEvent(row.seq, row.mac, row.chained_fields()) for row in rows)
+        return verify_chain(links, audit_key, checkpoint)
+    finally:
+        rows.close()  # verification may stop early; release the server-side cursor
+
+
+def checkpoint() -> str | None:
+    """A signed checkpoint of the newest event, to keep outside the database (None: no events)."""
+    last = db.session.scalar(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1))
+    if last is None:
+        return None
+    return make_checkpoint(key_material().audit_key, last.seq, last.mac)
+
+
+def record_integrity_failure(
+    *, actor: User | None, table: str, column: str, row_id: object, client_id: str | None
+) -> None:
+    """Record a failed decryption in a transaction of its own, since the request's is lost."""
+    db.session.rollback()
+    record(
+        "decrypt_failed",
+        actor=actor,
+        object_type=table,
+        object_id=str(row_id),
+        client_id=client_id,
+        fields=[column],
+    )
+    db.session.commit()

@@ -1,0 +1,1 @@
+"""Clients: identifying fields encrypted, statistical fields in clear, consents."""

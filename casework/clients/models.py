@@ -1,0 +1,98 @@
+"""Clients and their consents."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, LargeBinary, SmallInteger, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from casework.crypto.fields import Encrypted
+from casework.db import Base, Timestamp, UUIDPk, portable_enum
+
+
+class Gender(enum.StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    NON_BINARY = "non_binary"
+    UNDISCLOSED = "undisclosed"
+
+
+class MigrationReason(enum.StrEnum):
+    NOT_MIGRANT = "not_migrant"
+    WAR = "war"
+    WORK = "work"
+    FAMILY = "family"
+    STUDY = "study"
+    INTERNATIONAL_PROTECTION = "international_protection"
+    OTHER = "other"
+    UNDISCLOSED = "undisclosed"
+
+
+def _encrypted_column(name: str) -> Mapped[bytes | None]:
+    return mapped_column(name, LargeBinary)
+
+
+class Client(Base):
+    """A person the centre supports. Identifying fields are ciphertext under the client's key."""
+
+    __tablename__ = "clients"
+
+    id: Mapped[UUIDPk]
+    #: Optimistic lock: an update based on an older version is refused.
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[Timestamp]
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    #: Set when the client was erased (crypto-shredded); the statistics stay.
+    erased_at: Mapped[datetime | None]
+
+    given_name_ciphertext: Mapped[bytes | None] = _encrypted_column("given_name")
+    family_name_ciphertext: Mapped[bytes | None] = _encrypted_column("family_name")
+    date_of_birth_ciphertext: Mapped[bytes | None] = _encrypted_column("date_of_birth")
+    national_id_ciphertext: Mapped[bytes | None] = _encrypted_column("national_id")
+    phone_ciphertext: Mapped[bytes | None] = _encrypted_column("phone")
+    email_ciphertext: Mapped[bytes | None] = _encrypted_column("email")
+    address_ciphertext: Mapped[bytes | None] = _encrypted_column("address")
+
+    given_name = Encrypted[str]("given_name_ciphertext", owner="id")
+    family_name = Encrypted[str]("family_name_ciphertext", owner="id")
+    #: ISO date text; `birth_year` below is the clear statistical part.
+    date_of_birth_text = Encrypted[str]("date_of_birth_ciphertext", owner="id")
+    national_id = Encrypted[str]("national_id_ciphertext", owner="id")
+    phone = Encrypted[str]("phone_ciphertext", owner="id")
+    email = Encrypted[str]("email_ciphertext", owner="id")
+    address = Encrypted[str]("address_ciphertext", owner="id")
+
+    gender: Mapped[Gender] = mapped_column(portable_enum(Gender, "gender"))
+    birth_year: Mapped[int | None] = mapped_column(SmallInteger)
+    #: ISO 3166-1 alpha-2 code.
+    nationality: Mapped[str | None] = mapped_column(String(2))
+    #: ISO 639-1 codes, first preferred.
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    migration_reason: Mapped[MigrationReason] = mapped_column(
+        portable_enum(MigrationReason, "migration_reason"), default=MigrationReason.NOT_MIGRANT
+    )
+    municipality: Mapped[str | None] = mapped_column(String(120))
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def date_of_birth(self) -> date | None:
+        text = self.date_of_birth_text
+        return date.fromisoformat(text) if text else None
+
+    @date_of_birth.setter
+    def date_of_birth(self, value: date | None) -> None:
+        self.date_of_birth_text = value.isoformat() if value else None
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+    @property
+    def display_name(self) -> str:
+        if self.is_erased:
+            return "[erased]"
+        return f"{self.given_name or ''} {self.family_name or ''}".strip() or "[no name]"

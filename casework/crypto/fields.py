@@ -1,0 +1,136 @@
+"""Encrypted model attributes: plain values in Python, AES-GCM ciphertext in the database.
+
+A column type sees only the value, so the binding to table, column and row happens here, where
+the row is known. A model declares a LargeBinary column and an `Encrypted` attribute over it:
+
+    family_name_ciphertext: Mapped[bytes | None] = mapped_column("family_name", LargeBinary)
+    family_name = Encrypted("family_name_ciphertext", owner="id")
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, TypeVar, overload
+
+from casework.crypto.envelope import read_header, seal_json, seal_str, unseal_json, unseal_str
+from casework.crypto.errors import DecryptionError
+from casework.crypto.keystore import STAFF_OWNER, client_owner, data_keys
+from casework.errors import DomainError
+
+T = TypeVar("T")
+
+
+class StoredDataIntegrityError(DomainError):
+    """A stored ciphertext failed to decrypt: tampered, moved, or its key is wrong."""
+
+    status = 500
+    title = "Integrity error"
+
+    def __init__(self, *, table: str, column: str, row_id: object, owner_id: str) -> None:
+        super().__init__("stored data failed its integrity check; the failure is recorded")
+        self.table, self.column, self.row_id, self.owner_id = table, column, row_id, owner_id
+
+
+@dataclass(frozen=True)
+class EncryptedColumn:
+    """What rotation and tests need to know about one encrypted attribute."""
+
+    model: type
+    attribute: str
+    ciphertext_attribute: str
+    owner: str
+
+
+#: Every encrypted attribute of every model, filled as models are defined.
+ENCRYPTED_COLUMNS: list[EncryptedColumn] = []
+
+
+class Encrypted(Generic[T]):
+    """A plain-valued attribute over a ciphertext column.
+
+    `owner` names the attribute holding the client id whose data key is used ("id" on the client
+    itself, "client_id" elsewhere), or is "staff" for staff-only records. Reading a value whose
+    key was destroyed (an erased client) gives None.
+    """
+
+    def __init__(
+        self, ciphertext_attribute: str, *, owner: str, kind: Literal["text", "json"] = "text"
+    ) -> None:
+        self.ciphertext_attribute = ciphertext_attribute
+        self.owner = owner
+        self.kind = kind
+        self._table_column: tuple[str, str] | None = None
+
+    def __set_name__(self, model: type, name: str) -> None:
+        self.name = name
+        self._cache_slot = f"_plain_{name}"
+        ENCRYPTED_COLUMNS.append(
+            EncryptedColumn(model, name, self.ciphertext_attribute, self.owner)
+        )
+
+    def _cell(self, instance: Any) -> tuple[str, str, uuid.UUID]:
+        if instance.id is None:
+            instance.id = uuid.uuid4()  # the row id is part of the binding, so it comes first
+        if self._table_column is None:
+            column = type(instance).__mapper__.attrs[self.ciphertext_attribute].columns[0]
+            self._table_column = (column.table.name, column.name)
+        return *self._table_column, instance.id
+
+    def owner_id(self, instance: Any) -> str:
+        if self.owner == STAFF_OWNER:
+            return STAFF_OWNER
+        client_id = getattr(instance, self.owner)
+        if client_id is None:
+            raise ValueError(
+                f"{type(instance).__name__}.{self.owner} must be set before {self.name}"
+            )
+        return client_owner(client_id)
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> Encrypted[T]: ...
+    @overload
+    def __get__(self, instance: object, owner: type) -> T | None: ...
+    def __get__(self, instance: object | None, owner: type) -> Any:
+        if instance is None:
+            return self
+        ciphertext = getattr(instance, self.ciphertext_attribute)
+        if ciphertext is None:
+            return None
+        cached = instance.__dict__.get(self._cache_slot)
+        if cached is not None and cached[0] is ciphertext:
+            return cached[1]
+        value = self._decrypt(instance, ciphertext)
+        instance.__dict__[self._cache_slot] = (ciphertext, value)
+        return value
+
+    def _decrypt(self, instance: Any, ciphertext: bytes) -> Any:
+        table, column, row_id = self._cell(instance)
+        owner_id = self.owner_id(instance)
+        try:
+            store = data_keys()
+            key = store.recent(owner_id)
+            if key is None or not ciphertext.startswith(key.header):
+                header = read_header(ciphertext)
+                if header.key_id != owner_id:
+                    raise DecryptionError()
+                key = store.get(owner_id, header.key_version)
+                if key is None:
+                    return None  # crypto-shredded
+            unseal = unseal_json if self.kind == "json" else unseal_str
+            return unseal(key, ciphertext, table=table, column=column, row_id=row_id)
+        except DecryptionError:
+            raise StoredDataIntegrityError(
+                table=table, column=column, row_id=row_id, owner_id=owner_id
+            ) from None
+
+    def __set__(self, instance: Any, value: T | None) -> None:
+        if value is None:
+            ciphertext = None
+        else:
+            table, column, row_id = self._cell(instance)
+            key = data_keys().current(self.owner_id(instance))
+            seal = seal_json if self.kind == "json" else seal_str
+            ciphertext = seal(key, value, table=table, column=column, row_id=row_id)
+        setattr(instance, self.ciphertext_attribute, ciphertext)
+        instance.__dict__[self._cache_slot] = (ciphertext, value)

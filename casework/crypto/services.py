@@ -1,0 +1,175 @@
+"""Key rotation, crypto-shredding and blind-index search: use cases over the stored keys."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+
+from casework.crypto.blind_index import BlindIndexer, IndexKind
+from casework.crypto.envelope import WrappedKey, rewrap
+from casework.crypto.fields import ENCRYPTED_COLUMNS
+from casework.crypto.keystore import client_owner, data_keys, key_material
+from casework.crypto.models import BlindIndexEntry, DataKeyRecord
+from casework.db import db
+from casework.errors import Conflict
+
+
+def key_usage() -> dict[str, int]:
+    """How many live data keys each master key wraps."""
+    rows = db.session.execute(
+        select(DataKeyRecord.master_key_id, func.count())
+        .where(DataKeyRecord.wrapped_key.is_not(None))
+        .group_by(DataKeyRecord.master_key_id)
+    )
+    usage = {key_id: 0 for key_id in key_material().master_keys.key_ids}
+    usage.update({key_id: count for key_id, count in rows})
+    return usage
+
+
+def keys_left_to_rewrap() -> int:
+    primary = key_material().master_keys.primary_id
+    return db.session.scalar(
+        select(func.count()).where(
+            DataKeyRecord.master_key_id != primary, DataKeyRecord.wrapped_key.is_not(None)
+        )
+    )
+
+
+def rewrap_batch(limit: int) -> int:
+    """Rewrap up to `limit` data keys under the primary master key; returns how many.
+
+    Each batch is its own transaction (the caller commits): a run killed at any point leaves
+    every key wrapped under one master key or the other, and the next run continues.
+    """
+    ring = key_material().master_keys
+    records = db.session.scalars(
+        select(DataKeyRecord)
+        .where(
+            DataKeyRecord.master_key_id != ring.primary_id, DataKeyRecord.wrapped_key.is_not(None)
+        )
+        .order_by(DataKeyRecord.id)
+        .limit(limit)
+    ).all()
+    for record in records:
+        assert record.wrapped_key is not None
+        wrapped = rewrap(
+            ring,
+            WrappedKey(record.master_key_id, record.wrapped_key),
+            owner_id=record.owner_id,
+            version=record.version,
+        )
+        record.master_key_id, record.wrapped_key = wrapped.master_key_id, wrapped.blob
+    db.session.flush()
+    return len(records)
+
+
+def check_retirable(key_id: str) -> None:
+    """Refuse to retire a master key that still wraps data keys, or the primary."""
+    ring = key_material().master_keys
+    if key_id == ring.primary_id:
+        raise Conflict(f"{key_id} is the primary master key; make another key primary first")
+    in_use = key_usage().get(key_id, 0)
+    if in_use:
+        raise Conflict(
+            f"master key {key_id} still wraps {in_use} data keys; run `flask keys rotate-master`"
+        )
+
+
+def _client_rows(client_id: uuid.UUID) -> Iterable[tuple[object, list[str]]]:
+    """Every row holding encrypted data of the client, with its encrypted attributes."""
+    by_model: dict[tuple[type, str], list[str]] = {}
+    for column in ENCRYPTED_COLUMNS:
+        if column.owner != "staff":
+            by_model.setdefault((column.model, column.owner), []).append(column.attribute)
+    for (model, owner_attribute), attributes in by_model.items():
+        for row in db.session.scalars(
+            select(model).where(getattr(model, owner_attribute) == client_id)
+        ):
+            yield row, attributes
+
+
+def rotate_client_key(client_id: uuid.UUID) -> int:
+    """Re-encrypt every field of a client under a new data key and destroy the old versions."""
+    owner = client_owner(client_id)
+    rows = [
+        (row, {name: getattr(row, name) for name in names})
+        for row, names in _client_rows(client_id)
+    ]
+    store = data_keys()
+    new_key = store.create(owner, version=store.current(owner).version + 1)
+    for row, values in rows:
+        for name, value in values.items():
+            setattr(row, name, value)
+    store.destroy(owner, below_version=new_key.version)
+    db.session.flush()
+    return len(rows)
+
+
+def shred_client(client_id: uuid.UUID) -> int:
+    """Crypto-shred a client: destroy their data keys and blind indexes. Returns keys destroyed.
+
+    Their encrypted fields stay as ciphertext nobody can open; statistics in clear remain.
+    """
+    destroyed = data_keys().destroy(client_owner(client_id))
+    db.session.execute(delete(BlindIndexEntry).where(BlindIndexEntry.client_id == client_id))
+    db.session.flush()
+    return destroyed
+
+
+@dataclass(frozen=True)
+class Identifiers:
+    """The identifiers of a client that can be searched for exactly."""
+
+    national_ids: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    surname: str | None = None
+    birth_year: int | None = None
+
+
+def _indexer() -> BlindIndexer:
+    return BlindIndexer(key_material().blind_index_key)
+
+
+def blind_index_digests(identifiers: Identifiers) -> list[tuple[IndexKind, str]]:
+    """The (kind, digest) pairs of the identifiers; invalid input raises BlindIndexInputError."""
+    indexer = _indexer()
+    digests = [(IndexKind.NATIONAL_ID, indexer.national_id(v)) for v in identifiers.national_ids]
+    digests += [(IndexKind.PHONE, indexer.phone(v)) for v in identifiers.phones]
+    digests += [(IndexKind.EMAIL, indexer.email(v)) for v in identifiers.emails]
+    if identifiers.surname and identifiers.birth_year:
+        digests.append(
+            (
+                IndexKind.SURNAME_BIRTH_YEAR,
+                indexer.surname_birth_year(identifiers.surname, identifiers.birth_year),
+            )
+        )
+    return digests
+
+
+def set_blind_indexes(client_id: uuid.UUID, identifiers: Identifiers) -> None:
+    """Replace the client's blind-index entries with those of `identifiers`."""
+    db.session.execute(delete(BlindIndexEntry).where(BlindIndexEntry.client_id == client_id))
+    for kind, digest in set(blind_index_digests(identifiers)):
+        db.session.add(BlindIndexEntry(client_id=client_id, kind=kind.value, digest=digest))
+    db.session.flush()
+
+
+def find_clients(identifiers: Identifiers) -> Mapping[uuid.UUID, set[str]]:
+    """The ids of clients matching any of the identifiers exactly, with the kinds that matched."""
+    digests = blind_index_digests(identifiers)
+    if not digests:
+        return {}
+    matches: dict[uuid.UUID, set[str]] = {}
+    # Digests are keyed per kind, so a digest match is also a kind match.
+    rows = db.session.execute(
+        select(BlindIndexEntry.client_id, BlindIndexEntry.kind).where(
+            BlindIndexEntry.digest.in_([digest for _, digest in digests])
+        )
+    )
+    for client_id, kind in rows:
+        matches.setdefault(client_id, set()).add(kind)
+    return matches

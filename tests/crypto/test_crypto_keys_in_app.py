@@ -1,0 +1,168 @@
+"""Master-key rotation, data-key rotation, crypto-shredding and blind-index search in the app."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from casework.clients.models import Client
+from casework.crypto import services
+from casework.crypto.errors import BlindIndexInputError
+from casework.crypto.keys import KeyMaterial, KeyRing, MasterKey
+from casework.crypto.models import BlindIndexEntry, DataKeyRecord
+from casework.db import db
+from casework.errors import Conflict
+from tests.conftest import TEST_KEYS
+from tests.factories import make_client
+
+
+def _use_keys(app: Flask, monkeypatch: pytest.MonkeyPatch, ring: KeyRing) -> None:
+    material = KeyMaterial(ring, TEST_KEYS.blind_index_key, TEST_KEYS.audit_key)
+    monkeypatch.setitem(app.extensions, "casework.keys", material)
+
+
+def _make_clients(app: Flask, count: int) -> list:
+    with app.app_context():
+        clients = [
+            make_client(given_name=f"Imię{i}", address=f"ul. Polna {i}") for i in range(count)
+        ]
+        db.session.commit()
+        return [client.id for client in clients]
+
+
+def _all_readable(app: Flask, ids: list) -> bool:
+    with app.app_context():
+        rows = db.session.scalars(select(Client).where(Client.id.in_(ids))).all()
+        return sorted(row.given_name for row in rows) == sorted(f"Imię{i}" for i in range(len(ids)))
+
+
+def test_master_rotation_survives_a_crash_and_a_second_run(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = TEST_KEYS.master_keys.primary
+    ids = _make_clients(app, 7)
+    new = MasterKey.generate("test-master-2")
+    _use_keys(app, monkeypatch, KeyRing((old, new), new.key_id))
+    with app.app_context():
+        assert services.rewrap_batch(3) == 3
+        db.session.commit()
+    # A crash in the middle of the next batch: its transaction never commits.
+    with app.app_context():
+        real_rewrap = services.rewrap
+        calls = []
+
+        def crash_on_second(*args, **kwargs):
+            calls.append(1)
+            if len(calls) == 2:
+                raise KeyboardInterrupt("killed")
+            return real_rewrap(*args, **kwargs)
+
+        monkeypatch.setattr(services, "rewrap", crash_on_second)
+        with pytest.raises(KeyboardInterrupt):
+            services.rewrap_batch(3)
+        db.session.rollback()
+        monkeypatch.setattr(services, "rewrap", real_rewrap)
+        assert services.key_usage() == {old.key_id: 4, new.key_id: 3}
+        assert _all_readable(app, ids)
+    result = app.test_cli_runner().invoke(args=["keys", "rotate-master", "--batch-size", "2"])
+    assert result.exit_code == 0, result.output
+    second = app.test_cli_runner().invoke(args=["keys", "rotate-master"])
+    assert second.exit_code == 0
+    with app.app_context():
+        assert services.key_usage() == {old.key_id: 0, new.key_id: 7}
+    _use_keys(app, monkeypatch, KeyRing((new,), new.key_id))  # the old master key is gone
+    assert _all_readable(app, ids)
+
+
+def test_a_master_key_in_use_cannot_be_retired(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    old = TEST_KEYS.master_keys.primary
+    _make_clients(app, 1)
+    new = MasterKey.generate("test-master-3")
+    _use_keys(app, monkeypatch, KeyRing((old, new), new.key_id))
+    with app.app_context():
+        with pytest.raises(Conflict, match="still wraps 1 data keys"):
+            services.check_retirable(old.key_id)
+        with pytest.raises(Conflict, match="is the primary"):
+            services.check_retirable(new.key_id)
+    status = app.test_cli_runner().invoke(args=["keys", "status"])
+    assert f"{old.key_id}: 1 data keys" in status.output
+    assert f"{new.key_id} (primary): 0 data keys" in status.output
+
+
+def test_rotating_one_clients_data_key_reencrypts_their_fields(app: Flask) -> None:
+    with app.app_context():
+        client, other = make_client(given_name="Wiktoria"), make_client(given_name="Nadia")
+        db.session.commit()
+        before = client.given_name_ciphertext, other.given_name_ciphertext
+        assert services.rotate_client_key(client.id) == 1
+        db.session.commit()
+        client_id, other_id = client.id, other.id
+    with app.app_context():
+        client, other = db.session.get(Client, client_id), db.session.get(Client, other_id)
+        assert client.given_name == "Wiktoria" and other.given_name == "Nadia"
+        assert client.given_name_ciphertext != before[0]
+        assert other.given_name_ciphertext == before[1]
+        versions = db.session.execute(
+            select(DataKeyRecord.version, DataKeyRecord.wrapped_key.is_(None)).where(
+                DataKeyRecord.owner_id == f"client:{client_id}"
+            )
+        ).all()
+        assert sorted(versions) == [(1, True), (2, False)]
+
+
+def test_shredding_makes_one_client_unreadable_and_leaves_others(app: Flask) -> None:
+    with app.app_context():
+        erased, kept = (
+            make_client(given_name="Ewa", phone="600100200"),
+            make_client(given_name="Ada"),
+        )
+        services.set_blind_indexes(erased.id, services.Identifiers(phones=("600100200",)))
+        db.session.commit()
+        assert services.shred_client(erased.id) == 1
+        db.session.commit()
+        ids = erased.id, kept.id
+    with app.app_context():
+        erased, kept = db.session.get(Client, ids[0]), db.session.get(Client, ids[1])
+        assert erased.given_name is None and erased.phone is None
+        assert erased.given_name_ciphertext is not None  # ciphertext nobody can open
+        assert erased.birth_year == 1988 and erased.nationality == "PL"  # statistics remain
+        assert kept.given_name == "Ada"
+        assert services.find_clients(services.Identifiers(phones=("600100200",))) == {}
+        assert (
+            db.session.scalar(select(func.count()).where(BlindIndexEntry.client_id == ids[0])) == 0
+        )
+
+
+def test_blind_index_search_matches_after_normalisation(app: Flask) -> None:
+    with app.app_context():
+        client = make_client(given_name="Łukasz", family_name="Wójcik")
+        other = make_client(given_name="Łukasz", family_name="Wójcik-Nowak")
+        services.set_blind_indexes(
+            client.id,
+            services.Identifiers(
+                national_ids=("85010112345",),
+                phones=("+48 600-100-200",),
+                emails=("Lukasz.Wojcik@Example.PL",),
+                surname="Wójcik",
+                birth_year=1985,
+            ),
+        )
+        services.set_blind_indexes(
+            other.id, services.Identifiers(surname="Wójcik-Nowak", birth_year=1985)
+        )
+        find = services.find_clients
+        assert find(services.Identifiers(surname="WOJCIK", birth_year=1985)) == {
+            client.id: {"surname_birth_year"}
+        }
+        assert find(services.Identifiers(phones=("0048600100200",))) == {client.id: {"phone"}}
+        assert find(services.Identifiers(phones=("600 100 200",))) == {client.id: {"phone"}}
+        assert find(services.Identifiers(emails=("lukasz.wojcik@example.pl",))) == {
+            client.id: {"email"}
+        }
+        assert find(services.Identifiers(national_ids=("850 101 123 45",))) == {
+            client.id: {"national_id"}
+        }
+        assert find(services.Identifiers(surname="Wójcik", birth_year=1986)) == {}
+        with pytest.raises(BlindIndexInputError):
+            find(services.Identifiers(phones=("call me maybe",)))
