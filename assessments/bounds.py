@@ -34,9 +34,7 @@ def item_bounds(item: Item) -> Bounds | None:
     return Bounds(low, high)
 
 
-def scale_bounds(
-    scales: Sequence[Scale], items: Mapping[str, Item]
-) -> dict[str, Bounds]:
+def scale_bounds(scales: Sequence[Scale], items: Mapping[str, Item]) -> dict[str, Bounds]:
     """Bounds of every scale; `scales` must be in dependency order (components first)."""
     result: dict[str, Bounds] = {}
     for scale in scales:

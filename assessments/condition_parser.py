@@ -78,8 +78,13 @@ def _parse(reader: Reader, scope: Scope) -> Condition | None:
                 return None
             parts = [
                 _parse(
-                    Reader(reader.reporter, raw, f"{reader.path(combinator)}[{index}]", item=reader.item,
-                           line=reader.line_of(combinator)),
+                    Reader(
+                        reader.reporter,
+                        raw,
+                        f"{reader.path(combinator)}[{index}]",
+                        item=reader.item,
+                        line=reader.line_of(combinator),
+                    ),
                     scope,
                 )
                 for index, raw in enumerate(parts_raw)
@@ -102,8 +107,10 @@ def _parse(reader: Reader, scope: Scope) -> Condition | None:
         return _result_test(reader, scope)
     if "scale" in data:
         return _scale_test(reader, scope)
-    reader.report(f"not a condition in {scope.where}: expected item, fact, scale, positive_among, "
-                  "all, any or not" + (", or a result test" if scope.instruments is not None else ""))
+    reader.report(
+        f"not a condition in {scope.where}: expected item, fact, scale, positive_among, "
+        "all, any or not" + (", or a result test" if scope.instruments is not None else "")
+    )
     return None
 
 
@@ -151,7 +158,11 @@ def _item_test(reader: Reader, scope: Scope) -> Condition | None:
         codes = {option.code for option in item.options}
         unknown = [value for value in values if value not in codes]
         if unknown:
-            reader.report(f"item {item_id!r} has no option {unknown[0]!r}; options: {', '.join(sorted(codes))}", op)
+            reader.report(
+                f"item {item_id!r} has no option {unknown[0]!r}; "
+                f"options: {', '.join(sorted(codes))}",
+                op,
+            )
             return None
         operand: Any = tuple(values)
     else:
@@ -171,7 +182,9 @@ def _fact_test(reader: Reader, scope: Scope) -> Condition | None:
     spec = scope.facts.get(name)
     if spec is None:
         known = ", ".join(sorted(scope.facts)) or "none declared"
-        reader.report(f"undeclared fact {name!r}; declare it under 'facts' (declared: {known})", "fact")
+        reader.report(
+            f"undeclared fact {name!r}; declare it under 'facts' (declared: {known})", "fact"
+        )
         return None
     raw = reader.raw(op)
     if op == "present":
@@ -230,7 +243,9 @@ def _positive_count(reader: Reader, scope: Scope) -> Condition | None:
             return None
         unknown = [item_id for item_id in listed if item_id not in scope.items]
         if unknown:
-            reader.report(f"unknown item {unknown[0]!r}{scope.item_hint(unknown[0])}", "positive_among")
+            reader.report(
+                f"unknown item {unknown[0]!r}{scope.item_hint(unknown[0])}", "positive_among"
+            )
             return None
         text_items = [item_id for item_id in listed if scope.items[item_id].kind == ItemKind.TEXT]
         if text_items:

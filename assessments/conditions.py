@@ -2,8 +2,9 @@
 
 A condition is written in YAML as a small mapping and becomes one of these nodes:
 
-    {item: q3, in: [often, always]}          ItemTest      (also equals, not_in, answered, positive,
-                                                            at_least, at_most, greater_than, less_than)
+    {item: q3, in: [often, always]}          ItemTest      (also equals, not_in, answered,
+                                                            positive, at_least, at_most,
+                                                            greater_than, less_than)
     {fact: sex, equals: female}              FactTest      (also in, not_in, present, comparisons)
     {scale: total, band_in: [high]}          ScaleTest     (also band, status_in, comparisons)
     {positive_among: [v1, v2], at_least: 2}  PositiveCount (items, or {tag: violence})
@@ -19,7 +20,17 @@ from typing import Any
 
 from .numbers import Number, to_json
 
-ITEM_OPS = ("in", "not_in", "equals", "answered", "positive", "at_least", "at_most", "greater_than", "less_than")
+ITEM_OPS = (
+    "in",
+    "not_in",
+    "equals",
+    "answered",
+    "positive",
+    "at_least",
+    "at_most",
+    "greater_than",
+    "less_than",
+)
 FACT_OPS = ("equals", "in", "not_in", "present", "at_least", "at_most", "greater_than", "less_than")
 SCALE_OPS = ("band", "band_in", "status_in", "at_least", "at_most", "greater_than", "less_than")
 COUNT_OPS = ("at_least", "more_than", "at_most", "less_than", "equals")
@@ -62,7 +73,7 @@ def _json(value: Any) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class ItemTest:
-    """A test on one answer; an unanswered (or hidden) item fails every test but `answered: false`."""
+    """A test on one answer; an unanswered or hidden item fails all but `answered: false`."""
 
     item: str
     op: str

@@ -95,8 +95,8 @@ def _fact_test(test: FactTest) -> Test:
         return lambda context: _member(context.facts.get(name), accepted)
     if op == "not_in":
         refused = tuple(operand)
-        return lambda context: context.facts.get(name) is not None and not _member(
-            context.facts.get(name), refused
+        return lambda context: (
+            context.facts.get(name) is not None and not _member(context.facts.get(name), refused)
         )
 
     def comparison(context: Context) -> bool:
@@ -111,9 +111,8 @@ def _member(value: Any, accepted: tuple[Any, ...]) -> bool:
     if value is None:
         return False
     return any(value == candidate and type(value) is type(candidate) for candidate in accepted) or (
-        not isinstance(value, bool) and any(
-            value == candidate for candidate in accepted if not isinstance(candidate, bool)
-        )
+        not isinstance(value, bool)
+        and any(value == candidate for candidate in accepted if not isinstance(candidate, bool))
     )
 
 

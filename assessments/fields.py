@@ -26,7 +26,12 @@ class Reporter:
         self.problems: list[Problem] = []
 
     def add(
-        self, message: str, *, item: str | None = None, field: str | None = None, line: int | None = None
+        self,
+        message: str,
+        *,
+        item: str | None = None,
+        field: str | None = None,
+        line: int | None = None,
     ) -> None:
         self.problems.append(Problem(message, file=self.file, item=item, field=field, line=line))
 
@@ -83,7 +88,11 @@ class Reader:
 
     def child(self, key: str, *, item: str | None = None) -> Reader:
         return Reader(
-            self.reporter, self.data.get(key), self.path(key), item=item or self.item, line=self.line_of(key)
+            self.reporter,
+            self.data.get(key),
+            self.path(key),
+            item=item or self.item,
+            line=self.line_of(key),
         )
 
     def only(self, allowed: Iterable[str]) -> None:
@@ -122,7 +131,9 @@ class Reader:
     def code(self, key: str, *, required: bool = True) -> str | None:
         value = self.data.get(key)
         if key in self.data and not isinstance(value, str):
-            self.report(f"expected a code (quote it if it looks like a number), found {_kind(value)}", key)
+            self.report(
+                f"expected a code (quote it if it looks like a number), found {_kind(value)}", key
+            )
             return None
         value = self.string(key, required=required)
         if value is not None and not CODE_PATTERN.match(value):
@@ -137,7 +148,9 @@ class Reader:
         result = []
         for index, value in enumerate(values):
             if not isinstance(value, str) or not CODE_PATTERN.match(value):
-                self.report(f"{value!r} is not a valid code", f"{key}[{index}]", line=_line(values, index))
+                self.report(
+                    f"{value!r} is not a valid code", f"{key}[{index}]", line=_line(values, index)
+                )
             else:
                 result.append(value)
         if len(set(result)) != len(result):
@@ -203,24 +216,35 @@ class Reader:
             if required:
                 self.missing(key)
             return None
-        return read_text(self.reporter, self.data[key], self.path(key), item=self.item, line=self.line_of(key))
+        return read_text(
+            self.reporter, self.data[key], self.path(key), item=self.item, line=self.line_of(key)
+        )
 
     def texts(self, key: str) -> tuple[Text, ...]:
         values = self.sequence(key, required=False) or []
         texts = []
         for index, value in enumerate(values):
             text = read_text(
-                self.reporter, value, f"{self.path(key)}[{index}]", item=self.item, line=_line(values, index)
+                self.reporter,
+                value,
+                f"{self.path(key)}[{index}]",
+                item=self.item,
+                line=_line(values, index),
             )
             if text is not None:
                 texts.append(text)
         return tuple(texts)
 
 
-def read_text(reporter: Reporter, value: Any, field: str, *, item: str | None, line: int) -> Text | None:
+def read_text(
+    reporter: Reporter, value: Any, field: str, *, item: str | None, line: int
+) -> Text | None:
     if not isinstance(value, dict):
         reporter.add(
-            f"expected translations (language: text), found {_kind(value)}", item=item, field=field, line=line
+            f"expected translations (language: text), found {_kind(value)}",
+            item=item,
+            field=field,
+            line=line,
         )
         return None
     result: Text = {}

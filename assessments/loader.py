@@ -10,9 +10,9 @@ from .condition_parser import Scope
 from .errors import InstrumentError, Problem
 from .fields import LANGUAGE_PATTERN, VERSION_PATTERN, Reader, Reporter
 from .model import HiddenAnswers, Instrument, Item, Scale
+from .parse_bands import check_bands
 from .parse_items import read_facts, read_items, read_option_sets, read_sections
 from .parse_scoring import (
-    check_bands,
     read_actions,
     read_band_labels,
     read_flags,
@@ -25,15 +25,33 @@ from .vectors import check_vector_names, read_vectors
 from .yamlio import load_yaml, parse_yaml
 
 TOP_FIELDS = (
-    "format", "id", "version", "title", "description", "licence", "citation", "languages", "facts",
-    "hidden_answers", "option_sets", "band_labels", "sections", "items", "scales", "levels",
-    "level_scale", "flags", "actions", "rules", "vectors",
-)  # fmt: skip
+    "format",
+    "id",
+    "version",
+    "title",
+    "description",
+    "licence",
+    "citation",
+    "languages",
+    "facts",
+    "hidden_answers",
+    "option_sets",
+    "band_labels",
+    "sections",
+    "items",
+    "scales",
+    "levels",
+    "level_scale",
+    "flags",
+    "actions",
+    "rules",
+    "vectors",
+)
 FORMAT = 1
 
 
 def load_instrument(path: str | Path) -> Instrument:
-    """Load, validate and compile one instrument file; raise InstrumentError listing every problem."""
+    """Load, validate and compile one instrument file; InstrumentError lists every problem."""
     data, problems = load_yaml(path)
     return _build(data, problems, str(path), _digest(path))
 
@@ -59,8 +77,13 @@ def load_instruments(directory: str | Path) -> dict[tuple[str, str], Instrument]
             continue
         if instrument.key in instruments:
             other = instruments[instrument.key].source
-            problems.append(Problem(f"{instrument.id} {instrument.version} is also defined in {other}",
-                                    file=str(path), field="version"))  # fmt: skip
+            problems.append(
+                Problem(
+                    f"{instrument.id} {instrument.version} is also defined in {other}",
+                    file=str(path),
+                    field="version",
+                )
+            )
             continue
         instruments[instrument.key] = instrument
     if problems:
@@ -85,8 +108,10 @@ def _build(data: Any, problems: list[Problem], file: str, digest: str) -> Instru
         raise InstrumentError(reporter.problems)
     root.only(TOP_FIELDS)
     if root.has("format") and root.raw("format") != FORMAT:
-        root.report(f"unsupported format {root.raw('format')!r}; this engine reads format {FORMAT}",
-                    "format")  # fmt: skip
+        root.report(
+            f"unsupported format {root.raw('format')!r}; this engine reads format {FORMAT}",
+            "format",
+        )
     languages = _languages(root)
     reporter.languages = languages
     instrument_id = root.code("id")
@@ -98,18 +123,28 @@ def _build(data: Any, problems: list[Problem], file: str, digest: str) -> Instru
     licence = root.string("licence")
     citation = root.string("citation")
     facts = read_facts(root)
-    default_hidden = HiddenAnswers(root.choice("hidden_answers", [m.value for m in HiddenAnswers],
-                                               default=HiddenAnswers.DISCARD.value) or "discard")
+    default_hidden = HiddenAnswers(
+        root.choice(
+            "hidden_answers", [m.value for m in HiddenAnswers], default=HiddenAnswers.DISCARD.value
+        )
+        or "discard"
+    )
     sections = read_sections(root)
-    items = read_items(root, facts=facts, sections=sections, option_sets=read_option_sets(root),
-                       default_hidden=default_hidden)  # fmt: skip
+    items = read_items(
+        root,
+        facts=facts,
+        sections=sections,
+        option_sets=read_option_sets(root),
+        default_hidden=default_hidden,
+    )
     items_by_id = {item.id: item for item in items}
     levels = read_levels(root)
     level_codes = {level.code for level in levels}
     # A band coded like a level borrows the level's label unless band_labels says otherwise.
     band_labels = {level.code: level.label for level in levels} | read_band_labels(root)
-    order = read_scales(root, items=items_by_id, facts=facts, band_labels=band_labels,
-                        level_codes=level_codes)  # fmt: skip
+    order = read_scales(
+        root, items=items_by_id, facts=facts, band_labels=band_labels, level_codes=level_codes
+    )
     scales_by_id = {scale.id: scale for scale in order}
     level_scale = _level_scale(root, scales_by_id, level_codes)
     flags, actions = read_flags(root), read_actions(root)
@@ -120,19 +155,38 @@ def _build(data: Any, problems: list[Problem], file: str, digest: str) -> Instru
         tags=_tags(items),
         scale_bands={s.id: {b.code for bs in s.band_sets for b in bs.bands} for s in order},
     )
-    rules = read_rules(root, scope=scope, levels=level_codes, flags={f.code for f in flags},
-                       actions={a.code for a in actions})  # fmt: skip
+    rules = read_rules(
+        root,
+        scope=scope,
+        levels=level_codes,
+        flags={f.code for f in flags},
+        actions={a.code for a in actions},
+    )
     vectors = read_vectors(root)
     declared = [scale for scale in _declared_order(data) if scale in scales_by_id]
     if reporter.problems or instrument_id is None or version is None or title is None:
         raise InstrumentError(reporter.problems)
     instrument = Instrument(
-        id=instrument_id, version=version, title=title, languages=languages, items=items,
-        scales=tuple(scales_by_id[scale_id] for scale_id in declared), levels=levels,
-        description=description, licence=licence or "", citation=citation or "", sections=sections,
-        level_scale=level_scale, flags=flags, actions=actions, rules=rules, facts=tuple(facts.values()),
-        vectors=vectors, source=file, source_sha256=digest,
-    )  # fmt: skip
+        id=instrument_id,
+        version=version,
+        title=title,
+        languages=languages,
+        items=items,
+        scales=tuple(scales_by_id[scale_id] for scale_id in declared),
+        levels=levels,
+        description=description,
+        licence=licence or "",
+        citation=citation or "",
+        sections=sections,
+        level_scale=level_scale,
+        flags=flags,
+        actions=actions,
+        rules=rules,
+        facts=tuple(facts.values()),
+        vectors=vectors,
+        source=file,
+        source_sha256=digest,
+    )
     plan = compile_plan(instrument, order)
     for scale in order:
         check_bands(root, scale, plan.bounds.get(scale.id))
@@ -148,7 +202,9 @@ def _languages(root: Reader) -> tuple[str, ...]:
     languages = []
     for index, code in enumerate(codes):
         if not isinstance(code, str) or not LANGUAGE_PATTERN.match(code):
-            root.report(f"{code!r} is not a language code such as pl, en or uk", f"languages[{index}]")
+            root.report(
+                f"{code!r} is not a language code such as pl, en or uk", f"languages[{index}]"
+            )
         elif code in languages:
             root.report(f"language {code!r} is listed twice", "languages")
         else:
@@ -169,9 +225,13 @@ def _level_scale(root: Reader, scales: dict[str, Scale], level_codes: set[str]) 
     for band_set in scale.band_sets:
         for band in band_set.bands:
             if band.level is None and band.code not in level_codes:
-                root.reporter.add(f"band {band.code!r} decides the level but names no level; add "
-                                  "'level:' or use a level code as the band code",
-                                  item=f"scale {scale_id}", field="bands", line=scale.line or None)
+                root.reporter.add(
+                    f"band {band.code!r} decides the level but names no level; add "
+                    "'level:' or use a level code as the band code",
+                    item=f"scale {scale_id}",
+                    field="bands",
+                    line=scale.line or None,
+                )
     if not scale.band_sets:
         root.report(f"scale {scale_id!r} decides the level but has no bands", "level_scale")
     return scale_id
@@ -189,5 +249,6 @@ def _declared_order(data: dict[str, Any]) -> list[str]:
     raw = data.get("scales")
     if not isinstance(raw, list):
         return []
-    return [entry["id"] for entry in raw if isinstance(entry, dict) and isinstance(entry.get("id"), str)]
-
+    return [
+        entry["id"] for entry in raw if isinstance(entry, dict) and isinstance(entry.get("id"), str)
+    ]

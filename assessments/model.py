@@ -189,7 +189,7 @@ class Action:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """An override: when the condition holds, set or raise the level, raise flags, require actions."""
+    """An override: when `when` holds, set or raise the level, raise flags, require actions."""
 
     id: str
     when: Condition

@@ -12,7 +12,9 @@ from decimal import Decimal
 Number = int | Decimal
 
 #: A private context, so that a caller changing the global decimal context changes nothing here.
-CONTEXT = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_EVEN, traps=[decimal.InvalidOperation])
+CONTEXT = decimal.Context(
+    prec=34, rounding=decimal.ROUND_HALF_EVEN, traps=[decimal.InvalidOperation]
+)
 
 ROUNDING_MODES: dict[str, str] = {
     "half_up": decimal.ROUND_HALF_UP,

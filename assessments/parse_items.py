@@ -11,10 +11,23 @@ from .model import FactSpec, HiddenAnswers, Item, ItemKind, Option, Section
 from .numbers import Number
 
 ITEM_FIELDS = (
-    "id", "kind", "text", "section", "options", "min", "max", "integer", "reverse", "tags",
-    "guidance", "supporting_questions", "visible_when", "hidden_value", "hidden_answers",
+    "id",
+    "kind",
+    "text",
+    "section",
+    "options",
+    "min",
+    "max",
+    "integer",
+    "reverse",
+    "tags",
+    "guidance",
+    "supporting_questions",
+    "visible_when",
+    "hidden_value",
+    "hidden_answers",
     "positive_min",
-)  # fmt: skip
+)
 OPTION_FIELDS = ("code", "value", "label", "positive")
 
 
@@ -82,7 +95,9 @@ def _read_options(parent: Reader, key: str) -> tuple[RawOption, ...] | None:
         return None
     options: list[RawOption] = []
     for index, raw, line in items_with_lines(raw_options):
-        reader = Reader(parent.reporter, raw, f"{parent.path(key)}[{index}]", item=parent.item, line=line)
+        reader = Reader(
+            parent.reporter, raw, f"{parent.path(key)}[{index}]", item=parent.item, line=line
+        )
         reader.only(OPTION_FIELDS)
         code, value, label = reader.code("code"), reader.number("value"), reader.text("label")
         positive = reader.boolean("positive") if reader.has("positive") else None
@@ -126,7 +141,9 @@ def read_items(
     if not raw_items and root.has("items"):
         root.report("an instrument needs at least one item", "items")
     for index, raw, line in items_with_lines(raw_items):
-        item_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
+        item_id = (
+            raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
+        )
         reader = Reader(root.reporter, raw, f"items[{index}]", item=item_id, line=line)
         if not reader.valid:
             continue
@@ -179,26 +196,44 @@ def _read_item(
     visible_when = None
     if reader.has("visible_when"):
         scope = Scope(
-            where="a visibility condition", facts=facts, items=earlier, item_hint=_earlier_hint(item_id)
+            where="a visibility condition",
+            facts=facts,
+            items=earlier,
+            item_hint=_earlier_hint(item_id),
         )
         visible_when = parse_condition(reader, "visible_when", scope)
     hidden_value = reader.number("hidden_value", required=False)
     if hidden_value is not None and not reader.has("visible_when"):
-        reader.report("hidden_value needs visible_when: an item that is always asked is never hidden",
-                      "hidden_value")
-    hidden_name = reader.choice("hidden_answers", [mode.value for mode in HiddenAnswers],
-                                default=default_hidden.value)
+        reader.report(
+            "hidden_value needs visible_when: an item that is always asked is never hidden",
+            "hidden_value",
+        )
+    hidden_name = reader.choice(
+        "hidden_answers", [mode.value for mode in HiddenAnswers], default=default_hidden.value
+    )
     if item_id is None or kind is None or text is None:
         return None
     if kind in (ItemKind.SINGLE_CHOICE, ItemKind.YES_NO) and not options:
         return None
     return Item(
-        id=item_id, kind=kind, text=text, section=section, options=options,
-        minimum=minimum, maximum=maximum, integer=integer, reverse=reverse, tags=tags,
-        guidance=guidance, supporting_questions=supporting, visible_when=visible_when,
-        hidden_value=hidden_value, hidden_answers=HiddenAnswers(hidden_name or default_hidden),
-        positive_min=positive_min, line=reader.line,
-    )  # fmt: skip
+        id=item_id,
+        kind=kind,
+        text=text,
+        section=section,
+        options=options,
+        minimum=minimum,
+        maximum=maximum,
+        integer=integer,
+        reverse=reverse,
+        tags=tags,
+        guidance=guidance,
+        supporting_questions=supporting,
+        visible_when=visible_when,
+        hidden_value=hidden_value,
+        hidden_answers=HiddenAnswers(hidden_name or default_hidden),
+        positive_min=positive_min,
+        line=reader.line,
+    )
 
 
 def _earlier_hint(item_id: str | None) -> Callable[[str], str]:
@@ -228,7 +263,11 @@ def _item_options(
         options: tuple[RawOption, ...] | None = option_sets[raw]
     else:
         options = _read_options(reader, "options")
-    if options and kind == ItemKind.YES_NO and sorted(option.code for option in options) != ["no", "yes"]:
+    if (
+        options
+        and kind == ItemKind.YES_NO
+        and sorted(option.code for option in options) != ["no", "yes"]
+    ):
         reader.report("a yes_no item has exactly the options 'yes' and 'no'", "options")
         return None
     return options

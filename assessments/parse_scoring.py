@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from graphlib import CycleError, TopologicalSorter
 
-from .bounds import Bounds
 from .condition_parser import Scope, parse_condition
 from .fields import Reader, Text, items_with_lines
 from .model import (
     Action,
-    Band,
-    BandSet,
     FactSpec,
     Flag,
     Item,
@@ -22,13 +19,25 @@ from .model import (
     Rule,
     Scale,
 )
-from .numbers import ROUNDING_MODES, Number, step
+from .numbers import ROUNDING_MODES, Number
+from .parse_bands import read_band_sets
 
 SCALE_FIELDS = (
-    "id", "title", "description", "method", "items", "scales", "weights", "factor", "decimals",
-    "rounding", "missing", "bands", "conditional_bands", "higher_is",
-)  # fmt: skip
-BAND_FIELDS = ("code", "min", "max", "label", "level", "guidance")
+    "id",
+    "title",
+    "description",
+    "method",
+    "items",
+    "scales",
+    "weights",
+    "factor",
+    "decimals",
+    "rounding",
+    "missing",
+    "bands",
+    "conditional_bands",
+    "higher_is",
+)
 RULE_FIELDS = ("id", "when", "reason", "set_level", "raise_level", "flags", "actions")
 
 
@@ -89,9 +98,12 @@ def read_scales(
     lines: dict[str, int] = {}
     raw_scales = root.sequence("scales") or []
     for index, raw, line in items_with_lines(raw_scales):
-        scale_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
-        reader = Reader(root.reporter, raw, f"scales[{index}]", item=scale_id and f"scale {scale_id}",
-                        line=line)
+        scale_id = (
+            raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
+        )
+        reader = Reader(
+            root.reporter, raw, f"scales[{index}]", item=scale_id and f"scale {scale_id}", line=line
+        )
         scale = _read_scale(reader, items, facts, band_labels, level_codes)
         if scale is None:
             continue
@@ -103,8 +115,12 @@ def read_scales(
     for scale in scales.values():
         for component in scale.scales:
             if component not in scales:
-                root.reporter.add(f"unknown scale {component!r}", item=f"scale {scale.id}",
-                                  field="scales", line=lines[scale.id])
+                root.reporter.add(
+                    f"unknown scale {component!r}",
+                    item=f"scale {scale.id}",
+                    field="scales",
+                    line=lines[scale.id],
+                )
     graph = {scale.id: [c for c in scale.scales if c in scales] for scale in scales.values()}
     try:
         order = list(TopologicalSorter(graph).static_order())
@@ -156,18 +172,30 @@ def _read_scale(
     rounding = reader.choice("rounding", tuple(ROUNDING_MODES), default="half_up") or "half_up"
     missing = _read_missing(reader, len(components), source == "scales")
     higher_is = reader.choice("higher_is", ("worse", "better"), default="worse") or "worse"
-    band_sets = _read_band_sets(reader, facts, band_labels, level_codes, decimals)
+    band_sets = read_band_sets(reader, facts, band_labels, level_codes, decimals)
     if scale_id is None or title is None or source is None or not components:
         return None
     return Scale(
-        id=scale_id, title=title, method=Method(method or "sum"),
-        items=components if source == "items" else (), scales=components if source == "scales" else (),
-        weights=weights, factor=factor, decimals=decimals, rounding=rounding, missing=missing,
-        band_sets=band_sets, higher_is=higher_is, description=description, line=reader.line,
-    )  # fmt: skip
+        id=scale_id,
+        title=title,
+        method=Method(method or "sum"),
+        items=components if source == "items" else (),
+        scales=components if source == "scales" else (),
+        weights=weights,
+        factor=factor,
+        decimals=decimals,
+        rounding=rounding,
+        missing=missing,
+        band_sets=band_sets,
+        higher_is=higher_is,
+        description=description,
+        line=reader.line,
+    )
 
 
-def _read_weights(reader: Reader, components: tuple[str, ...], method: str | None) -> dict[str, Number]:
+def _read_weights(
+    reader: Reader, components: tuple[str, ...], method: str | None
+) -> dict[str, Number]:
     if not reader.has("weights"):
         return {}
     if method not in (Method.WEIGHTED_SUM, Method.MEAN):
@@ -190,109 +218,23 @@ def _read_missing(reader: Reader, size: int, built_on_scales: bool) -> MissingRu
     if not reader.has("missing"):
         return MissingRule()
     if built_on_scales:
-        reader.report("a scale built on scales is missing when any of them is missing; "
-                      "it takes no 'missing' rule", "missing")
+        reader.report(
+            "a scale built on scales is missing when any of them is missing; "
+            "it takes no 'missing' rule",
+            "missing",
+        )
         return MissingRule()
     missing = reader.child("missing")
     missing.only(["max_missing", "action"])
     max_missing = missing.integer("max_missing", default=0) or 0
-    action = missing.choice("action", [action.value for action in MissingAction],
-                            default=MissingAction.PRORATE.value)
+    action = missing.choice(
+        "action", [action.value for action in MissingAction], default=MissingAction.PRORATE.value
+    )
     if size and max_missing >= size:
-        missing.report(f"max_missing must be smaller than the number of items ({size})", "max_missing")
+        missing.report(
+            f"max_missing must be smaller than the number of items ({size})", "max_missing"
+        )
     return MissingRule(max_missing, MissingAction(action or "prorate"))
-
-
-def _read_band_sets(
-    reader: Reader,
-    facts: dict[str, FactSpec],
-    band_labels: dict[str, Text],
-    level_codes: set[str],
-    decimals: int,
-) -> tuple[BandSet, ...]:
-    if reader.has("bands") and reader.has("conditional_bands"):
-        reader.report("give either 'bands' or 'conditional_bands', not both")
-        return ()
-    if reader.has("bands"):
-        return (BandSet(None, _read_bands(reader, "bands", band_labels, level_codes, decimals)),)
-    sets: list[BandSet] = []
-    raw_sets = reader.sequence("conditional_bands", required=False) or []
-    for index, raw, line in items_with_lines(raw_sets):
-        entry = Reader(reader.reporter, raw, f"{reader.path('conditional_bands')}[{index}]",
-                       item=reader.item, line=line)
-        entry.only(["when", "bands"])
-        when = None
-        if entry.has("when"):
-            when = parse_condition(entry, "when", Scope(where="a band condition", facts=facts))
-        elif index != len(raw_sets) - 1:
-            entry.report("only the last entry may omit 'when' (it is the default)")
-        bands = _read_bands(entry, "bands", band_labels, level_codes, decimals)
-        sets.append(BandSet(when, bands))
-    if raw_sets and (not isinstance(raw_sets[-1], dict) or "when" in raw_sets[-1]):
-        reader.report("the last entry of conditional_bands must have no 'when': it is the default "
-                      "for clients whose facts match no other entry", "conditional_bands")
-    return tuple(sets)
-
-
-def _read_bands(
-    parent: Reader, key: str, band_labels: dict[str, Text], level_codes: set[str], decimals: int
-) -> tuple[Band, ...]:
-    bands: list[Band] = []
-    for index, raw, line in items_with_lines(parent.sequence(key) or []):
-        reader = Reader(parent.reporter, raw, f"{parent.path(key)}[{index}]", item=parent.item, line=line)
-        reader.only(BAND_FIELDS)
-        code = reader.code("code")
-        low, high = reader.number("min"), reader.number("max")
-        label = reader.text("label", required=code not in band_labels)
-        if label is None and code in band_labels:
-            label = band_labels[code]
-        level = reader.code("level", required=False)
-        if level is not None and level not in level_codes:
-            reader.report(f"unknown level {level!r}", "level")
-        guidance = reader.text("guidance", required=False)
-        for bound_key, bound in (("min", low), ("max", high)):
-            if bound is not None and _places(bound) > decimals:
-                reader.report(f"{bound} has more decimals than the scale's {decimals}", bound_key)
-        if low is not None and high is not None and low > high:
-            reader.report(f"min {low} is greater than max {high}", "min")
-            continue
-        if code and low is not None and high is not None and label is not None:
-            if any(band.code == code for band in bands):
-                reader.report(f"band {code!r} is declared twice", "code")
-            bands.append(Band(code, low, high, label, level, guidance))
-    return tuple(sorted(bands, key=lambda band: band.minimum))
-
-
-def _places(value: Number) -> int:
-    if isinstance(value, int):
-        return 0
-    exponent = value.normalize().as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
-
-
-def check_bands(reader: Reader, scale: Scale, bounds: Bounds | None) -> None:
-    """Bands must not overlap, leave no gap, and cover every score the scale can produce."""
-    if bounds is None:
-        return
-    where = f"scale {scale.id}"
-    for band_set in scale.band_sets:
-        bands = band_set.bands
-        if not bands:
-            continue
-        unit = step(scale.decimals)
-        for previous, current in zip(bands, bands[1:], strict=False):
-            if current.minimum <= previous.maximum:
-                _report(reader, where, f"bands {previous.code!r} and {current.code!r} overlap", scale)
-            elif current.minimum != previous.maximum + unit:
-                _report(reader, where, f"no band covers scores between {previous.maximum} and "
-                        f"{current.minimum} (bands {previous.code!r}, {current.code!r})", scale)
-        if bands[0].minimum > bounds.low or bands[-1].maximum < bounds.high:
-            _report(reader, where, f"bands cover {bands[0].minimum}..{bands[-1].maximum} but the "
-                    f"scale can score {bounds.low}..{bounds.high}", scale)
-
-
-def _report(reader: Reader, where: str, message: str, scale: Scale) -> None:
-    reader.reporter.add(message, item=where, field="bands", line=scale.line or None)
 
 
 def read_rules(
@@ -305,9 +247,12 @@ def read_rules(
 ) -> tuple[Rule, ...]:
     rules: list[Rule] = []
     for index, raw, line in items_with_lines(root.sequence("rules", required=False) or []):
-        rule_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
-        reader = Reader(root.reporter, raw, f"rules[{index}]", item=rule_id and f"rule {rule_id}",
-                        line=line)
+        rule_id = (
+            raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
+        )
+        reader = Reader(
+            root.reporter, raw, f"rules[{index}]", item=rule_id and f"rule {rule_id}", line=line
+        )
         if not reader.valid:
             continue
         reader.only(RULE_FIELDS)
@@ -327,15 +272,27 @@ def read_rules(
         if any(rule.id == rule_id for rule in rules):
             reader.report(f"rule id {rule_id!r} is used twice", "id")
         elif rule_id and when is not None and reason is not None:
-            rules.append(Rule(rule_id, when, reason, set_level, raise_level, rule_flags, rule_actions,
-                              reader.line))
+            rules.append(
+                Rule(
+                    rule_id,
+                    when,
+                    reason,
+                    set_level,
+                    raise_level,
+                    rule_flags,
+                    rule_actions,
+                    reader.line,
+                )
+            )
     return tuple(rules)
 
 
 def _known(reader: Reader, key: str, known: set[str], what: str) -> str | None:
     code = reader.code(key, required=False)
     if code is not None and code not in known:
-        reader.report(f"unknown {what} {code!r}; declared: {', '.join(sorted(known)) or 'none'}", key)
+        reader.report(
+            f"unknown {what} {code!r}; declared: {', '.join(sorted(known)) or 'none'}", key
+        )
         return None
     return code
 
@@ -344,6 +301,7 @@ def _known_list(reader: Reader, key: str, known: set[str], what: str) -> tuple[s
     codes = reader.codes(key, required=False) or []
     for code in codes:
         if code not in known:
-            reader.report(f"unknown {what} {code!r}; declared: {', '.join(sorted(known)) or 'none'}", key)
+            reader.report(
+                f"unknown {what} {code!r}; declared: {', '.join(sorted(known)) or 'none'}", key
+            )
     return tuple(code for code in codes if code in known)
-

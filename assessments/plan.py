@@ -70,7 +70,7 @@ class ScalePlan:
     #: Unconditional bands; None when the bands depend on client facts.
     bands: tuple[Band, ...] | None
     #: Integer score -> band, when the scale scores whole numbers and has unconditional bands.
-    band_of: dict[int, Band] | None
+    band_of: dict[Number, Band] | None
     band_sets: tuple[tuple[Test | None, tuple[Band, ...]], ...]
     describe: str
     bounds: Bounds | None
@@ -97,7 +97,9 @@ class Plan:
         self.level_scale = instrument.level_scale
         self.band_level = _band_levels(instrument, self.levels_by_code)
         self.flags_by_code: dict[str, Flag] = {flag.code: flag for flag in instrument.flags}
-        self.actions_by_code: dict[str, Action] = {action.code: action for action in instrument.actions}
+        self.actions_by_code: dict[str, Action] = {
+            action.code: action for action in instrument.actions
+        }
         self.rules: tuple[tuple[Rule, Test], ...] = tuple(
             (rule, compile_condition(rule.when)) for rule in instrument.rules
         )
@@ -113,7 +115,9 @@ class Plan:
 
         return score_plan(self, answers, facts or {})
 
-    def visible_items(self, answers: Mapping[str, Any], facts: Mapping[str, Any]) -> tuple[Item, ...]:
+    def visible_items(
+        self, answers: Mapping[str, Any], facts: Mapping[str, Any]
+    ) -> tuple[Item, ...]:
         """Items whose condition holds, reading the answers leniently (invalid ones count as
         unanswered), in the order of the instrument."""
         codes: dict[str, Any] = {}
@@ -196,12 +200,15 @@ def _whole(item: ItemPlan | None) -> bool:
 
 
 def _scale_plan(scale: Scale, bounds: Bounds | None, items: dict[str, ItemPlan]) -> ScalePlan:
+    """Precompute one scale; `describe` names the method and any reverse-scored items."""
     weights = tuple(scale.weight(component) for component in scale.components)
     all_ones = all(weight == 1 for weight in weights)
     unconditional = (
-        scale.band_sets[0].bands if len(scale.band_sets) == 1 and scale.band_sets[0].when is None else None
+        scale.band_sets[0].bands
+        if len(scale.band_sets) == 1 and scale.band_sets[0].when is None
+        else None
     )
-    band_of = None
+    band_of: dict[Number, Band] | None = None
     if unconditional is not None and scale.decimals == 0 and bounds is not None:
         band_of = {}
         for band in unconditional:
@@ -214,6 +221,9 @@ def _scale_plan(scale: Scale, bounds: Bounds | None, items: dict[str, ItemPlan])
         Method.WEIGHTED_SUM: "weighted sum",
         Method.SCALED_SUM: f"sum x {scale.factor}",
     }[scale.method]
+    reversed_items = [c for c in scale.items if c in items and items[c].item.reverse]
+    if reversed_items:
+        describe += f" (reverse-scored: {', '.join(reversed_items)})"
     return ScalePlan(
         scale=scale,
         id=scale.id,
@@ -229,7 +239,10 @@ def _scale_plan(scale: Scale, bounds: Bounds | None, items: dict[str, ItemPlan])
         bands=unconditional,
         band_of=band_of,
         band_sets=tuple(
-            (compile_condition(band_set.when) if band_set.when is not None else None, band_set.bands)
+            (
+                compile_condition(band_set.when) if band_set.when is not None else None,
+                band_set.bands,
+            )
             for band_set in scale.band_sets
         ),
         describe=describe,

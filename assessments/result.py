@@ -67,7 +67,9 @@ class ScaleResult:
             "status": self.status,
             "band": self.band,
             "band_label": self.band_label,
-            "band_range": None if self.band_range is None else [to_json(v) for v in self.band_range],
+            "band_range": None
+            if self.band_range is None
+            else [to_json(v) for v in self.band_range],
             "components": list(self.components),
             "values": [_number(value) for value in self.values],
             "not_applicable": list(self.not_applicable),
@@ -84,7 +86,9 @@ class ScaleResult:
             status=data["status"],
             band=data["band"],
             band_label=data["band_label"],
-            band_range=None if band_range is None else (from_json(band_range[0]), from_json(band_range[1])),
+            band_range=None
+            if band_range is None
+            else (from_json(band_range[0]), from_json(band_range[1])),
             components=tuple(data["components"]),
             values=tuple(_read_number(value) for value in data["values"]),
             not_applicable=tuple(data["not_applicable"]),
@@ -117,11 +121,17 @@ class Outcome:
     because: tuple[Because, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "label": self.label, "because": [b.to_dict() for b in self.because]}
+        return {
+            "code": self.code,
+            "label": self.label,
+            "because": [b.to_dict() for b in self.because],
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Outcome:
-        return cls(data["code"], data["label"], tuple(Because.from_dict(b) for b in data["because"]))
+        return cls(
+            data["code"], data["label"], tuple(Because.from_dict(b) for b in data["because"])
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,8 +142,12 @@ class FiredRule:
     evidence: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "effects": list(self.effects), "reason": self.reason,
-                "evidence": self.evidence}  # fmt: skip
+        return {
+            "rule": self.rule,
+            "effects": list(self.effects),
+            "reason": self.reason,
+            "evidence": self.evidence,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FiredRule:
@@ -150,7 +164,12 @@ class TraceEntry:
     reason: Text | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"step": self.step, "target": self.target, "message": self.message, "reason": self.reason}
+        return {
+            "step": self.step,
+            "target": self.target,
+            "message": self.message,
+            "reason": self.reason,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +184,7 @@ class Result:
     flags: tuple[Outcome, ...]
     mandatory_actions: tuple[Outcome, ...]
     rules: tuple[FiredRule, ...]
-    #: For each item tag, the items answered positively (routing reads "any violence item positive").
+    #: Tag -> items answered positively (routing reads "any violence item positive" here).
     positive_tags: Mapping[str, tuple[str, ...]]
     hidden: tuple[str, ...]
     discarded: tuple[str, ...]
@@ -203,7 +222,9 @@ class Result:
             "flags": [flag.to_dict() for flag in self.flags],
             "mandatory_actions": [action.to_dict() for action in self.mandatory_actions],
             "rules": [rule.to_dict() for rule in self.rules],
-            "positive_tags": {tag: list(items) for tag, items in sorted(self.positive_tags.items())},
+            "positive_tags": {
+                tag: list(items) for tag, items in sorted(self.positive_tags.items())
+            },
             "hidden": list(self.hidden),
             "discarded": list(self.discarded),
             "trace": [entry.to_dict() for entry in self.trace],
@@ -218,8 +239,9 @@ class Result:
         """Read a stored result back; the trace is rebuilt, not read."""
         try:
             if data.get("format") != FORMAT:
-                raise ResultFormatError([Problem(f"unknown result format {data.get('format')!r}",
-                                                 field="format")])
+                raise ResultFormatError(
+                    [Problem(f"unknown result format {data.get('format')!r}", field="format")]
+                )
             return cls(
                 instrument_id=data["instrument"]["id"],
                 instrument_version=data["instrument"]["version"],
@@ -236,7 +258,14 @@ class Result:
             )
         except ResultFormatError:
             raise
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError, ArithmeticError) as error:
+        except (
+            KeyError,
+            TypeError,
+            ValueError,
+            AttributeError,
+            IndexError,
+            ArithmeticError,
+        ) as error:
             raise ResultFormatError([Problem(f"malformed stored result: {error!r}")]) from error
 
 
@@ -252,22 +281,40 @@ def build_trace(result: Result) -> tuple[TraceEntry, ...]:
     entries: list[TraceEntry] = []
     for item_id in result.hidden:
         note = "; its answer was discarded" if item_id in result.discarded else ""
-        entries.append(TraceEntry("hidden", item_id, f"item {item_id} was not asked (its condition "
-                                  f"did not hold){note}"))  # fmt: skip
+        entries.append(
+            TraceEntry(
+                "hidden",
+                item_id,
+                f"item {item_id} was not asked (its condition did not hold){note}",
+            )
+        )
     for scale in result.scales:
         parts = [f"{component}={display(value)}" for component, value in scale.contributions]
         parts += [f"{component}=missing" for component in scale.missing]
         parts += [f"{component}=n/a" for component in scale.not_applicable]
-        message = f"{scale.method} of {', '.join(parts)}: raw {display(scale.raw)}, score " \
-                  f"{display(scale.score)} ({scale.status})"  # fmt: skip
+        message = (
+            f"{scale.method} of {', '.join(parts)}: raw {display(scale.raw)}, score "
+            f"{display(scale.score)} ({scale.status})"
+        )
         entries.append(TraceEntry("scale", scale.id, message))
         if scale.band is not None and scale.band_range is not None:
             low, high = scale.band_range
-            entries.append(TraceEntry("band", scale.id, f"score {scale.score} is in band "
-                                      f"{scale.band} ({low}..{high})"))  # fmt: skip
-    entries.append(TraceEntry("level", "bands", f"level from bands: {result.band_level or 'undetermined'}"))
+            entries.append(
+                TraceEntry(
+                    "band", scale.id, f"score {scale.score} is in band {scale.band} ({low}..{high})"
+                )
+            )
+    entries.append(
+        TraceEntry("level", "bands", f"level from bands: {result.band_level or 'undetermined'}")
+    )
     for rule in result.rules:
-        entries.append(TraceEntry("rule", rule.rule, f"fired because {rule.evidence}; "
-                                  f"{', '.join(rule.effects)}", rule.reason))  # fmt: skip
+        entries.append(
+            TraceEntry(
+                "rule",
+                rule.rule,
+                f"fired because {rule.evidence}; {', '.join(rule.effects)}",
+                rule.reason,
+            )
+        )
     entries.append(TraceEntry("level", "final", f"final level: {result.level or 'undetermined'}"))
     return tuple(entries)

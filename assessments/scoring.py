@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import AnswerError, Problem
 from .evaluation import Context, explain
+from .facts import fact_problems
 from .model import Band, ItemKind, Method
 from .numbers import Number, as_number, divide, multiply, round_to
 from .result import (
@@ -30,7 +31,9 @@ _NO_NA: tuple[str, ...] = ()
 
 def score_plan(plan: Plan, answers: Mapping[str, Any], facts: Mapping[str, Any]) -> Result:
     if not isinstance(answers, Mapping):
-        raise AnswerError([Problem("answers must be a mapping of item id to answer", field="answers")])
+        raise AnswerError(
+            [Problem("answers must be a mapping of item id to answer", field="answers")]
+        )
     if not isinstance(facts, Mapping):
         raise AnswerError([Problem("facts must be a mapping of fact name to value", field="facts")])
     codes: dict[str, Any] = {}
@@ -72,7 +75,7 @@ def score_plan(plan: Plan, answers: Mapping[str, Any], facts: Mapping[str, Any])
         else:
             problems.append(Problem("expected free text (a string)", item=item_id, field="answer"))
     if plan.fact_specs:
-        problems.extend(_check_facts(plan, facts))
+        problems.extend(fact_problems(plan.fact_specs, facts))
     if problems:
         raise AnswerError(problems)
 
@@ -89,8 +92,13 @@ def score_plan(plan: Plan, answers: Mapping[str, Any], facts: Mapping[str, Any])
             hidden.append(item_id)
             if item_id in codes:
                 if item.reject_hidden:
-                    problems.append(Problem("this item is not asked given the other answers; "
-                                            "leave it unanswered", item=item_id, field="answer"))
+                    problems.append(
+                        Problem(
+                            "this item is not asked given the other answers; leave it unanswered",
+                            item=item_id,
+                            field="answer",
+                        )
+                    )
                 discarded.append(item_id)
                 del codes[item_id]
                 values.pop(item_id, None)
@@ -115,7 +123,9 @@ def read_number(item: ItemPlan, answer: Any) -> tuple[Number | None, Problem | N
     if number is None:
         return None, Problem(f"expected a number, got {answer!r}", item=item.id, field="answer")
     if item.integer and not isinstance(number, int):
-        return None, Problem(f"expected a whole number, got {answer!r}", item=item.id, field="answer")
+        return None, Problem(
+            f"expected a whole number, got {answer!r}", item=item.id, field="answer"
+        )
     if (item.minimum is not None and number < item.minimum) or (
         item.maximum is not None and number > item.maximum
     ):
@@ -128,27 +138,9 @@ def read_number(item: ItemPlan, answer: Any) -> tuple[Number | None, Problem | N
 def _bad_choice(item: ItemPlan, answer: Any) -> Problem:
     assert item.choices is not None
     expected = ", ".join(item.choices)
-    return Problem(f"unknown option code {answer!r}; expected one of: {expected}", item=item.id,
-                   field="answer")  # fmt: skip
-
-
-def _check_facts(plan: Plan, facts: Mapping[str, Any]) -> list[Problem]:
-    problems = []
-    for spec in plan.fact_specs:
-        value = facts.get(spec.name)
-        if value is None:
-            continue
-        if spec.kind == "boolean":
-            valid = isinstance(value, bool)
-        elif spec.kind == "number":
-            valid = as_number(value) is not None
-        else:
-            valid = value in spec.values
-        if not valid:
-            expected = ", ".join(spec.values) if spec.kind == "enum" else spec.kind
-            problems.append(Problem(f"{value!r} is not a valid value (expected {expected})",
-                                    item=f"facts.{spec.name}", field="fact"))  # fmt: skip
-    return problems
+    return Problem(
+        f"unknown option code {answer!r}; expected one of: {expected}", item=item.id, field="answer"
+    )
 
 
 def _score_scale(
@@ -162,14 +154,27 @@ def _score_scale(
     components = scale.components
     if scale.exact_sum:
         try:
-            item_values = tuple([scored[component] for component in components])
+            exact_values = tuple([scored[component] for component in components])
         except KeyError:
             pass
         else:
-            total = sum(item_values)
-            band = scale.band_of[total] if scale.band_of is not None else _band(scale, total, context)
-            return ScaleResult(scale.id, total, total, COMPLETE, *_band_fields(band), components,
-                               item_values, _NO_NA, scale.describe)  # fmt: skip
+            total = sum(exact_values)
+            band = (
+                scale.band_of.get(total)
+                if scale.band_of is not None
+                else _band(scale, total, context)
+            )
+            return ScaleResult(
+                scale.id,
+                total,
+                total,
+                COMPLETE,
+                *_band_fields(band),
+                components,
+                exact_values,
+                _NO_NA,
+                scale.describe,
+            )
     if scale.from_scales:
         parts = [results[component] for component in components]
         if any(part.status == MISSING for part in parts):
@@ -196,8 +201,19 @@ def _score_scale(
         answered_weight += weight
     item_values = tuple(found)
     if answered_weight == 0 and missing == 0:
-        return ScaleResult(scale.id, None, None, NOT_APPLICABLE, None, None, None, components,
-                           item_values, na, scale.describe)  # fmt: skip
+        return ScaleResult(
+            scale.id,
+            None,
+            None,
+            NOT_APPLICABLE,
+            None,
+            None,
+            None,
+            components,
+            item_values,
+            na,
+            scale.describe,
+        )
     if missing > scale.max_missing or answered_weight == 0:
         return _missing(scale, components, item_values, na)
     status = COMPLETE
@@ -216,15 +232,28 @@ def _score_scale(
         value = multiply(value, scale.factor)
     final = round_to(value, scale.decimals, scale.rounding)
     band = _band(scale, final, context)
-    return ScaleResult(scale.id, raw, final, status, *_band_fields(band), components, item_values,
-                       na, scale.describe)  # fmt: skip
+    return ScaleResult(
+        scale.id,
+        raw,
+        final,
+        status,
+        *_band_fields(band),
+        components,
+        item_values,
+        na,
+        scale.describe,
+    )
 
 
 def _missing(
-    scale: ScalePlan, components: tuple[str, ...], found: tuple[Number | None, ...], na: tuple[str, ...]
+    scale: ScalePlan,
+    components: tuple[str, ...],
+    found: tuple[Number | None, ...],
+    na: tuple[str, ...],
 ) -> ScaleResult:
-    return ScaleResult(scale.id, None, None, MISSING, None, None, None, components, found, na,
-                       scale.describe)  # fmt: skip
+    return ScaleResult(
+        scale.id, None, None, MISSING, None, None, None, components, found, na, scale.describe
+    )
 
 
 def _band(scale: ScalePlan, score: Number, context: Context) -> Band | None:
@@ -304,7 +333,10 @@ def _conclude(
         band_level=band_level,
         scales=tuple([scales[scale_id] for scale_id in plan.declared_order]),
         flags=tuple(
-            [Outcome(code, by_id[code].label, tuple(reasons)) for code, reasons in sorted(flags.items())]
+            [
+                Outcome(code, by_id[code].label, tuple(reasons))
+                for code, reasons in sorted(flags.items())
+            ]
         ),
         mandatory_actions=tuple(
             [Outcome(code, by_action[code].label, tuple(r)) for code, r in sorted(actions.items())]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .errors import AnswerError, Problem
@@ -10,15 +11,28 @@ from .model import Instrument, Item, Vector
 from .numbers import as_number
 from .result import Result
 
-EXPECT_FIELDS = ("level", "band_level", "scales", "flags", "actions", "rules", "hidden", "discarded")
+EXPECT_FIELDS = (
+    "level",
+    "band_level",
+    "scales",
+    "flags",
+    "actions",
+    "rules",
+    "hidden",
+    "discarded",
+)
 SCALE_EXPECT_FIELDS = ("score", "raw", "band", "status")
 
 
 def read_vectors(root: Reader) -> tuple[Vector, ...]:
     vectors: list[Vector] = []
     for index, raw, line in items_with_lines(root.sequence("vectors", required=False) or []):
-        name = raw.get("name") if isinstance(raw, dict) and isinstance(raw.get("name"), str) else None
-        reader = Reader(root.reporter, raw, f"vectors[{index}]", item=name and f"vector {name}", line=line)
+        name = (
+            raw.get("name") if isinstance(raw, dict) and isinstance(raw.get("name"), str) else None
+        )
+        reader = Reader(
+            root.reporter, raw, f"vectors[{index}]", item=name and f"vector {name}", line=line
+        )
         if not reader.valid:
             continue
         reader.only(["name", "answers", "facts", "expect", "expect_errors", "fill"])
@@ -39,14 +53,23 @@ def read_vectors(root: Reader) -> tuple[Vector, ...]:
         if not expect and not errors:
             reader.report("a vector needs 'expect' or 'expect_errors'")
         if name is not None:
-            vectors.append(Vector(name, answers, facts, expect, errors, None if fill == "none" else fill,
-                                  reader.line))  # fmt: skip
+            vectors.append(
+                Vector(
+                    name,
+                    answers,
+                    facts,
+                    expect,
+                    errors,
+                    None if fill == "none" else fill,
+                    reader.line,
+                )
+            )
     return tuple(vectors)
 
 
 def check_vector_names(instrument: Instrument, problems: list[Problem]) -> None:
     """Static check: the scales, flags, actions and rules a vector expects exist."""
-    known = {
+    known: dict[str, set[str | None]] = {
         "scales": {scale.id for scale in instrument.scales},
         "flags": {flag.code for flag in instrument.flags},
         "actions": {action.code for action in instrument.actions},
@@ -61,9 +84,15 @@ def check_vector_names(instrument: Instrument, problems: list[Problem]) -> None:
             listed = [expected] if key == "level" else list(expected)
             for name in listed:
                 if name not in names:
-                    problems.append(Problem(f"expects unknown {key.rstrip('s')} {name!r}",
-                                            file=instrument.source, item=f"vector {vector.name}",
-                                            field=f"expect.{key}", line=vector.line))  # fmt: skip
+                    problems.append(
+                        Problem(
+                            f"expects unknown {key.rstrip('s')} {name!r}",
+                            file=instrument.source,
+                            item=f"vector {vector.name}",
+                            field=f"expect.{key}",
+                            line=vector.line,
+                        )
+                    )
 
 
 def vector_answers(instrument: Instrument, vector: Vector) -> dict[str, Any]:
@@ -100,31 +129,44 @@ def run_vectors(instrument: Instrument) -> list[Problem]:
     """Score every vector of the instrument; one problem per difference from the expectation."""
     problems: list[Problem] = []
     for vector in instrument.vectors:
+
         def fail(message: str, field: str | None = None, vector: Vector = vector) -> None:
-            problems.append(Problem(message, file=instrument.source, item=f"vector {vector.name}",
-                                    field=field, line=vector.line))  # fmt: skip
+            problems.append(
+                Problem(
+                    message,
+                    file=instrument.source,
+                    item=f"vector {vector.name}",
+                    field=field,
+                    line=vector.line,
+                )
+            )
 
         try:
             result = instrument.score(vector_answers(instrument, vector), vector.facts)
         except AnswerError as error:
             rejected = sorted({problem.item or "" for problem in error.problems})
             if sorted(vector.expect_errors) != rejected:
-                fail(f"answers rejected ({'; '.join(p.message for p in error.problems)}), expected "
-                     f"{'errors on ' + ', '.join(vector.expect_errors) if vector.expect_errors else 'a result'}")
+                wanted = ", ".join(vector.expect_errors) or "none"
+                messages = "; ".join(str(problem) for problem in error.problems)
+                fail(f"answers rejected ({messages}); expected errors on: {wanted}")
             continue
         if vector.expect_errors:
-            fail(f"expected errors on {', '.join(vector.expect_errors)}, but the answers were accepted")
+            wanted = ", ".join(vector.expect_errors)
+            fail(f"expected errors on {wanted}, but the answers were accepted")
             continue
         for message, field in compare(result, vector.expect):
             fail(message, field)
     return problems
 
 
-def compare(result: Result, expect: dict[str, Any]) -> list[tuple[str, str]]:
+def compare(result: Result, expect: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Differences between a result and a (partial) expectation, as (message, field) pairs."""
     differences: list[tuple[str, str]] = []
     for key in ("level", "band_level"):
         if key in expect and getattr(result, key) != expect[key]:
-            differences.append((f"{key} is {getattr(result, key)}, expected {expect[key]}", f"expect.{key}"))
+            differences.append(
+                (f"{key} is {getattr(result, key)}, expected {expect[key]}", f"expect.{key}")
+            )
     sets = {
         "flags": result.flag_codes,
         "actions": result.action_codes,
@@ -134,18 +176,27 @@ def compare(result: Result, expect: dict[str, Any]) -> list[tuple[str, str]]:
     }
     for key, actual in sets.items():
         if key in expect and sorted(actual) != sorted(expect[key] or []):
-            differences.append((f"{key} are [{', '.join(sorted(actual))}], expected "
-                                f"[{', '.join(sorted(expect[key] or []))}]", f"expect.{key}"))  # fmt: skip
+            differences.append(
+                (
+                    f"{key} are [{', '.join(sorted(actual))}], expected "
+                    f"[{', '.join(sorted(expect[key] or []))}]",
+                    f"expect.{key}",
+                )
+            )
     scales = result.scales_by_id()
     for scale_id, expected in (expect.get("scales") or {}).items():
         actual_scale = scales.get(scale_id)
         if actual_scale is None or not isinstance(expected, dict):
             continue
         for field, wanted in expected.items():
-            actual = getattr(actual_scale, field, None)
+            found = getattr(actual_scale, field, None)
             if field in ("score", "raw") and wanted is not None:
                 wanted = as_number(wanted)
-            if actual != wanted:
-                differences.append((f"scale {scale_id} {field} is {actual}, expected {wanted}",
-                                    f"expect.scales.{scale_id}.{field}"))  # fmt: skip
+            if found != wanted:
+                differences.append(
+                    (
+                        f"scale {scale_id} {field} is {found}, expected {wanted}",
+                        f"expect.scales.{scale_id}.{field}",
+                    )
+                )
     return differences

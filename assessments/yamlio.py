@@ -35,7 +35,7 @@ class LocatedDict(dict[Any, Any]):
 
 
 class LocatedList(list[Any]):
-    """A sequence from a YAML file; `line` is where it starts, `item_lines[i]` where element i is."""
+    """A sequence from a YAML file; `line` is where it starts, `item_lines[i]` where item i is."""
 
     line: int = 0
     item_lines: list[int]
