@@ -129,33 +129,40 @@ def run_vectors(instrument: Instrument) -> list[Problem]:
     """Score every vector of the instrument; one problem per difference from the expectation."""
     problems: list[Problem] = []
     for vector in instrument.vectors:
+        problems += check_vector(instrument, vector)
+    return problems
 
-        def fail(message: str, field: str | None = None, vector: Vector = vector) -> None:
-            problems.append(
-                Problem(
-                    message,
-                    file=instrument.source,
-                    item=f"vector {vector.name}",
-                    field=field,
-                    line=vector.line,
-                )
+
+def check_vector(instrument: Instrument, vector: Vector) -> list[Problem]:
+    """Score one vector; one problem per difference from what it expects."""
+    problems: list[Problem] = []
+
+    def fail(message: str, field: str | None = None) -> None:
+        problems.append(
+            Problem(
+                message,
+                file=instrument.source,
+                item=f"vector {vector.name}",
+                field=field,
+                line=vector.line,
             )
+        )
 
-        try:
-            result = instrument.score(vector_answers(instrument, vector), vector.facts)
-        except AnswerError as error:
-            rejected = sorted({problem.item or "" for problem in error.problems})
-            if sorted(vector.expect_errors) != rejected:
-                wanted = ", ".join(vector.expect_errors) or "none"
-                messages = "; ".join(str(problem) for problem in error.problems)
-                fail(f"answers rejected ({messages}); expected errors on: {wanted}")
-            continue
-        if vector.expect_errors:
-            wanted = ", ".join(vector.expect_errors)
-            fail(f"expected errors on {wanted}, but the answers were accepted")
-            continue
-        for message, field in compare(result, vector.expect):
-            fail(message, field)
+    try:
+        result = instrument.score(vector_answers(instrument, vector), vector.facts)
+    except AnswerError as error:
+        rejected = sorted({problem.item or "" for problem in error.problems})
+        if sorted(vector.expect_errors) != rejected:
+            wanted = ", ".join(vector.expect_errors) or "none"
+            messages = "; ".join(str(problem) for problem in error.problems)
+            fail(f"answers rejected ({messages}); expected errors on: {wanted}")
+        return problems
+    if vector.expect_errors:
+        wanted = ", ".join(vector.expect_errors)
+        fail(f"expected errors on {wanted}, but the answers were accepted")
+        return problems
+    for message, field in compare(result, vector.expect):
+        fail(message, field)
     return problems
 
 
