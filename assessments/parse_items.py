@@ -183,7 +183,7 @@ def _read_item(
             reader.report(f"min {minimum} is greater than max {maximum}", "min")
         if reverse and (minimum is None or maximum is None):
             reader.report("a reverse-scored number item needs both min and max", "reverse")
-    else:
+    elif kind is not None:
         for key in ("min", "max", "positive_min"):
             if reader.has(key):
                 reader.report(f"'{key}' applies only to number items", key)
@@ -248,6 +248,8 @@ def _earlier_hint(item_id: str | None) -> Callable[[str], str]:
 def _item_options(
     reader: Reader, kind: ItemKind | None, option_sets: dict[str, tuple[RawOption, ...]]
 ) -> tuple[RawOption, ...] | None:
+    if kind is None:
+        return None  # an unknown kind is reported once; its options cannot be judged
     if kind in (ItemKind.NUMBER, ItemKind.TEXT):
         if reader.has("options"):
             reader.report(f"{kind.value} items have no options", "options")

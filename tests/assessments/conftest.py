@@ -1,4 +1,4 @@
-"""Fixtures for the assessment engine tests: a small valid "toy" instrument to mutate.
+"""Fixtures for the assessment engine tests: a small valid "toy" instrument (data/toy.yaml) to mutate.
 
 Nothing here needs Flask or a database, and nothing depends on tests/conftest.py.
 """
@@ -24,57 +24,8 @@ def tr(text: str) -> dict[str, str]:
     return {"en": text, "pl": f"{text} (pl)"}
 
 
-def option(code: str, value: Any) -> dict[str, Any]:
-    return {"code": code, "value": value, "label": tr(code)}
-
-
-FREQUENCY = [option("never", 0), option("sometimes", 1), option("often", 2), option("always", 3)]
-
-TOY: dict[str, Any] = {
-    "format": 1,
-    "id": "toy",
-    "version": "1.0.0",
-    "title": tr("Toy"),
-    "licence": "test only",
-    "citation": "none",
-    "languages": ["en", "pl"],
-    "facts": {
-        "sex": {"values": ["female", "male"]},
-        "age_group": {"values": ["adolescent", "adult"]},
-    },
-    "option_sets": {
-        "freq": FREQUENCY,
-        "yes_no": [option("no", 0), option("yes", 1)],
-    },
-    "items": [
-        {"id": "q1", "kind": "single_choice", "options": "freq", "text": tr("Q1")},
-        {"id": "q2", "kind": "single_choice", "options": "freq", "text": tr("Q2")},
-        {"id": "q3", "kind": "single_choice", "options": "freq", "text": tr("Q3")},
-        {"id": "q4", "kind": "single_choice", "options": "freq", "text": tr("Q4")},
-        {"id": "y1", "kind": "yes_no", "text": tr("Y1"), "tags": ["danger"]},
-        {"id": "y2", "kind": "yes_no", "text": tr("Y2"), "tags": ["danger"]},
-        {"id": "n1", "kind": "number", "min": 0, "max": 10, "text": tr("N1")},
-        {"id": "t1", "kind": "text", "text": tr("Notes")},
-    ],
-    "levels": [
-        {"code": "low", "label": tr("Low")},
-        {"code": "mid", "label": tr("Mid")},
-        {"code": "high", "label": tr("High")},
-    ],
-    "scales": [
-        {
-            "id": "main",
-            "title": tr("Main"),
-            "items": ["q1", "q2", "q3", "q4"],
-            "bands": [
-                {"code": "low", "min": 0, "max": 4},
-                {"code": "mid", "min": 5, "max": 8},
-                {"code": "high", "min": 9, "max": 12},
-            ],
-        }
-    ],
-    "level_scale": "main",
-}
+TOY_FILE = Path(__file__).parent / "data" / "toy.yaml"
+TOY: dict[str, Any] = yaml.safe_load(TOY_FILE.read_text(encoding="utf-8"))
 
 
 def dump(document: dict[str, Any]) -> str:
@@ -116,6 +67,11 @@ def broken() -> Callable[[dict[str, Any] | str], list[Problem]]:
 @pytest.fixture
 def text() -> Callable[[str], dict[str, str]]:
     return tr
+
+
+@pytest.fixture
+def dump_yaml() -> Callable[[dict[str, Any]], str]:
+    return dump
 
 
 def all_answers(value: str = "never") -> dict[str, str]:
