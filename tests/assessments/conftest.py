@@ -1,4 +1,4 @@
-"""Fixtures for the assessment engine tests: a small valid "toy" instrument (data/toy.yaml) to mutate.
+"""Fixtures for the engine tests: a small valid "toy" instrument (data/toy.yaml) to mutate.
 
 Nothing here needs Flask or a database, and nothing depends on tests/conftest.py.
 """

@@ -21,7 +21,7 @@ def band(code, low, high, **extra):
     return {"code": code, "min": low, "max": high, "label": {"en": code, "pl": code}, **extra}
 
 
-# --- identity, languages, texts --------------------------------------------------------------
+# --- identity, languages, texts ---
 
 
 def test_instrument_declares_id_version_title_licence_citation(toy):
@@ -36,7 +36,7 @@ def test_text_falls_back_to_the_first_language(toy):
     assert toy.text(toy.item("q1").text, "uk") == "Q1"
 
 
-# --- item kinds ----------------------------------------------------------------------------------
+# --- item kinds ---
 
 
 def test_item_kinds_are_all_supported(toy):
@@ -105,7 +105,7 @@ def test_decimal_option_values_give_exact_decimal_scores(doc, make):
     assert isinstance(result.scale("halves").score, Decimal)
 
 
-# --- reverse scoring ------------------------------------------------------------------------------
+# --- reverse scoring ---
 
 
 def test_reverse_scored_item_maps_lowest_to_highest(doc, make, answers):
@@ -116,7 +116,7 @@ def test_reverse_scored_item_maps_lowest_to_highest(doc, make, answers):
     assert result.scale("main").contributions[1] == ("q2", 3)
 
 
-# --- scales ------------------------------------------------------------------------------------
+# --- scales ---
 
 
 def test_scales_may_share_items(doc, make, answers):
@@ -186,7 +186,7 @@ def test_a_total_can_be_built_from_some_of_the_other_scales(doc, make, answers):
     assert [s.id for s in result.scales] == ["s1", "s2", "s3", "s4", "y", "total"]
 
 
-# --- missing data ---------------------------------------------------------------------------------
+# --- missing data ---
 
 
 def test_missing_items_beyond_the_allowance_mark_the_scale_missing(toy):
@@ -235,7 +235,7 @@ def test_a_scale_built_on_a_missing_scale_is_missing(doc, make):
     assert result.scale("total").missing == ("b",)
 
 
-# --- bands -----------------------------------------------------------------------------------------
+# --- bands ---
 
 
 def test_bands_are_inclusive_at_both_ends(toy, answers):
@@ -290,7 +290,7 @@ def test_band_guidance_is_exposed_per_band(doc, make):
     }
 
 
-# --- critical items and overrides ----------------------------------------------------------------
+# --- critical items and overrides ---
 
 
 def rules(doc, *entries):
@@ -384,7 +384,7 @@ def test_rules_can_combine_conditions_with_all_any_and_not(doc, make, answers):
     assert score(instrument, {**base, "q1": "always"}, {"sex": "female"}).flag_codes == ()
 
 
-# --- conditional items ---------------------------------------------------------------------------
+# --- conditional items ---
 
 
 def test_conditional_item_is_hidden_and_its_answer_discarded(doc, make, answers):
@@ -468,7 +468,7 @@ def test_visible_items_lets_a_form_reveal_follow_up_questions(doc, make):
     assert instrument.item("f1").visible_when.to_dict() == {"item": "y1", "equals": "yes"}
 
 
-# --- guidance and structure for the UI -----------------------------------------------------------
+# --- guidance and structure for the UI ---
 
 
 def test_items_carry_guidance_supporting_questions_sections_and_tags(doc, make):
@@ -491,7 +491,7 @@ def test_result_lists_positive_answers_per_tag(toy, answers):
     assert result.positive_tags == {"danger": ("y2",)}
 
 
-# --- test vectors ---------------------------------------------------------------------------------
+# --- test vectors ---
 
 
 def test_vectors_report_each_difference(doc, make):
