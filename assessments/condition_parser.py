@@ -45,6 +45,8 @@ class Scope:
     statuses: tuple[str, ...] = ("complete", "prorated", "missing", "not_applicable")
     instruments: Mapping[str, InstrumentNames] | None = None
     item_hint: Callable[[str], str] = lambda item_id: ""
+    #: Items declared with problems of their own: references to them are not reported again.
+    broken: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -132,6 +134,8 @@ def _item_test(reader: Reader, scope: Scope) -> Condition | None:
     if item_id is None or op is None:
         return None
     item = scope.items.get(item_id)
+    if item is None and item_id in scope.broken:
+        return None
     if item is None:
         reader.report(f"unknown item {item_id!r}{scope.item_hint(item_id)}", "item")
         return None
@@ -242,6 +246,8 @@ def _positive_count(reader: Reader, scope: Scope) -> Condition | None:
         if listed is None:
             return None
         unknown = [item_id for item_id in listed if item_id not in scope.items]
+        if any(item_id in scope.broken for item_id in unknown):
+            return None
         if unknown:
             reader.report(
                 f"unknown item {unknown[0]!r}{scope.item_hint(unknown[0])}", "positive_among"

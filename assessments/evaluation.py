@@ -175,4 +175,23 @@ def explain(condition: Condition, context: Context) -> str:
     if isinstance(condition, PositiveCount):
         positive = [item for item in condition.items if item in context.positive]
         return f"{condition.describe()} (positive: {', '.join(positive) or 'none'})"
+    if isinstance(condition, ResultTest):
+        test = _result_test(condition)
+        found = [
+            _result_evidence(condition, result)
+            for result in context.results
+            if test(Context({}, {}, frozenset(), {}, results=(result,)))
+        ]
+        return f"{condition.describe()} ({'; '.join(found) or 'no result'})"
     return condition.describe()
+
+
+def _result_evidence(test: ResultTest, result: Result) -> str:
+    where = f"{result.instrument_id} {result.instrument_version}"
+    if test.op == "tag_positive":
+        return f"{where}: {', '.join(result.positive_tags.get(test.operand, ()))}"
+    if test.op == "band_in":
+        return f"{where}: {test.scale} band {result.scales_by_id()[test.scale or ''].band}"
+    if test.op == "level_in":
+        return f"{where}: level {result.level}"
+    return f"{where}: {test.op} {test.operand}"

@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from .bounds import scale_bounds
 from .condition_parser import Scope
 from .errors import InstrumentError, Problem
 from .fields import LANGUAGE_PATTERN, VERSION_PATTERN, Reader, Reporter
@@ -138,12 +139,18 @@ def _build(data: Any, problems: list[Problem], file: str, digest: str) -> Instru
         default_hidden=default_hidden,
     )
     items_by_id = {item.id: item for item in items}
+    broken = _declared(data, "items", "id") - items_by_id.keys()
     levels = read_levels(root)
     level_codes = {level.code for level in levels}
     # A band coded like a level borrows the level's label unless band_labels says otherwise.
     band_labels = {level.code: level.label for level in levels} | read_band_labels(root)
     order = read_scales(
-        root, items=items_by_id, facts=facts, band_labels=band_labels, level_codes=level_codes
+        root,
+        items=items_by_id,
+        facts=facts,
+        band_labels=band_labels,
+        level_codes=level_codes,
+        broken=broken,
     )
     scales_by_id = {scale.id: scale for scale in order}
     level_scale = _level_scale(root, scales_by_id, level_codes)
@@ -152,6 +159,7 @@ def _build(data: Any, problems: list[Problem], file: str, digest: str) -> Instru
         where="a rule",
         facts=facts,
         items=items_by_id,
+        broken=broken,
         tags=_tags(items),
         scale_bands={s.id: {b.code for bs in s.band_sets for b in bs.bands} for s in order},
     )
@@ -164,12 +172,14 @@ def _build(data: Any, problems: list[Problem], file: str, digest: str) -> Instru
     )
     vectors = read_vectors(root)
     declared = [scale for scale in _declared_order(data) if scale in scales_by_id]
-    if reporter.problems or instrument_id is None or version is None or title is None:
-        raise InstrumentError(reporter.problems)
+    bounds = scale_bounds(order, items_by_id)
+    for scale in order:
+        check_bands(root, scale, bounds.get(scale.id))
+    # Built even when problems were found, only to check the vectors against it; never returned.
     instrument = Instrument(
-        id=instrument_id,
-        version=version,
-        title=title,
+        id=instrument_id or "",
+        version=version or "",
+        title=title or {},
         languages=languages,
         items=items,
         scales=tuple(scales_by_id[scale_id] for scale_id in declared),
@@ -187,13 +197,10 @@ def _build(data: Any, problems: list[Problem], file: str, digest: str) -> Instru
         source=file,
         source_sha256=digest,
     )
-    plan = compile_plan(instrument, order)
-    for scale in order:
-        check_bands(root, scale, plan.bounds.get(scale.id))
     check_vector_names(instrument, reporter.problems)
-    if reporter.problems:
+    if reporter.problems or instrument_id is None or version is None or title is None:
         raise InstrumentError(reporter.problems)
-    object.__setattr__(instrument, "plan", plan)
+    object.__setattr__(instrument, "plan", compile_plan(instrument, order))
     return instrument
 
 
@@ -252,3 +259,13 @@ def _declared_order(data: dict[str, Any]) -> list[str]:
     return [
         entry["id"] for entry in raw if isinstance(entry, dict) and isinstance(entry.get("id"), str)
     ]
+
+
+def _declared(data: dict[str, Any], key: str, name: str) -> set[str]:
+    """Every id written under `key`, valid or not (to avoid reporting a broken entry twice)."""
+    raw = data.get(key)
+    if not isinstance(raw, list):
+        return set()
+    return {
+        entry[name] for entry in raw if isinstance(entry, dict) and isinstance(entry.get(name), str)
+    }

@@ -76,7 +76,8 @@ def _read_bands(
         if low is not None and high is not None and low > high:
             reader.report(f"min {low} is greater than max {high}", "min")
             continue
-        if code and low is not None and high is not None and label is not None:
+        if code and low is not None and high is not None:
+            label = label or {}  # a broken label is reported above; keep the band for coverage
             if any(band.code == code for band in bands):
                 reader.report(f"band {code!r} is declared twice", "code")
             bands.append(Band(code, low, high, label, level, guidance))

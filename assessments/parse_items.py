@@ -68,8 +68,8 @@ def read_sections(root: Reader) -> tuple[Section, ...]:
         section_id = reader.code("id")
         title = reader.text("title")
         description = reader.text("description", required=False)
-        if section_id and title:
-            sections.append(Section(section_id, title, description))
+        if section_id:
+            sections.append(Section(section_id, title or {}, description))
     _report_duplicates(root, "sections", [section.id for section in sections])
     return tuple(sections)
 
@@ -101,8 +101,8 @@ def _read_options(parent: Reader, key: str) -> tuple[RawOption, ...] | None:
         reader.only(OPTION_FIELDS)
         code, value, label = reader.code("code"), reader.number("value"), reader.text("label")
         positive = reader.boolean("positive") if reader.has("positive") else None
-        if code is not None and value is not None and label is not None:
-            options.append(RawOption(code, value, label, positive))
+        if code is not None and value is not None:
+            options.append(RawOption(code, value, label or {}, positive))
     _report_duplicates(parent, key, [option.code for option in options])
     return tuple(options) if len(options) == len(raw_options) else None
 
@@ -140,6 +140,7 @@ def read_items(
     raw_items = root.sequence("items") or []
     if not raw_items and root.has("items"):
         root.report("an instrument needs at least one item", "items")
+    declared: set[str] = set()
     for index, raw, line in items_with_lines(raw_items):
         item_id = (
             raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
@@ -147,7 +148,9 @@ def read_items(
         reader = Reader(root.reporter, raw, f"items[{index}]", item=item_id, line=line)
         if not reader.valid:
             continue
-        item = _read_item(reader, items, facts, section_ids, option_sets, default_hidden)
+        broken = declared - items.keys()
+        declared.add(item_id or "")
+        item = _read_item(reader, items, broken, facts, section_ids, option_sets, default_hidden)
         if item is None:
             continue
         if item.id in items:
@@ -160,6 +163,7 @@ def read_items(
 def _read_item(
     reader: Reader,
     earlier: dict[str, Item],
+    broken: set[str],
     facts: dict[str, FactSpec],
     section_ids: set[str],
     option_sets: dict[str, tuple[RawOption, ...]],
@@ -200,6 +204,7 @@ def _read_item(
             facts=facts,
             items=earlier,
             item_hint=_earlier_hint(item_id),
+            broken=broken,
         )
         visible_when = parse_condition(reader, "visible_when", scope)
     hidden_value = reader.number("hidden_value", required=False)
@@ -211,14 +216,14 @@ def _read_item(
     hidden_name = reader.choice(
         "hidden_answers", [mode.value for mode in HiddenAnswers], default=default_hidden.value
     )
-    if item_id is None or kind is None or text is None:
+    if item_id is None or kind is None:
         return None
     if kind in (ItemKind.SINGLE_CHOICE, ItemKind.YES_NO) and not options:
         return None
     return Item(
         id=item_id,
         kind=kind,
-        text=text,
+        text=text or {},
         section=section,
         options=options,
         minimum=minimum,

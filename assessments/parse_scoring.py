@@ -64,9 +64,9 @@ def read_coded(root: Reader, key: str) -> list[tuple[str, Text, Text | None, Tex
         guidance = reader.text("guidance", required=False)
         if code in seen:
             reader.report(f"{code!r} is declared twice", "code")
-        elif code is not None and label is not None:
+        elif code is not None:
             seen.add(code)
-            entries.append((code, label, description, guidance))
+            entries.append((code, label or {}, description, guidance))
     return entries
 
 
@@ -92,6 +92,7 @@ def read_scales(
     facts: dict[str, FactSpec],
     band_labels: dict[str, Text],
     level_codes: set[str],
+    broken: set[str] | None = None,
 ) -> list[Scale]:
     """Read the scales and return them in dependency order (a scale after its components)."""
     scales: dict[str, Scale] = {}
@@ -104,7 +105,7 @@ def read_scales(
         reader = Reader(
             root.reporter, raw, f"scales[{index}]", item=scale_id and f"scale {scale_id}", line=line
         )
-        scale = _read_scale(reader, items, facts, band_labels, level_codes)
+        scale = _read_scale(reader, items, broken or set(), facts, band_labels, level_codes)
         if scale is None:
             continue
         if scale.id in scales or scale.id in items:
@@ -134,6 +135,7 @@ def read_scales(
 def _read_scale(
     reader: Reader,
     items: dict[str, Item],
+    broken: set[str],
     facts: dict[str, FactSpec],
     band_labels: dict[str, Text],
     level_codes: set[str],
@@ -152,6 +154,8 @@ def _read_scale(
     if source == "items":
         for item_id in components:
             item = items.get(item_id)
+            if item is None and item_id in broken:
+                continue  # its own problems are reported where it is declared
             if item is None:
                 reader.report(f"unknown item {item_id!r}", "items")
             elif item.kind == ItemKind.TEXT:
@@ -173,11 +177,11 @@ def _read_scale(
     missing = _read_missing(reader, len(components), source == "scales")
     higher_is = reader.choice("higher_is", ("worse", "better"), default="worse") or "worse"
     band_sets = read_band_sets(reader, facts, band_labels, level_codes, decimals)
-    if scale_id is None or title is None or source is None or not components:
+    if scale_id is None or source is None or not components:
         return None
     return Scale(
         id=scale_id,
-        title=title,
+        title=title or {},
         method=Method(method or "sum"),
         items=components if source == "items" else (),
         scales=components if source == "scales" else (),

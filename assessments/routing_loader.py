@@ -121,8 +121,8 @@ def _read_catalogue(
         languages = tuple(reader.codes("languages", required=False) or ())
         if code in services or code in known:
             reader.report(f"service {code!r} is declared twice", "code")
-        elif code and kind and name:
-            services[code] = Service(code, ServiceKind(kind), name, description, languages)
+        elif code and kind:
+            services[code] = Service(code, ServiceKind(kind), name or {}, description, languages)
     problems.extend(reporter.problems)
     return services
 
