@@ -1,0 +1,184 @@
+"""Command line: validate instrument and routing files, score answers, route results.
+
+Exit status: 0 on success, 2 on invalid input (one line per problem on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import AssessmentError, Problem
+from .loader import load_instrument
+from .model import Instrument
+from .render import render_result, render_routing
+from .result import Result
+from .routing import route_explained
+from .routing_loader import load_routing
+from .vectors import run_vectors
+from .yamlio import load_yaml
+
+INVALID = 2
+
+
+class InputError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems)
+        self.problems = problems
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m assessments", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    validate = commands.add_parser(
+        "validate", help="validate files or directories and run their test vectors"
+    )
+    validate.add_argument("paths", nargs="+", type=Path)
+    score = commands.add_parser("score", help="score an answers file with an instrument")
+    score.add_argument("instrument", type=Path)
+    score.add_argument("answers", type=Path)
+    _common(score)
+    route = commands.add_parser(
+        "route", help="recommend services for stored results (from score --json)"
+    )
+    route.add_argument("rules", type=Path, help="routing directory or rules file")
+    route.add_argument("results", type=Path, nargs="+")
+    _common(route)
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "validate":
+            return _validate(args.paths)
+        if args.command == "score":
+            return _score(args)
+        return _route(args)
+    except (AssessmentError, InputError) as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return INVALID
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) went away; that is not an error of ours.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return 0
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--facts", type=Path, help="JSON file with client facts")
+    parser.add_argument("--lang", choices=("pl", "en", "uk"), default="en")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+def _read_json(path: Path, what: str) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError([Problem("file not found", file=str(path), field=what)]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(
+            [Problem(f"cannot read file: {error}", file=str(path), field=what)]
+        ) from None
+    except json.JSONDecodeError as error:
+        raise InputError(
+            [Problem(f"invalid JSON: {error.msg}", file=str(path), field=what, line=error.lineno)]
+        ) from None
+
+
+def _mapping(path: Path | None, what: str) -> dict[str, Any]:
+    if path is None:
+        return {}
+    data = _read_json(path, what)
+    if not isinstance(data, dict):
+        raise InputError([Problem(f"{what} must be a JSON object", file=str(path), field=what)])
+    return data
+
+
+def _validate(paths: list[Path]) -> int:
+    problems: list[Problem] = []
+    instruments: list[Instrument] = []
+    routing: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files = sorted(path.glob("*.yaml"))
+            routing += [
+                sub for sub in sorted(path.iterdir()) if sub.is_dir() and any(sub.glob("*.yaml"))
+            ]
+        elif path.exists():
+            files = [path]
+        else:
+            problems.append(Problem("no such file or directory", file=str(path)))
+            continue
+        for file in files:
+            data, _ = load_yaml(file)
+            if isinstance(data, dict) and data.get("kind") == "routing_rules":
+                routing.append(file)
+            elif isinstance(data, dict) and data.get("kind") == "service_catalogue":
+                continue  # checked with the rules that use it
+            else:
+                instrument = _check_instrument(file, problems)
+                if instrument is not None:
+                    instruments.append(instrument)
+    for rules_path in routing:
+        try:
+            rules = load_routing(rules_path, instruments or None)
+            print(
+                f"ok: {rules_path} ({rules.id} {rules.version}: {len(rules.rules)} rules, "
+                f"{len(rules.services)} services)"
+            )
+        except AssessmentError as error:
+            problems += error.problems
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return INVALID if problems else 0
+
+
+def _check_instrument(file: Path, problems: list[Problem]) -> Instrument | None:
+    try:
+        instrument = load_instrument(file)
+    except AssessmentError as error:
+        problems += error.problems
+        return None
+    failures = run_vectors(instrument)
+    problems += failures
+    if not failures:
+        print(
+            f"ok: {file} ({instrument.id} {instrument.version}: {len(instrument.items)} items, "
+            f"{len(instrument.vectors)} vectors passed)"
+        )
+    return instrument
+
+
+def _score(args: argparse.Namespace) -> int:
+    instrument = load_instrument(args.instrument)
+    answers = _mapping(args.answers, "answers")
+    facts = _mapping(args.facts, "facts")
+    result = instrument.score(answers, facts)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, sort_keys=True))
+    else:
+        print(render_result(result, instrument, args.lang))
+    return 0
+
+
+def _route(args: argparse.Namespace) -> int:
+    rules = load_routing(args.rules)
+    results = []
+    for path in args.results:
+        data = _read_json(path, "result")
+        for entry in data if isinstance(data, list) else [data]:
+            try:
+                results.append(Result.from_dict(entry))
+            except AssessmentError as error:
+                problems = [
+                    Problem(p.message, file=str(path), field="result") for p in error.problems
+                ]
+                raise InputError(problems) from None
+    decision = route_explained(results, _mapping(args.facts, "facts"), rules)
+    if args.json:
+        print(json.dumps(decision.to_dict(), ensure_ascii=False, indent=2, sort_keys=True))
+    else:
+        print(render_routing(decision, args.lang))
+    return 0

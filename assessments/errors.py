@@ -1,0 +1,63 @@
+"""Problems found in instrument files, routing files and answers, and the errors that carry them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong, located as precisely as we can: file, item, field and line."""
+
+    message: str
+    file: str | None = None
+    item: str | None = None
+    field: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file or "<input>"
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        parts = [where]
+        if self.item:
+            parts.append(f"item {self.item}")
+        if self.field:
+            parts.append(self.field)
+        return f"{': '.join(parts)}: {self.message}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "item": self.item,
+            "field": self.field,
+            "line": self.line,
+            "message": self.message,
+        }
+
+
+class AssessmentError(Exception):
+    """Base class: every error of the engine carries the full list of problems."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+class InstrumentError(AssessmentError):
+    """An instrument file (or a directory of them) is invalid; every problem is listed."""
+
+
+class RoutingError(AssessmentError):
+    """A routing rules file or the service catalogue is invalid; every problem is listed."""
+
+
+class AnswerError(AssessmentError):
+    """Answers or client facts do not fit the instrument; one problem per offending field.
+
+    `problem.item` names the answer (or `facts.<name>`), so an API can report field-level errors.
+    """
+
+
+class ResultFormatError(AssessmentError):
+    """A stored result dict cannot be read back (wrong shape or unknown format version)."""

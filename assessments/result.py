@@ -1,0 +1,320 @@
+"""The outcome of scoring: scale scores, bands, level, flags, mandatory actions, and why.
+
+`Result.to_dict()` is what the web service stores; `Result.from_dict()` reads it back into an equal
+Result. Numbers are exact: a score with 0 decimals is a JSON integer, any other score is a decimal
+string such as "1.33" (never a float).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import Problem, ResultFormatError
+from .numbers import Number, display, from_json, to_json
+
+Text = dict[str, str]
+
+FORMAT = 1
+
+COMPLETE = "complete"
+PRORATED = "prorated"
+PARTIAL = "partial"
+MISSING = "missing"
+NOT_APPLICABLE = "not_applicable"
+
+
+@dataclass(frozen=True, slots=True)
+class ScaleResult:
+    """One scale: `values[i]` is what `components[i]` contributed (after reverse scoring), None if
+    it was missing or not applicable."""
+
+    id: str
+    raw: Number | None
+    score: Number | None
+    status: str
+    band: str | None
+    band_label: Text | None
+    band_range: tuple[Number, Number] | None
+    components: tuple[str, ...]
+    values: tuple[Number | None, ...]
+    not_applicable: tuple[str, ...]
+    method: str
+
+    @property
+    def contributions(self) -> tuple[tuple[str, Number], ...]:
+        return tuple(
+            (component, value)
+            for component, value in zip(self.components, self.values, strict=True)
+            if value is not None
+        )
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(
+            component
+            for component, value in zip(self.components, self.values, strict=True)
+            if value is None and component not in self.not_applicable
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "raw": _number(self.raw),
+            "score": _number(self.score),
+            "status": self.status,
+            "band": self.band,
+            "band_label": self.band_label,
+            "band_range": None
+            if self.band_range is None
+            else [to_json(v) for v in self.band_range],
+            "components": list(self.components),
+            "values": [_number(value) for value in self.values],
+            "not_applicable": list(self.not_applicable),
+            "method": self.method,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ScaleResult:
+        band_range = data["band_range"]
+        return cls(
+            id=data["id"],
+            raw=_read_number(data["raw"]),
+            score=_read_number(data["score"]),
+            status=data["status"],
+            band=data["band"],
+            band_label=data["band_label"],
+            band_range=None
+            if band_range is None
+            else (from_json(band_range[0]), from_json(band_range[1])),
+            components=tuple(data["components"]),
+            values=tuple(_read_number(value) for value in data["values"]),
+            not_applicable=tuple(data["not_applicable"]),
+            method=data["method"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Because:
+    """A rule that fired, its translated reason, and the answers or scores that made it fire."""
+
+    rule: str
+    reason: Text
+    evidence: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "reason": self.reason, "evidence": self.evidence}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Because:
+        return cls(data["rule"], data["reason"], data["evidence"])
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A flag or a mandatory action: its code, translated label, and every rule that raised it."""
+
+    code: str
+    label: Text
+    because: tuple[Because, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "label": self.label,
+            "because": [b.to_dict() for b in self.because],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Outcome:
+        return cls(
+            data["code"], data["label"], tuple(Because.from_dict(b) for b in data["because"])
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FiredRule:
+    rule: str
+    effects: tuple[str, ...]
+    reason: Text
+    evidence: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "effects": list(self.effects),
+            "reason": self.reason,
+            "evidence": self.evidence,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FiredRule:
+        return cls(data["rule"], tuple(data["effects"]), data["reason"], data["evidence"])
+
+
+@dataclass(frozen=True, slots=True)
+class TraceEntry:
+    """One step of the explanation: `step` is scale, band, hidden, rule or level."""
+
+    step: str
+    target: str
+    message: str
+    reason: Text | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "step": self.step,
+            "target": self.target,
+            "message": self.message,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    instrument_id: str
+    instrument_version: str
+    level: str | None
+    level_label: Text | None
+    #: The level the bands alone gave, before any rule.
+    band_level: str | None
+    scales: tuple[ScaleResult, ...]
+    flags: tuple[Outcome, ...]
+    mandatory_actions: tuple[Outcome, ...]
+    rules: tuple[FiredRule, ...]
+    #: Tag -> items answered positively (routing reads "any violence item positive" here).
+    positive_tags: Mapping[str, tuple[str, ...]]
+    hidden: tuple[str, ...]
+    discarded: tuple[str, ...]
+
+    def scales_by_id(self) -> dict[str, ScaleResult]:
+        return {scale.id: scale for scale in self.scales}
+
+    def scale(self, scale_id: str) -> ScaleResult:
+        for scale in self.scales:
+            if scale.id == scale_id:
+                return scale
+        raise KeyError(f"result of {self.instrument_id} has no scale {scale_id!r}")
+
+    @property
+    def flag_codes(self) -> tuple[str, ...]:
+        return tuple(flag.code for flag in self.flags)
+
+    @property
+    def action_codes(self) -> tuple[str, ...]:
+        return tuple(action.code for action in self.mandatory_actions)
+
+    @property
+    def trace(self) -> tuple[TraceEntry, ...]:
+        """The explanation, step by step, built from what the result records."""
+        return build_trace(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "instrument": {"id": self.instrument_id, "version": self.instrument_version},
+            "level": self.level,
+            "level_label": self.level_label,
+            "band_level": self.band_level,
+            "scales": [scale.to_dict() for scale in self.scales],
+            "flags": [flag.to_dict() for flag in self.flags],
+            "mandatory_actions": [action.to_dict() for action in self.mandatory_actions],
+            "rules": [rule.to_dict() for rule in self.rules],
+            "positive_tags": {
+                tag: list(items) for tag, items in sorted(self.positive_tags.items())
+            },
+            "hidden": list(self.hidden),
+            "discarded": list(self.discarded),
+            "trace": [entry.to_dict() for entry in self.trace],
+        }
+
+    def to_json(self) -> str:
+        """Canonical JSON: the same result always gives the same text."""
+        return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Result:
+        """Read a stored result back; the trace is rebuilt, not read."""
+        try:
+            if data.get("format") != FORMAT:
+                raise ResultFormatError(
+                    [Problem(f"unknown result format {data.get('format')!r}", field="format")]
+                )
+            return cls(
+                instrument_id=data["instrument"]["id"],
+                instrument_version=data["instrument"]["version"],
+                level=data["level"],
+                level_label=data["level_label"],
+                band_level=data["band_level"],
+                scales=tuple(ScaleResult.from_dict(scale) for scale in data["scales"]),
+                flags=tuple(Outcome.from_dict(flag) for flag in data["flags"]),
+                mandatory_actions=tuple(Outcome.from_dict(a) for a in data["mandatory_actions"]),
+                rules=tuple(FiredRule.from_dict(rule) for rule in data["rules"]),
+                positive_tags={tag: tuple(items) for tag, items in data["positive_tags"].items()},
+                hidden=tuple(data["hidden"]),
+                discarded=tuple(data["discarded"]),
+            )
+        except ResultFormatError:
+            raise
+        except (
+            KeyError,
+            TypeError,
+            ValueError,
+            AttributeError,
+            IndexError,
+            ArithmeticError,
+        ) as error:
+            raise ResultFormatError([Problem(f"malformed stored result: {error!r}")]) from error
+
+
+def _number(value: Number | None) -> int | str | None:
+    return None if value is None else to_json(value)
+
+
+def _read_number(value: Any) -> Number | None:
+    return None if value is None else from_json(value)
+
+
+def build_trace(result: Result) -> tuple[TraceEntry, ...]:
+    entries: list[TraceEntry] = []
+    for item_id in result.hidden:
+        note = "; its answer was discarded" if item_id in result.discarded else ""
+        entries.append(
+            TraceEntry(
+                "hidden",
+                item_id,
+                f"item {item_id} was not asked (its condition did not hold){note}",
+            )
+        )
+    for scale in result.scales:
+        parts = [f"{component}={display(value)}" for component, value in scale.contributions]
+        parts += [f"{component}=missing" for component in scale.missing]
+        parts += [f"{component}=n/a" for component in scale.not_applicable]
+        message = (
+            f"{scale.method} of {', '.join(parts)}: raw {display(scale.raw)}, score "
+            f"{display(scale.score)} ({scale.status})"
+        )
+        entries.append(TraceEntry("scale", scale.id, message))
+        if scale.band is not None and scale.band_range is not None:
+            low, high = scale.band_range
+            entries.append(
+                TraceEntry(
+                    "band", scale.id, f"score {scale.score} is in band {scale.band} ({low}..{high})"
+                )
+            )
+    entries.append(
+        TraceEntry("level", "bands", f"level from bands: {result.band_level or 'undetermined'}")
+    )
+    for rule in result.rules:
+        entries.append(
+            TraceEntry(
+                "rule",
+                rule.rule,
+                f"fired because {rule.evidence}; {', '.join(rule.effects)}",
+                rule.reason,
+            )
+        )
+    entries.append(TraceEntry("level", "final", f"final level: {result.level or 'undetermined'}"))
+    return tuple(entries)
