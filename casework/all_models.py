@@ -2,7 +2,20 @@
 
 from casework.audit import models as audit_models
 from casework.auth import models as auth_models
+from casework.care import models as care_models
+from casework.case_assessments import models as case_assessment_models
+from casework.cases import models as case_models
+from casework.catalogue import models as catalogue_models
 from casework.clients import models as client_models
 from casework.crypto import models as crypto_models
 
-__all__ = ["audit_models", "auth_models", "client_models", "crypto_models"]
+__all__ = [
+    "audit_models",
+    "auth_models",
+    "care_models",
+    "case_assessment_models",
+    "case_models",
+    "catalogue_models",
+    "client_models",
+    "crypto_models",
+]

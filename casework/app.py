@@ -40,12 +40,14 @@ def _init_extensions(app: Flask) -> None:
     from flask_babel import get_locale
 
     from casework.auth.services import resume_session
+    from casework.catalogue.library import init_library
     from casework.crypto.keystore import init_keys
     from casework.db import db
     from casework.extensions import babel, csrf, login_manager, select_locale
 
     db.init_app(app)
     init_keys(app)
+    init_library(app)
     login_manager.init_app(app)
     login_manager.user_loader(resume_session)
     csrf.init_app(app)

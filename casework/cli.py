@@ -44,6 +44,7 @@ def use_case(command: Callable[P, R]) -> Callable[P, R]:
 def register_commands(app: Flask) -> None:
     from casework.audit.cli import audit_cli
     from casework.auth.cli import users_cli
+    from casework.catalogue.cli import catalogue_cli
     from casework.crypto.cli import keys_cli
     from casework.demo.cli import demo
     from casework.migrate import db_cli
@@ -53,3 +54,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(keys_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(catalogue_cli)

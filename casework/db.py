@@ -88,6 +88,14 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime}
 
 
+@event.listens_for(Base, "init", propagate=True)
+def _assign_uuid_primary_key(target: Base, _args: Any, kwargs: dict[str, Any]) -> None:
+    """Give a new object its UUID at construction, so audit events and encryption can name it."""
+    column = target.__table__.columns.get("id")
+    if column is not None and isinstance(column.type, Uuid) and kwargs.get("id") is None:
+        kwargs["id"] = uuid.uuid4()
+
+
 def _make_engine(url: str, options: dict[str, Any]) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, **options)

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, Response, g, jsonify, render_template, request
 from markupsafe import escape
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -108,7 +109,24 @@ def _handle_unexpected(error: Exception) -> Response | tuple[str, int]:
     return _handle_http_error(InternalServerError())
 
 
+def _handle_stale_data(_error: StaleDataError) -> Response | tuple[str, int]:
+    return handle_domain_error(
+        Conflict("someone else changed this record at the same moment; reload it and try again")
+    )
+
+
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(StaleDataError, _handle_stale_data)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(Exception, _handle_unexpected)
+
+
+def check_version(record: object, expected: int | None, what: str) -> None:
+    """Refuse an update based on a stale copy (optimistic locking)."""
+    current = getattr(record, "version")  # noqa: B009
+    if expected is not None and expected != current:
+        raise Conflict(
+            f"this {what} was changed by someone else (now version {current}, "
+            f"you sent {expected}); reload it and try again"
+        )

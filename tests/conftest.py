@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 
 from casework import create_app
 from casework.auth.models import Role, User
+from casework.catalogue.services import sync_catalogue
 from casework.crypto.keys import KeyMaterial
 from casework.db import db
 from casework.migrate import alembic_config
@@ -75,6 +76,9 @@ def app(database_url: str) -> Iterator[Flask]:
         config = alembic_config()
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+    with app.app_context():
+        sync_catalogue()  # reference data every test may use; kept for the whole run
+        db.session.commit()
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -2,32 +2,49 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterable
 from typing import Any
 
-from casework.auth import services as auth
-from casework.auth.models import Role, User
-from casework.clients.models import Client, Gender
+from casework.auth.models import Role, Team, User, UserRole
+from casework.auth.passwords import hash_password
+from casework.cases import services as cases
+from casework.cases.models import Case, CaseKind, ParticipantRole, ReferralSource
+from casework.cases.services import NewParticipant
+from casework.clients.models import Client, Consent, ConsentPurpose, Gender, LegalBasis
 from casework.db import db
 
 _numbers = itertools.count(1)
+
+
+@functools.cache
+def _password_hash(password: str) -> str:
+    return hash_password(password)  # argon2 is slow on purpose: hash each test password once
 
 
 def make_user(
     *,
     roles: Iterable[Role] = (Role.CASE_MANAGER,),
     password: str = "correct horse battery",
+    team: Team | None = None,
     **fields: Any,
 ) -> User:
     number = next(_numbers)
-    return auth.create_user(
-        fields.pop("email", f"staff{number}@example.test"),
+    roles = sorted(set(roles))
+    user = User(
+        email=fields.pop("email", f"staff{number}@example.test"),
         display_name=fields.pop("display_name", f"Staff Member {number}"),
-        roles=roles,
-        password=password,
+        password_hash=_password_hash(password),
+        team=team,
+        role_rows=[UserRole(role=role) for role in roles],
         **fields,
     )
+    db.session.add(user)
+    if team is not None and Role.SUPERVISOR in roles:
+        team.supervisors.append(user)
+    db.session.flush()
+    return user
 
 
 def make_client(**fields: Any) -> Client:
@@ -47,3 +64,41 @@ def make_client(**fields: Any) -> Client:
     db.session.add(client)
     db.session.flush()
     return client
+
+
+def make_consenting_client(actor: User, **fields: Any) -> Client:
+    """A client registered by `actor`, with consent to processing for support services."""
+    client = make_client(created_by_id=actor.id, **fields)
+    db.session.add(
+        Consent(
+            client_id=client.id,
+            purpose=ConsentPurpose.SUPPORT_SERVICES,
+            legal_basis=LegalBasis.CONSENT,
+            notice_version="2026-01",
+            recorded_by_id=actor.id,
+        )
+    )
+    db.session.flush()
+    return client
+
+
+def make_case(
+    manager: User,
+    *,
+    kind: CaseKind = CaseKind.INDIVIDUAL,
+    children: bool = False,
+    clients: list[Client] | None = None,
+) -> Case:
+    """An open case of `manager` with consenting participants (made when not given)."""
+    count = {CaseKind.INDIVIDUAL: 1, CaseKind.COUPLE: 2, CaseKind.FAMILY: 3}[kind]
+    clients = clients or [make_consenting_client(manager) for _ in range(count)]
+    roles = [
+        ParticipantRole.PARTNER if kind != CaseKind.INDIVIDUAL else ParticipantRole.OTHER
+    ] * len(clients)
+    return cases.open_case(
+        manager,
+        kind=kind,
+        participants=[NewParticipant(c.id, role) for c, role in zip(clients, roles, strict=True)],
+        referral_source=ReferralSource.SELF,
+        children_in_household=children,
+    )

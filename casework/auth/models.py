@@ -121,3 +121,24 @@ class UserSession(Base):
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class ApiToken(Base):
+    """A personal API token: shown once, stored as a hash, revocable by its owner."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[UUIDPk]
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(80))
+    #: The first characters of the token, to tell tokens apart in lists.
+    prefix: Mapped[str] = mapped_column(String(12))
+    #: SHA-256 of the token.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[Timestamp]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

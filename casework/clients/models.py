@@ -31,7 +31,23 @@ class MigrationReason(enum.StrEnum):
     UNDISCLOSED = "undisclosed"
 
 
-def _encrypted_column(name: str) -> Mapped[bytes | None]:
+class ConsentPurpose(enum.StrEnum):
+    #: Processing the client's data to provide support services (the one casework requires).
+    SUPPORT_SERVICES = "support_services"
+    SHARING_WITH_PARTNERS = "sharing_with_partners"
+    CONTACT_BY_PHONE_OR_EMAIL = "contact_by_phone_or_email"
+
+
+class LegalBasis(enum.StrEnum):
+    CONSENT = "consent"
+    #: e.g. the Niebieska Karta (Blue Card) procedure, which the law obliges the centre to run.
+    LEGAL_OBLIGATION = "legal_obligation"
+    VITAL_INTERESTS = "vital_interests"
+    PUBLIC_TASK = "public_task"
+
+
+def encrypted_column(name: str) -> Mapped[bytes | None]:
+    """The ciphertext column behind an `Encrypted` attribute."""
     return mapped_column(name, LargeBinary)
 
 
@@ -48,13 +64,13 @@ class Client(Base):
     #: Set when the client was erased (crypto-shredded); the statistics stay.
     erased_at: Mapped[datetime | None]
 
-    given_name_ciphertext: Mapped[bytes | None] = _encrypted_column("given_name")
-    family_name_ciphertext: Mapped[bytes | None] = _encrypted_column("family_name")
-    date_of_birth_ciphertext: Mapped[bytes | None] = _encrypted_column("date_of_birth")
-    national_id_ciphertext: Mapped[bytes | None] = _encrypted_column("national_id")
-    phone_ciphertext: Mapped[bytes | None] = _encrypted_column("phone")
-    email_ciphertext: Mapped[bytes | None] = _encrypted_column("email")
-    address_ciphertext: Mapped[bytes | None] = _encrypted_column("address")
+    given_name_ciphertext: Mapped[bytes | None] = encrypted_column("given_name")
+    family_name_ciphertext: Mapped[bytes | None] = encrypted_column("family_name")
+    date_of_birth_ciphertext: Mapped[bytes | None] = encrypted_column("date_of_birth")
+    national_id_ciphertext: Mapped[bytes | None] = encrypted_column("national_id")
+    phone_ciphertext: Mapped[bytes | None] = encrypted_column("phone")
+    email_ciphertext: Mapped[bytes | None] = encrypted_column("email")
+    address_ciphertext: Mapped[bytes | None] = encrypted_column("address")
 
     given_name = Encrypted[str]("given_name_ciphertext", owner="id")
     family_name = Encrypted[str]("family_name_ciphertext", owner="id")
@@ -96,3 +112,26 @@ class Client(Base):
         if self.is_erased:
             return "[erased]"
         return f"{self.given_name or ''} {self.family_name or ''}".strip() or "[no name]"
+
+
+class Consent(Base):
+    """A consent (or another legal basis) for processing a client's data for one purpose."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[UUIDPk]
+    client_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[ConsentPurpose] = mapped_column(portable_enum(ConsentPurpose, "purpose"))
+    legal_basis: Mapped[LegalBasis] = mapped_column(portable_enum(LegalBasis, "legal_basis"))
+    #: Version of the privacy notice the client was given, e.g. "2026-01".
+    notice_version: Mapped[str] = mapped_column(String(40))
+    given_at: Mapped[Timestamp]
+    recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+
+    @property
+    def is_valid(self) -> bool:
+        return self.withdrawn_at is None

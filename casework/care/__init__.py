@@ -1,0 +1,1 @@
+"""Care: enrolments in services, appointments with attendance, and session notes."""

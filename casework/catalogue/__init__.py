@@ -1,0 +1,1 @@
+"""The service catalogue and the instrument files the service uses."""

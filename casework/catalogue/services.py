@@ -1,0 +1,50 @@
+"""Keeping the services table in step with the catalogue file; administrators' edits."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from casework.auth.models import Role, User
+from casework.catalogue.library import library
+from casework.catalogue.models import Service, ServiceKind
+from casework.db import db
+from casework.errors import Forbidden, NotFound
+
+
+def sync_catalogue() -> tuple[int, int]:
+    """Add the catalogue file's new services and update names and kinds; returns (added, updated).
+
+    Services no longer in the file are kept (enrolments refer to them) but left as they are.
+    """
+    existing = {service.code: service for service in db.session.scalars(select(Service))}
+    added = updated = 0
+    for code, entry in library().routing.services.items():
+        kind = ServiceKind(entry.kind.value)
+        names = dict(entry.name)
+        service = existing.get(code)
+        if service is None:
+            db.session.add(Service(code=code, kind=kind, name=names, is_active=True))
+            added += 1
+        elif service.kind != kind or service.name != names:
+            service.kind, service.name = kind, names
+            updated += 1
+    db.session.flush()
+    return added, updated
+
+
+def list_services(*, include_inactive: bool = False) -> list[Service]:
+    query = select(Service).order_by(Service.code)
+    if not include_inactive:
+        query = query.where(Service.is_active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def set_service_active(user: User, code: str, *, active: bool) -> Service:
+    if not user.has_role(Role.ADMIN):
+        raise Forbidden("only an administrator changes the catalogue")
+    service = db.session.get(Service, code)
+    if service is None:
+        raise NotFound(f"no service {code!r}")
+    service.is_active = active
+    db.session.flush()
+    return service

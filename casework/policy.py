@@ -1,0 +1,165 @@
+"""Who may see and do what: the one place access to clinical data is decided.
+
+Role and relationship based (DESIGN.md, "Access"):
+- a case manager: their own cases and the unassigned intake queue;
+- a therapist, counsellor or facilitator: the cases where they hold an enrolment;
+- a supervisor: every case of the teams they supervise, notes included; may reassign;
+- an administrator: users, teams, catalogue and instruments; no clinical content;
+- anyone else (but an administrator) only by breaking the glass with a written reason.
+An object one may not see is reported exactly like one that does not exist (NotFound).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import ColumnElement, exists, false, or_, select, true
+
+from casework.auth.models import Role, User, team_supervisors
+from casework.care.models import Enrolment, NoteKind, NoteState, SessionNote
+from casework.cases.models import BreakGlassAccess, Case, CaseState
+from casework.db import db, utcnow
+from casework.errors import Forbidden, NotFound
+
+CLINICAL_ROLES = (Role.CASE_MANAGER, Role.THERAPIST, Role.FACILITATOR, Role.SUPERVISOR)
+
+
+def supervised_team_ids(user: User) -> list[uuid.UUID]:
+    if not user.has_role(Role.SUPERVISOR):
+        return []
+    cache = user.__dict__.setdefault("_supervised_team_ids", None)
+    if cache is None:
+        cache = list(
+            db.session.scalars(
+                select(team_supervisors.c.team_id).where(team_supervisors.c.user_id == user.id)
+            )
+        )
+        user.__dict__["_supervised_team_ids"] = cache
+    return cache
+
+
+def _holds_enrolment(user: User) -> ColumnElement[bool]:
+    return exists().where(Enrolment.case_id == Case.id, Enrolment.practitioner_id == user.id)
+
+
+def _broke_glass(user: User) -> ColumnElement[bool]:
+    return exists().where(
+        BreakGlassAccess.case_id == Case.id,
+        BreakGlassAccess.user_id == user.id,
+        BreakGlassAccess.expires_at > utcnow(),
+    )
+
+
+def assigned_cases(user: User) -> ColumnElement[bool]:
+    """The cases `user` may see through their roles and assignments (no break-the-glass)."""
+    conditions: list[ColumnElement[bool]] = []
+    if user.has_role(Role.CASE_MANAGER):
+        conditions.append(Case.case_manager_id == user.id)
+        conditions.append((Case.case_manager_id.is_(None)) & (Case.state == CaseState.INTAKE))
+    if user.has_role(Role.THERAPIST, Role.FACILITATOR):
+        conditions.append(_holds_enrolment(user))
+    teams = supervised_team_ids(user)
+    if teams:
+        conditions.append(Case.team_id.in_(teams))
+    return or_(*conditions) if conditions else false()
+
+
+def visible_cases(user: User) -> ColumnElement[bool]:
+    """The cases `user` may see: assigned ones and those they broke the glass for."""
+    if not user.has_role(*CLINICAL_ROLES, Role.CONSULTANT):
+        return false()
+    return or_(assigned_cases(user), _broke_glass(user))
+
+
+def is_assigned(user: User, case: Case) -> bool:
+    return bool(db.session.scalar(select(true()).where(Case.id == case.id, assigned_cases(user))))
+
+
+def can_see_case(user: User, case: Case) -> bool:
+    return bool(db.session.scalar(select(true()).where(Case.id == case.id, visible_cases(user))))
+
+
+def require_case(user: User, case_id: uuid.UUID) -> Case:
+    """The case, if `user` may see it; otherwise NotFound, the same as a missing case."""
+    case = db.session.scalar(select(Case).where(Case.id == case_id, visible_cases(user)))
+    if case is None:
+        raise NotFound("no such case")
+    return case
+
+
+def may_break_glass(user: User) -> bool:
+    return user.has_role(*CLINICAL_ROLES, Role.CONSULTANT)
+
+
+def require_case_manager_of(user: User, case: Case) -> None:
+    """Managing a case (states, routing decisions, enrolments): its manager or a supervisor."""
+    if case.case_manager_id == user.id and user.has_role(Role.CASE_MANAGER):
+        return
+    if case.case_manager_id is None and user.has_role(Role.CASE_MANAGER):
+        return  # taking a case from the intake queue
+    if supervises_case(user, case):
+        return
+    raise Forbidden("only the case manager of this case or a supervisor of its team may do this")
+
+
+def supervises_case(user: User, case: Case) -> bool:
+    return case.team_id is not None and case.team_id in supervised_team_ids(user)
+
+
+def supervises_user(supervisor: User, staff: User) -> bool:
+    return staff.team_id is not None and staff.team_id in supervised_team_ids(supervisor)
+
+
+def require_supervisor_of(user: User, case: Case) -> None:
+    if not supervises_case(user, case):
+        raise Forbidden("only a supervisor of this case's team may do this")
+
+
+def require_role(user: User, *roles: Role) -> None:
+    if not user.has_role(*roles):
+        names = ", ".join(role.value for role in roles)
+        raise Forbidden(f"this needs one of the roles: {names}")
+
+
+def practitioner_client_ids(user: User, case: Case) -> set[uuid.UUID]:
+    """The participants of `case` that `user` works with individually."""
+    return set(
+        db.session.scalars(
+            select(Enrolment.client_id).where(
+                Enrolment.case_id == case.id, Enrolment.practitioner_id == user.id
+            )
+        )
+    )
+
+
+def may_see_individual_disclosure(
+    user: User, case: Case, client_id: uuid.UUID, author_id: uuid.UUID | None, *, joint: bool
+) -> bool:
+    """One participant's individual disclosure: never in the joint context; otherwise its author,
+    the case manager, the team's supervisor, and that participant's own practitioners."""
+    if joint:
+        return False
+    if author_id == user.id or case.case_manager_id == user.id or supervises_case(user, case):
+        return True
+    return client_id in practitioner_client_ids(user, case)
+
+
+def can_see_note(user: User, note: SessionNote, case: Case | None, *, joint: bool) -> bool:
+    """Drafts: their author. Private process notes: their author and the author's supervisor.
+    Individual disclosures: as `may_see_individual_disclosure`."""
+    if (
+        note.is_individual
+        and case is not None
+        and not may_see_individual_disclosure(
+            user, case, note.client_id, note.author_id, joint=joint
+        )
+    ):
+        return False
+    if note.author_id == user.id:
+        return True
+    if note.state == NoteState.DRAFT:
+        return False
+    if note.kind == NoteKind.PRIVATE:
+        author = db.session.get(User, note.author_id)
+        return author is not None and supervises_user(user, author)
+    return True
