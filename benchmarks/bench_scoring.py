@@ -24,8 +24,16 @@ from assessments import load_instrument, score  # noqa: E402
 FREQUENCY = {"never": 0, "sometimes": 1, "often": 2, "almost_always": 3}
 BURDEN = {"none": 0, "slight": 1, "considerable": 2, "severe": 3}
 YES_NO = {"no": 0, "yes": 1}
-REVERSED = {"com_listen", "com_calm", "con_repair", "emo_respect", "emo_support", "tru_trust",
-            "tru_future", "par_agree"}  # fmt: skip
+REVERSED = {
+    "com_listen",
+    "com_calm",
+    "con_repair",
+    "emo_respect",
+    "emo_support",
+    "tru_trust",
+    "tru_future",
+    "par_agree",
+}
 DOMAINS = {
     "communication": ("com_listen", "com_calm", "com_avoid", "com_silence", "com_criticism"),
     "conflict": ("con_frequency", "con_escalation", "con_unresolved", "con_repair"),
@@ -36,8 +44,15 @@ PARENTING = ("par_agree", "par_conflict_children", "par_overwhelmed", "par_child
 SUBSTANCE_FOLLOW_UPS = ("sub_conflict", "sub_neglect", "sub_aggression")
 STRESS = ("str_work", "str_money", "str_housing", "str_migration")
 GRAVE = ("v_weapon", "v_kill_threat", "v_strangle")
-OTHER_VIOLENCE = ("v_physical", "v_sexual", "v_threats", "v_control", "v_economic", "v_escalation",
-                  "v_fear")  # fmt: skip
+OTHER_VIOLENCE = (
+    "v_physical",
+    "v_sexual",
+    "v_threats",
+    "v_control",
+    "v_economic",
+    "v_escalation",
+    "v_fear",
+)
 LEVELS = ("low", "moderate", "high", "very_high")
 FOUR_BANDS_15 = ((3, "low"), (7, "moderate"), (11, "high"), (15, "very_high"))
 FOUR_BANDS_12 = ((3, "low"), (6, "moderate"), (9, "high"), (12, "very_high"))
@@ -117,8 +132,13 @@ def score_by_hand(answers: dict[str, Any]) -> dict[str, Any]:
         rank = 3
         flags.add("violence_grave")
         actions.add("safety_plan_niebieska_karta")
-    return {"scores": scores, "bands": bands, "level": LEVELS[rank], "flags": flags,
-            "actions": actions}  # fmt: skip
+    return {
+        "scores": scores,
+        "bands": bands,
+        "level": LEVELS[rank],
+        "flags": flags,
+        "actions": actions,
+    }
 
 
 def random_responses(instrument, count: int, seed: int) -> list[dict[str, str]]:
@@ -142,14 +162,21 @@ def random_responses(instrument, count: int, seed: int) -> list[dict[str, str]]:
 
 
 def check_agreement(instrument, responses: list[dict[str, str]]) -> None:
+    """Stop unless the engine and the hand-written scorer agree on every response."""
     for answers in responses:
         engine, hand = score(instrument, answers), score_by_hand(answers)
-        for scale in engine.scales:
-            assert (scale.score, scale.band) == (hand["scores"][scale.id], hand["bands"][scale.id]), (
-                scale, hand, answers)  # fmt: skip
-        assert engine.level == hand["level"], (engine.level, hand["level"], answers)
-        assert set(engine.flag_codes) == hand["flags"], (engine.flag_codes, hand["flags"])
-        assert set(engine.action_codes) == hand["actions"]
+        found = {
+            "scores": {scale.id: scale.score for scale in engine.scales},
+            "bands": {scale.id: scale.band for scale in engine.scales},
+            "level": engine.level,
+            "flags": set(engine.flag_codes),
+            "actions": set(engine.action_codes),
+        }
+        if found != hand:
+            raise SystemExit(
+                f"engine and hand-written scorer disagree on {answers}:\n"
+                f"  engine: {found}\n  hand:   {hand}"
+            )
 
 
 def throughput(function, responses: list[dict[str, str]]) -> float:
@@ -170,8 +197,10 @@ def main() -> None:
     levels = {level: 0 for level in LEVELS}
     for answers in responses[:5_000]:
         levels[score_by_hand(answers)["level"]] += 1
-    print(f"responses: {len(responses)} (levels in the first 5000: {levels}); engine and "
-          "hand-written scorer agree on all of them")  # fmt: skip
+    print(
+        f"responses: {len(responses)} (levels in the first 5000: {levels}); engine and "
+        "hand-written scorer agree on all of them"
+    )
 
     def engine(answers: dict[str, str]) -> object:
         return score(norr, answers)
