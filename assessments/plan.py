@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .answers import read_number
 from .bounds import Bounds, scale_bounds
 from .conditions import AllOf, AnyOf, Condition, ItemTest, Not, PositiveCount
 from .evaluation import Context, Explainer, ItemFacts, Test, compile_condition, compile_explainer
@@ -30,9 +31,8 @@ from .model import (
     Scale,
 )
 from .numbers import Number
-
-if TYPE_CHECKING:
-    from .result import Result
+from .result import Result
+from .scoring import score_plan
 
 Choice = tuple[Number, Number, bool]
 BandEntry = tuple[str, dict[str, str], tuple[Number, Number]]
@@ -154,8 +154,6 @@ class Plan:
         self.fact_specs = instrument.facts
 
     def score(self, answers: Mapping[str, Any], facts: Mapping[str, Any] | None = None) -> Result:
-        from .scoring import score_plan
-
         return score_plan(self, answers, facts or {})
 
     def visible_items(
@@ -178,8 +176,6 @@ class Plan:
                 if isinstance(answer, str):
                     asked[plan.id] = answer
             elif answer is not None:
-                from .answers import read_number
-
                 number, _ = read_number(plan, answer)
                 if number is not None:
                     asked[plan.id] = number
