@@ -42,7 +42,7 @@ from .model import (
     Section,
     Vector,
 )
-from .result import Because, FiredRule, Outcome, Result, ScaleResult, TraceEntry
+from .result import FiredRule, Outcome, Result, ScaleResult, TraceEntry
 from .routing import (
     Exclusion,
     Recommendation,
@@ -76,7 +76,6 @@ __all__ = [
     "AssessmentError",
     "Band",
     "BandSet",
-    "Because",
     "Exclusion",
     "FactSpec",
     "FiredRule",

@@ -1,9 +1,14 @@
-"""Turn condition nodes into fast closures, and explain why a condition held."""
+"""Turn condition nodes into fast closures, and explain why a condition held.
+
+Item tests are compiled with what the instrument declares about each item (option values, which
+answers are positive), so at scoring time a test reads only the answer itself.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .conditions import (
@@ -18,6 +23,7 @@ from .conditions import (
     ScaleTest,
     compare,
 )
+from .numbers import Number
 
 if TYPE_CHECKING:
     from .result import Result, ScaleResult
@@ -25,65 +31,102 @@ if TYPE_CHECKING:
 
 @dataclass(slots=True)
 class Context:
-    """What conditions read: answers (raw answer and declared value), facts, scales, results."""
+    """What conditions read: the valid answers of the items asked, facts, scales, results.
+
+    `answers` maps item id -> option code (choice items), number, text, or None (unanswered).
+    """
 
     answers: Mapping[str, Any]
-    values: Mapping[str, Any]
-    positive: set[str] | frozenset[str]
     facts: Mapping[str, Any]
     scales: Mapping[str, ScaleResult] = field(default_factory=dict)
     results: Sequence[Result] = ()
+    #: The items answered positively, once known (scoring computes it before the rules run);
+    #: None means tests work it out from the answers.
+    positive: set[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemFacts:
+    """What a condition needs to know about an item when it is compiled."""
+
+    #: Choice items: option code -> declared value; None for number and text items.
+    values: Mapping[str, Number] | None = None
+    #: Choice items: the option codes that count as positive.
+    positive: frozenset[str] = frozenset()
+    #: Number items: the smallest positive value (None: never positive).
+    positive_min: Number | None = None
+
+    def is_positive(self, answer: Any) -> bool:
+        if self.values is not None:
+            return answer in self.positive
+        return self.positive_min is not None and answer is not None and answer >= self.positive_min
+
+    def value(self, answer: Any) -> Number | None:
+        if self.values is not None:
+            return self.values.get(answer)
+        if isinstance(answer, bool) or not isinstance(answer, (int, Decimal)):
+            return None
+        return answer
 
 
 Test = Callable[[Context], bool]
+Items = Mapping[str, ItemFacts]
+_NO_ITEMS: dict[str, ItemFacts] = {}
 
 
-def compile_condition(condition: Condition) -> Test:
+def compile_condition(condition: Condition, items: Items = _NO_ITEMS) -> Test:
     if isinstance(condition, AllOf):
-        parts = tuple(compile_condition(part) for part in condition.parts)
+        parts = tuple(compile_condition(part, items) for part in condition.parts)
         return lambda context: all(part(context) for part in parts)
     if isinstance(condition, AnyOf):
-        parts = tuple(compile_condition(part) for part in condition.parts)
+        parts = tuple(compile_condition(part, items) for part in condition.parts)
         return lambda context: any(part(context) for part in parts)
     if isinstance(condition, Not):
-        inner = compile_condition(condition.part)
+        inner = compile_condition(condition.part, items)
         return lambda context: not inner(context)
     if isinstance(condition, ItemTest):
-        return _item_test(condition)
+        return _item_test(condition, items.get(condition.item, ItemFacts()))
     if isinstance(condition, FactTest):
         return _fact_test(condition)
     if isinstance(condition, ScaleTest):
         return _scale_test(condition)
     if isinstance(condition, PositiveCount):
-        return _positive_count(condition)
+        return _positive_count(condition, items)
     return _result_test(condition)
 
 
-def _item_test(test: ItemTest) -> Test:
+def _item_test(test: ItemTest, facts: ItemFacts) -> Test:
     item, op, operand = test.item, test.op, test.operand
     if op == "answered":
-        return lambda context: (item in context.answers) == operand
+        return lambda context: (context.answers.get(item) is not None) == operand
     if op == "positive":
-        return lambda context: item in context.answers and (item in context.positive) == operand
+
+        def positive(context: Context) -> bool:
+            answer = context.answers.get(item)
+            if answer is None:
+                return False
+            if context.positive is not None:
+                return (item in context.positive) == operand
+            return facts.is_positive(answer) == operand
+
+        return positive
     if op in ("in", "equals"):
         accepted = frozenset(operand if op == "in" else (operand,))
-        return lambda context: context.answers.get(item, _ABSENT) in accepted
+        return lambda context: context.answers.get(item) in accepted
     if op == "not_in":
         refused = frozenset(operand)
-        return lambda context: item in context.answers and context.answers[item] not in refused
+
+        def not_in(context: Context) -> bool:
+            answer = context.answers.get(item)
+            return answer is not None and answer not in refused
+
+        return not_in
 
     def comparison(context: Context) -> bool:
-        value = context.values.get(item)
+        value = facts.value(context.answers.get(item))
         return value is not None and compare(op, value, operand)
 
     return comparison
-
-
-class _Absent:
-    """A marker no answer can equal."""
-
-
-_ABSENT = _Absent()
 
 
 def _fact_test(test: FactTest) -> Test:
@@ -107,12 +150,12 @@ def _fact_test(test: FactTest) -> Test:
 
 
 def _member(value: Any, accepted: tuple[Any, ...]) -> bool:
-    # `True in (1,)` is true in Python; a boolean fact must match a boolean exactly.
+    """`value in accepted`, except that a boolean only matches a boolean (in Python True == 1)."""
     if value is None:
         return False
-    return any(value == candidate and type(value) is type(candidate) for candidate in accepted) or (
-        not isinstance(value, bool)
-        and any(value == candidate for candidate in accepted if not isinstance(candidate, bool))
+    return any(
+        value == candidate and isinstance(value, bool) == isinstance(candidate, bool)
+        for candidate in accepted
     )
 
 
@@ -132,9 +175,25 @@ def _scale_test(test: ScaleTest) -> Test:
     return comparison
 
 
-def _positive_count(test: PositiveCount) -> Test:
-    items, op, count = test.items, test.op, test.count
-    return lambda context: compare(op, sum(1 for item in items if item in context.positive), count)
+def _positive_count(test: PositiveCount, items: Items) -> Test:
+    op, count = test.op, test.count
+    choices = tuple(
+        (item, items[item].positive) for item in test.items if items[item].values is not None
+    )
+    numbers = tuple((item, items[item]) for item in test.items if items[item].values is None)
+
+    among = frozenset(test.items)
+
+    def positive_count(context: Context) -> bool:
+        if context.positive is not None:
+            return compare(op, len(among & context.positive), count)
+        answers = context.answers
+        found = len([item for item, codes in choices if answers.get(item) in codes])
+        if numbers:
+            found += len([item for item, facts in numbers if facts.is_positive(answers.get(item))])
+        return compare(op, found, count)
+
+    return positive_count
 
 
 def _result_test(test: ResultTest) -> Test:
@@ -157,33 +216,59 @@ def _result_test(test: ResultTest) -> Test:
     return lambda context: any(matches(result) for result in context.results)
 
 
-def explain(condition: Condition, context: Context) -> str:
-    """Say which facts made a (true) condition hold, for the explanation trace."""
+Explainer = Callable[[Context], str]
+
+
+def compile_explainer(condition: Condition, items: Items = _NO_ITEMS) -> Explainer:
+    """A function saying which answers, facts or scores made a (true) condition hold."""
+    described = condition.describe()
     if isinstance(condition, AnyOf):
-        held = [part for part in condition.parts if compile_condition(part)(context)]
-        return " or ".join(explain(part, context) for part in held) or condition.describe()
+        parts = tuple(
+            (compile_condition(part, items), compile_explainer(part, items))
+            for part in condition.parts
+        )
+        return lambda context: (
+            " or ".join(explain(context) for test, explain in parts if test(context)) or described
+        )
     if isinstance(condition, AllOf):
-        return " and ".join(explain(part, context) for part in condition.parts)
+        explainers = tuple(compile_explainer(part, items) for part in condition.parts)
+        return lambda context: " and ".join(explain(context) for explain in explainers)
     if isinstance(condition, ItemTest):
-        answer = context.answers.get(condition.item)
-        return f"{condition.describe()} (answer: {'none' if answer is None else answer})"
+        item = condition.item
+        return lambda context: f"{described} (answer: {context.answers.get(item, 'none')})"
     if isinstance(condition, FactTest):
-        return f"{condition.describe()} (fact: {context.facts.get(condition.fact)})"
+        fact = condition.fact
+        return lambda context: f"{described} (fact: {context.facts.get(fact)})"
     if isinstance(condition, ScaleTest):
-        scale = context.scales[condition.scale]
-        return f"{condition.describe()} (score {scale.score}, band {scale.band}, {scale.status})"
+        scale = condition.scale
+
+        def scale_evidence(context: Context) -> str:
+            found = context.scales[scale]
+            return f"{described} (score {found.score}, band {found.band}, {found.status})"
+
+        return scale_evidence
     if isinstance(condition, PositiveCount):
-        positive = [item for item in condition.items if item in context.positive]
-        return f"{condition.describe()} (positive: {', '.join(positive) or 'none'})"
+        counted = tuple((item, items[item]) for item in condition.items)
+
+        def count_evidence(context: Context) -> str:
+            answers = context.answers
+            positive = [item for item, facts in counted if facts.is_positive(answers.get(item))]
+            return f"{described} (positive: {', '.join(positive) or 'none'})"
+
+        return count_evidence
     if isinstance(condition, ResultTest):
         test = _result_test(condition)
-        found = [
-            _result_evidence(condition, result)
-            for result in context.results
-            if test(Context({}, {}, frozenset(), {}, results=(result,)))
-        ]
-        return f"{condition.describe()} ({'; '.join(found) or 'no result'})"
-    return condition.describe()
+
+        def result_evidence(context: Context) -> str:
+            found = [
+                _result_evidence(condition, result)
+                for result in context.results
+                if test(Context({}, {}, results=(result,)))
+            ]
+            return f"{described} ({'; '.join(found) or 'no result'})"
+
+        return result_evidence
+    return lambda context: described
 
 
 def _result_evidence(test: ResultTest, result: Result) -> str:

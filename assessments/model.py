@@ -121,6 +121,10 @@ class Band:
     def contains(self, score: Number) -> bool:
         return self.minimum <= score <= self.maximum
 
+    @property
+    def bounds(self) -> tuple[Number, Number]:
+        return self.minimum, self.maximum
+
 
 @dataclass(frozen=True, slots=True)
 class BandSet:

@@ -7,12 +7,15 @@ additions and nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from operator import itemgetter
+from typing import Any
 
+from .answers import read_number
 from .bounds import Bounds, scale_bounds
-from .evaluation import Context, Test, compile_condition
+from .conditions import AllOf, AnyOf, Condition, ItemTest, Not, PositiveCount
+from .evaluation import Context, Explainer, ItemFacts, Test, compile_condition, compile_explainer
 from .model import (
     Action,
     Band,
@@ -28,11 +31,11 @@ from .model import (
     Scale,
 )
 from .numbers import Number
-
-if TYPE_CHECKING:
-    from .result import Result
+from .result import Result
+from .scoring import score_plan
 
 Choice = tuple[Number, Number, bool]
+BandEntry = tuple[str, dict[str, str], tuple[Number, Number]]
 
 
 @dataclass(slots=True)
@@ -58,6 +61,8 @@ class ScalePlan:
     scale: Scale
     id: str
     components: tuple[str, ...]
+    #: Fetches the scored values of all components at once (KeyError if one is absent).
+    fetch: Callable[[Mapping[str, Number]], tuple[Number, ...]]
     #: None when every weight is 1 (the common case, which takes a faster path).
     weights: tuple[Number, ...] | None
     from_scales: bool
@@ -69,13 +74,13 @@ class ScalePlan:
     prorate: bool
     #: Unconditional bands; None when the bands depend on client facts.
     bands: tuple[Band, ...] | None
-    #: Integer score -> band, when the scale scores whole numbers and has unconditional bands.
-    band_of: dict[Number, Band] | None
+    #: Integer score -> (band code, label, bounds), for whole-number scores and unconditional bands.
+    band_of: dict[Number, BandEntry] | None
     band_sets: tuple[tuple[Test | None, tuple[Band, ...]], ...]
     describe: str
     bounds: Bounds | None
-    #: The score needs no rounding or division: whole numbers summed, nothing missing.
-    exact_sum: bool
+    #: Whole numbers times whole weights, summed: when nothing is missing, no rounding or division.
+    exact: bool
 
 
 class Plan:
@@ -83,13 +88,23 @@ class Plan:
 
     def __init__(self, instrument: Instrument, order: list[Scale]) -> None:
         self.instrument = instrument
-        self.items = tuple(_item_plan(item) for item in instrument.items)
+        self.item_facts = {item.id: _item_facts(item) for item in instrument.items}
+        self.items = tuple(_item_plan(item, self.item_facts) for item in instrument.items)
         self.items_by_id = {plan.id: plan for plan in self.items}
+        #: Choice items: option code -> scored value; the one lookup per answer when scoring.
+        self.scored_of = {
+            plan.id: {code: scored for code, (_, scored, _) in plan.choices.items()}
+            for plan in self.items
+            if plan.choices is not None
+        }
         self.conditional = tuple(plan for plan in self.items if plan.visible is not None)
+        self.conditional_groups = _groups(self.conditional)
         self.scales_by_id = {scale.id: scale for scale in instrument.scales}
         self.bounds = scale_bounds(order, {item.id: item for item in instrument.items})
+        by_id = {scale.id: scale for scale in order}
         self.scales = tuple(
-            _scale_plan(scale, self.bounds.get(scale.id), self.items_by_id) for scale in order
+            _scale_plan(scale, self.bounds.get(scale.id), self.items_by_id, by_id)
+            for scale in order
         )
         self.declared_order = tuple(scale.id for scale in instrument.scales)
         self.levels_by_code: dict[str, Level] = {level.code: level for level in instrument.levels}
@@ -97,22 +112,48 @@ class Plan:
         self.level_scale = instrument.level_scale
         self.band_level = _band_levels(instrument, self.levels_by_code)
         self.flags_by_code: dict[str, Flag] = {flag.code: flag for flag in instrument.flags}
+        self.flag_labels = {flag.code: flag.label for flag in instrument.flags}
+        self.action_labels = {action.code: action.label for action in instrument.actions}
+        self.level_labels = {level.code: level.label for level in instrument.levels}
         self.actions_by_code: dict[str, Action] = {
             action.code: action for action in instrument.actions
         }
-        self.rules: tuple[tuple[Rule, Test], ...] = tuple(
-            (rule, compile_condition(rule.when)) for rule in instrument.rules
+        self.rules: tuple[tuple[Rule, Test, Explainer], ...] = tuple(
+            (
+                rule,
+                compile_condition(rule.when, self.item_facts),
+                compile_explainer(rule.when, self.item_facts),
+            )
+            for rule in instrument.rules
         )
-        tags: dict[str, list[str]] = {}
+        self.rule_effects = {rule.id: _effects(rule) for rule in instrument.rules}
+        tags: dict[str, list[tuple[str, ItemFacts]]] = {}
         for item in instrument.items:
             for tag in item.tags:
-                tags.setdefault(tag, []).append(item.id)
-        self.tags = {tag: tuple(items) for tag, items in sorted(tags.items())}
+                tags.setdefault(tag, []).append((item.id, self.item_facts[item.id]))
+        self.tags = {tag: tuple(item for item, _ in items) for tag, items in sorted(tags.items())}
+        self.tag_members = tuple((tag, items, frozenset(items)) for tag, items in self.tags.items())
+        #: The items whose positivity anything reads, with their positive codes / facts.
+        watched = {item for items in self.tags.values() for item in items}
+        watched |= {item for rule in instrument.rules for item in _positive_reads(rule.when)}
+        self.positive_codes = tuple(
+            (item, self.item_facts[item].positive)
+            for item in sorted(watched)
+            if self.item_facts[item].values is not None
+        )
+        self.positive_numbers = tuple(
+            (item, self.item_facts[item])
+            for item in sorted(watched)
+            if self.item_facts[item].values is None
+        )
+        #: Option code -> scored value per choice item, or a marker accepting any text.
+        self.answer_lookup: dict[str, Mapping[str, Any]] = {**self.scored_of}
+        for plan in self.items:
+            if plan.kind == ItemKind.TEXT:
+                self.answer_lookup[plan.id] = _ANY_TEXT
         self.fact_specs = instrument.facts
 
     def score(self, answers: Mapping[str, Any], facts: Mapping[str, Any] | None = None) -> Result:
-        from .scoring import score_plan
-
         return score_plan(self, answers, facts or {})
 
     def visible_items(
@@ -120,39 +161,94 @@ class Plan:
     ) -> tuple[Item, ...]:
         """Items whose condition holds, reading the answers leniently (invalid ones count as
         unanswered), in the order of the instrument."""
-        codes: dict[str, Any] = {}
-        values: dict[str, Number] = {}
-        positive: set[str] = set()
-        context = Context(codes, values, positive, facts)
+        asked: dict[str, Any] = {}
+        context = Context(asked, facts)
         visible = []
         for plan in self.items:
             if plan.visible is not None and not plan.visible(context):
                 continue
             visible.append(plan.item)
             answer = answers.get(plan.id)
-            if plan.choices is not None and isinstance(answer, str) and answer in plan.choices:
-                value, _, is_positive = plan.choices[answer]
-                codes[plan.id], values[plan.id] = answer, value
-                if is_positive:
-                    positive.add(plan.id)
-            elif plan.kind == ItemKind.TEXT and isinstance(answer, str):
-                codes[plan.id] = answer
-            elif plan.kind == ItemKind.NUMBER and isinstance(answer, (int, float)):
-                from .scoring import read_number
-
+            if plan.choices is not None:
+                if isinstance(answer, str) and answer in plan.choices:
+                    asked[plan.id] = answer
+            elif plan.kind == ItemKind.TEXT:
+                if isinstance(answer, str):
+                    asked[plan.id] = answer
+            elif answer is not None:
                 number, _ = read_number(plan, answer)
                 if number is not None:
-                    codes[plan.id] = values[plan.id] = number
-                    if plan.positive_min is not None and number >= plan.positive_min:
-                        positive.add(plan.id)
+                    asked[plan.id] = number
         return tuple(visible)
+
+
+class _AnyText(dict[str, Any]):
+    """Looks up any string as TEXT (so free text passes the one-lookup check of scoring)."""
+
+    def __missing__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            return TEXT
+        raise KeyError(key)
+
+
+#: The "scored value" of a free-text answer; never read, because text items are in no scale.
+TEXT = object()
+_ANY_TEXT = _AnyText()
+
+
+def _groups(conditional: tuple[ItemPlan, ...]) -> tuple[tuple[Test, tuple[ItemPlan, ...]], ...]:
+    """Consecutive items with the same condition, evaluated once: the condition can only read
+    items declared before the first of them, so hiding one of them cannot change it."""
+    groups: list[tuple[Any, Test, list[ItemPlan]]] = []
+    for plan in conditional:
+        condition = plan.item.visible_when
+        assert plan.visible is not None
+        if groups and groups[-1][0] == condition:
+            groups[-1][2].append(plan)
+        else:
+            groups.append((condition, plan.visible, [plan]))
+    return tuple((test, tuple(plans)) for _, test, plans in groups)
 
 
 def compile_plan(instrument: Instrument, order: list[Scale]) -> Plan:
     return Plan(instrument, order)
 
 
-def _item_plan(item: Item) -> ItemPlan:
+def _positive_reads(condition: Condition) -> set[str]:
+    """The items whose positivity a condition reads."""
+    if isinstance(condition, (AllOf, AnyOf)):
+        return set().union(*(_positive_reads(part) for part in condition.parts))
+    if isinstance(condition, Not):
+        return _positive_reads(condition.part)
+    if isinstance(condition, PositiveCount):
+        return set(condition.items)
+    if isinstance(condition, ItemTest) and condition.op == "positive":
+        return {condition.item}
+    return set()
+
+
+def _effects(rule: Rule) -> tuple[str, ...]:
+    """What a rule does, in words, for the explanation trace."""
+    effects = []
+    if rule.set_level is not None:
+        effects.append(f"sets level to {rule.set_level}")
+    if rule.raise_level is not None:
+        effects.append(f"raises level to at least {rule.raise_level}")
+    effects += [f"raises flag {flag}" for flag in rule.flags]
+    effects += [f"requires action {action}" for action in rule.actions]
+    return tuple(effects)
+
+
+def _item_facts(item: Item) -> ItemFacts:
+    if item.options:
+        return ItemFacts(
+            values={option.code: option.value for option in item.options},
+            positive=frozenset(option.code for option in item.options if option.positive),
+        )
+    return ItemFacts(positive_min=item.positive_min)
+
+
+def _item_plan(item: Item, facts: Mapping[str, ItemFacts]) -> ItemPlan:
     choices = None
     reverse_sum = None
     value_range = item.value_range()
@@ -173,7 +269,9 @@ def _item_plan(item: Item) -> ItemPlan:
         id=item.id,
         kind=item.kind,
         choices=choices,
-        visible=compile_condition(item.visible_when) if item.visible_when is not None else None,
+        visible=compile_condition(item.visible_when, facts)
+        if item.visible_when is not None
+        else None,
         hidden_value=item.hidden_value,
         reject_hidden=item.hidden_answers == HiddenAnswers.REJECT,
         minimum=item.minimum,
@@ -182,6 +280,13 @@ def _item_plan(item: Item) -> ItemPlan:
         reverse_sum=reverse_sum,
         positive_min=item.positive_min,
     )
+
+
+def _fetcher(components: tuple[str, ...]) -> Callable[[Mapping[str, Number]], tuple[Number, ...]]:
+    if len(components) == 1:
+        (only,) = components
+        return lambda scored: (scored[only],)
+    return itemgetter(*components)
 
 
 def _whole(item: ItemPlan | None) -> bool:
@@ -199,22 +304,28 @@ def _whole(item: ItemPlan | None) -> bool:
     return all(isinstance(score, int) for score in scores)
 
 
-def _scale_plan(scale: Scale, bounds: Bounds | None, items: dict[str, ItemPlan]) -> ScalePlan:
+def _scale_plan(
+    scale: Scale, bounds: Bounds | None, items: dict[str, ItemPlan], scales: dict[str, Scale]
+) -> ScalePlan:
     """Precompute one scale; `describe` names the method and any reverse-scored items."""
     weights = tuple(scale.weight(component) for component in scale.components)
     all_ones = all(weight == 1 for weight in weights)
+    if scale.scales:
+        whole = all(scales[component].decimals == 0 for component in scale.scales)
+    else:
+        whole = all(_whole(items.get(component)) for component in scale.components)
     unconditional = (
         scale.band_sets[0].bands
         if len(scale.band_sets) == 1 and scale.band_sets[0].when is None
         else None
     )
-    band_of: dict[Number, Band] | None = None
+    band_of: dict[Number, BandEntry] | None = None
     if unconditional is not None and scale.decimals == 0 and bounds is not None:
         band_of = {}
         for band in unconditional:
             for score in range(max(int(band.minimum), int(bounds.low)), int(band.maximum) + 1):
                 if score <= int(bounds.high):
-                    band_of.setdefault(score, band)
+                    band_of.setdefault(score, (band.code, band.label, band.bounds))
     describe = {
         Method.SUM: "sum",
         Method.MEAN: "mean",
@@ -228,6 +339,7 @@ def _scale_plan(scale: Scale, bounds: Bounds | None, items: dict[str, ItemPlan])
         scale=scale,
         id=scale.id,
         components=scale.components,
+        fetch=_fetcher(scale.components),
         weights=None if all_ones else weights,
         from_scales=bool(scale.scales),
         method=scale.method,
@@ -247,11 +359,10 @@ def _scale_plan(scale: Scale, bounds: Bounds | None, items: dict[str, ItemPlan])
         ),
         describe=describe,
         bounds=bounds,
-        exact_sum=scale.method == Method.SUM
-        and all_ones
+        exact=scale.method in (Method.SUM, Method.WEIGHTED_SUM)
         and scale.decimals == 0
-        and not scale.scales
-        and all(_whole(items.get(component)) for component in scale.components),
+        and all(isinstance(weight, int) for weight in weights)
+        and whole,
     )
 
 

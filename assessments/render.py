@@ -31,13 +31,17 @@ def render_result(result: Result, instrument: Instrument, language: str) -> str:
         for action in result.mandatory_actions:
             lines.append(f"  ! {_in(action.label, language)} [{action.code}]")
             lines += [
-                f"      because ({b.rule}): {_in(b.reason, language)}" for b in action.because
+                f"      because ({rule}): {_in(result.rule(rule).reason, language)}"
+                for rule in action.rules
             ]
     if result.flags:
         lines.append("Flags:")
         for flag in result.flags:
             lines.append(f"  * {_in(flag.label, language)} [{flag.code}]")
-            lines += [f"      because ({b.rule}): {_in(b.reason, language)}" for b in flag.because]
+            lines += [
+                f"      because ({rule}): {_in(result.rule(rule).reason, language)}"
+                for rule in flag.rules
+            ]
     lines.append("Scales:")
     width = max(len(_in(instrument.scale(s.id).title, language)) for s in result.scales)
     for scale in result.scales:

@@ -1,5 +1,8 @@
 """The outcome of scoring: scale scores, bands, level, flags, mandatory actions, and why.
 
+The records are immutable named tuples: scoring builds many of them, and a named tuple is built
+several times faster than a frozen dataclass.
+
 `Result.to_dict()` is what the web service stores; `Result.from_dict()` reads it back into an equal
 Result. Numbers are exact: a score with 0 decimals is a JSON integer, any other score is a decimal
 string such as "1.33" (never a float).
@@ -10,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import Problem, ResultFormatError
 from .numbers import Number, display, from_json, to_json
@@ -26,8 +29,7 @@ MISSING = "missing"
 NOT_APPLICABLE = "not_applicable"
 
 
-@dataclass(frozen=True, slots=True)
-class ScaleResult:
+class ScaleResult(NamedTuple):
     """One scale: `values[i]` is what `components[i]` contributed (after reverse scoring), None if
     it was missing or not applicable."""
 
@@ -96,46 +98,26 @@ class ScaleResult:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Because:
-    """A rule that fired, its translated reason, and the answers or scores that made it fire."""
-
-    rule: str
-    reason: Text
-    evidence: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "reason": self.reason, "evidence": self.evidence}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Because:
-        return cls(data["rule"], data["reason"], data["evidence"])
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """A flag or a mandatory action: its code, translated label, and every rule that raised it."""
+class Outcome(NamedTuple):
+    """A flag or a mandatory action: its code, translated label, and the ids of the rules that
+    raised it (their reasons and evidence are in `Result.rules`)."""
 
     code: str
     label: Text
-    because: tuple[Because, ...]
+    rules: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "label": self.label,
-            "because": [b.to_dict() for b in self.because],
-        }
+        return {"code": self.code, "label": self.label, "rules": list(self.rules)}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Outcome:
-        return cls(
-            data["code"], data["label"], tuple(Because.from_dict(b) for b in data["because"])
-        )
+        return cls(data["code"], data["label"], tuple(data["rules"]))
 
 
-@dataclass(frozen=True, slots=True)
-class FiredRule:
+class FiredRule(NamedTuple):
+    """A rule that fired: what it did, its translated reason, and the answers or scores that
+    made it fire."""
+
     rule: str
     effects: tuple[str, ...]
     reason: Text
@@ -172,8 +154,7 @@ class TraceEntry:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
+class Result(NamedTuple):
     instrument_id: str
     instrument_version: str
     level: str | None
@@ -188,6 +169,12 @@ class Result:
     positive_tags: Mapping[str, tuple[str, ...]]
     hidden: tuple[str, ...]
     discarded: tuple[str, ...]
+
+    def rule(self, rule_id: str) -> FiredRule:
+        for fired in self.rules:
+            if fired.rule == rule_id:
+                return fired
+        raise KeyError(f"rule {rule_id!r} did not fire")
 
     def scales_by_id(self) -> dict[str, ScaleResult]:
         return {scale.id: scale for scale in self.scales}

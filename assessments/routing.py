@@ -15,7 +15,7 @@ from typing import Any
 
 from .conditions import Condition
 from .errors import AnswerError, Problem
-from .evaluation import Context, Test, compile_condition, explain
+from .evaluation import Context, Explainer, Test, compile_condition, compile_explainer
 from .facts import fact_problems
 from .model import FactSpec
 from .result import Result
@@ -137,6 +137,7 @@ class RoutingRules:
     facts: tuple[FactSpec, ...] = ()
     sources: tuple[str, ...] = ()
     tests: tuple[Test, ...] = field(default=(), compare=False, repr=False)
+    explainers: tuple[Explainer, ...] = field(default=(), compare=False, repr=False)
 
 
 def route(
@@ -152,13 +153,13 @@ def route_explained(
     """Like `route`, and also list the exclusions that fired, with what they removed."""
     facts = facts or {}
     _check_facts(rules.facts, facts)
-    context = Context({}, {}, frozenset(), facts, results=tuple(results))
+    context = Context({}, facts, results=tuple(results))
     candidates: dict[str, list[tuple[RoutingRule, str]]] = {}
     excluded: dict[str, list[tuple[RoutingRule, str]]] = {}
-    for rule, test in zip(rules.rules, rules.tests, strict=True):
+    for rule, test, explain in zip(rules.rules, rules.tests, rules.explainers, strict=True):
         if not test(context):
             continue
-        evidence = explain(rule.when, context)
+        evidence = explain(context)
         target = excluded if rule.kind == RuleKind.EXCLUDE else candidates
         for code in rule.services:
             target.setdefault(code, []).append((rule, evidence))
@@ -214,3 +215,7 @@ def _check_facts(specs: Sequence[FactSpec], facts: Mapping[str, Any]) -> None:
 
 def compile_rules(rules: tuple[RoutingRule, ...]) -> tuple[Test, ...]:
     return tuple(compile_condition(rule.when) for rule in rules)
+
+
+def compile_explainers(rules: tuple[RoutingRule, ...]) -> tuple[Explainer, ...]:
+    return tuple(compile_explainer(rule.when) for rule in rules)

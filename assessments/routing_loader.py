@@ -11,7 +11,15 @@ from .errors import Problem, RoutingError
 from .fields import LANGUAGE_PATTERN, VERSION_PATTERN, Reader, Reporter, items_with_lines
 from .model import Instrument
 from .parse_items import read_facts
-from .routing import RoutingRule, RoutingRules, RuleKind, Service, ServiceKind, compile_rules
+from .routing import (
+    RoutingRule,
+    RoutingRules,
+    RuleKind,
+    Service,
+    ServiceKind,
+    compile_explainers,
+    compile_rules,
+)
 from .yamlio import load_yaml
 
 CATALOGUE_FIELDS = ("format", "kind", "id", "version", "languages", "services")
@@ -183,6 +191,7 @@ def _read_rules(
         facts=tuple(facts.values()),
         sources=(file,),
         tests=compile_rules(frozen),
+        explainers=compile_explainers(frozen),
     )
 
 

@@ -319,7 +319,8 @@ def test_any_positive_among_critical_items_sets_the_level_and_says_why(doc, make
     assert result.action_codes == ("safety_plan",)
     assert result.rules[0].rule == "grave"
     assert "y2" in result.rules[0].evidence
-    assert result.mandatory_actions[0].because[0].reason == {"en": "grave", "pl": "grave"}
+    assert result.mandatory_actions[0].rules == ("grave",)
+    assert result.rule("grave").reason == {"en": "grave", "pl": "grave"}
 
 
 def test_set_level_can_also_lower_and_beats_raise_level(doc, make, answers):

@@ -97,3 +97,13 @@ def test_every_rule_is_exercised_by_a_vector_that_fires_it(name: str):
         result = instrument.score(vector_answers(instrument, vector), vector.facts)
         fired |= {rule.rule for rule in result.rules}
     assert fired == {rule.id for rule in instrument.rules}
+
+
+def test_the_full_example_in_the_documentation_validates_and_its_vectors_pass():
+    from assessments import parse_instrument
+
+    docs = (INSTRUMENTS.parent / "docs" / "instruments.md").read_text("utf-8")
+    example = docs.split("## A full example", 1)[1].split("```yaml\n", 1)[1].split("\n```", 1)[0]
+    instrument = parse_instrument(example, "docs/instruments.md")
+    assert len(instrument.vectors) >= 5
+    assert run_vectors(instrument) == []
