@@ -20,15 +20,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.config.update(load_config(Path(app.instance_path), os.environ, config))
 
-    from casework.request_context import configure_logging, init_request_ids
+    from casework.request_context import configure_logging, init_input_guard, init_request_ids
 
     configure_logging(app)
     init_request_ids(app)
+    init_input_guard(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
 
+    from casework.api.setup import init_api
     from casework.errors import register_error_handlers
+
+    init_api(app)  # before our error handlers, so they replace flask-smorest's
 
     register_error_handlers(app)
     _audit_integrity_failures(app)
@@ -43,13 +47,20 @@ def _init_extensions(app: Flask) -> None:
     from casework.catalogue.library import init_library
     from casework.crypto.keystore import init_keys
     from casework.db import db
-    from casework.extensions import babel, csrf, login_manager, select_locale
+    from casework.extensions import (
+        babel,
+        csrf,
+        login_manager,
+        select_locale,
+        user_from_bearer_token,
+    )
 
     db.init_app(app)
     init_keys(app)
     init_library(app)
     login_manager.init_app(app)
     login_manager.user_loader(resume_session)
+    login_manager.request_loader(user_from_bearer_token)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale

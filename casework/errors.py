@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, Response, g, jsonify, render_template, request
 from markupsafe import escape
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -115,9 +116,17 @@ def _handle_stale_data(_error: StaleDataError) -> Response | tuple[str, int]:
     )
 
 
+def _handle_data_error(_error: DataError) -> Response | tuple[str, int]:
+    # A value the database refused (too long, out of range): the input's fault, not a crash.
+    return handle_domain_error(
+        ValidationError("a value could not be stored; check its length and form")
+    )
+
+
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(StaleDataError, _handle_stale_data)
+    app.register_error_handler(DataError, _handle_data_error)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(Exception, _handle_unexpected)
 

@@ -27,3 +27,19 @@ def select_locale() -> str | None:
 
 
 babel = Babel()
+
+
+def user_from_bearer_token(request_: object) -> object | None:
+    """Flask-Login's request loader: a personal API token in `Authorization: Bearer ...`."""
+    from flask import g
+
+    from casework.auth.services import user_for_api_token
+
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    user = user_for_api_token(token.strip())
+    if user is not None:
+        g.authenticated_by_token = True
+    return user

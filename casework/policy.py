@@ -12,6 +12,8 @@ An object one may not see is reported exactly like one that does not exist (NotF
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, exists, false, or_, select, true
 
@@ -21,21 +23,31 @@ from casework.cases.models import BreakGlassAccess, Case, CaseState
 from casework.db import db, utcnow
 from casework.errors import Forbidden, NotFound
 
+T = TypeVar("T")
+
 CLINICAL_ROLES = (Role.CASE_MANAGER, Role.THERAPIST, Role.FACILITATOR, Role.SUPERVISOR)
+
+
+def _memo(user: User, key: object, compute: Callable[[], T]) -> T:
+    """Remember a fact about `user` for as long as this loaded User object lives (a request)."""
+    memo = user.__dict__.setdefault("_policy_memo", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def supervised_team_ids(user: User) -> list[uuid.UUID]:
     if not user.has_role(Role.SUPERVISOR):
         return []
-    cache = user.__dict__.setdefault("_supervised_team_ids", None)
-    if cache is None:
-        cache = list(
+    return _memo(
+        user,
+        "supervised_teams",
+        lambda: list(
             db.session.scalars(
                 select(team_supervisors.c.team_id).where(team_supervisors.c.user_id == user.id)
             )
-        )
-        user.__dict__["_supervised_team_ids"] = cache
-    return cache
+        ),
+    )
 
 
 def _holds_enrolment(user: User) -> ColumnElement[bool]:
@@ -123,12 +135,16 @@ def require_role(user: User, *roles: Role) -> None:
 
 def practitioner_client_ids(user: User, case: Case) -> set[uuid.UUID]:
     """The participants of `case` that `user` works with individually."""
-    return set(
-        db.session.scalars(
-            select(Enrolment.client_id).where(
-                Enrolment.case_id == case.id, Enrolment.practitioner_id == user.id
+    return _memo(
+        user,
+        ("practitioner_of", case.id),
+        lambda: set(
+            db.session.scalars(
+                select(Enrolment.client_id).where(
+                    Enrolment.case_id == case.id, Enrolment.practitioner_id == user.id
+                )
             )
-        )
+        ),
     )
 
 

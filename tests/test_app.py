@@ -100,7 +100,7 @@ def test_healthz_answers_503_when_the_database_is_unreachable(tmp_path: Path) ->
 
 
 def test_api_errors_are_problem_json(client: FlaskClient) -> None:
-    response = client.get("/api/v1/no-such-thing")
+    response = client.get("/api/test/no-such-thing")
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
     body = response.json
@@ -119,11 +119,11 @@ def _app_with_failing_routes(database_url: str) -> Flask:
     app = make_test_app(database_url)
 
     @app.route("/boom")
-    @app.route("/api/v1/boom")
+    @app.route("/api/test/boom")
     def boom() -> str:
         raise RuntimeError("Anna Kowalska disclosed something")  # synthetic sensitive text
 
-    @app.route("/api/v1/missing")
+    @app.route("/api/test/missing")
     def missing() -> str:
         raise NotFound("no such case")
 
@@ -134,7 +134,7 @@ def test_unexpected_errors_reveal_nothing(
     database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     client = _app_with_failing_routes(database_url).test_client()
-    for path in ("/boom", "/api/v1/boom"):
+    for path in ("/boom", "/api/test/boom"):
         response = client.get(path)
         assert response.status_code == 500
         text = response.get_data(as_text=True)
@@ -143,7 +143,7 @@ def test_unexpected_errors_reveal_nothing(
 
 
 def test_domain_errors_become_problem_responses(database_url: str) -> None:
-    response = _app_with_failing_routes(database_url).test_client().get("/api/v1/missing")
+    response = _app_with_failing_routes(database_url).test_client().get("/api/test/missing")
     assert response.status_code == 404
     assert response.json["detail"] == "no such case"
 
@@ -155,3 +155,22 @@ def test_a_given_request_id_is_echoed_and_a_bad_one_replaced(client: FlaskClient
     )
     replaced = client.get("/healthz", headers={"X-Request-ID": "<script>"}).headers["X-Request-ID"]
     assert replaced != "<script>" and len(replaced) == 16
+
+
+def test_the_api_asks_anonymous_callers_to_sign_in(client: FlaskClient) -> None:
+    for path in ("/api/v1/cases", "/api/v1/no-such-thing"):
+        response = client.get(path)
+        assert response.status_code == 401
+        assert response.mimetype == "application/problem+json"
+    assert client.get("/api/v1/openapi.json").status_code == 200
+    assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_unstorable_text_is_refused_everywhere(client: FlaskClient) -> None:
+    for response in (
+        client.post("/api/v1/clients", json={"given_name": "A\x00"}),
+        client.post("/api/test/x", json={"note": ["ok", {"k": "\ud800"}]}),
+        client.get("/sign-in", query_string={"next": "/\x00"}),
+    ):
+        assert response.status_code == 400
+        assert "NUL characters or unpaired surrogates" in response.get_data(as_text=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from flask import g, has_request_context
 from sqlalchemy import select, update
@@ -37,6 +38,14 @@ def _actor_role(actor: User | None) -> str:
     return ",".join(sorted(actor.roles)) or "none"
 
 
+@dataclass(frozen=True)
+class Read:
+    """One object an event is about: its id and the client it belongs to."""
+
+    object_id: uuid.UUID | str | None
+    client_id: uuid.UUID | str | None = None
+
+
 def record(
     action: str,
     *,
@@ -48,32 +57,64 @@ def record(
     reason: str | None = None,
 ) -> AuditEvent:
     """Append one event in the current transaction; it is kept exactly when the change is."""
+    return record_many(
+        action,
+        actor=actor,
+        object_type=object_type,
+        objects=[Read(object_id, client_id)],
+        fields=fields,
+        reason=reason,
+    )[0]
+
+
+def record_many(
+    action: str,
+    *,
+    actor: User | None,
+    object_type: str,
+    objects: Sequence[Read],
+    fields: Iterable[str] = (),
+    reason: str | None = None,
+) -> list[AuditEvent]:
+    """One event per object, appended with a constant number of statements (lists use this)."""
+    if not objects:
+        return []
     # Bumping the head first takes the write lock, so concurrent appends queue, not fork.
-    seq, previous_mac = db.session.execute(
+    last_seq, previous_mac = db.session.execute(
         update(AuditHead)
         .where(AuditHead.id == 1)
-        .values(seq=AuditHead.seq + 1)
+        .values(seq=AuditHead.seq + len(objects))
         .returning(AuditHead.seq, AuditHead.mac)
     ).one()
-    event = AuditEvent(
-        seq=seq,
-        occurred_at=utcnow(),
-        actor_id=actor.id if actor is not None else None,
-        actor_role=_actor_role(actor),
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id) if object_id is not None else None,
-        client_pseudonym=client_pseudonym(client_id) if client_id is not None else None,
-        fields=sorted(set(fields)),
-        reason=reason,
-        request_id=g.get("request_id") if has_request_context() else None,
-    )
-    event.mac = event_mac(
-        key_material().audit_key, previous_mac, seq, canonical_event_bytes(event.chained_fields())
-    )
-    db.session.add(event)
-    db.session.execute(update(AuditHead).where(AuditHead.id == 1).values(mac=event.mac))
-    return event
+    audit_key = key_material().audit_key
+    common = {
+        "occurred_at": utcnow(),
+        "actor_id": actor.id if actor is not None else None,
+        "actor_role": _actor_role(actor),
+        "action": action,
+        "object_type": object_type,
+        "fields": sorted(set(fields)),
+        "reason": reason,
+        "request_id": g.get("request_id") if has_request_context() else None,
+    }
+    events = []
+    for seq, item in enumerate(objects, start=last_seq - len(objects) + 1):
+        event = AuditEvent(
+            seq=seq,
+            object_id=str(item.object_id) if item.object_id is not None else None,
+            client_pseudonym=client_pseudonym(item.client_id)
+            if item.client_id is not None
+            else None,
+            **common,
+        )
+        event.mac = event_mac(
+            audit_key, previous_mac, seq, canonical_event_bytes(event.chained_fields())
+        )
+        previous_mac = event.mac
+        events.append(event)
+    db.session.add_all(events)
+    db.session.execute(update(AuditHead).where(AuditHead.id == 1).values(mac=previous_mac))
+    return events
 
 
 def verify_trail(checkpoint_text: str | None = None) -> VerifyReport:

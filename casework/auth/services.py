@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import uuid
 from collections.abc import Iterable
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
 
-from casework.auth.models import Language, Role, Team, User, UserRole, UserSession
+from casework.auth.models import ApiToken, Language, Role, Team, User, UserRole, UserSession
 from casework.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
 from casework.db import db, utcnow
 from casework.errors import Conflict, DomainError, NotFound, ValidationError
@@ -167,3 +168,62 @@ def change_password(user: User, *, current_password: str, new_password: str) -> 
     user.password_changed_at = utcnow()
     end_all_sessions(user)
     db.session.flush()
+
+
+# --- personal API tokens ----------------------------------------------------------------
+
+TOKEN_PREFIX = "cwk_"  # noqa: S105  (a label, not a secret)
+
+
+def create_api_token(user: User, *, name: str) -> tuple[ApiToken, str]:
+    """A new personal token; the plaintext is returned once and never stored."""
+    name = name.strip()
+    if not name or len(name) > 80:
+        raise ValidationError(
+            "a token needs a name of 1 to 80 characters", fields={"name": ["invalid"]}
+        )
+    plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id,
+        name=name,
+        prefix=plaintext[: len(TOKEN_PREFIX) + 6],
+        token_hash=_token_hash(plaintext),
+    )
+    db.session.add(token)
+    db.session.flush()
+    return token, plaintext
+
+
+def list_api_tokens(user: User) -> list[ApiToken]:
+    return list(
+        db.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
+        )
+    )
+
+
+def revoke_api_token(user: User, token_id: uuid.UUID) -> ApiToken:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound("no such token")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        db.session.flush()
+    return token
+
+
+def user_for_api_token(plaintext: str) -> User | None:
+    """The enabled owner of a live token, or None."""
+    if not plaintext.startswith(TOKEN_PREFIX):
+        return None
+    token = db.session.scalar(
+        select(ApiToken).where(
+            ApiToken.token_hash == _token_hash(plaintext), ApiToken.revoked_at.is_(None)
+        )
+    )
+    if token is None or not token.user.is_enabled:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > _LAST_SEEN_RESOLUTION:
+        token.last_used_at = now
+    return token.user

@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from casework import policy
 from casework.audit import services as audit
@@ -25,6 +26,7 @@ from casework.cases import services as cases
 from casework.cases.models import Case, CaseKind, CaseState
 from casework.catalogue.models import Service, ServiceKind
 from casework.clients.services import require_processing_basis
+from casework.crypto.keystore import client_owner, data_keys
 from casework.db import db, utcnow
 from casework.errors import Conflict, Forbidden, NotFound, ValidationError, check_version
 from casework.pagination import Page, paginate
@@ -409,24 +411,23 @@ def add_addendum(user: User, note_id: uuid.UUID, *, body: str) -> NoteAddendum:
 def notes_of_case(user: User, case_id: uuid.UUID, *, joint: bool) -> list[SessionNote]:
     """The notes of a case the user may see in this context; each read is audited."""
     case = policy.require_case(user, case_id)
+    query = (
+        select(SessionNote)
+        .where(SessionNote.case_id == case.id)
+        .options(selectinload(SessionNote.addenda))
+        .order_by(SessionNote.created_at)
+    )
     notes = [
-        note
-        for note in db.session.scalars(
-            select(SessionNote)
-            .where(SessionNote.case_id == case.id)
-            .order_by(SessionNote.created_at)
-        )
-        if policy.can_see_note(user, note, case, joint=joint)
+        n for n in db.session.scalars(query) if policy.can_see_note(user, n, case, joint=joint)
     ]
-    for note in notes:
-        audit.record(
-            "note.read",
-            actor=user,
-            object_type="session_note",
-            object_id=note.id,
-            client_id=note.client_id,
-            fields=["body", "addenda"],
-        )
+    data_keys().preload(client_owner(note.client_id) for note in notes)
+    audit.record_many(
+        "note.read",
+        actor=user,
+        object_type="session_note",
+        objects=[audit.Read(note.id, note.client_id) for note in notes],
+        fields=["body", "addenda"],
+    )
     return notes
 
 

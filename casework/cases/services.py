@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, exists, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import selectinload
 
 from casework import policy
 from casework.audit import services as audit
@@ -104,7 +105,7 @@ def open_case(
     participants: Sequence[NewParticipant],
     referral_source: ReferralSource,
     children_in_household: bool = False,
-    case_manager: User | None = None,
+    case_manager_id: uuid.UUID | None = None,
 ) -> Case:
     """Open a case in the intake state for one client, a couple or a family."""
     policy.require_role(actor, Role.CASE_MANAGER, Role.SUPERVISOR)
@@ -129,7 +130,10 @@ def open_case(
         if require_client(actor, client_id).is_erased:
             raise Conflict("an erased client cannot take part in a new case")
     require_processing_basis(client_ids)
-    manager = case_manager or (actor if actor.has_role(Role.CASE_MANAGER) else None)
+    manager = db.session.get(User, case_manager_id) if case_manager_id else None
+    if case_manager_id and manager is None:
+        raise ValidationError("no such case manager", fields={"case_manager_id": ["unknown"]})
+    manager = manager or (actor if actor.has_role(Role.CASE_MANAGER) else None)
     if manager is not None and not manager.has_role(Role.CASE_MANAGER):
         raise ValidationError(
             "the case manager must have the case manager role",
@@ -363,14 +367,25 @@ def break_glass(user: User, case_id: uuid.UUID, *, reason: str) -> Case:
     return case
 
 
-def break_glass_log(user: User, *, since: datetime | None = None) -> list[BreakGlassAccess]:
-    """Break-the-glass accesses to the cases of the teams `user` supervises."""
+def _break_glass_query(user: User) -> Select[tuple[BreakGlassAccess]]:
     policy.require_role(user, Role.SUPERVISOR)
     teams = policy.supervised_team_ids(user)
-    query = select(BreakGlassAccess).where(BreakGlassAccess.team_id.in_(teams))
-    if since is not None:
-        query = query.where(BreakGlassAccess.created_at >= since)
-    return list(db.session.scalars(query.order_by(BreakGlassAccess.created_at.desc())))
+    return select(BreakGlassAccess).where(BreakGlassAccess.team_id.in_(teams))
+
+
+def break_glass_log(user: User) -> list[BreakGlassAccess]:
+    """Break-the-glass accesses to the cases of the teams `user` supervises, newest first."""
+    query = _break_glass_query(user).order_by(BreakGlassAccess.created_at.desc())
+    return list(db.session.scalars(query))
+
+
+def break_glass_page(user: User, *, cursor: str | None, limit: int) -> Page[BreakGlassAccess]:
+    return paginate(
+        _break_glass_query(user),
+        [BreakGlassAccess.created_at, BreakGlassAccess.id],
+        cursor=cursor,
+        limit=limit,
+    )
 
 
 @dataclass(frozen=True)
@@ -416,7 +431,8 @@ def _filtered(user: User, filters: CaseFilters) -> Select[tuple[Case]]:
 
 
 def list_cases(user: User, filters: CaseFilters, *, cursor: str | None, limit: int) -> Page[Case]:
-    return paginate(_filtered(user, filters), [Case.opened_at, Case.id], cursor=cursor, limit=limit)
+    query = _filtered(user, filters).options(selectinload(Case.participants))
+    return paginate(query, [Case.opened_at, Case.id], cursor=cursor, limit=limit)
 
 
 def state_history(user: User, case_id: uuid.UUID) -> list[CaseStateChange]:

@@ -151,7 +151,7 @@ def test_a_failed_decryption_is_answered_generically_and_audited(
 ) -> None:
     app = make_test_app(database_url)
 
-    @app.route("/api/v1/test-read/<client_id>")
+    @app.route("/test-read/<client_id>")
     def read(client_id: str) -> str:
         import uuid
 
@@ -164,10 +164,10 @@ def test_a_failed_decryption_is_answered_generically_and_audited(
             client.given_name_ciphertext = other.given_name_ciphertext
             db.session.commit()
             client_id = client.id
-        response = app.test_client().get(f"/api/v1/test-read/{client_id}")
+        response = app.test_client().get(f"/test-read/{client_id}")
         assert response.status_code == 500
-        assert response.json["detail"] == (
-            "stored data failed its integrity check; the failure is recorded"
+        assert "stored data failed its integrity check; the failure is recorded" in (
+            response.get_data(as_text=True)
         )
         assert "Tajna" not in response.get_data(as_text=True)
         assert "Inna" not in response.get_data(as_text=True)
