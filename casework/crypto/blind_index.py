@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001, RUF002
 # (the transliteration tables are made of look-alike letters on purpose)
 """Blind indexes: keyed HMACs of normalised identifiers, for exact-match search on ciphertext.
 

@@ -20,3 +20,4 @@ def demo(password: str) -> None:
     click.echo(f"{'e-mail':<{width}}  {'password':<16}  roles")
     for user in users:
         click.echo(f"{user.email:<{width}}  {password:<16}  {', '.join(sorted(user.roles))}")
+    click.echo("(all clients, cases and notes in the demo are synthetic)")

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
+
+from sqlalchemy import select
 
 from casework.auth import services as auth
 from casework.auth.models import Language, Role, User
 from casework.auth.passwords import hash_password, password_problem, verify_password
+from casework.cases.models import Case
+from casework.catalogue.services import sync_catalogue
 from casework.db import db
+from casework.demo.cases import create_case_demo
 from casework.errors import ValidationError
 
 DEMO_TEAM = "Zespół Centrum dla Rodzin (demo)"
@@ -35,6 +41,24 @@ DEMO_ACCOUNTS = (
 
 
 def create_demo_centre(*, password: str = DEFAULT_DEMO_PASSWORD) -> list[User]:
+    """The demo centre: staff accounts (all with `password`), then, once, clients and cases."""
+    users = create_demo_staff(password=password)
+    sync_catalogue()
+    staff = {user.email.split("@")[0]: user for user in users}
+    if not _has_demo_cases(staff):
+        create_case_demo(staff, random.Random(2026))
+    return users
+
+
+def _has_demo_cases(staff: dict[str, User]) -> bool:
+    managers = [staff["casemanager"].id, staff["casemanager2"].id]
+    return (
+        db.session.scalar(select(Case.id).where(Case.opened_by_id.in_(managers)).limit(1))
+        is not None
+    )
+
+
+def create_demo_staff(*, password: str = DEFAULT_DEMO_PASSWORD) -> list[User]:
     """Make the demo team and accounts (all with `password`); existing ones are brought in line."""
     problem = password_problem(password)
     if problem:

@@ -64,8 +64,8 @@ def test_score_prints_a_readable_result_in_the_chosen_language(files, capsys):
     answers = files("answers.json", {"phq9_1": "several_days", "phq9_9": "several_days"})
     assert main(["score", str(INSTRUMENTS / "phq9.yaml"), str(answers), "--lang", "uk"]) == 0
     out = capsys.readouterr().out
-    assert "PHQ-9 – Опитувальник" in out  # noqa: RUF001
-    assert "Думки про смерть або самоушкодження [self_harm_risk]" in out  # noqa: RUF001
+    assert "PHQ-9 – Опитувальник" in out
+    assert "Думки про смерть або самоушкодження [self_harm_risk]" in out
 
 
 def test_score_json_round_trips_and_route_reads_it(files, capsys):

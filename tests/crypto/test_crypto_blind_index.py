@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001
 """Blind-index normalisation (Polish and Ukrainian names, phones, PESEL, e-mail) and HMACs."""
 
 import re
