@@ -104,7 +104,7 @@ def _audit_integrity_failures(app: Flask) -> None:
     from casework.errors import handle_domain_error
 
     @app.errorhandler(StoredDataIntegrityError)
-    def _integrity_failure(error: StoredDataIntegrityError) -> object:
+    def _integrity_failure(error: StoredDataIntegrityError) -> Response | tuple[str, int]:
         owner = error.owner_id.removeprefix("client:") if error.owner_id != "staff" else None
         record_integrity_failure(
             actor=current_user._get_current_object() if current_user.is_authenticated else None,

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from flask import Flask, current_app
 from flask.globals import app_ctx
@@ -131,9 +131,9 @@ class Database:
     """The engine and scoped session of each Flask app (created in `init_app`, never at import)."""
 
     def __init__(self) -> None:
-        self.session: scoped_session[Session] = scoped_session(
-            self._new_session, scopefunc=_app_context_id
-        )
+        # A plain factory stands in for a sessionmaker: each app's own one is looked up per call.
+        factory = cast("sessionmaker[Session]", self._new_session)
+        self.session: scoped_session[Session] = scoped_session(factory, scopefunc=_app_context_id)
 
     def init_app(self, app: Flask) -> None:
         engine = _make_engine(
@@ -174,7 +174,7 @@ def _session_factory(**options: Any) -> sessionmaker[Session]:
 
 
 def _app_context_id() -> int:
-    return id(app_ctx._get_current_object())
+    return id(app_ctx._get_current_object())  # type: ignore[attr-defined]  # a LocalProxy
 
 
 db = Database()

@@ -77,8 +77,15 @@ class User(Base):
         cascade="all, delete-orphan", lazy="selectin", order_by=UserRole.role
     )
 
-    #: The sign-in session token this object was loaded for; not a column. Flask-Login stores it.
-    session_token = None
+    @property
+    def session_token(self) -> str | None:
+        """The sign-in session token this object was loaded for (not a column; Flask-Login keeps
+        it in the cookie)."""
+        return self.__dict__.get("_session_token")
+
+    @session_token.setter
+    def session_token(self, token: str | None) -> None:
+        self.__dict__["_session_token"] = token
 
     @property
     def roles(self) -> frozenset[Role]:

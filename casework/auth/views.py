@@ -26,7 +26,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-def sign_in() -> str | Response:
+def sign_in() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = SignInForm()

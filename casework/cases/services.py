@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Select, exists, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -367,7 +368,7 @@ def break_glass(user: User, case_id: uuid.UUID, *, reason: str) -> Case:
     return case
 
 
-def _break_glass_query(user: User) -> Select[tuple[BreakGlassAccess]]:
+def _break_glass_query(user: User) -> Select[Any]:
     policy.require_role(user, Role.SUPERVISOR)
     teams = policy.supervised_team_ids(user)
     return select(BreakGlassAccess).where(BreakGlassAccess.team_id.in_(teams))
@@ -400,7 +401,7 @@ class CaseFilters:
     client_id: uuid.UUID | None = None
 
 
-def _filtered(user: User, filters: CaseFilters) -> Select[tuple[Case]]:
+def _filtered(user: User, filters: CaseFilters) -> Select[Any]:
     query = select(Case).where(policy.visible_cases(user))
     if filters.state:
         query = query.where(Case.state == filters.state)

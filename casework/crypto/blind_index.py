@@ -1,4 +1,3 @@
-# (the transliteration tables are made of look-alike letters on purpose)
 """Blind indexes: keyed HMACs of normalised identifiers, for exact-match search on ciphertext.
 
 Each kind of value gets its own HMAC key derived from the blind-index key, so a phone number and

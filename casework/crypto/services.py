@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, func, select
 
@@ -31,10 +32,13 @@ def key_usage() -> dict[str, int]:
 
 def keys_left_to_rewrap() -> int:
     primary = key_material().master_keys.primary_id
-    return db.session.scalar(
-        select(func.count()).where(
-            DataKeyRecord.master_key_id != primary, DataKeyRecord.wrapped_key.is_not(None)
+    return (
+        db.session.scalar(
+            select(func.count()).where(
+                DataKeyRecord.master_key_id != primary, DataKeyRecord.wrapped_key.is_not(None)
+            )
         )
+        or 0
     )
 
 
@@ -85,9 +89,10 @@ def _client_rows(client_id: uuid.UUID) -> Iterable[tuple[object, list[str]]]:
         if column.owner != "staff":
             by_model.setdefault((column.model, column.owner), []).append(column.attribute)
     for (model, owner_attribute), attributes in by_model.items():
-        for row in db.session.scalars(
+        rows: Iterable[Any] = db.session.scalars(
             select(model).where(getattr(model, owner_attribute) == client_id)
-        ):
+        )
+        for row in rows:
             yield row, attributes
 
 
