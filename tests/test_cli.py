@@ -122,10 +122,10 @@ def test_users_disable_ends_sessions_and_unknown_email_fails(app: Flask) -> None
 
 def test_demo_is_idempotent_and_every_account_signs_in(app: Flask) -> None:
     runner = app.test_cli_runner()
-    first = runner.invoke(args=["demo", "--password", "demo-password-1"])
+    first = runner.invoke(args=["demo", "--password", "demo-password-1", "--cases", "12"])
     assert first.exit_code == 0, first.output
     count = _user_count(app)
-    second = runner.invoke(args=["demo", "--password", "demo-password-1"])
+    second = runner.invoke(args=["demo", "--password", "demo-password-1", "--cases", "12"])
     assert second.exit_code == 0
     assert _user_count(app) == count
     for account in DEMO_ACCOUNTS:
@@ -138,3 +138,17 @@ def test_demo_refuses_a_weak_password(app: Flask) -> None:
     result = app.test_cli_runner().invoke(args=["demo", "--password", "short"])
     assert result.exit_code == 2
     assert _user_count(app) == before
+
+
+def test_demo_makes_cases_in_every_state_with_assessments_and_notes(app: Flask) -> None:
+    from casework.care.models import SessionNote
+    from casework.case_assessments.models import Assessment
+    from casework.cases.models import Case, CaseState
+
+    result = app.test_cli_runner().invoke(args=["demo", "--cases", "40"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        states = set(db.session.scalars(select(Case.state)))
+        assert states == set(CaseState)
+        assert db.session.scalar(select(func.count()).select_from(Assessment)) > 20
+        assert db.session.scalar(select(func.count()).select_from(SessionNote)) > 10

@@ -40,13 +40,13 @@ DEMO_ACCOUNTS = (
 )
 
 
-def create_demo_centre(*, password: str = DEFAULT_DEMO_PASSWORD) -> list[User]:
+def create_demo_centre(*, password: str = DEFAULT_DEMO_PASSWORD, cases: int = 130) -> list[User]:
     """The demo centre: staff accounts (all with `password`), then, once, clients and cases."""
     users = create_demo_staff(password=password)
     sync_catalogue()
     staff = {user.email.split("@")[0]: user for user in users}
     if not _has_demo_cases(staff):
-        create_case_demo(staff, random.Random(2026))
+        create_case_demo(staff, random.Random(2026), cases_wanted=cases)
     return users
 
 
