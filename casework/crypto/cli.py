@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import uuid
 from pathlib import Path
 
 import click
@@ -106,3 +107,12 @@ def retire(key_id: str) -> None:
     )
     _replace_key_file(path, updated)
     click.echo(f"retired {key_id}; {path} no longer holds it")
+
+
+@keys_cli.command("rotate-client")
+@click.argument("client_id", type=click.UUID)
+@use_case
+def rotate_client(client_id: uuid.UUID) -> None:
+    """Re-encrypt one client's fields under a new data key and destroy the old one."""
+    rows = services.rotate_client_key(client_id)
+    click.echo(f"client {client_id}: {rows} rows re-encrypted under a new data key")

@@ -166,3 +166,17 @@ def test_blind_index_search_matches_after_normalisation(app: Flask) -> None:
         assert find(services.Identifiers(surname="Wójcik", birth_year=1986)) == {}
         with pytest.raises(BlindIndexInputError):
             find(services.Identifiers(phones=("call me maybe",)))
+
+
+def test_the_cli_rotates_one_clients_key(app: Flask) -> None:
+    with app.app_context():
+        client = make_client(given_name="Teodora")
+        db.session.commit()
+        client_id, before = client.id, client.given_name_ciphertext
+    result = app.test_cli_runner().invoke(args=["keys", "rotate-client", str(client_id)])
+    assert result.exit_code == 0, result.output
+    assert "1 rows re-encrypted" in result.output
+    with app.app_context():
+        client = db.session.get(Client, client_id)
+        assert client.given_name == "Teodora" and client.given_name_ciphertext != before
+    assert app.test_cli_runner().invoke(args=["keys", "rotate-client", "not-a-uuid"]).exit_code == 2
