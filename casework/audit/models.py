@@ -33,6 +33,8 @@ class AuditEvent(Base):
     #: Why, when the policy asks for a reason (breaking the glass, erasure).
     reason: Mapped[str | None] = mapped_column(Text)
     request_id: Mapped[str | None] = mapped_column(String(64))
+    #: The MAC of the event before this one (all zeros for the first): the chain, readable.
+    prev_mac: Mapped[str] = mapped_column(String(64))
     mac: Mapped[str] = mapped_column(String(64))
 
     def chained_fields(self) -> dict[str, Any]:
@@ -48,6 +50,7 @@ class AuditEvent(Base):
             "fields": list(self.fields),
             "reason": self.reason,
             "request_id": self.request_id,
+            "prev_mac": self.prev_mac,
         }
 
 

@@ -105,6 +105,7 @@ def record_many(
             client_pseudonym=client_pseudonym(item.client_id)
             if item.client_id is not None
             else None,
+            prev_mac=previous_mac,
             **common,
         )
         event.mac = event_mac(

@@ -380,14 +380,25 @@ def compare_closing(
 
 
 def recommendations_of(user: User, case_id: uuid.UUID) -> list[Recommendation]:
+    """The case's recommendations with their decisions (the reasons' read is audited)."""
     case = policy.require_case(user, case_id)
-    return list(
+    recommendations = list(
         db.session.scalars(
             select(Recommendation)
             .where(Recommendation.case_id == case.id)
             .order_by(Recommendation.priority, Recommendation.created_at)
         )
     )
+    audit.record_many(
+        "recommendation.read",
+        actor=user,
+        object_type="recommendation",
+        objects=[
+            audit.Read(r.id, r.client_id) for r in recommendations if r.decision_reason_ciphertext
+        ],
+        fields=["decision_reason"],
+    )
+    return recommendations
 
 
 def decide(

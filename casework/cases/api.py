@@ -9,7 +9,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from casework.api.schemas import PageArgsSchema, current_staff, page_of, page_response
-from casework.audit import services as audit
 from casework.cases import services
 from casework.cases.schemas import (
     AssignmentSchema,
@@ -61,17 +60,7 @@ class Cases(MethodView):
 class CaseById(MethodView):
     @blp.response(200, CaseDetailSchema)
     def get(self, case_id: uuid.UUID) -> Any:
-        user = current_staff()
-        case = services.get_case(user, case_id)
-        audit.record(
-            "case.read",
-            actor=user,
-            object_type="case",
-            object_id=case.id,
-            client_id=case.primary_client_id,
-            fields=["closure_reason"],
-        )
-        return case
+        return services.read_case(current_staff(), case_id)
 
 
 @blp.route("/cases/<uuid:case_id>/transitions")

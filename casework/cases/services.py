@@ -374,19 +374,33 @@ def _break_glass_query(user: User) -> Select[Any]:
     return select(BreakGlassAccess).where(BreakGlassAccess.team_id.in_(teams))
 
 
+def _audit_break_glass_read(user: User, accesses: list[BreakGlassAccess]) -> None:
+    audit.record_many(
+        "break_glass.read",
+        actor=user,
+        object_type="break_glass_access",
+        objects=[audit.Read(access.id) for access in accesses],
+        fields=["reason"],
+    )
+
+
 def break_glass_log(user: User) -> list[BreakGlassAccess]:
     """Break-the-glass accesses to the cases of the teams `user` supervises, newest first."""
     query = _break_glass_query(user).order_by(BreakGlassAccess.created_at.desc())
-    return list(db.session.scalars(query))
+    accesses = list(db.session.scalars(query))
+    _audit_break_glass_read(user, accesses)
+    return accesses
 
 
 def break_glass_page(user: User, *, cursor: str | None, limit: int) -> Page[BreakGlassAccess]:
-    return paginate(
+    page = paginate(
         _break_glass_query(user),
         [BreakGlassAccess.created_at, BreakGlassAccess.id],
         cursor=cursor,
         limit=limit,
     )
+    _audit_break_glass_read(user, page.items)
+    return page
 
 
 @dataclass(frozen=True)
@@ -436,15 +450,39 @@ def list_cases(user: User, filters: CaseFilters, *, cursor: str | None, limit: i
     return paginate(query, [Case.opened_at, Case.id], cursor=cursor, limit=limit)
 
 
-def state_history(user: User, case_id: uuid.UUID) -> list[CaseStateChange]:
+def read_case(user: User, case_id: uuid.UUID) -> Case:
+    """A case with its closing reason (the read is audited)."""
     case = policy.require_case(user, case_id)
-    return list(
+    audit.record(
+        "case.read",
+        actor=user,
+        object_type="case",
+        object_id=case.id,
+        client_id=case.primary_client_id,
+        fields=["closure_reason"],
+    )
+    return case
+
+
+def state_history(user: User, case_id: uuid.UUID) -> list[CaseStateChange]:
+    """The case's moves with their reasons (the read is audited)."""
+    case = policy.require_case(user, case_id)
+    changes = list(
         db.session.scalars(
             select(CaseStateChange)
             .where(CaseStateChange.case_id == case.id)
             .order_by(CaseStateChange.changed_at)
         )
     )
+    audit.record(
+        "case.history_read",
+        actor=user,
+        object_type="case",
+        object_id=case.id,
+        client_id=case.primary_client_id,
+        fields=["reason"],
+    )
+    return changes
 
 
 def require_not_closed(case: Case) -> None:

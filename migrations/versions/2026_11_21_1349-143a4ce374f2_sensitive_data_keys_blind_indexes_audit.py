@@ -29,6 +29,7 @@ def upgrade() -> None:
     sa.Column('fields', sa.JSON(), nullable=False),
     sa.Column('reason', sa.Text(), nullable=True),
     sa.Column('request_id', sa.String(length=64), nullable=True),
+    sa.Column('prev_mac', sa.String(length=64), nullable=False),
     sa.Column('mac', sa.String(length=64), nullable=False),
     sa.PrimaryKeyConstraint('seq', name=op.f('pk_audit_events'))
     )

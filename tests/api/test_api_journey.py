@@ -245,3 +245,25 @@ def test_bad_input_gets_field_messages_never_a_500(app: Flask) -> None:
     assert api.post(
         "/api/v1/clients", data="{broken", content_type="application/json", headers=manager
     ).status_code in (400, 422)
+
+
+def test_reading_a_client_writes_one_audit_event_with_field_names_only(app: Flask) -> None:
+    staff = _staff(app)
+    api = app.test_client()
+    manager = _as(staff["manager"])
+    created = api.post(
+        "/api/v1/clients",
+        json={"given_name": "Jadwiga", "family_name": "Sowa", "confirm_new": True},
+        headers=manager,
+    ).json
+    with app.app_context():
+        before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    assert (
+        api.get(f"/api/v1/clients/{created['id']}", headers=manager).json["family_name"] == "Sowa"
+    )
+    with app.app_context():
+        events = db.session.scalars(select(AuditEvent).where(AuditEvent.seq > before)).all()
+        assert [(e.action, e.object_id) for e in events] == [("client.read", created["id"])]
+        assert "family_name" in events[0].fields and events[0].client_pseudonym
+        assert "Sowa" not in repr(events[0].chained_fields())
+        assert events[0].actor_id is not None and events[0].request_id
