@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from alembic import command
 from flask import Flask
 from flask.testing import FlaskClient
@@ -25,6 +26,11 @@ from casework.db import db
 from casework.migrate import alembic_config
 from tests.database import is_postgres, throwaway_database
 from tests.factories import make_user
+
+# The same examples on every run: CI stays reproducible; widen the search locally with
+# --hypothesis-seed or by editing this profile.
+settings.register_profile("casework", derandomize=True, deadline=None, database=None)
+settings.load_profile("casework")
 
 TEST_SERVER_URL = os.environ.get("CASEWORK_TEST_DATABASE_URL", "")
 PASSWORD = "correct horse battery"

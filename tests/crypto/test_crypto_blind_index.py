@@ -327,7 +327,7 @@ def test_name_normalisation_is_idempotent(text: str) -> None:
 
 @given(name_words, st.sampled_from([" ", "  ", "-", " - ", "\t"]))
 def test_case_and_separators_do_not_change_a_polish_or_ukrainian_name(words, separator) -> None:
-    assume(any(c not in "’'" for word in words for c in word))
+    assume(any(c not in "’'ьЬ" for word in words for c in word))  # these letters vanish
     lower = " ".join(words)
     upper = separator.join(word.upper() for word in words)
     assert normalise_name(f"  {upper} ") == normalise_name(lower)
