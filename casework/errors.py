@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, render_template, request
@@ -139,3 +140,12 @@ def check_version(record: object, expected: int | None, what: str) -> None:
             f"this {what} was changed by someone else (now version {current}, "
             f"you sent {expected}); reload it and try again"
         )
+
+
+@contextmanager
+def missing_as(message: str) -> Iterator[None]:
+    """Report a NotFound raised inside as `message`: a hidden object reads like a missing one."""
+    try:
+        yield
+    except NotFound:
+        raise NotFound(message) from None

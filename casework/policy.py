@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TypeVar
 
 from sqlalchemy import ColumnElement, exists, false, or_, select, true
 
 from casework.auth.models import Role, User, team_supervisors
-from casework.care.models import Enrolment, NoteKind, NoteState, SessionNote
+from casework.care.models import Enrolment, EnrolmentStatus, NoteKind, NoteState, SessionNote
 from casework.cases.models import BreakGlassAccess, Case, CaseState
 from casework.db import db, utcnow
 from casework.errors import Forbidden, NotFound
@@ -50,8 +51,22 @@ def supervised_team_ids(user: User) -> list[uuid.UUID]:
     )
 
 
+#: How long a practitioner keeps access after their enrolment ended (to finish notes).
+ENDED_ENROLMENT_GRACE = timedelta(days=30)
+
+
+def _current_enrolment() -> ColumnElement[bool]:
+    """An enrolment that still gives its practitioner access."""
+    return or_(
+        Enrolment.status.in_([EnrolmentStatus.ACTIVE, EnrolmentStatus.WAITLISTED]),
+        Enrolment.ended_at > utcnow() - ENDED_ENROLMENT_GRACE,
+    )
+
+
 def _holds_enrolment(user: User) -> ColumnElement[bool]:
-    return exists().where(Enrolment.case_id == Case.id, Enrolment.practitioner_id == user.id)
+    return exists().where(
+        Enrolment.case_id == Case.id, Enrolment.practitioner_id == user.id, _current_enrolment()
+    )
 
 
 def _broke_glass(user: User) -> ColumnElement[bool]:
@@ -107,7 +122,11 @@ def require_case_manager_of(user: User, case: Case) -> None:
     """Managing a case (states, routing decisions, enrolments): its manager or a supervisor."""
     if case.case_manager_id == user.id and user.has_role(Role.CASE_MANAGER):
         return
-    if case.case_manager_id is None and user.has_role(Role.CASE_MANAGER):
+    if (
+        case.case_manager_id is None
+        and case.state == CaseState.INTAKE
+        and user.has_role(Role.CASE_MANAGER)
+    ):
         return  # taking a case from the intake queue
     if supervises_case(user, case):
         return
@@ -141,7 +160,9 @@ def practitioner_client_ids(user: User, case: Case) -> set[uuid.UUID]:
         lambda: set(
             db.session.scalars(
                 select(Enrolment.client_id).where(
-                    Enrolment.case_id == case.id, Enrolment.practitioner_id == user.id
+                    Enrolment.case_id == case.id,
+                    Enrolment.practitioner_id == user.id,
+                    _current_enrolment(),
                 )
             )
         ),

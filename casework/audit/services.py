@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import g, has_request_context
 from sqlalchemy import select, update
@@ -14,7 +14,9 @@ from sqlalchemy import select, update
 from casework.audit.models import AuditEvent, AuditHead
 from casework.auth.models import User
 from casework.crypto.chain import (
+    GENESIS_MAC,
     ChainEvent,
+    Problem,
     VerifyReport,
     canonical_event_bytes,
     event_mac,
@@ -119,7 +121,8 @@ def record_many(
 
 
 def verify_trail(checkpoint_text: str | None = None) -> VerifyReport:
-    """Check the whole chain, and with a checkpoint also that nothing was cut off its end."""
+    """Check the whole chain and that it ends where the head row says; with a checkpoint kept
+    elsewhere, also that nobody cut the tail and rewound the head row too."""
     audit_key = key_material().audit_key
     checkpoint = parse_checkpoint(audit_key, checkpoint_text) if checkpoint_text else None
     rows = db.session.scalars(
@@ -127,9 +130,21 @@ def verify_trail(checkpoint_text: str | None = None) -> VerifyReport:
     )
     try:
         links = (ChainEvent(row.seq, row.mac, row.chained_fields()) for row in rows)
-        return verify_chain(links, audit_key, checkpoint)
+        report = verify_chain(links, audit_key, checkpoint)
     finally:
         rows.close()  # verification may stop early; release the server-side cursor
+    if not report.ok:
+        return report
+    head = db.session.get(AuditHead, 1)
+    last_seq = report.head_seq or 0
+    if head is not None and (head.seq, head.mac) != (last_seq, report.head_mac or GENESIS_MAC):
+        return replace(
+            report,
+            problem=Problem.TRUNCATED,
+            first_bad_seq=last_seq + 1,
+            detail=f"the chain ends at sequence {last_seq}, its head row says {head.seq}",
+        )
+    return report
 
 
 def checkpoint() -> str | None:

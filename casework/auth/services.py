@@ -151,6 +151,7 @@ def disable_user(email: str) -> User:
         raise NotFound(f"no user with the e-mail {email.strip().lower()}")
     user.is_enabled = False
     end_all_sessions(user)
+    _revoke_all_api_tokens(user)
     db.session.flush()
     return user
 
@@ -167,6 +168,7 @@ def change_password(user: User, *, current_password: str, new_password: str) -> 
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
     end_all_sessions(user)
+    _revoke_all_api_tokens(user)
     db.session.flush()
 
 
@@ -227,3 +229,12 @@ def user_for_api_token(plaintext: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > _LAST_SEEN_RESOLUTION:
         token.last_used_at = now
     return token.user
+
+
+def _revoke_all_api_tokens(user: User) -> None:
+    """A new password (or a disabled account) also ends the API tokens made before it."""
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )

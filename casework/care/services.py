@@ -28,7 +28,14 @@ from casework.catalogue.models import Service, ServiceKind
 from casework.clients.services import require_processing_basis
 from casework.crypto.keystore import client_owner, data_keys
 from casework.db import db, utcnow
-from casework.errors import Conflict, Forbidden, NotFound, ValidationError, check_version
+from casework.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    ValidationError,
+    check_version,
+    missing_as,
+)
 from casework.pagination import Page, paginate
 
 #: Services delivered by one named practitioner.
@@ -98,7 +105,7 @@ def enrol(
     )
     db.session.add(enrolment)
     if case.state == CaseState.ROUTING:
-        cases.move_case(user, case.id, CaseState.ACTIVE, expected_version=None)
+        cases.advance_case(case, CaseState.ACTIVE, actor=user)
     audit.record(
         "enrolment.create",
         actor=user,
@@ -119,7 +126,8 @@ def _require_enrolment(user: User, enrolment_id: uuid.UUID) -> tuple[Enrolment, 
         if enrolment.practitioner_id != user.id:
             raise NotFound("no such enrolment")
         return enrolment, None
-    return enrolment, policy.require_case(user, enrolment.case_id)
+    with missing_as("no such enrolment"):
+        return enrolment, policy.require_case(user, enrolment.case_id)
 
 
 def end_enrolment(
@@ -211,7 +219,8 @@ def _require_appointment(user: User, appointment_id: uuid.UUID) -> tuple[Appoint
     appointment = db.session.get(Appointment, appointment_id)
     if appointment is None:
         raise NotFound("no such appointment")
-    _, case = _require_enrolment(user, appointment.enrolment_id)
+    with missing_as("no such appointment"):
+        _, case = _require_enrolment(user, appointment.enrolment_id)
     return appointment, case
 
 
@@ -318,7 +327,8 @@ def _require_note(user: User, note_id: uuid.UUID, *, joint: bool = False) -> Ses
     note = db.session.get(SessionNote, note_id)
     if note is None:
         raise NotFound("no such note")
-    case = policy.require_case(user, note.case_id) if note.case_id else None
+    with missing_as("no such note"):
+        case = policy.require_case(user, note.case_id) if note.case_id else None
     if case is None and note.author_id != user.id:
         raise NotFound("no such note")
     if not policy.can_see_note(user, note, case, joint=joint):
@@ -378,7 +388,7 @@ def sign_note(user: User, note_id: uuid.UUID, *, expected_version: int | None) -
         object_type="session_note",
         object_id=note.id,
         client_id=note.client_id,
-        fields=["state"],
+        fields=["state", "body", "addenda"],
     )
     db.session.flush()
     return note

@@ -112,9 +112,13 @@ class ClosingComparison(MethodView):
 
 @blp.route("/cases/<uuid:case_id>/recommendations")
 class CaseRecommendations(MethodView):
+    @blp.arguments(ContextArgsSchema, location="query")
     @blp.response(200, RecommendationSchema(many=True))
-    def get(self, case_id: uuid.UUID) -> Any:
-        return services.recommendations_of(current_staff(), case_id)
+    def get(self, args: dict[str, Any], case_id: uuid.UUID) -> Any:
+        """The recommendations; the joint context (default) leaves out individual ones."""
+        return services.recommendations_of(
+            current_staff(), case_id, joint=args["context"] == "joint"
+        )
 
     @blp.arguments(RecommendationInSchema)
     @blp.response(201, RecommendationSchema)

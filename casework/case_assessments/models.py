@@ -87,8 +87,11 @@ class Recommendation(Base):
     assessment_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("assessments.id", ondelete="CASCADE")
     )
-    #: Whose key encrypts the decision reason (the case's primary client).
+    #: Whose key encrypts the decision reason: the case's primary client, or for an individual
+    #: recommendation the participant whose individual disclosure led to it.
     client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("clients.id"))
+    #: Follows from one participant's individual disclosure: never shown in the joint context.
+    is_individual: Mapped[bool] = mapped_column(default=False)
     service_code: Mapped[str] = mapped_column(ForeignKey("services.code"))
     kind: Mapped[RecommendationKind] = mapped_column(
         portable_enum(RecommendationKind, "recommendation_kind")

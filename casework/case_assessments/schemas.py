@@ -90,6 +90,7 @@ class RecommendationSchema(ma.Schema):
     assessment_id = fields.UUID(allow_none=True)
     service_code = fields.String()
     kind = fields.Enum(RecommendationKind, by_value=True)
+    is_individual = fields.Boolean()
     rule_id = fields.String(allow_none=True)
     priority = fields.Integer()
     rule_reason = fields.Dict(keys=fields.String(), values=fields.String())

@@ -27,7 +27,7 @@ from casework.catalogue.models import Service
 from casework.clients.models import Client, Gender
 from casework.clients.services import require_processing_basis
 from casework.db import db, utcnow
-from casework.errors import Conflict, NotFound, ValidationError, check_version
+from casework.errors import Conflict, NotFound, ValidationError, check_version, missing_as
 
 ROUTING_LANGUAGES = ("pl", "en", "uk", "ru")
 
@@ -96,7 +96,7 @@ def start_assessment(
     assessment.answers = {}
     db.session.add(assessment)
     if case.state == CaseState.INTAKE:
-        cases.move_case(user, case.id, CaseState.ASSESSMENT, expected_version=None)
+        cases.advance_case(case, CaseState.ASSESSMENT, actor=user)
     audit.record(
         "assessment.start",
         actor=user,
@@ -143,7 +143,8 @@ def _require_visible(
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None:
         raise NotFound("no such assessment")
-    case = policy.require_case(user, assessment.case_id)
+    with missing_as("no such assessment"):
+        case = policy.require_case(user, assessment.case_id)
     if assessment.is_individual and not policy.may_see_individual_disclosure(
         user, case, assessment.client_id, assessment.started_by_id, joint=joint
     ):
@@ -233,7 +234,7 @@ def complete_assessment(
     if not assessment.is_closing:
         _route(case, assessment, user)
         if case.state == CaseState.ASSESSMENT:
-            cases.move_case(user, case.id, CaseState.ROUTING, expected_version=None)
+            cases.advance_case(case, CaseState.ROUTING, actor=user)
     audit.record(
         "assessment.complete",
         actor=user,
@@ -246,36 +247,104 @@ def complete_assessment(
     return assessment
 
 
+#: Shown in the joint context for a service an individual disclosure rules out, saying no more.
+WITHHELD_REASON = {
+    "pl": "Nie proponujemy teraz tej formy pomocy – najpierw omówienie z koordynatorem przypadku.",
+    "en": "Not offered for now – to be discussed with the case manager first.",
+    "uk": "Наразі не пропонуємо – спершу потрібно обговорити з координатором випадку.",
+}
+
+
+def _results(rows: list[Assessment]) -> list[engine.Result]:
+    return [engine.Result.from_dict(row.result) for row in rows if row.result]
+
+
 def _route(case: Case, assessment: Assessment, user: User) -> None:
+    """Recommendations from the case's newest results.
+
+    An individual disclosure routes on its own (its recommendations and explanation are
+    individual too). Joint routing never reads individual results; a service they rule out is
+    withheld from the joint recommendations with a neutral reason, and pending joint
+    recommendations of such a service are declined with that reason.
+    """
     completed = _latest_completed(case)
-    results = [engine.Result.from_dict(row.result) for row in completed if row.result]
+    joint_rows = [row for row in completed if not row.is_individual]
     facts = dict(assessment.facts)
-    decision = engine.route_explained(results, facts, library().routing)
-    assessment.routing = decision.to_dict()
+    rules = library().routing
+    everything = engine.route_explained(_results(completed), facts, rules)
+    if assessment.is_individual:
+        assessment.routing = everything.to_dict()
+        _recommend(case, assessment, everything.recommendations, individual=True)
+        _withhold_pending(case, everything, user)
+        return
+    joint = engine.route_explained(_results(joint_rows), facts, rules)
+    withheld = {e.service for e in everything.exclusions} - {e.service for e in joint.exclusions}
+    offered = [rec for rec in joint.recommendations if rec.service not in withheld]
+    routing = joint.to_dict()
+    routing["recommendations"] = [rec.to_dict() for rec in offered]
+    routing["exclusions"] += [
+        {
+            "service": service,
+            "service_name": rules.services[service].name if service in rules.services else {},
+            "rule_id": "withheld",
+            "reason": WITHHELD_REASON,
+            "removed": [],
+            "evidence": "",
+        }
+        for service in sorted(withheld)
+    ]
+    assessment.routing = routing
+    _recommend(case, assessment, offered, individual=False)
+
+
+def _recommend(
+    case: Case, assessment: Assessment, recommendations: Any, *, individual: bool
+) -> None:
     open_services = set(
         db.session.scalars(
             select(Recommendation.service_code).where(
                 Recommendation.case_id == case.id,
+                Recommendation.is_individual.is_(individual),
                 Recommendation.decision.in_(
                     [Decision.PENDING, Decision.ACCEPTED, Decision.DECLINE_REQUESTED]
                 ),
             )
         )
     )
-    for rec in decision.recommendations:
+    for rec in recommendations:
         if rec.service in open_services:
             continue
-        recommendation = Recommendation(
-            case_id=case.id,
-            assessment_id=assessment.id,
-            client_id=case.primary_client_id,
-            service_code=rec.service,
-            kind=RecommendationKind(rec.kind),
-            rule_id=rec.rule_id,
-            priority=rec.priority,
-            rule_reason=dict(rec.reason),
+        db.session.add(
+            Recommendation(
+                case_id=case.id,
+                assessment_id=assessment.id,
+                client_id=assessment.client_id if individual else case.primary_client_id,
+                is_individual=individual,
+                service_code=rec.service,
+                kind=RecommendationKind(rec.kind),
+                rule_id=rec.rule_id,
+                priority=rec.priority,
+                rule_reason=dict(rec.reason),
+            )
         )
-        db.session.add(recommendation)
+
+
+def _withhold_pending(case: Case, decision: engine.RoutingDecision, user: User) -> None:
+    """Pending joint recommendations of services an individual disclosure rules out are declined."""
+    excluded = {exclusion.service for exclusion in decision.exclusions}
+    pending = db.session.scalars(
+        select(Recommendation).where(
+            Recommendation.case_id == case.id,
+            Recommendation.is_individual.is_(False),
+            Recommendation.decision == Decision.PENDING,
+            Recommendation.service_code.in_(excluded),
+        )
+    )
+    for recommendation in pending:
+        recommendation.decision = Decision.DECLINED
+        recommendation.decision_reason = WITHHELD_REASON["en"]
+        recommendation.decided_at = utcnow()
+        recommendation.decided_by_id = user.id
 
 
 @dataclass(frozen=True)
@@ -379,16 +448,16 @@ def compare_closing(
 # --- recommendations --------------------------------------------------------------------
 
 
-def recommendations_of(user: User, case_id: uuid.UUID) -> list[Recommendation]:
-    """The case's recommendations with their decisions (the reasons' read is audited)."""
+def recommendations_of(user: User, case_id: uuid.UUID, *, joint: bool) -> list[Recommendation]:
+    """The case's recommendations the user may see in this context (the reasons' read is
+    audited); individual ones never in the joint context."""
     case = policy.require_case(user, case_id)
-    recommendations = list(
-        db.session.scalars(
-            select(Recommendation)
-            .where(Recommendation.case_id == case.id)
-            .order_by(Recommendation.priority, Recommendation.created_at)
-        )
+    rows = db.session.scalars(
+        select(Recommendation)
+        .where(Recommendation.case_id == case.id)
+        .order_by(Recommendation.priority, Recommendation.created_at)
     )
+    recommendations = [row for row in rows if _may_see_recommendation(user, case, row, joint=joint)]
     audit.record_many(
         "recommendation.read",
         actor=user,
@@ -401,6 +470,27 @@ def recommendations_of(user: User, case_id: uuid.UUID) -> list[Recommendation]:
     return recommendations
 
 
+def _may_see_recommendation(
+    user: User, case: Case, recommendation: Recommendation, *, joint: bool
+) -> bool:
+    return not recommendation.is_individual or policy.may_see_individual_disclosure(
+        user, case, recommendation.client_id, None, joint=joint
+    )
+
+
+def _require_recommendation(
+    user: User, recommendation_id: uuid.UUID
+) -> tuple[Recommendation, Case]:
+    recommendation = db.session.get(Recommendation, recommendation_id)
+    with missing_as("no such recommendation"):
+        if recommendation is None:
+            raise NotFound("no such recommendation")
+        case = policy.require_case(user, recommendation.case_id)
+        if not _may_see_recommendation(user, case, recommendation, joint=False):
+            raise NotFound("no such recommendation")
+    return recommendation, case
+
+
 def decide(
     user: User,
     recommendation_id: uuid.UUID,
@@ -411,10 +501,7 @@ def decide(
 ) -> Recommendation:
     """Accept or decline a recommendation with a reason. Declining a mandatory action needs a
     supervisor: a case manager's decline waits for one."""
-    recommendation = db.session.get(Recommendation, recommendation_id)
-    if recommendation is None:
-        raise NotFound("no such recommendation")
-    case = policy.require_case(user, recommendation.case_id)
+    recommendation, case = _require_recommendation(user, recommendation_id)
     policy.require_case_manager_of(user, case)
     cases.require_not_closed(case)
     check_version(recommendation, expected_version, "recommendation")
@@ -456,10 +543,7 @@ def confirm_decline(
     expected_version: int | None,
 ) -> Recommendation:
     """A supervisor confirms (or refuses) declining a mandatory safety action."""
-    recommendation = db.session.get(Recommendation, recommendation_id)
-    if recommendation is None:
-        raise NotFound("no such recommendation")
-    case = policy.require_case(user, recommendation.case_id)
+    recommendation, case = _require_recommendation(user, recommendation_id)
     policy.require_supervisor_of(user, case)
     check_version(recommendation, expected_version, "recommendation")
     if recommendation.decision != Decision.DECLINE_REQUESTED:

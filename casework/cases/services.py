@@ -128,7 +128,7 @@ def open_case(
             "a client appears twice among the participants", fields={"participants": ["duplicate"]}
         )
     for client_id in client_ids:
-        if require_client(actor, client_id).is_erased:
+        if require_client(actor, client_id, assigned_only=True).is_erased:
             raise Conflict("an erased client cannot take part in a new case")
     require_processing_basis(client_ids)
     manager = db.session.get(User, case_manager_id) if case_manager_id else None
@@ -194,17 +194,26 @@ def move_case(
     if case.case_manager_id is None and user.has_role(Role.CASE_MANAGER):
         case.case_manager_id = user.id  # taking it from the intake queue
         case.team_id = case.team_id or user.team_id
-    _record_move(case, to_state, user, reason)
+    advance_case(case, to_state, actor=user, reason=reason)
+    return case
+
+
+def advance_case(
+    case: Case, to_state: CaseState, *, actor: User, reason: str | None = None
+) -> None:
+    """The move a piece of work implies (an assessment starts, care begins), made by whoever
+    did that work; the caller has checked their right to do it."""
+    _check_move(case, to_state)
+    _record_move(case, to_state, actor, reason)
     audit.record(
         "case.move",
-        actor=user,
+        actor=actor,
         object_type="case",
         object_id=case.id,
         client_id=case.primary_client_id,
         fields=["state"],
     )
     db.session.flush()
-    return case
 
 
 def _check_move(case: Case, to_state: CaseState) -> None:
@@ -314,7 +323,8 @@ def add_participant(
         raise Conflict(f"a {case.kind.value} case cannot take another participant")
     if participant.client_id in case.client_ids:
         raise Conflict("this client already takes part in the case")
-    require_client(user, participant.client_id)
+    if require_client(user, participant.client_id, assigned_only=True).is_erased:
+        raise Conflict("an erased client cannot join a case")
     require_processing_basis([participant.client_id])
     case.participants.append(
         CaseParticipant(
@@ -430,7 +440,12 @@ def _filtered(user: User, filters: CaseFilters) -> Select[Any]:
         query = query.where(enrolled)
     if filters.level:
         query = query.where(
-            exists().where(Assessment.case_id == Case.id, Assessment.level == filters.level)
+            # Individual disclosures never show through a case-level filter.
+            exists().where(
+                Assessment.case_id == Case.id,
+                Assessment.level == filters.level,
+                Assessment.is_individual.is_(False),
+            )
         )
     if filters.opened_from:
         query = query.where(Case.opened_at >= filters.opened_from)

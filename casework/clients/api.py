@@ -35,7 +35,11 @@ def _details(data: dict[str, Any]) -> services.ClientDetails:
 class Clients(MethodView):
     @blp.arguments(IntakeSchema)
     @blp.response(201, ClientSchema)
-    @blp.alt_response(409, description="Possible duplicates: `candidates` lists them")
+    @blp.alt_response(
+        409,
+        description="Possible duplicates: `candidates` lists those you may see; "
+        "`hidden_matches` counts others, never named",
+    )
     def post(self, data: dict[str, Any]) -> Any:
         """Register a client (intake); refused with candidates when identifiers match."""
         try:
@@ -53,7 +57,13 @@ class Clients(MethodView):
                 }
                 for c in duplicate.candidates
             ]
-            return problem(409, duplicate.title, duplicate.message, candidates=candidates)
+            return problem(
+                409,
+                duplicate.title,
+                duplicate.message,
+                candidates=candidates,
+                hidden_matches=duplicate.hidden_matches,
+            )
 
 
 @blp.route("/clients/search")

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from casework.care.models import Appointment, Enrolment, SessionNote
+from casework.care.models import Appointment, Enrolment, NoteKind, NoteState, SessionNote
 from casework.case_assessments.models import Assessment
 from casework.cases.models import Case, CaseParticipant
 from casework.clients.models import Client
@@ -22,9 +22,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def collect_client_data(client: Client) -> dict[str, Any]:
-    """The client's record, consents, case memberships, assessments, enrolments and the notes
-    about them. Another participant's disclosures are not theirs and are left out."""
+def collect_client_data(client: Client, *, clinical: bool) -> dict[str, Any]:
+    """The client's record, consents, case memberships, enrolments and appointments, and with
+    `clinical` their assessments and signed progress notes. Another participant's disclosures
+    are not theirs, and private process notes are the practitioner's: both are left out."""
     person = {
         name: _plain(getattr(client, name)) for name in IDENTIFYING_FIELDS + STATISTICAL_FIELDS
     }
@@ -39,9 +40,13 @@ def collect_client_data(client: Client) -> dict[str, Any]:
         select(Appointment).where(Appointment.enrolment_id.in_([e.id for e in enrolments]))
     )
     notes = db.session.scalars(
-        select(SessionNote).where(SessionNote.client_id == client.id, SessionNote.state == "signed")
+        select(SessionNote).where(
+            SessionNote.client_id == client.id,
+            SessionNote.state == NoteState.SIGNED,
+            SessionNote.kind == NoteKind.PROGRESS,
+        )
     )
-    return {
+    data: dict[str, Any] = {
         "client": {"id": str(client.id), **person, "created_at": _plain(client.created_at)},
         "consents": [
             {
@@ -63,7 +68,9 @@ def collect_client_data(client: Client) -> dict[str, Any]:
             }
             for m in memberships
         ],
-        "assessments": [
+        "assessments": []
+        if not clinical
+        else [
             {
                 "instrument": a.instrument_id,
                 "version": a.instrument_version,
@@ -91,7 +98,9 @@ def collect_client_data(client: Client) -> dict[str, Any]:
             }
             for a in appointments
         ],
-        "session_notes": [
+        "session_notes": []
+        if not clinical
+        else [
             {
                 "kind": n.kind.value,
                 "signed_at": _plain(n.signed_at),
@@ -103,3 +112,4 @@ def collect_client_data(client: Client) -> dict[str, Any]:
             for n in notes
         ],
     }
+    return data

@@ -25,7 +25,14 @@ from casework.crypto import services as crypto
 from casework.crypto.errors import BlindIndexInputError
 from casework.crypto.keystore import client_owner, data_keys
 from casework.db import db, utcnow
-from casework.errors import Conflict, Forbidden, NotFound, ValidationError, check_version
+from casework.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    ValidationError,
+    check_version,
+    missing_as,
+)
 
 IDENTIFYING_FIELDS = (
     "given_name",
@@ -74,12 +81,19 @@ class DuplicateCandidate:
 class PossibleDuplicate(Conflict):
     """Intake found clients with the same identifiers: link one, or confirm a new client."""
 
-    def __init__(self, candidates: list[DuplicateCandidate]) -> None:
-        super().__init__(
+    def __init__(self, candidates: list[DuplicateCandidate], hidden_matches: int) -> None:
+        message = (
             f"{len(candidates)} existing client(s) share identifiers with this one; link to one "
             "of them, or confirm that this is a different person"
         )
+        if hidden_matches:
+            message = (
+                "a client with the same identifiers exists outside your caseload; ask a "
+                "supervisor, or confirm that this is a different person"
+            )
+        super().__init__(message)
         self.candidates = candidates
+        self.hidden_matches = hidden_matches
 
 
 def _identifiers(details: ClientDetails) -> crypto.Identifiers:
@@ -105,25 +119,34 @@ def _checked_digests(details: ClientDetails) -> crypto.Identifiers:
     return identifiers
 
 
-def find_duplicates(details: ClientDetails, *, actor: User) -> list[DuplicateCandidate]:
-    """Clients sharing a national ID, phone, e-mail, or surname with birth year."""
+def find_duplicates(details: ClientDetails, *, actor: User) -> tuple[list[DuplicateCandidate], int]:
+    """Clients sharing a national ID, phone, e-mail, or surname with birth year: the ones the
+    actor may see, and how many others match (named to nobody: that a person is a client
+    of the centre is itself sensitive)."""
     matches = crypto.find_clients(_checked_digests(details))
     if not matches:
-        return []
+        return [], 0
     clients = db.session.scalars(
         select(Client).where(Client.id.in_(matches), Client.erased_at.is_(None))
     ).all()
-    data_keys().preload(client_owner(client.id) for client in clients)
-    for client in clients:
-        audit.record(
-            "client.duplicate_candidate",
-            actor=actor,
-            object_type="client",
-            object_id=client.id,
-            client_id=client.id,
-            fields=["given_name", "family_name", "birth_year"],
-        )
-    return [DuplicateCandidate(c, frozenset(matches[c.id])) for c in clients]
+    visible = [client for client in clients if may_see_client(actor, client, assigned_only=True)]
+    hidden = [client for client in clients if client not in visible]
+    data_keys().preload(client_owner(client.id) for client in visible)
+    audit.record_many(
+        "client.duplicate_candidate",
+        actor=actor,
+        object_type="client",
+        objects=[audit.Read(client.id, client.id) for client in visible],
+        fields=["given_name", "family_name", "birth_year"],
+    )
+    audit.record_many(
+        "client.duplicate_hidden_match",
+        actor=actor,
+        object_type="client",
+        objects=[audit.Read(client.id, client.id) for client in hidden],
+    )
+    candidates = [DuplicateCandidate(c, frozenset(matches[c.id])) for c in visible]
+    return candidates, len(hidden)
 
 
 def _validate(details: ClientDetails) -> None:
@@ -175,10 +198,9 @@ def intake_client(details: ClientDetails, *, actor: User, confirm_new: bool = Fa
     )
     _validate(details)
     identifiers = _checked_digests(details)
-    if not confirm_new:
-        candidates = find_duplicates(details, actor=actor)
-        if candidates:
-            raise PossibleDuplicate(candidates)
+    candidates, hidden_matches = find_duplicates(details, actor=actor)
+    if (candidates or hidden_matches) and not confirm_new:
+        raise PossibleDuplicate(candidates, hidden_matches)
     client = Client(id=uuid.uuid4(), created_by_id=actor.id)
     _apply(client, details)
     db.session.add(client)
@@ -205,27 +227,27 @@ def _client_case_ids(client_id: uuid.UUID) -> list[uuid.UUID]:
     )
 
 
-def may_see_client(user: User, client: Client) -> bool:
-    """Through a case the user may see, or as the one who registered a client with no case yet."""
+def may_see_client(user: User, client: Client, *, assigned_only: bool = False) -> bool:
+    """Through a case the user may see, or, for a client with no case yet, as the one who
+    registered them or their supervisor. `assigned_only` ignores break-the-glass access: it
+    lets one read a client for a while, never attach them to other work."""
     from casework.cases.models import Case
 
-    if user.has_role(Role.SUPERVISOR) and client.created_by_id is not None:
-        creator = db.session.get(User, client.created_by_id)
-        if creator is not None and policy.supervises_user(user, creator):
-            return True
     case_ids = _client_case_ids(client.id)
     if not case_ids:
-        return client.created_by_id == user.id
+        if client.created_by_id == user.id:
+            return True
+        creator = db.session.get(User, client.created_by_id) if client.created_by_id else None
+        return creator is not None and policy.supervises_user(user, creator)
+    cases_seen = policy.assigned_cases(user) if assigned_only else policy.visible_cases(user)
     return bool(
-        db.session.scalar(
-            select(Case.id).where(Case.id.in_(case_ids), policy.visible_cases(user)).limit(1)
-        )
+        db.session.scalar(select(Case.id).where(Case.id.in_(case_ids), cases_seen).limit(1))
     )
 
 
-def require_client(user: User, client_id: uuid.UUID) -> Client:
+def require_client(user: User, client_id: uuid.UUID, *, assigned_only: bool = False) -> Client:
     client = db.session.get(Client, client_id)
-    if client is None or not may_see_client(user, client):
+    if client is None or not may_see_client(user, client, assigned_only=assigned_only):
         raise NotFound("no such client")
     return client
 
@@ -332,7 +354,8 @@ def withdraw_consent(user: User, consent_id: uuid.UUID) -> Consent:
     consent = db.session.get(Consent, consent_id)
     if consent is None:
         raise NotFound("no such consent")
-    require_client(user, consent.client_id)
+    with missing_as("no such consent"):
+        require_client(user, consent.client_id)
     if consent.withdrawn_at is not None:
         raise Conflict("this consent was already withdrawn")
     consent.withdrawn_at = utcnow()
@@ -391,7 +414,7 @@ def _gdpr_client(user: User, client_id: uuid.UUID) -> Client:
     if client is None:
         raise NotFound("no such client")
     if user.has_role(Role.SUPERVISOR) and not user.has_role(Role.ADMIN):
-        require_client(user, client_id)
+        require_client(user, client_id, assigned_only=True)
     return client
 
 
@@ -402,7 +425,8 @@ def export_client(user: User, client_id: uuid.UUID, *, reason: str) -> dict[str,
     if not reason.strip():
         raise ValidationError("a reason is required", fields={"reason": ["required"]})
     client = _gdpr_client(user, client_id)
-    data = collect_client_data(client)
+    # Administrators see no clinical content: their export is the record, consents and dates.
+    data = collect_client_data(client, clinical=user.has_role(Role.SUPERVISOR))
     audit.record(
         "client.export",
         actor=user,

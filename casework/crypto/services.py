@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
+from casework.auth.models import User
 from casework.crypto.blind_index import BlindIndexer, IndexKind
 from casework.crypto.envelope import WrappedKey, rewrap
 from casework.crypto.fields import ENCRYPTED_COLUMNS
@@ -96,9 +97,18 @@ def _client_rows(client_id: uuid.UUID) -> Iterable[tuple[object, list[str]]]:
             yield row, attributes
 
 
-def rotate_client_key(client_id: uuid.UUID) -> int:
-    """Re-encrypt every field of a client under a new data key and destroy the old versions."""
+def rotate_client_key(client_id: uuid.UUID, *, actor: User | None = None) -> int:
+    """Re-encrypt every field of a client under a new data key and destroy the old versions.
+
+    The owner's key rows are locked first (on PostgreSQL), so a write that is sealing with the
+    old key finishes before rotation reads the rows it must re-encrypt.
+    """
+    from casework.audit import services as audit
+
     owner = client_owner(client_id)
+    db.session.execute(
+        select(DataKeyRecord.id).where(DataKeyRecord.owner_id == owner).with_for_update()
+    ).all()
     rows = [
         (row, {name: getattr(row, name) for name in names})
         for row, names in _client_rows(client_id)
@@ -109,6 +119,14 @@ def rotate_client_key(client_id: uuid.UUID) -> int:
         for name, value in values.items():
             setattr(row, name, value)
     store.destroy(owner, below_version=new_key.version)
+    audit.record(
+        "client.key_rotate",
+        actor=actor,
+        object_type="client",
+        object_id=client_id,
+        client_id=client_id,
+        fields=sorted({n for _, values in rows for n in values}),
+    )
     db.session.flush()
     return len(rows)
 

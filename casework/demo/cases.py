@@ -124,7 +124,7 @@ def _assess(
 
 
 def _decide(manager: User, case: Case, rng: random.Random) -> None:
-    for recommendation in assessing.recommendations_of(manager, case.id):
+    for recommendation in assessing.recommendations_of(manager, case.id, joint=False):
         declined = recommendation.kind == RecommendationKind.RECOMMEND and rng.random() < 0.2
         reason = (
             "Klientka woli na razie spotkania indywidualne."

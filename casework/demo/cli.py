@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
-from casework.cli import use_case
+from casework.cli import CommandError, use_case
 from casework.demo.services import DEFAULT_DEMO_PASSWORD, create_demo_centre
 
 
@@ -22,6 +23,8 @@ from casework.demo.services import DEFAULT_DEMO_PASSWORD, create_demo_centre
 @use_case
 def demo(password: str, cases: int) -> None:
     """Create (or bring up to date) the synthetic demo centre and print its accounts."""
+    if current_app.config["CASEWORK_ENV"] == "production":
+        raise CommandError("the demo centre has published passwords; it is refused in production")
     users = create_demo_centre(password=password, cases=cases)
     width = max(len(user.email) for user in users)
     click.echo(f"{'e-mail':<{width}}  {'password':<16}  roles")

@@ -224,6 +224,7 @@ def upgrade() -> None:
     sa.Column('case_id', sa.Uuid(), nullable=False),
     sa.Column('assessment_id', sa.Uuid(), nullable=True),
     sa.Column('client_id', sa.Uuid(), nullable=False),
+    sa.Column('is_individual', sa.Boolean(), nullable=False),
     sa.Column('service_code', sa.String(length=60), nullable=False),
     sa.Column('kind', sa.Enum('recommend', 'mandatory', 'added', name='recommendation_kind', native_enum=False, create_constraint=True, length=40), nullable=False),
     sa.Column('rule_id', sa.String(length=80), nullable=True),

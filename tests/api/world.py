@@ -68,7 +68,7 @@ def build_world(app: Flask) -> World:
             done.append(
                 assessing.complete_assessment(manager, assessment.id, expected_version=None)
             )
-        recommendation = assessing.recommendations_of(manager, case.id)[0]
+        recommendation = assessing.recommendations_of(manager, case.id, joint=False)[0]
         appointment = care.schedule_appointment(
             therapist,
             enrolment.id,

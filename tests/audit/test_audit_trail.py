@@ -131,7 +131,12 @@ def test_a_truncated_tail_is_detected_with_a_checkpoint(
     assert written.exit_code == 0, written.output
     _allow_tampering(db_connection)
     db_connection.execute(text("DELETE FROM audit_events WHERE seq >= 4"))
-    assert _verify(app).exit_code == 0  # the chain alone cannot see a cut-off tail
+    cut = _verify(app)
+    assert cut.exit_code == 1 and "truncated at sequence 4" in cut.output  # the head row knows
+    # A careful intruder rewinds the head row too: only the checkpoint kept elsewhere tells.
+    mac = db_connection.execute(text("SELECT mac FROM audit_events WHERE seq = 3")).scalar_one()
+    db_connection.execute(text("UPDATE audit_head SET seq = 3, mac = :mac"), {"mac": mac})
+    assert _verify(app).exit_code == 0
     result = _verify(app, "--checkpoint", str(checkpoint))
     assert result.exit_code == 1
     assert "truncated" in result.output

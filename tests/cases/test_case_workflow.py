@@ -168,7 +168,9 @@ def test_completing_norr_with_a_grave_violence_item_forces_the_top_level_and_saf
         )
         assert done.level == "very_high"
         assert case.state == CaseState.ROUTING
-        recommended = {r.service_code: r for r in assessing.recommendations_of(manager, case.id)}
+        recommended = {
+            r.service_code: r for r in assessing.recommendations_of(manager, case.id, joint=False)
+        }
         assert recommended["safety_planning"].kind.value == "mandatory"
         assert "couples_therapy" not in recommended
         excluded = {e["service"] for e in done.routing["exclusions"]}
@@ -205,7 +207,9 @@ def test_declining_the_mandatory_safety_action_needs_a_supervisor(app: Flask, te
         assessing.save_answers(manager, assessment.id, norr_answers(VIOLENT), expected_version=None)
         assessing.complete_assessment(manager, assessment.id, expected_version=None)
         safety = next(
-            r for r in assessing.recommendations_of(manager, case.id) if r.kind.value == "mandatory"
+            r
+            for r in assessing.recommendations_of(manager, case.id, joint=False)
+            if r.kind.value == "mandatory"
         )
         declined = assessing.decide(
             manager,
@@ -417,3 +421,93 @@ def test_erasure_shreds_one_client_and_keeps_statistics(app: Flask, team) -> Non
         erased, kept = db.session.get(Client, erased_id), db.session.get(Client, kept_id)
         assert erased.family_name is None and erased.is_erased and erased.birth_year == 1988
         assert kept.family_name is not None
+
+
+def test_an_individual_disclosure_never_shapes_the_joint_routing_the_partner_sees(
+    app: Flask, team
+) -> None:
+    with app.app_context():
+        manager, case, first, second = _couple_with_practitioners(team)
+        therapist = staff(team, "therapist")  # works with the first partner only
+        disclosure = assessing.start_assessment(
+            manager, case.id, instrument_id="norr", client_id=second, is_individual=True
+        )
+        assessing.save_answers(manager, disclosure.id, norr_answers(VIOLENT), expected_version=None)
+        assessing.complete_assessment(manager, disclosure.id, expected_version=None)
+        joint = assessing.start_assessment(manager, case.id, instrument_id="norr", client_id=first)
+        assessing.save_answers(manager, joint.id, norr_answers(CALM), expected_version=None)
+        joint = assessing.complete_assessment(manager, joint.id, expected_version=None)
+
+        seen_jointly = assessing.read_assessment(therapist, joint.id, joint=True)
+        text = repr(seen_jointly.routing)
+        assert "violence" not in text.lower() and "v_weapon" not in text
+        withheld = {e["service"]: e for e in seen_jointly.routing["exclusions"]}
+        assert withheld["couples_therapy"]["reason"]["en"] == assessing.WITHHELD_REASON["en"]
+        assert "couples_therapy" not in {
+            r["service"] for r in seen_jointly.routing["recommendations"]
+        }
+
+        for viewer in (therapist, manager):
+            jointly = assessing.recommendations_of(viewer, case.id, joint=True)
+            assert not any(r.is_individual for r in jointly)
+            assert "safety_planning" not in {r.service_code for r in jointly}
+        individual = assessing.recommendations_of(manager, case.id, joint=False)
+        assert {"safety_planning"} <= {r.service_code for r in individual if r.is_individual}
+        assert not any(
+            r.is_individual for r in assessing.recommendations_of(therapist, case.id, joint=False)
+        )
+
+        high = cases.list_cases(
+            manager, cases.CaseFilters(level="very_high"), cursor=None, limit=50
+        )
+        assert case.id not in {c.id for c in high.items}
+
+
+def test_intake_never_names_a_matching_client_outside_ones_caseload(app: Flask, team) -> None:
+    with app.app_context():
+        manager = staff(team, "manager")
+        existing = make_case(manager).client_ids[0]
+        phone = "+48 799 123 456"
+        client = db.session.get(clients.Client, existing)
+        clients.update_client(
+            manager,
+            existing,
+            clients.ClientDetails(given_name="Ala", family_name="Ma", phone=phone),
+            expected_version=client.version,
+        )
+        outsider = make_user(roles=(Role.CONSULTANT,))
+        with pytest.raises(clients.PossibleDuplicate) as found:
+            clients.intake_client(
+                clients.ClientDetails(given_name="?", family_name="?", phone=phone), actor=outsider
+            )
+        assert found.value.candidates == [] and found.value.hidden_matches == 1
+        assert "Ala" not in str(found.value) and "outside your caseload" in str(found.value)
+
+
+def test_an_administrators_export_holds_no_clinical_content(app: Flask, team) -> None:
+    with app.app_context():
+        manager, case, first, _ = _couple_with_practitioners(team)
+        therapist = staff(team, "therapist")
+        enrolment = next(
+            e for e in care.enrolments_of_case(manager, case.id) if e.client_id == first
+        )
+        appointment = care.schedule_appointment(
+            therapist,
+            enrolment.id,
+            starts_at=utcnow(),
+            ends_at=utcnow() + timedelta(hours=1),
+            mode=AppointmentMode.REMOTE,
+        )
+        for kind, body in (
+            (NoteKind.PROGRESS, "Progress text."),
+            (NoteKind.PRIVATE, "Private text."),
+        ):
+            note = care.write_note(therapist, appointment.id, kind=kind, body=body)
+            care.sign_note(therapist, note.id, expected_version=None)
+        by_admin = clients.export_client(
+            staff(team, "admin"), first, reason="subject access request"
+        )
+        assert by_admin["client"]["family_name"] and by_admin["session_notes"] == []
+        assert by_admin["assessments"] == []
+        by_supervisor = clients.export_client(staff(team, "supervisor"), first, reason="request")
+        assert [n["body"] for n in by_supervisor["session_notes"]] == ["Progress text."]
