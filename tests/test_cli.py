@@ -152,3 +152,11 @@ def test_demo_makes_cases_in_every_state_with_assessments_and_notes(app: Flask) 
         assert states == set(CaseState)
         assert db.session.scalar(select(func.count()).select_from(Assessment)) > 20
         assert db.session.scalar(select(func.count()).select_from(SessionNote)) > 10
+
+
+def test_demo_is_refused_in_production(database_url: str) -> None:
+    from tests.conftest import make_test_app
+
+    production = make_test_app(database_url, CASEWORK_ENV="production")
+    result = production.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 2 and "refused in production" in result.output

@@ -267,3 +267,20 @@ def test_reading_a_client_writes_one_audit_event_with_field_names_only(app: Flas
         assert "family_name" in events[0].fields and events[0].client_pseudonym
         assert "Sowa" not in repr(events[0].chained_fields())
         assert events[0].actor_id is not None and events[0].request_id
+
+
+def test_a_new_password_ends_the_api_tokens_made_before_it(app: Flask) -> None:
+    import uuid
+
+    from casework.auth.models import User
+    from casework.auth.services import change_password
+    from tests.conftest import PASSWORD
+
+    staff = _staff(app)
+    api = app.test_client()
+    assert api.get("/api/v1/cases", headers=_as(staff["manager"])).status_code == 200
+    with app.app_context():
+        user = db.session.get(User, uuid.UUID(staff["manager"]["id"]))
+        change_password(user, current_password=PASSWORD, new_password="another long passphrase")
+        db.session.commit()
+    assert api.get("/api/v1/cases", headers=_as(staff["manager"])).status_code == 401

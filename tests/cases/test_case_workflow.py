@@ -9,7 +9,7 @@ from flask import Flask
 
 from casework.auth.models import Role
 from casework.care import services as care
-from casework.care.models import AppointmentMode, Attendance, NoteKind
+from casework.care.models import AppointmentMode, Attendance, EnrolmentStatus, NoteKind
 from casework.case_assessments import services as assessing
 from casework.case_assessments.models import Decision
 from casework.cases import services as cases
@@ -511,3 +511,57 @@ def test_an_administrators_export_holds_no_clinical_content(app: Flask, team) ->
         assert by_admin["assessments"] == []
         by_supervisor = clients.export_client(staff(team, "supervisor"), first, reason="request")
         assert [n["body"] for n in by_supervisor["session_notes"]] == ["Progress text."]
+
+
+def test_breaking_the_glass_never_lets_one_attach_the_client_elsewhere(app: Flask, team) -> None:
+    with app.app_context():
+        manager = staff(team, "manager")
+        case = make_case(manager)
+        outsider = staff(team, "other_manager")
+        cases.break_glass(outsider, case.id, reason="Client called in crisis; manager away")
+        assert clients.read_client(outsider, case.client_ids[0])  # reading is what the glass is for
+        with pytest.raises(NotFound):
+            make_case(outsider, clients=[db.session.get(clients.Client, case.client_ids[0])])
+
+
+def test_a_withdrawn_practitioner_loses_access_after_the_grace_period(app: Flask, team) -> None:
+    with app.app_context():
+        manager, case, first, _ = _couple_with_practitioners(team)
+        therapist = staff(team, "therapist")
+        enrolment = next(
+            e for e in care.enrolments_of_case(manager, case.id) if e.client_id == first
+        )
+        care.end_enrolment(
+            manager, enrolment.id, status=EnrolmentStatus.WITHDRAWN, expected_version=None
+        )
+        assert cases.get_case(therapist, case.id)  # still there to finish their notes
+        enrolment.ended_at = utcnow() - timedelta(days=31)
+        db.session.flush()
+        with pytest.raises(NotFound):
+            cases.get_case(staff(team, "therapist"), case.id)
+
+
+def test_a_hidden_note_reads_exactly_like_a_missing_one(app: Flask, team) -> None:
+    import uuid
+
+    with app.app_context():
+        manager, case, first, _ = _couple_with_practitioners(team)
+        therapist = staff(team, "therapist")
+        enrolment = next(
+            e for e in care.enrolments_of_case(manager, case.id) if e.client_id == first
+        )
+        appointment = care.schedule_appointment(
+            therapist,
+            enrolment.id,
+            starts_at=utcnow(),
+            ends_at=utcnow() + timedelta(hours=1),
+            mode=AppointmentMode.REMOTE,
+        )
+        note = care.write_note(therapist, appointment.id, kind=NoteKind.PROGRESS, body="x")
+        outsider = staff(team, "other_manager")
+        messages = []
+        for note_id in (note.id, uuid.uuid4()):
+            with pytest.raises(NotFound) as missing:
+                care.read_note(outsider, note_id)
+            messages.append(str(missing.value))
+        assert messages == ["no such note", "no such note"]
