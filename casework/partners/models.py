@@ -28,7 +28,9 @@ class PartnerInstitution(Base):
 
     id: Mapped[UUIDPk]
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    kind: Mapped[InstitutionKind] = mapped_column(portable_enum(InstitutionKind, "institution_kind"))
+    kind: Mapped[InstitutionKind] = mapped_column(
+        portable_enum(InstitutionKind, "institution_kind")
+    )
     city: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[Timestamp]
 

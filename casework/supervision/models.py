@@ -12,6 +12,7 @@ from casework.clients.models import encrypted_column
 from casework.crypto.fields import Encrypted
 from casework.db import Base, Timestamp, UUIDPk
 
+
 class SupervisionRecord(Base):
     __tablename__ = "supervision_records"
 

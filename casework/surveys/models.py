@@ -1,4 +1,4 @@
-"""Anonymous survey responses: linked to a service, a group run or a consultation, never a person."""
+"""Anonymous survey responses, linked to a service, run or consultation, never to a person."""
 
 from __future__ import annotations
 
