@@ -23,10 +23,10 @@ from casework.auth.models import Role, User, team_supervisors
 from casework.care.models import Enrolment, NoteKind, NoteState, SessionNote
 from casework.cases.models import BreakGlassAccess, Case, CaseState
 from casework.consultations.models import InformationConsultation
-from casework.groups.models import GroupFacilitator, GroupRun
-from casework.supervision.models import SupervisionRecord
 from casework.db import db, utcnow
 from casework.errors import Forbidden, NotFound
+from casework.groups.models import GroupFacilitator, GroupRun
+from casework.supervision.models import SupervisionRecord
 
 T = TypeVar("T")
 
