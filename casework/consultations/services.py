@@ -246,8 +246,8 @@ def summary(user: User, filters: ConsultationFilters) -> dict[str, Any]:
         "returning_visitors": returning,
         "minutes": int(totals[3]),
         "by_channel": {Channel(c).value: n for c, n in by_channel},
-        "by_language": dict(by_language.tuples().all()),
-        "by_topic": dict(by_topic.tuples().all()),
+        "by_language": {language: n for language, n in by_language},
+        "by_topic": {topic: n for topic, n in by_topic},
     }
 
 

@@ -76,13 +76,15 @@ class GroupRunEnrolments(MethodView):
         return services.enrol(current_staff(), run_id, **data)
 
 
-@blp.route("/group-enrolments/<uuid:enrolment_id>/withdrawal")
+@blp.route("/group-enrolments/<uuid:group_enrolment_id>/withdrawal")
 class GroupEnrolmentWithdrawal(MethodView):
     @blp.arguments(VersionSchema)
     @blp.response(200, GroupEnrolmentSchema)
-    def post(self, data: dict[str, Any], enrolment_id: uuid.UUID) -> Any:
+    def post(self, data: dict[str, Any], group_enrolment_id: uuid.UUID) -> Any:
         """Withdraw; a freed seat goes at once to the first person on the waitlist."""
-        return services.withdraw(current_staff(), enrolment_id, expected_version=data["version"])
+        return services.withdraw(
+            current_staff(), group_enrolment_id, expected_version=data["version"]
+        )
 
 
 @blp.route("/group-runs/<uuid:run_id>/meetings")
@@ -113,13 +115,13 @@ class MeetingAttendance(MethodView):
         return services.record_attendance(current_staff(), meeting_id, entries)
 
 
-@blp.route("/group-enrolments/<uuid:enrolment_id>/mentoring-sessions")
+@blp.route("/group-enrolments/<uuid:group_enrolment_id>/mentoring-sessions")
 class EnrolmentMentoring(MethodView):
     @blp.arguments(MentoringInSchema)
     @blp.response(201, MentoringSchema)
-    def post(self, data: dict[str, Any], enrolment_id: uuid.UUID) -> Any:
+    def post(self, data: dict[str, Any], group_enrolment_id: uuid.UUID) -> Any:
         """An individual mentoring appointment for a member of a cohort."""
-        return services.schedule_mentoring(current_staff(), enrolment_id, **data)
+        return services.schedule_mentoring(current_staff(), group_enrolment_id, **data)
 
 
 @blp.route("/group-runs/<uuid:run_id>/mentoring-sessions")
@@ -130,14 +132,14 @@ class RunMentoring(MethodView):
         return page_response(services.list_mentoring(current_staff(), run_id, **args))
 
 
-@blp.route("/mentoring-sessions/<uuid:session_id>/attendance")
+@blp.route("/mentoring-sessions/<uuid:mentoring_session_id>/attendance")
 class MentoringAttendance(MethodView):
     @blp.arguments(MentoringAttendanceSchema)
     @blp.response(200, MentoringSchema)
-    def post(self, data: dict[str, Any], session_id: uuid.UUID) -> Any:
+    def post(self, data: dict[str, Any], mentoring_session_id: uuid.UUID) -> Any:
         return services.record_mentoring_attendance(
             current_staff(),
-            session_id,
+            mentoring_session_id,
             attendance=data["attendance"],
             expected_version=data["version"],
         )

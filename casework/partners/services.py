@@ -41,7 +41,7 @@ def create_institution(
 
 
 def list_institutions(
-    user: User, *, kind: InstitutionKind | None = None, cursor: str | None, limit: int
+    user: User, *, kind: InstitutionKind | None = None, cursor: str | None = None, limit: int = 50
 ) -> Page[PartnerInstitution]:
     policy.require_partner_work(user)
     query = select(PartnerInstitution)
@@ -149,8 +149,8 @@ def list_trainings(
     *,
     held_from: date | None = None,
     held_to: date | None = None,
-    cursor: str | None,
-    limit: int,
+    cursor: str | None = None,
+    limit: int = 50,
 ) -> Page[Training]:
     policy.require_partner_work(user)
     query = select(Training)
@@ -231,8 +231,8 @@ def list_events(
     kind: EventKind | None = None,
     held_from: date | None = None,
     held_to: date | None = None,
-    cursor: str | None,
-    limit: int,
+    cursor: str | None = None,
+    limit: int = 50,
 ) -> Page[PublicEvent]:
     policy.require_partner_work(user)
     query = select(PublicEvent)
