@@ -23,7 +23,7 @@ from casework.clients.models import (
     MigrationReason,
 )
 from casework.consultations import services as consultations
-from casework.consultations.models import AgeGroup, Channel
+from casework.consultations.models import AgeGroup, Channel, InformationConsultation
 from casework.db import db, utcnow
 from casework.groups import services as groups
 from casework.groups.models import GroupEnrolment, GroupEnrolmentStatus, GroupRun, MeetingPresence
@@ -311,7 +311,7 @@ def _mentoring(
 
 def _consultations(
     consultant: User, linked: list[Client], rng: random.Random, today: date
-) -> list[object]:
+) -> list[InformationConsultation]:
     """About 1,500 consultations over the last year; returning visitors share a document."""
     documents = [f"DM{rng.randrange(10**6, 10**7)}" for _ in range(320)]
     made = []
@@ -383,11 +383,11 @@ def _partner_work(supervisor: User, rng: random.Random, today: date) -> None:
             hours=rng.choice((4, 6, 8, 16)),
             participants=participants,
         )
-    for number, (title, kind, headcount) in enumerate(EVENTS):
+    for number, (title, event_kind, headcount) in enumerate(EVENTS):
         partners.create_event(
             supervisor,
             title=f"{title} (demo)",
-            kind=kind,
+            kind=event_kind,
             held_on=today - timedelta(days=15 + number * 55),
             headcount=headcount,
             place="Kraków",
@@ -403,7 +403,10 @@ def _answers(rng: random.Random) -> dict[str, str]:
 
 
 def _surveys(
-    staff: dict[str, User], runs: list[GroupRun], made: list[object], rng: random.Random
+    staff: dict[str, User],
+    runs: list[GroupRun],
+    made: list[InformationConsultation],
+    rng: random.Random,
 ) -> None:
     for run in runs:
         for _ in range(rng.randint(4, 9)):
@@ -415,7 +418,7 @@ def _surveys(
             staff["consultant"],
             answers=_answers(rng),
             language=rng.choice(("uk", "pl", "en")),
-            consultation_id=consultation.id,  # type: ignore[attr-defined]
+            consultation_id=consultation.id,
         )
     for service in ("individual_counselling", "couples_therapy", "family_therapy"):
         for _ in range(rng.randint(5, 12)):

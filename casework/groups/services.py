@@ -194,9 +194,10 @@ def _locked_run(user: User, run_id: uuid.UUID) -> GroupRun:
 
 
 def _count(run: GroupRun, status: GroupEnrolmentStatus) -> int:
-    return db.session.scalar(
+    counted = db.session.scalar(
         select(func.count()).where(GroupEnrolment.run_id == run.id, GroupEnrolment.status == status)
     )
+    return counted or 0
 
 
 def _may_enrol(user: User, run: GroupRun, client_id: uuid.UUID, case_id: uuid.UUID | None) -> None:
@@ -341,6 +342,8 @@ def withdraw(
     """Withdraw a participant; a freed seat goes to the first person waiting, at once."""
     enrolment, run = _require_enrolment(user, enrolment_id)
     if not policy.may_manage_group_run(user, run):
+        if enrolment.case_id is None:
+            raise NotFound("no such group enrolment")
         policy.require_case_manager_of(user, policy.require_case(user, enrolment.case_id))
     run = _locked_run(user, run.id)
     db.session.refresh(enrolment)
