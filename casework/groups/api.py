@@ -23,6 +23,7 @@ from casework.groups.schemas import (
     GroupRunArgsSchema,
     GroupRunInSchema,
     GroupRunSchema,
+    GroupRunUpdateSchema,
     MeetingAttendanceSchema,
     MeetingInSchema,
     MeetingSchema,
@@ -59,6 +60,15 @@ class GroupRunById(MethodView):
     @blp.response(200, GroupRunSchema)
     def get(self, run_id: uuid.UUID) -> Any:
         return services.get_run(current_staff(), run_id)
+
+    @blp.arguments(GroupRunUpdateSchema)
+    @blp.response(200, GroupRunSchema)
+    def patch(self, data: dict[str, Any], run_id: uuid.UUID) -> Any:
+        """Change capacity or end date; new seats go at once to the first people waiting."""
+        user = current_staff()
+        version = data.pop("version")
+        services.update_run(user, run_id, expected_version=version, **data)
+        return services.get_run(user, run_id)
 
 
 @blp.route("/group-runs/<uuid:run_id>/enrolments")

@@ -23,6 +23,11 @@ class GroupRunInSchema(ma.Schema):
     )
 
 
+class GroupRunUpdateSchema(VersionSchema):
+    capacity = fields.Integer(validate=validate.Range(1, MAX_CAPACITY))
+    ends_on = fields.Date()
+
+
 class GroupRunSchema(ma.Schema):
     id = fields.UUID(attribute="run.id")
     name = fields.String(attribute="run.name")

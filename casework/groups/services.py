@@ -321,6 +321,43 @@ def _promote_waiting(user: User, run: GroupRun) -> list[GroupEnrolment]:
     return promoted
 
 
+def update_run(
+    user: User,
+    run_id: uuid.UUID,
+    *,
+    expected_version: int | None,
+    capacity: int | None = None,
+    ends_on: date | None = None,
+) -> GroupRun:
+    """Change a run's capacity or end date; new seats go at once to the first people waiting."""
+    run = _locked_run(user, run_id)
+    policy.require_group_run_manager(user, run)
+    check_version(run, expected_version, "group run")
+    if ends_on is not None:
+        if ends_on < run.starts_on:
+            raise ValidationError(
+                "a run cannot end before it starts", fields={"ends_on": ["early"]}
+            )
+        run.ends_on = ends_on
+    if capacity is not None:
+        if not 1 <= capacity <= MAX_CAPACITY:
+            raise ValidationError(
+                f"capacity must be between 1 and {MAX_CAPACITY}",
+                fields={"capacity": ["out of range"]},
+            )
+        seated = _count(run, GroupEnrolmentStatus.ACTIVE)
+        if capacity < seated:
+            raise Conflict(
+                f"{seated} people hold seats in this run; withdraw some before lowering the "
+                f"capacity to {capacity}"
+            )
+        run.capacity = capacity
+    db.session.flush()
+    _promote_waiting(user, run)
+    db.session.flush()
+    return run
+
+
 def _require_enrolment(user: User, enrolment_id: uuid.UUID) -> tuple[GroupEnrolment, GroupRun]:
     enrolment = db.session.get(GroupEnrolment, enrolment_id)
     if enrolment is None or not policy.may_see_group_runs(user):

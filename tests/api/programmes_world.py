@@ -101,6 +101,7 @@ def build_programmes(users: dict[str, Any], case_id: Any, client_id: Any) -> dic
     db.session.flush()
     return {
         "run_id": run.id,
+        "run_version": run.version,
         "group_enrolment_id": seated.id,
         "waitlisted_enrolment_id": waiting.id,
         "group_enrolment_version": seated.version,

@@ -192,6 +192,10 @@ ROUTES: dict[tuple[str, str], tuple[set[str], Any]] = {
         },
     ),
     ("GET", "/api/v1/group-runs/<uuid:run_id>"): (CLINICAL, None),
+    ("PATCH", "/api/v1/group-runs/<uuid:run_id>"): (
+        RUN_MANAGERS,
+        lambda w: {"capacity": 2, "version": w["run_version"]},
+    ),
     ("GET", "/api/v1/group-runs/<uuid:run_id>/enrolments"): (RUN_MANAGERS, None),
     ("POST", "/api/v1/group-runs/<uuid:run_id>/enrolments"): (
         MANAGING,

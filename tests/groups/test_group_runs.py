@@ -218,3 +218,20 @@ def test_cohort_members_get_individual_mentoring(app: Flask, team) -> None:
             mentor, session.id, attendance=Attendance.ATTENDED, expected_version=session.version
         )
         assert done.attendance == Attendance.ATTENDED
+
+
+def test_raising_the_capacity_seats_the_first_people_waiting(app: Flask, team) -> None:
+    with app.app_context():
+        facilitator = staff(team, "facilitator")
+        run = _run(team, capacity=1)
+        people = [make_consenting_client(facilitator) for _ in range(4)]
+        for person in people:
+            groups.enrol(facilitator, run.id, client_id=person.id)
+        groups.update_run(facilitator, run.id, capacity=3, expected_version=run.version)
+        assert _waitlist(run.id) == [(1, people[3].id)]
+        with pytest.raises(Conflict, match="3 people hold seats"):
+            groups.update_run(facilitator, run.id, capacity=2, expected_version=None)
+        with pytest.raises(Conflict, match="changed by someone else"):
+            groups.update_run(facilitator, run.id, capacity=4, expected_version=1)
+        with pytest.raises(Forbidden):
+            groups.update_run(staff(team, "manager"), run.id, capacity=4, expected_version=None)
