@@ -7,15 +7,17 @@ import random
 from flask import Flask
 from sqlalchemy import func, select
 
+from casework.auth.models import Role
+from casework.auth.services import get_or_create_team
 from casework.consultations.models import InformationConsultation
 from casework.db import db
 from casework.demo.programmes import CONSULTATIONS, RUNS, create_programmes_demo
-from casework.demo.services import DEMO_ACCOUNTS, create_demo_centre
+from casework.demo.services import DEMO_ACCOUNTS
 from casework.groups.models import GroupEnrolment, GroupEnrolmentStatus, GroupRun, MeetingAttendance
 from casework.partners.models import PublicEvent, Training, TrainingParticipation
 from casework.supervision.models import SupervisionRecord
 from casework.surveys.models import SurveyResponse
-from tests.factories import make_consenting_client
+from tests.factories import make_consenting_client, make_user
 
 MODELS = (
     GroupRun,
@@ -36,9 +38,14 @@ def _counts() -> dict[str, int]:
 
 def test_the_programmes_demo_is_made_once(app: Flask) -> None:
     with app.app_context():
-        users = create_demo_centre(password="demo password 123")
-        keys = [account.email.split("@")[0] for account in DEMO_ACCOUNTS]
-        staff = dict(zip(keys, users, strict=True))
+        # The demo accounts' keys and roles, in one team (as the demo centre makes them).
+        team = get_or_create_team("Programmes demo team")
+        staff = {
+            account.email.split("@")[0]: make_user(
+                roles=account.roles, team=None if Role.ADMIN in account.roles else team
+            )
+            for account in DEMO_ACCOUNTS
+        }
         clients = [make_consenting_client(staff["casemanager"]) for _ in range(6)]
         before = _counts()
         create_programmes_demo(staff, clients, random.Random(7))
