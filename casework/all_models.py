@@ -7,7 +7,12 @@ from casework.case_assessments import models as case_assessment_models
 from casework.cases import models as case_models
 from casework.catalogue import models as catalogue_models
 from casework.clients import models as client_models
+from casework.consultations import models as consultation_models
 from casework.crypto import models as crypto_models
+from casework.groups import models as group_models
+from casework.partners import models as partner_models
+from casework.supervision import models as supervision_models
+from casework.surveys import models as survey_models
 
 __all__ = [
     "audit_models",
@@ -17,5 +22,10 @@ __all__ = [
     "case_models",
     "catalogue_models",
     "client_models",
+    "consultation_models",
     "crypto_models",
+    "group_models",
+    "partner_models",
+    "supervision_models",
+    "survey_models",
 ]

@@ -6,6 +6,8 @@ Role and relationship based (DESIGN.md, "Access"):
 - a supervisor: every case of the teams they supervise, notes included; may reassign;
 - an administrator: users, teams, catalogue and instruments; no clinical content;
 - anyone else (but an administrator) only by breaking the glass with a written reason.
+Programmes around the case (group runs, consultations, supervision records, partner work and
+the caseload review) have their rules at the end of this module.
 An object one may not see is reported exactly like one that does not exist (NotFound).
 """
 
@@ -21,8 +23,11 @@ from sqlalchemy import ColumnElement, exists, false, or_, select, true
 from casework.auth.models import Role, User, team_supervisors
 from casework.care.models import Enrolment, EnrolmentStatus, NoteKind, NoteState, SessionNote
 from casework.cases.models import BreakGlassAccess, Case, CaseState
+from casework.consultations.models import InformationConsultation
 from casework.db import db, utcnow
 from casework.errors import Forbidden, NotFound
+from casework.groups.models import GroupFacilitator, GroupRun
+from casework.supervision.models import SupervisionRecord
 
 T = TypeVar("T")
 
@@ -200,3 +205,93 @@ def can_see_note(user: User, note: SessionNote, case: Case | None, *, joint: boo
         author = db.session.get(User, note.author_id)
         return author is not None and supervises_user(user, author)
     return True
+
+
+# --- programmes around the case -----------------------------------------------------------
+
+
+def facilitates(user: User, run: GroupRun) -> bool:
+    return _memo(
+        user,
+        ("facilitates", run.id),
+        lambda: bool(
+            db.session.scalar(
+                select(true()).where(
+                    GroupFacilitator.run_id == run.id, GroupFacilitator.user_id == user.id
+                )
+            )
+        ),
+    )
+
+
+def may_manage_group_run(user: User, run: GroupRun) -> bool:
+    """Roster, waitlist, meetings and attendance: its facilitators and its team's supervisors."""
+    if facilitates(user, run):
+        return True
+    return run.team_id is not None and run.team_id in supervised_team_ids(user)
+
+
+def require_group_run_manager(user: User, run: GroupRun) -> None:
+    if not may_manage_group_run(user, run):
+        raise Forbidden(
+            "only a facilitator of this group run or a supervisor of its team may do this"
+        )
+
+
+def may_see_group_runs(user: User) -> bool:
+    """Names, seats and schedules are not clinical: clinical staff see them to enrol clients."""
+    return user.has_role(*CLINICAL_ROLES)
+
+
+def require_group_run(user: User, run_id: uuid.UUID) -> GroupRun:
+    run = db.session.get(GroupRun, run_id) if may_see_group_runs(user) else None
+    if run is None:
+        raise NotFound("no such group run")
+    return run
+
+
+def visible_consultations(user: User) -> ColumnElement[bool]:
+    """Consultants: the consultations they logged; supervisors: those of their teams."""
+    conditions: list[ColumnElement[bool]] = []
+    if user.has_role(Role.CONSULTANT):
+        conditions.append(InformationConsultation.consultant_id == user.id)
+    teams = supervised_team_ids(user)
+    if teams:
+        conditions.append(InformationConsultation.team_id.in_(teams))
+    return or_(*conditions) if conditions else false()
+
+
+def visible_supervision_records(user: User) -> ColumnElement[bool]:
+    """Its author, the practitioner it is about, and supervisors of the practitioner's team."""
+    if user.has_role(Role.ADMIN) and not user.has_role(*CLINICAL_ROLES, Role.CONSULTANT):
+        return false()
+    conditions: list[ColumnElement[bool]] = [
+        SupervisionRecord.supervisor_id == user.id,
+        SupervisionRecord.practitioner_id == user.id,
+    ]
+    teams = supervised_team_ids(user)
+    if teams:
+        conditions.append(SupervisionRecord.team_id.in_(teams))
+    return or_(*conditions)
+
+
+def require_partner_work(user: User) -> None:
+    """Partner institutions, trainings and events: not clinical, kept by supervisors and admins."""
+    require_role(user, Role.SUPERVISOR, Role.ADMIN)
+
+
+def may_record_survey(user: User) -> bool:
+    """Anyone who delivers services may enter an anonymous survey; administrators do not."""
+    return user.has_role(*CLINICAL_ROLES, Role.CONSULTANT)
+
+
+def require_reviewed_teams(user: User, team_id: uuid.UUID | None) -> list[uuid.UUID]:
+    """The teams a caseload review covers: the supervisor's own (one of them, if named)."""
+    teams = supervised_team_ids(user)
+    if not teams:
+        raise Forbidden("the caseload review is for supervisors of a team")
+    if team_id is None:
+        return teams
+    if team_id not in teams:
+        raise NotFound("no such team")
+    return [team_id]

@@ -83,11 +83,30 @@ def _register_blueprints() -> None:
     from casework.auth.api import blp as tokens
     from casework.care.api import blp as care
     from casework.case_assessments.api import blp as assessments
+    from casework.caseload.api import blp as caseload
     from casework.cases.api import blp as cases
     from casework.catalogue.api import blp as catalogue
     from casework.clients.api import blp as clients
+    from casework.consultations.api import blp as consultations
+    from casework.groups.api import blp as groups
+    from casework.partners.api import blp as partners
+    from casework.supervision.api import blp as supervision
+    from casework.surveys.api import blp as surveys
 
-    for blueprint in (tokens, clients, cases, assessments, care, catalogue):
+    for blueprint in (
+        tokens,
+        clients,
+        cases,
+        assessments,
+        care,
+        catalogue,
+        groups,
+        consultations,
+        partners,
+        surveys,
+        supervision,
+        caseload,
+    ):
         api.register_blueprint(blueprint)
 
 

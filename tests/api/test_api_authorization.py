@@ -18,6 +18,10 @@ from tests.api.world import ROLES, build_world, call
 EVERYONE = set(ROLES)
 CASE_TEAM = {"manager", "therapist", "supervisor"}
 MANAGING = {"manager", "supervisor"}
+CLINICAL = {"manager", "other_manager", "therapist", "supervisor", "facilitator"}
+RUN_MANAGERS = {"facilitator", "supervisor"}
+PARTNER_WORK = {"supervisor", "admin"}
+CONSULTING = {"consultant", "supervisor"}
 
 
 def _window() -> dict[str, str]:
@@ -175,6 +179,164 @@ ROUTES: dict[tuple[str, str], tuple[set[str], Any]] = {
     ("GET", "/api/v1/tokens"): (EVERYONE, None),
     ("POST", "/api/v1/tokens"): (EVERYONE, lambda w: {"name": "laptop"}),
     ("DELETE", "/api/v1/tokens/<uuid:token_id>"): ({"manager"}, None),
+    # --- programmes around the case ---
+    ("GET", "/api/v1/group-runs"): (CLINICAL, None),
+    ("POST", "/api/v1/group-runs"): (
+        RUN_MANAGERS,
+        lambda w: {
+            "name": "Support group for mothers, autumn",
+            "service_code": "support_group_mothers",
+            "capacity": 8,
+            "starts_on": utcnow().date().isoformat(),
+            "facilitator_ids": [str(w["users"]["facilitator"])],
+        },
+    ),
+    ("GET", "/api/v1/group-runs/<uuid:run_id>"): (CLINICAL, None),
+    ("PATCH", "/api/v1/group-runs/<uuid:run_id>"): (
+        RUN_MANAGERS,
+        lambda w: {"capacity": 2, "version": w["run_version"]},
+    ),
+    ("GET", "/api/v1/group-runs/<uuid:run_id>/enrolments"): (RUN_MANAGERS, None),
+    ("POST", "/api/v1/group-runs/<uuid:run_id>/enrolments"): (
+        MANAGING,
+        lambda w: {"client_id": str(w["other_client_id"]), "case_id": str(w["case_id"])},
+    ),
+    ("POST", "/api/v1/group-enrolments/<uuid:group_enrolment_id>/withdrawal"): (
+        RUN_MANAGERS | {"manager"},
+        lambda w: {"version": w["group_enrolment_version"]},
+    ),
+    ("GET", "/api/v1/group-runs/<uuid:run_id>/meetings"): (CLINICAL, None),
+    ("POST", "/api/v1/group-runs/<uuid:run_id>/meetings"): (
+        RUN_MANAGERS,
+        lambda w: {
+            "starts_at": (utcnow() + timedelta(days=7)).isoformat(),
+            "ends_at": (utcnow() + timedelta(days=7, hours=2)).isoformat(),
+            "topic": "Boundaries",
+        },
+    ),
+    ("GET", "/api/v1/group-meetings/<uuid:meeting_id>/attendance"): (RUN_MANAGERS, None),
+    ("POST", "/api/v1/group-meetings/<uuid:meeting_id>/attendance"): (
+        RUN_MANAGERS,
+        lambda w: {
+            "records": [{"enrolment_id": str(w["group_enrolment_id"]), "presence": "excused"}]
+        },
+    ),
+    ("POST", "/api/v1/group-enrolments/<uuid:group_enrolment_id>/mentoring-sessions"): (
+        RUN_MANAGERS,
+        lambda w: {
+            "mentor_id": str(w["users"]["facilitator"]),
+            "starts_at": (utcnow() + timedelta(days=3)).isoformat(),
+            "ends_at": (utcnow() + timedelta(days=3, hours=1)).isoformat(),
+        },
+    ),
+    ("GET", "/api/v1/group-runs/<uuid:run_id>/mentoring-sessions"): (CLINICAL, None),
+    ("POST", "/api/v1/mentoring-sessions/<uuid:mentoring_session_id>/attendance"): (
+        RUN_MANAGERS,
+        lambda w: {"attendance": "attended", "version": w["mentoring_version"]},
+    ),
+    ("GET", "/api/v1/consultations"): (CONSULTING, None),
+    ("POST", "/api/v1/consultations"): (
+        {"consultant"},
+        lambda w: {
+            "consulted_on": utcnow().date().isoformat(),
+            "channel": "in_person",
+            "language": "uk",
+            "topic_codes": ["work_permit"],
+            "duration_minutes": 10,
+            "gender": "female",
+            "age_group": "30_44",
+            "nationality": "UA",
+            "migration_reason": "war",
+        },
+    ),
+    ("GET", "/api/v1/consultations/summary"): (CONSULTING, None),
+    ("GET", "/api/v1/consultations/<uuid:consultation_id>"): (CONSULTING, None),
+    ("GET", "/api/v1/consultation-topics"): (EVERYONE, None),
+    ("POST", "/api/v1/consultation-topics"): (
+        {"admin"},
+        lambda w: {"code": "taxes", "name": {"pl": "Podatki", "en": "Taxes", "uk": "Податки"}},
+    ),
+    ("GET", "/api/v1/partner-institutions"): (PARTNER_WORK, None),
+    ("POST", "/api/v1/partner-institutions"): (
+        PARTNER_WORK,
+        lambda w: {"name": "Szkoła Podstawowa nr 1", "kind": "school", "city": "Kraków"},
+    ),
+    ("GET", "/api/v1/trainings"): (PARTNER_WORK, None),
+    ("POST", "/api/v1/trainings"): (
+        PARTNER_WORK,
+        lambda w: {
+            "title": "Recognising violence",
+            "held_on": utcnow().date().isoformat(),
+            "participants": [
+                {
+                    "institution_id": str(w["institution_id"]),
+                    "professional_type": "teacher",
+                    "headcount": 4,
+                }
+            ],
+        },
+    ),
+    ("GET", "/api/v1/trainings/summary"): (PARTNER_WORK, None),
+    ("GET", "/api/v1/trainings/<uuid:training_id>"): (PARTNER_WORK, None),
+    ("POST", "/api/v1/trainings/<uuid:training_id>/participants"): (
+        PARTNER_WORK,
+        lambda w: {
+            "participants": [
+                {
+                    "institution_id": str(w["institution_id"]),
+                    "professional_type": "psychologist",
+                    "headcount": 2,
+                }
+            ]
+        },
+    ),
+    ("GET", "/api/v1/events"): (PARTNER_WORK, None),
+    ("POST", "/api/v1/events"): (
+        PARTNER_WORK,
+        lambda w: {
+            "title": "Open day",
+            "kind": "workshop",
+            "held_on": utcnow().date().isoformat(),
+            "headcount": 35,
+        },
+    ),
+    ("GET", "/api/v1/survey-responses"): (PARTNER_WORK, None),
+    ("POST", "/api/v1/survey-responses"): (
+        EVERYONE - {"admin"},
+        lambda w: {
+            "service_code": "support_group_mothers",
+            "language": "uk",
+            "answers": {
+                "sat_helpful": "agree",
+                "sat_respect": "agree",
+                "sat_time": "neutral",
+                "sat_language": "agree",
+                "sat_recommend": "strongly_agree",
+            },
+        },
+    ),
+    ("GET", "/api/v1/survey-responses/summary"): (PARTNER_WORK, None),
+    ("GET", "/api/v1/supervision-records"): (EVERYONE, None),
+    ("POST", "/api/v1/supervision-records"): (
+        {"supervisor"},
+        lambda w: {
+            "practitioner_id": str(w["users"]["therapist"]),
+            "held_on": utcnow().date().isoformat(),
+            "notes": "Second supervision.",
+            "case_ids": [str(w["case_id"])],
+            "actions": [{"description": "Call back", "due_on": utcnow().date().isoformat()}],
+        },
+    ),
+    ("GET", "/api/v1/supervision-records/<uuid:record_id>"): ({"supervisor", "therapist"}, None),
+    ("POST", "/api/v1/supervision-records/<uuid:record_id>/actions"): (
+        {"supervisor"},
+        lambda w: {"description": "Read up on it", "due_on": utcnow().date().isoformat()},
+    ),
+    ("POST", "/api/v1/agreed-actions/<uuid:action_id>/completion"): (
+        {"supervisor", "therapist"},
+        None,
+    ),
+    ("GET", "/api/v1/caseload-review"): ({"supervisor"}, None),
 }
 
 PUBLIC = {"/api/v1/openapi.json", "/api/v1/docs", "/api/v1/docs/static/<path:filename>"}

@@ -108,3 +108,117 @@ def test_list_endpoints_issue_a_bounded_number_of_queries(
         assert counts[0] == counts[1], (
             f"{url}: {counts[0]} queries for the small centre, {counts[1]} for the large"
         )
+
+
+def _programmes(app: Flask, size: int) -> tuple[dict[str, dict[str, str]], object]:
+    """A team with `size` of every programme object; tokens of its staff and its run id."""
+    from casework.consultations import services as consultations
+    from casework.consultations.models import Channel
+    from casework.groups import services as groups
+    from casework.partners import services as partners
+    from casework.partners.models import EventKind, InstitutionKind, ProfessionalType
+    from casework.supervision import services as supervision
+    from casework.surveys import services as surveys
+    from tests.api.programmes_world import SATISFIED
+    from tests.factories import make_consenting_client
+
+    with app.app_context():
+        team = get_or_create_team(f"Programmes of {size}")
+        staff = {
+            name: make_user(roles=(role,), team=team)
+            for name, role in (
+                ("facilitator", Role.FACILITATOR),
+                ("supervisor", Role.SUPERVISOR),
+                ("consultant", Role.CONSULTANT),
+                ("manager", Role.CASE_MANAGER),
+                ("therapist", Role.THERAPIST),
+            )
+        }
+        today = utcnow().date()
+        run = groups.create_run(
+            staff["facilitator"],
+            name=f"Run of {size}",
+            service_code="support_group_mothers",
+            capacity=size // 2,
+            starts_on=today,
+        )
+        case = make_case(staff["manager"])
+        for number in range(size):
+            person = make_consenting_client(staff["facilitator"])
+            groups.enrol(staff["facilitator"], run.id, client_id=person.id)
+            start = utcnow() + timedelta(days=number + 1)
+            groups.schedule_meeting(
+                staff["facilitator"], run.id, starts_at=start, ends_at=start + timedelta(hours=2)
+            )
+            consultations.log_consultation(
+                staff["consultant"],
+                consulted_on=today,
+                channel=Channel.PHONE,
+                language="uk",
+                topic_codes=["pesel", "housing"],
+                duration_minutes=10,
+                client_id=person.id if number % 2 else None,
+            )
+            supervision.create_record(
+                staff["supervisor"],
+                practitioner_id=staff["therapist"].id,
+                held_on=today,
+                notes=f"notes {number}",
+                case_ids=[case.id],
+                actions=[supervision.NewAction("act", today)],
+            )
+            institution = partners.create_institution(
+                staff["supervisor"], name=f"Institution {size}/{number}", kind=InstitutionKind.NGO
+            )
+            partners.create_training(
+                staff["supervisor"],
+                title="t",
+                held_on=today,
+                participants=[partners.Headcount(institution.id, ProfessionalType.LAWYER, 2)],
+            )
+            partners.create_event(
+                staff["supervisor"], title="e", kind=EventKind.LECTURE, held_on=today, headcount=9
+            )
+            surveys.record_response(
+                staff["facilitator"], answers=SATISFIED, language="pl", group_run_id=run.id
+            )
+        tokens = {
+            name: {"Authorization": "Bearer " + create_api_token(user, name="t")[1]}
+            for name, user in staff.items()
+        }
+        db.session.commit()
+        return tokens, run.id
+
+
+def test_programme_list_endpoints_issue_a_bounded_number_of_queries(
+    app: Flask, db_connection: Connection
+) -> None:
+    small = _programmes(app, 2)
+    large = _programmes(app, 12)
+    for role, url in (
+        ("facilitator", "/api/v1/group-runs"),
+        ("facilitator", "/api/v1/group-runs/{run}/enrolments"),
+        ("facilitator", "/api/v1/group-runs/{run}/meetings"),
+        ("manager", "/api/v1/group-runs/{run}"),
+        ("consultant", "/api/v1/consultations"),
+        ("supervisor", "/api/v1/consultations"),
+        ("consultant", "/api/v1/consultations/summary"),
+        ("supervisor", "/api/v1/supervision-records"),
+        ("therapist", "/api/v1/supervision-records"),
+        ("supervisor", "/api/v1/partner-institutions"),
+        ("supervisor", "/api/v1/trainings"),
+        ("supervisor", "/api/v1/trainings/summary"),
+        ("supervisor", "/api/v1/events"),
+        ("supervisor", "/api/v1/survey-responses"),
+        ("supervisor", "/api/v1/survey-responses/summary"),
+        ("supervisor", "/api/v1/caseload-review"),
+    ):
+        paged = not url.endswith(("summary", "review", "{run}"))
+        query = {"limit": 50} if paged else {}
+        counts = [
+            _queries(app, db_connection, tokens[role], url.format(run=run), **query)
+            for tokens, run in (small, large)
+        ]
+        assert counts[0] == counts[1], (
+            f"{url} as {role}: {counts[0]} queries for the small centre, {counts[1]} for the large"
+        )

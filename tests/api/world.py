@@ -17,6 +17,7 @@ from casework.case_assessments import services as assessing
 from casework.cases.models import CaseKind
 from casework.clients.services import consents_of
 from casework.db import db, utcnow
+from tests.api.programmes_world import build_programmes
 from tests.cases.test_case_workflow import CALM, VIOLENT, norr_answers
 from tests.factories import make_case, make_user
 
@@ -108,6 +109,7 @@ def build_world(app: Flask) -> World:
             "note_version": note.version,
             "assessment_version": done[0].version,
         }
+        world.ids |= build_programmes(world.users, case.id, first)
         db.session.commit()
     return world
 

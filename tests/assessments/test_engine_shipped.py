@@ -25,8 +25,13 @@ VECTORS = [
 ]
 
 
-def test_we_ship_norr_phq9_and_gad7():
-    assert {instrument.id for instrument in LOADED.values()} == {"norr", "phq9", "gad7"}
+def test_we_ship_norr_phq9_gad7_and_the_satisfaction_survey():
+    assert {instrument.id for instrument in LOADED.values()} == {
+        "norr",
+        "phq9",
+        "gad7",
+        "satisfaction",
+    }
 
 
 @pytest.mark.parametrize(("name", "index"), VECTORS)
@@ -41,12 +46,17 @@ def test_run_vectors_checks_them_all():
 
 def test_load_instruments_keys_by_id_and_version():
     loaded = load_instruments(INSTRUMENTS)
-    assert set(loaded) == {("norr", "1.0.0"), ("phq9", "1.0.0"), ("gad7", "1.0.0")}
+    assert set(loaded) == {
+        ("norr", "1.0.0"),
+        ("phq9", "1.0.0"),
+        ("gad7", "1.0.0"),
+        ("satisfaction", "1.0.0"),
+    }
 
 
 def test_routing_rules_validate_against_the_shipped_instruments():
     rules = load_routing(INSTRUMENTS / "routing", load_instruments(INSTRUMENTS))
-    assert len(rules.services) == 12
+    assert len(rules.services) == 16
     assert {rule.kind.value for rule in rules.rules} == {"recommend", "mandatory", "exclude"}
 
 

@@ -1,0 +1,1 @@
+"""The caseload review of a supervisor's teams, computed with SQL aggregates."""

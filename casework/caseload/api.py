@@ -1,0 +1,27 @@
+"""REST route for the caseload review of a supervisor's teams."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from casework.api.schemas import current_staff
+from casework.caseload import services
+from casework.caseload.schemas import ReviewArgsSchema, ReviewSchema
+
+blp = Blueprint("caseload", __name__, url_prefix="/api/v1", description="Caseload review")
+
+
+@blp.route("/caseload-review")
+class CaseloadReview(MethodView):
+    @blp.arguments(ReviewArgsSchema, location="query")
+    @blp.response(200, ReviewSchema)
+    def get(self, args: dict[str, Any]) -> Any:
+        """Open cases by manager, practitioner, state and level; high-risk cases without recent
+        contact; overdue reassessments; waitlists (supervisors, for their teams)."""
+        settings = services.ReviewSettings(
+            no_contact_days=args["no_contact_days"], reassessment_days=args["reassessment_days"]
+        )
+        return services.review(current_staff(), team_id=args.get("team_id"), settings=settings)

@@ -1,0 +1,62 @@
+"""Caseload review shapes."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from casework.cases.models import CaseState
+
+
+class ReviewArgsSchema(ma.Schema):
+    team_id = fields.UUID()
+    no_contact_days = fields.Integer(load_default=30, validate=validate.Range(1, 3650))
+    reassessment_days = fields.Integer(load_default=90, validate=validate.Range(1, 3650))
+
+
+class ManagerRowSchema(ma.Schema):
+    case_manager_id = fields.UUID(allow_none=True)
+    state = fields.Enum(CaseState, by_value=True)
+    level = fields.String()
+    cases = fields.Integer()
+
+
+class PractitionerRowSchema(ma.Schema):
+    practitioner_id = fields.UUID()
+    state = fields.Enum(CaseState, by_value=True)
+    level = fields.String()
+    cases = fields.Integer()
+
+
+class NoContactSchema(ma.Schema):
+    case_id = fields.UUID()
+    reference = fields.String()
+    case_manager_id = fields.UUID(allow_none=True)
+    level = fields.String()
+    last_contact_at = fields.DateTime(allow_none=True)
+
+
+class OverdueSchema(ma.Schema):
+    case_id = fields.UUID()
+    reference = fields.String()
+    case_manager_id = fields.UUID(allow_none=True)
+    last_assessed_at = fields.DateTime(allow_none=True)
+
+
+class WaitlistSchema(ma.Schema):
+    group_run_id = fields.UUID()
+    name = fields.String()
+    capacity = fields.Integer()
+    active = fields.Integer()
+    waitlisted = fields.Integer()
+
+
+class ReviewSchema(ma.Schema):
+    team_ids = fields.List(fields.UUID())
+    no_contact_days = fields.Integer()
+    reassessment_days = fields.Integer()
+    by_case_manager = fields.List(fields.Nested(ManagerRowSchema))
+    by_practitioner = fields.List(fields.Nested(PractitionerRowSchema))
+    high_risk_without_contact = fields.List(fields.Nested(NoContactSchema))
+    overdue_reassessments = fields.List(fields.Nested(OverdueSchema))
+    waitlists = fields.List(fields.Nested(WaitlistSchema))

@@ -1,0 +1,1 @@
+"""Short information consultations, logged fast, with or without a client record."""

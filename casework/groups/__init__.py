@@ -1,0 +1,1 @@
+"""Group runs of group services: roster, waitlist, meetings, attendance, cohort mentoring."""

@@ -1,0 +1,1 @@
+"""Partner institutions, trainings of their professionals, public events and workshops."""

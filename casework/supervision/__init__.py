@@ -1,0 +1,1 @@
+"""Supervision records: encrypted notes, cases discussed and agreed actions."""

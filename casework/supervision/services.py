@@ -1,0 +1,178 @@
+"""Use cases for supervision records: record one, list, read (audited), agree and close actions."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from casework import policy
+from casework.audit import services as audit
+from casework.auth.models import Role, User
+from casework.cases.models import Case
+from casework.db import db, utcnow
+from casework.errors import Conflict, Forbidden, NotFound, ValidationError
+from casework.pagination import Page, paginate
+from casework.supervision.models import AgreedAction, SupervisedCase, SupervisionRecord
+
+
+@dataclass(frozen=True)
+class NewAction:
+    description: str
+    due_on: date
+
+
+def create_record(
+    user: User,
+    *,
+    practitioner_id: uuid.UUID,
+    held_on: date,
+    notes: str,
+    case_ids: list[uuid.UUID] | None = None,
+    actions: list[NewAction] | None = None,
+) -> SupervisionRecord:
+    """Record a supervision of a practitioner of one's team; notes are encrypted (staff key)."""
+    policy.require_role(user, Role.SUPERVISOR)
+    practitioner = db.session.get(User, practitioner_id)
+    if practitioner is None or not policy.supervises_user(user, practitioner):
+        raise ValidationError(
+            "the practitioner must be a member of a team you supervise",
+            fields={"practitioner_id": ["not in your teams"]},
+        )
+    if held_on > utcnow().date():
+        raise ValidationError("a supervision is recorded once held", fields={"held_on": ["future"]})
+    if not notes.strip():
+        raise ValidationError("a supervision record needs notes", fields={"notes": ["required"]})
+    wanted = list(dict.fromkeys(case_ids or []))
+    visible = set(
+        db.session.scalars(select(Case.id).where(Case.id.in_(wanted), policy.visible_cases(user)))
+    )
+    if len(visible) != len(wanted):
+        raise ValidationError(
+            "only cases you can see can be referred to", fields={"case_ids": ["unknown case"]}
+        )
+    record = SupervisionRecord(
+        supervisor_id=user.id,
+        practitioner_id=practitioner.id,
+        team_id=practitioner.team_id,
+        held_on=held_on,
+    )
+    record.notes = notes
+    record.case_rows = [SupervisedCase(record_id=record.id, case_id=case_id) for case_id in wanted]
+    for action in actions or []:
+        record.actions.append(_new_action(record, action))
+    db.session.add(record)
+    audit.record(
+        "supervision.create",
+        actor=user,
+        object_type="supervision_record",
+        object_id=record.id,
+        fields=["notes", "actions", "case_ids"],
+    )
+    db.session.flush()
+    return record
+
+
+def _new_action(record: SupervisionRecord, action: NewAction) -> AgreedAction:
+    if not action.description.strip():
+        raise ValidationError("an action needs a description", fields={"actions": ["empty"]})
+    if action.due_on < record.held_on:
+        raise ValidationError(
+            "an action cannot be due before the supervision", fields={"actions": ["due early"]}
+        )
+    agreed = AgreedAction(record_id=record.id, due_on=action.due_on)
+    agreed.description = action.description.strip()
+    return agreed
+
+
+def _require_record(user: User, record_id: uuid.UUID) -> SupervisionRecord:
+    record = db.session.scalar(
+        select(SupervisionRecord).where(
+            SupervisionRecord.id == record_id, policy.visible_supervision_records(user)
+        )
+    )
+    if record is None:
+        raise NotFound("no such supervision record")
+    return record
+
+
+def read_record(user: User, record_id: uuid.UUID) -> SupervisionRecord:
+    record = _require_record(user, record_id)
+    audit.record(
+        "supervision.read",
+        actor=user,
+        object_type="supervision_record",
+        object_id=record.id,
+        fields=["notes", "actions"],
+    )
+    return record
+
+
+def list_records(
+    user: User,
+    *,
+    practitioner_id: uuid.UUID | None = None,
+    held_from: date | None = None,
+    held_to: date | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page[SupervisionRecord]:
+    """Records one may see, newest first; notes are read one record at a time, audited."""
+    query = select(SupervisionRecord).where(policy.visible_supervision_records(user))
+    if practitioner_id:
+        query = query.where(SupervisionRecord.practitioner_id == practitioner_id)
+    if held_from:
+        query = query.where(SupervisionRecord.held_on >= held_from)
+    if held_to:
+        query = query.where(SupervisionRecord.held_on <= held_to)
+    return paginate(
+        query, [SupervisionRecord.held_on, SupervisionRecord.id], cursor=cursor, limit=limit
+    )
+
+
+def _may_change(user: User, record: SupervisionRecord) -> None:
+    if record.supervisor_id == user.id:
+        return
+    if record.team_id is not None and record.team_id in policy.supervised_team_ids(user):
+        return
+    raise Forbidden("only a supervisor of the practitioner's team changes this record")
+
+
+def add_action(user: User, record_id: uuid.UUID, action: NewAction) -> AgreedAction:
+    record = _require_record(user, record_id)
+    _may_change(user, record)
+    agreed = _new_action(record, action)
+    db.session.add(agreed)
+    audit.record(
+        "supervision.action",
+        actor=user,
+        object_type="supervision_record",
+        object_id=record.id,
+        fields=["actions"],
+    )
+    db.session.flush()
+    return agreed
+
+
+def complete_action(user: User, action_id: uuid.UUID) -> AgreedAction:
+    """Mark an agreed action done: the practitioner it was agreed with, or a supervisor."""
+    action = db.session.get(AgreedAction, action_id)
+    if action is None:
+        raise NotFound("no such action")
+    record = _require_record(user, action.record_id)
+    if record.practitioner_id != user.id:
+        _may_change(user, record)
+    if action.done_at is not None:
+        raise Conflict("this action is already done")
+    action.done_at = utcnow()
+    audit.record(
+        "supervision.action_done",
+        actor=user,
+        object_type="supervision_record",
+        object_id=record.id,
+        fields=["actions"],
+    )
+    db.session.flush()
+    return action

@@ -1,0 +1,1 @@
+"""Anonymous satisfaction surveys, scored by the engine, linked to a service, not a person."""

@@ -1,0 +1,169 @@
+"""Use cases for satisfaction surveys: record an anonymous response (scored), list, summarise."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+
+import assessments as engine
+from casework import policy
+from casework.auth.models import Role, User
+from casework.catalogue.library import library
+from casework.catalogue.models import Service
+from casework.consultations import services as consultations
+from casework.db import db
+from casework.errors import Forbidden, ValidationError
+from casework.pagination import Page, paginate
+from casework.surveys.models import SurveyResponse
+
+#: Instruments answered anonymously about a service. Clinical questionnaires are never surveys.
+SURVEY_INSTRUMENTS = ("satisfaction",)
+#: The service a consultation's survey is about, when no other is named.
+CONSULTATION_SERVICE = "migrant_information_point"
+
+
+def record_response(
+    user: User,
+    *,
+    answers: Mapping[str, Any],
+    language: str,
+    instrument_id: str = "satisfaction",
+    service_code: str | None = None,
+    group_run_id: uuid.UUID | None = None,
+    consultation_id: uuid.UUID | None = None,
+) -> SurveyResponse:
+    """Store an anonymous survey answered about a service, group run or consultation."""
+    if not policy.may_record_survey(user):
+        raise Forbidden("surveys are entered by the staff who deliver services")
+    if instrument_id not in SURVEY_INSTRUMENTS:
+        raise ValidationError(
+            f"{instrument_id!r} is not a survey instrument",
+            fields={"instrument_id": ["not a survey"]},
+        )
+    if group_run_id is not None:
+        run = policy.require_group_run(user, group_run_id)
+        service_code = service_code or run.service_code
+        if service_code != run.service_code:
+            raise ValidationError(
+                "the group run belongs to another service", fields={"service_code": ["mismatch"]}
+            )
+    if consultation_id is not None:
+        consultations.require_consultation(user, consultation_id)
+        service_code = service_code or CONSULTATION_SERVICE
+    if not service_code or db.session.get(Service, service_code) is None:
+        raise ValidationError(
+            "name the service the survey is about", fields={"service_code": ["unknown"]}
+        )
+    instrument = library().instrument(instrument_id)
+    if language not in instrument.languages:
+        raise ValidationError(
+            f"the survey exists in {', '.join(instrument.languages)}",
+            fields={"language": ["unsupported"]},
+        )
+    try:
+        result = engine.score(instrument, answers, {})
+    except engine.AnswerError as error:
+        raise ValidationError(
+            "some answers are invalid",
+            fields={
+                f"answers.{p.item}" if p.item else "answers": [p.message] for p in error.problems
+            },
+        ) from None
+    scale = result.scale(instrument.level_scale) if instrument.level_scale else None
+    score = scale.score if scale is not None else None
+    response = SurveyResponse(
+        instrument_id=instrument.id,
+        instrument_version=instrument.version,
+        service_code=service_code,
+        group_run_id=group_run_id,
+        consultation_id=consultation_id,
+        language=language,
+        answers=dict(answers),
+        result=result.to_dict(),
+        score=Decimal(str(score)) if score is not None else None,
+        level=result.level,
+    )
+    db.session.add(response)
+    db.session.flush()
+    return response
+
+
+def _require_reader(user: User) -> None:
+    policy.require_role(user, Role.SUPERVISOR, Role.ADMIN)
+
+
+def list_responses(
+    user: User,
+    *,
+    service_code: str | None = None,
+    instrument_id: str | None = None,
+    submitted_from: datetime | None = None,
+    submitted_before: datetime | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page[SurveyResponse]:
+    """Anonymous responses, newest first (supervisors and administrators)."""
+    _require_reader(user)
+    query = _where(
+        select(SurveyResponse), service_code, instrument_id, submitted_from, submitted_before
+    )
+    return paginate(
+        query, [SurveyResponse.submitted_at, SurveyResponse.id], cursor=cursor, limit=limit
+    )
+
+
+def _where(query: Any, service_code: Any, instrument_id: Any, start: Any, end: Any) -> Any:
+    if service_code:
+        query = query.where(SurveyResponse.service_code == service_code)
+    if instrument_id:
+        query = query.where(SurveyResponse.instrument_id == instrument_id)
+    if start:
+        query = query.where(SurveyResponse.submitted_at >= start)
+    if end:
+        query = query.where(SurveyResponse.submitted_at < end)
+    return query
+
+
+def summary(
+    user: User,
+    *,
+    instrument_id: str = "satisfaction",
+    submitted_from: datetime | None = None,
+    submitted_before: datetime | None = None,
+) -> list[dict[str, Any]]:
+    """Per service: responses, mean score and responses per level (grouped in SQL)."""
+    _require_reader(user)
+    query = _where(
+        select(
+            SurveyResponse.service_code,
+            SurveyResponse.level,
+            func.count(),
+            func.sum(SurveyResponse.score),
+            func.count(SurveyResponse.score),
+        ).group_by(SurveyResponse.service_code, SurveyResponse.level),
+        None,
+        instrument_id,
+        submitted_from,
+        submitted_before,
+    )
+    services: dict[str, dict[str, Any]] = {}
+    for code, level, count, total, scored in db.session.execute(query):
+        entry = services.setdefault(
+            code, {"service_code": code, "responses": 0, "levels": {}, "_sum": 0, "_scored": 0}
+        )
+        entry["responses"] += count
+        entry["levels"][level or "unscored"] = count
+        entry["_sum"] += Decimal(total or 0)
+        entry["_scored"] += scored
+    out = []
+    for code in sorted(services):
+        entry = services[code]
+        scored, total = entry.pop("_scored"), entry.pop("_sum")
+        entry["mean_score"] = float(round(total / scored, 2)) if scored else None
+        out.append(entry)
+    return out

@@ -1,0 +1,118 @@
+"""Satisfaction surveys: scored by the engine, linked to a service, never to a person."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from flask import Flask
+
+from casework.consultations import services as consultations
+from casework.consultations.models import Channel
+from casework.db import utcnow
+from casework.errors import Forbidden, NotFound, ValidationError
+from casework.surveys import services as surveys
+from casework.surveys.models import SurveyResponse
+from tests.programmes import make_team, staff
+
+HAPPY = {
+    "sat_helpful": "strongly_agree",
+    "sat_respect": "strongly_agree",
+    "sat_language": "agree",
+    "sat_time": "agree",
+    "sat_recommend": "strongly_agree",
+}
+UNHAPPY = dict.fromkeys(HAPPY, "disagree") | {"sat_respect": "strongly_disagree"}
+
+
+@pytest.fixture
+def team(app: Flask) -> dict:
+    return make_team(app)
+
+
+def test_a_response_is_scored_by_the_engine(app: Flask, team) -> None:
+    with app.app_context():
+        response = surveys.record_response(
+            staff(team, "therapist"),
+            answers=HAPPY,
+            language="pl",
+            service_code="individual_counselling",
+        )
+        assert response.score == Decimal("4.60") and response.level == "satisfied"
+        assert response.instrument_version == "1.0.0"
+        assert response.result["scales"][0]["id"] == "satisfaction"
+        partial = surveys.record_response(
+            staff(team, "therapist"),
+            answers={k: v for k, v in UNHAPPY.items() if k != "sat_time"},
+            language="uk",
+            service_code="individual_counselling",
+        )
+        assert partial.score == Decimal("1.75") and partial.level == "dissatisfied"
+
+
+def test_a_response_names_no_person(app: Flask, team) -> None:
+    columns = set(SurveyResponse.__table__.columns.keys())
+    assert not columns & {"client_id", "case_id", "created_by_id", "recorded_by_id"}
+
+
+def test_invalid_answers_and_clinical_instruments_are_refused(app: Flask, team) -> None:
+    with app.app_context():
+        user = staff(team, "facilitator")
+        with pytest.raises(ValidationError) as refused:
+            surveys.record_response(
+                user,
+                answers=HAPPY | {"sat_time": "excellent"},
+                language="pl",
+                service_code="support_group_mothers",
+            )
+        assert "answers.sat_time" in refused.value.fields
+        with pytest.raises(ValidationError, match="not a survey"):
+            surveys.record_response(
+                user, instrument_id="phq9", answers={}, language="pl", service_code="x"
+            )
+        with pytest.raises(ValidationError, match="name the service"):
+            surveys.record_response(user, answers=HAPPY, language="pl")
+        with pytest.raises(Forbidden):
+            surveys.record_response(
+                staff(team, "admin"), answers=HAPPY, language="pl", service_code="x"
+            )
+
+
+def test_a_consultation_survey_belongs_to_the_information_point(app: Flask, team) -> None:
+    with app.app_context():
+        consultant = staff(team, "consultant")
+        consultation = consultations.log_consultation(
+            consultant,
+            consulted_on=utcnow().date(),
+            channel=Channel.ONLINE,
+            language="uk",
+            topic_codes=["work_permit"],
+            duration_minutes=20,
+        )
+        response = surveys.record_response(
+            consultant, answers=HAPPY, language="uk", consultation_id=consultation.id
+        )
+        assert response.service_code == "migrant_information_point"
+        with pytest.raises(NotFound):
+            surveys.record_response(
+                staff(team, "outside_consultant"),
+                answers=HAPPY,
+                language="uk",
+                consultation_id=consultation.id,
+            )
+
+
+def test_the_summary_averages_per_service_in_sql(app: Flask, team) -> None:
+    with app.app_context():
+        user = staff(team, "facilitator")
+        for answers in (HAPPY, HAPPY, UNHAPPY):
+            surveys.record_response(
+                user, answers=answers, language="pl", service_code="parenting_workshops"
+            )
+        rows = surveys.summary(staff(team, "supervisor"))
+        workshops = next(r for r in rows if r["service_code"] == "parenting_workshops")
+        assert workshops["responses"] == 3
+        assert workshops["levels"] == {"satisfied": 2, "dissatisfied": 1}
+        assert workshops["mean_score"] == pytest.approx((4.6 + 4.6 + 1.8) / 3, abs=0.01)
+        with pytest.raises(Forbidden):
+            surveys.summary(user)
