@@ -13,7 +13,9 @@ from casework.auth.passwords import hash_password, password_problem, verify_pass
 from casework.cases.models import Case
 from casework.catalogue.services import sync_catalogue
 from casework.db import db
+from casework.clients.models import Client
 from casework.demo.cases import create_case_demo
+from casework.demo.programmes import create_programmes_demo
 from casework.errors import ValidationError
 
 DEMO_TEAM = "Zespół Centrum dla Rodzin (demo)"
@@ -41,12 +43,18 @@ DEMO_ACCOUNTS = (
 
 
 def create_demo_centre(*, password: str = DEFAULT_DEMO_PASSWORD, cases: int = 130) -> list[User]:
-    """The demo centre: staff accounts (all with `password`), then, once, clients and cases."""
+    """The demo centre: staff accounts (all with `password`), then, once, clients and cases, and
+    the programmes around them (groups, consultations, trainings, surveys, supervision)."""
     users = create_demo_staff(password=password)
     sync_catalogue()
     staff = {user.email.split("@")[0]: user for user in users}
+    rng = random.Random(2026)
+    clients: list[Client] = []
     if not _has_demo_cases(staff):
-        create_case_demo(staff, random.Random(2026), cases_wanted=cases)
+        clients = create_case_demo(staff, rng, cases_wanted=cases)
+    else:
+        clients = list(db.session.scalars(select(Client).where(Client.erased_at.is_(None)).limit(300)))
+    create_programmes_demo(staff, clients, rng)
     return users
 
 
