@@ -156,7 +156,8 @@ def _item_test(test: ItemTest, facts: ItemFacts) -> Test:
     if values is not None:
 
         def choice_comparison(context: Context) -> bool:
-            value = values.get(context.answers.get(item))
+            answer: Any = context.answers.get(item)
+            value = values.get(answer)
             return value is not None and holds(value, operand)
 
         return choice_comparison
