@@ -36,8 +36,8 @@ from .scoring import score_plan
 
 Choice = tuple[Number, Number, bool]
 BandEntry = tuple[str, dict[str, str], tuple[Number, Number]]
-#: test, explainer, id, set_level, raise_level, flags, actions, effects, reason.
-RuleStep = tuple[Test, Explainer, str, Any, Any, tuple[str, ...], tuple[str, ...], Any, Any]
+#: A rule's explainer, id, set_level, raise_level, flags, actions, effects and reason.
+RuleStep = tuple[Explainer, str, Any, Any, tuple[str, ...], tuple[str, ...], Any, Any]
 
 
 @dataclass(slots=True)
@@ -131,17 +131,19 @@ class Plan:
             for rule in instrument.rules
         )
         self.rule_effects = {rule.id: _effects(rule) for rule in instrument.rules}
-        self.rule_steps: tuple[RuleStep, ...] = tuple(
+        self.rule_steps: tuple[tuple[Test, RuleStep], ...] = tuple(
             (
                 test,
-                explain,
-                rule.id,
-                rule.set_level,
-                rule.raise_level,
-                rule.flags,
-                rule.actions,
-                self.rule_effects[rule.id],
-                rule.reason,
+                (
+                    explain,
+                    rule.id,
+                    rule.set_level,
+                    rule.raise_level,
+                    rule.flags,
+                    rule.actions,
+                    self.rule_effects[rule.id],
+                    rule.reason,
+                ),
             )
             for rule, test, explain in self.rules
         )
@@ -150,7 +152,7 @@ class Plan:
             for tag in item.tags:
                 tags.setdefault(tag, []).append((item.id, self.item_facts[item.id]))
         self.tags = {tag: tuple(item for item, _ in items) for tag, items in sorted(tags.items())}
-        self.tag_members = tuple((tag, items, frozenset(items)) for tag, items in self.tags.items())
+        self.tag_items = tuple(self.tags.items())
         #: The items whose positivity anything reads, with their positive codes / facts.
         watched = {item for items in self.tags.values() for item in items}
         watched |= {item for rule in instrument.rules for item in _positive_reads(rule.when)}

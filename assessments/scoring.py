@@ -96,6 +96,8 @@ def score_plan(plan: Plan, answers: Mapping[str, Any], facts: Mapping[str, Any])
                     scale, total, total, COMPLETE, _band(scale, total, context), values, _NONE
                 )
             else:
+                # Unpacked first: a starred field in the tuple display builds a list.
+                band, label, bounds = entry
                 results[scale.id] = _new(
                     ScaleResult,
                     (
@@ -103,7 +105,9 @@ def score_plan(plan: Plan, answers: Mapping[str, Any], facts: Mapping[str, Any])
                         total,
                         total,
                         COMPLETE,
-                        *entry,
+                        band,
+                        label,
+                        bounds,
                         scale.components,
                         values,
                         _NONE,
@@ -131,22 +135,13 @@ def _exact_with_gaps(
     """An exact scale some of whose items are not applicable (hidden with no hidden value):
     what `_score_scale` gives, without its general arithmetic, unless an item is missing."""
     components = scale.components
-    get = scored.get
-    values = tuple([get(component) for component in components])
-    for component, value in zip(components, values, strict=True):
-        if value is None and component not in not_applicable:
-            return _score_scale(scale, scored, {}, not_applicable, context)
+    values = tuple(map(scored.get, components))
     na = tuple([component for component in components if component in not_applicable]) or _NONE
-    weights = scale.weights
-    if weights is None:
-        answered = [value for value in values if value is not None]
-    else:
-        answered = [
-            value * weight
-            for value, weight in zip(values, weights, strict=True)
-            if value is not None
-        ]
-    if not answered:
+    # Items not applicable are never scored (hide_items drops their answers), so each of them is
+    # a None here, and any other None is a missing item: the general path handles those.
+    if values.count(None) != len(na):
+        return _score_scale(scale, scored, {}, not_applicable, context)
+    if len(na) == len(components):
         return _new(
             ScaleResult,
             (
@@ -163,13 +158,36 @@ def _exact_with_gaps(
                 scale.describe,
             ),
         )
-    total = sum(answered)
+    weights = scale.weights
+    if weights is None:
+        total = sum([value for value in values if value is not None])
+    else:
+        total = sum(
+            [
+                value * weight
+                for value, weight in zip(values, weights, strict=True)
+                if value is not None
+            ]
+        )
     entry = scale.band_of.get(total) if scale.band_of is not None else None
     if entry is None:
         return _result(scale, total, total, COMPLETE, _band(scale, total, context), values, na)
+    band, label, bounds = entry
     return _new(
         ScaleResult,
-        (scale.id, total, total, COMPLETE, *entry, components, values, na, scale.describe),
+        (
+            scale.id,
+            total,
+            total,
+            COMPLETE,
+            band,
+            label,
+            bounds,
+            components,
+            values,
+            na,
+            scale.describe,
+        ),
     )
 
 
@@ -322,19 +340,10 @@ def _conclude(
     flags: dict[str, list[str]] = {}
     actions: dict[str, list[str]] = {}
     forced: str | None = None
-    for (
-        test,
-        explain,
-        rule_id,
-        set_level,
-        raise_level,
-        rule_flags,
-        rule_actions,
-        effects,
-        reason,
-    ) in plan.rule_steps:
+    for test, step in plan.rule_steps:
         if not test(context):
             continue
+        explain, rule_id, set_level, raise_level, rule_flags, rule_actions, effects, reason = step
         if set_level is not None and (forced is None or rank[set_level] > rank[forced]):
             forced = set_level
         if raise_level is not None and (level is None or rank[raise_level] > rank[level]):
@@ -355,9 +364,11 @@ def _conclude(
     positive = context.positive or _NO_ITEMS
     positive_tags = {}
     if positive:
-        for tag, tagged, members in plan.tag_members:
-            if not members.isdisjoint(positive):
-                positive_tags[tag] = tuple([item for item in tagged if item in positive])
+        is_positive = positive.__contains__
+        for tag, tagged in plan.tag_items:
+            found = tuple(filter(is_positive, tagged))
+            if found:
+                positive_tags[tag] = found
     return _new(
         Result,
         (
