@@ -240,6 +240,16 @@ def _positive_count(test: PositiveCount, items: Items) -> Test:
             found += len([item for item, facts in numbers if facts.is_positive(answers.get(item))])
         return holds(found, count)
 
+    if (op, count) in (("at_least", 1), ("more_than", 0)):
+        # "Any of them": no need to count.
+
+        def any_positive(context: Context) -> bool:
+            positive = context.positive
+            if positive is not None:
+                return not among.isdisjoint(positive)
+            return positive_count(context)
+
+        return any_positive
     return positive_count
 
 
@@ -296,16 +306,19 @@ def compile_explainer(condition: Condition, items: Items = _NO_ITEMS) -> Explain
         return scale_evidence
     if isinstance(condition, PositiveCount):
         counted = tuple((item, items[item]) for item in condition.items)
+        among = condition.items
 
         def count_evidence(context: Context) -> str:
             known = context.positive
             if known is not None:
                 # Scoring has worked out which items are positive, these among them.
-                positive = [item for item, _ in counted if item in known]
+                positive = ", ".join(filter(known.__contains__, among))
             else:
                 answers = context.answers
-                positive = [item for item, facts in counted if facts.is_positive(answers.get(item))]
-            return f"{described} (positive: {', '.join(positive) or 'none'})"
+                positive = ", ".join(
+                    [item for item, facts in counted if facts.is_positive(answers.get(item))]
+                )
+            return f"{described} (positive: {positive or 'none'})"
 
         return count_evidence
     if isinstance(condition, ResultTest):

@@ -152,7 +152,7 @@ class Plan:
             for tag in item.tags:
                 tags.setdefault(tag, []).append((item.id, self.item_facts[item.id]))
         self.tags = {tag: tuple(item for item, _ in items) for tag, items in sorted(tags.items())}
-        self.tag_items = tuple(self.tags.items())
+        self.tag_members = tuple((tag, items, frozenset(items)) for tag, items in self.tags.items())
         #: The items whose positivity anything reads, with their positive codes / facts.
         watched = {item for items in self.tags.values() for item in items}
         watched |= {item for rule in instrument.rules for item in _positive_reads(rule.when)}

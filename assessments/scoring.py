@@ -40,11 +40,12 @@ _new = tuple.__new__
 
 
 def score_plan(plan: Plan, answers: Mapping[str, Any], facts: Mapping[str, Any]) -> Result:
-    if not isinstance(answers, Mapping):
+    # (`type(...) is dict` first: a plain dict needs no abstract-base-class check.)
+    if type(answers) is not dict and not isinstance(answers, Mapping):
         raise AnswerError(
             [Problem("answers must be a mapping of item id to answer", field="answers")]
         )
-    if not isinstance(facts, Mapping):
+    if type(facts) is not dict and not isinstance(facts, Mapping):
         raise AnswerError([Problem("facts must be a mapping of fact name to value", field="facts")])
     asked: Mapping[str, Any] = answers
     problems: list[Problem] = []
@@ -365,10 +366,9 @@ def _conclude(
     positive_tags = {}
     if positive:
         is_positive = positive.__contains__
-        for tag, tagged in plan.tag_items:
-            found = tuple(filter(is_positive, tagged))
-            if found:
-                positive_tags[tag] = found
+        for tag, tagged, members in plan.tag_members:
+            if not members.isdisjoint(positive):
+                positive_tags[tag] = tuple(filter(is_positive, tagged))
     return _new(
         Result,
         (
