@@ -99,6 +99,9 @@ def hide_items(
             continue
         hidden += ids
         answers = context.answers
+        if answers.keys().isdisjoint(ids):
+            # Not even a None among the answers: nothing to discard or refuse.
+            items = ()
         for item in items:
             item_id = item.id
             if answers.get(item_id) is not None:

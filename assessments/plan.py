@@ -83,6 +83,8 @@ class ScalePlan:
     bounds: Bounds | None
     #: Whole numbers times whole weights, summed: when nothing is missing, no rounding or division.
     exact: bool
+    #: A 0 per component: the default when summing items some of which are not applicable.
+    zeros: tuple[int, ...]
 
 
 class Plan:
@@ -371,6 +373,7 @@ def _scale_plan(
         and scale.decimals == 0
         and all(isinstance(weight, int) for weight in weights)
         and whole,
+        zeros=(0,) * len(scale.components),
     )
 
 

@@ -137,7 +137,7 @@ def _exact_with_gaps(
     what `_score_scale` gives, without its general arithmetic, unless an item is missing."""
     components = scale.components
     values = tuple(map(scored.get, components))
-    na = tuple([component for component in components if component in not_applicable]) or _NONE
+    na = tuple(filter(not_applicable.__contains__, components)) or _NONE
     # Items not applicable are never scored (hide_items drops their answers), so each of them is
     # a None here, and any other None is a missing item: the general path handles those.
     if values.count(None) != len(na):
@@ -159,17 +159,12 @@ def _exact_with_gaps(
                 scale.describe,
             ),
         )
-    weights = scale.weights
+    # Summed with 0 for the items not applicable, in C rather than in a Python loop.
+    get, zeros, weights = scored.get, scale.zeros, scale.weights
     if weights is None:
-        total = sum([value for value in values if value is not None])
+        total = sum(map(get, components, zeros))
     else:
-        total = sum(
-            [
-                value * weight
-                for value, weight in zip(values, weights, strict=True)
-                if value is not None
-            ]
-        )
+        total = sum(map(mul, map(get, components, zeros), weights))
     entry = scale.band_of.get(total) if scale.band_of is not None else None
     if entry is None:
         return _result(scale, total, total, COMPLETE, _band(scale, total, context), values, na)
