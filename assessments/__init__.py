@@ -56,6 +56,7 @@ from .routing import (
     route_explained,
 )
 from .routing_loader import load_routing
+from .scoring import score_plan
 from .vectors import run_vectors
 
 
@@ -67,7 +68,7 @@ def score(
     Raises AnswerError listing every invalid answer or fact. Deterministic: the same instrument
     version, answers and facts always give an equal Result.
     """
-    return instrument.compiled.score(answers, facts)
+    return score_plan(instrument.compiled, answers, facts or {})
 
 
 __all__ = [

@@ -11,7 +11,12 @@ from .model import ItemKind
 from .numbers import Number, as_number
 
 if TYPE_CHECKING:
+    from .evaluation import Test
     from .plan import ItemPlan, Plan
+
+#: A run of consecutive conditional items with the same condition: the condition, the items,
+#: their ids, the scores of those with a hidden value, and the ids of the others.
+Group = tuple["Test", tuple["ItemPlan", ...], tuple[str, ...], dict[str, Number], frozenset[str]]
 
 
 def sort_answers(
@@ -58,6 +63,29 @@ def check_other_answers(
     return asked, problems
 
 
+def group_conditional(conditional: tuple[ItemPlan, ...]) -> tuple[Group, ...]:
+    """Consecutive items with the same condition, evaluated once: the condition can only read
+    items declared before the first of them, so hiding one of them cannot change it."""
+    groups: list[tuple[Any, Test, list[ItemPlan]]] = []
+    for plan in conditional:
+        condition = plan.item.visible_when
+        assert plan.visible is not None
+        if groups and groups[-1][0] == condition:
+            groups[-1][2].append(plan)
+        else:
+            groups.append((condition, plan.visible, [plan]))
+    return tuple(
+        (
+            test,
+            tuple(plans),
+            tuple(plan.id for plan in plans),
+            {plan.id: plan.hidden_value for plan in plans if plan.hidden_value is not None},
+            frozenset(plan.id for plan in plans if plan.hidden_value is None),
+        )
+        for _, test, plans in groups
+    )
+
+
 def hide_items(
     plan: Plan, context: Context, scored: dict[str, Number]
 ) -> tuple[tuple[str, ...], tuple[str, ...], set[str]]:
@@ -66,13 +94,17 @@ def hide_items(
     discarded: list[str] = []
     not_applicable: set[str] = set()
     problems = []
-    for visible, items in plan.conditional_groups:
+    for visible, items, ids, hidden_scores, inapplicable in plan.conditional_groups:
         if visible(context):
             continue
+        hidden += ids
+        answers = context.answers
+        if answers.keys().isdisjoint(ids):
+            # Not even a None among the answers: nothing to discard or refuse.
+            items = ()
         for item in items:
             item_id = item.id
-            hidden.append(item_id)
-            if context.answers.get(item_id) is not None:
+            if answers.get(item_id) is not None:
                 if item.reject_hidden:
                     problems.append(
                         Problem(
@@ -82,12 +114,12 @@ def hide_items(
                         )
                     )
                 discarded.append(item_id)
-                context.answers = {k: v for k, v in context.answers.items() if k != item_id}
+                answers = context.answers = {k: v for k, v in answers.items() if k != item_id}
                 scored.pop(item_id, None)
-            if item.hidden_value is not None:
-                scored[item_id] = item.hidden_value
-            else:
-                not_applicable.add(item_id)
+        if hidden_scores:
+            scored.update(hidden_scores)
+        if inapplicable:
+            not_applicable |= inapplicable
     if problems:
         raise AnswerError(problems)
     return tuple(hidden), tuple(discarded), not_applicable

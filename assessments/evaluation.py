@@ -6,6 +6,7 @@ answers are positive), so at scoring time a test reads only the answer itself.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,7 +22,6 @@ from .conditions import (
     PositiveCount,
     ResultTest,
     ScaleTest,
-    compare,
 )
 from .numbers import Number
 
@@ -73,14 +73,43 @@ Test = Callable[[Context], bool]
 Items = Mapping[str, ItemFacts]
 _NO_ITEMS: dict[str, ItemFacts] = {}
 
+#: The operator of each comparison, as `conditions.compare` applies it (anything else: equality).
+_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    "at_least": operator.ge,
+    "at_most": operator.le,
+    "greater_than": operator.gt,
+    "more_than": operator.gt,
+    "less_than": operator.lt,
+}
+
+
+def _operator(op: str) -> Callable[[Any, Any], bool]:
+    """`compare(op, ...)` with the choice of operator made once, when compiling."""
+    return _OPERATORS.get(op, operator.eq)
+
 
 def compile_condition(condition: Condition, items: Items = _NO_ITEMS) -> Test:
     if isinstance(condition, AllOf):
         parts = tuple(compile_condition(part, items) for part in condition.parts)
-        return lambda context: all(part(context) for part in parts)
+
+        def all_of(context: Context) -> bool:
+            # A plain loop: all() over a generator costs a generator per evaluation.
+            for part in parts:  # noqa: SIM110
+                if not part(context):
+                    return False
+            return True
+
+        return all_of
     if isinstance(condition, AnyOf):
         parts = tuple(compile_condition(part, items) for part in condition.parts)
-        return lambda context: any(part(context) for part in parts)
+
+        def any_of(context: Context) -> bool:
+            for part in parts:  # noqa: SIM110
+                if part(context):
+                    return True
+            return False
+
+        return any_of
     if isinstance(condition, Not):
         inner = compile_condition(condition.part, items)
         return lambda context: not inner(context)
@@ -122,9 +151,21 @@ def _item_test(test: ItemTest, facts: ItemFacts) -> Test:
 
         return not_in
 
+    holds = _operator(op)
+    values = facts.values
+    if values is not None:
+
+        def choice_comparison(context: Context) -> bool:
+            answer: Any = context.answers.get(item)
+            value = values.get(answer)
+            return value is not None and holds(value, operand)
+
+        return choice_comparison
+    value_of = facts.value
+
     def comparison(context: Context) -> bool:
-        value = facts.value(context.answers.get(item))
-        return value is not None and compare(op, value, operand)
+        value = value_of(context.answers.get(item))
+        return value is not None and holds(value, operand)
 
     return comparison
 
@@ -142,9 +183,11 @@ def _fact_test(test: FactTest) -> Test:
             context.facts.get(name) is not None and not _member(context.facts.get(name), refused)
         )
 
+    holds = _operator(op)
+
     def comparison(context: Context) -> bool:
         value = context.facts.get(name)
-        return value is not None and not isinstance(value, bool) and compare(op, value, operand)
+        return value is not None and not isinstance(value, bool) and holds(value, operand)
 
     return comparison
 
@@ -168,9 +211,11 @@ def _scale_test(test: ScaleTest) -> Test:
         statuses = frozenset(operand)
         return lambda context: context.scales[scale].status in statuses
 
+    holds = _operator(op)
+
     def comparison(context: Context) -> bool:
         score = context.scales[scale].score
-        return score is not None and compare(op, score, operand)
+        return score is not None and holds(score, operand)
 
     return comparison
 
@@ -183,16 +228,28 @@ def _positive_count(test: PositiveCount, items: Items) -> Test:
     numbers = tuple((item, items[item]) for item in test.items if items[item].values is None)
 
     among = frozenset(test.items)
+    holds = _operator(op)
 
     def positive_count(context: Context) -> bool:
-        if context.positive is not None:
-            return compare(op, len(among & context.positive), count)
+        positive = context.positive
+        if positive is not None:
+            return holds(len(among & positive), count)
         answers = context.answers
         found = len([item for item, codes in choices if answers.get(item) in codes])
         if numbers:
             found += len([item for item, facts in numbers if facts.is_positive(answers.get(item))])
-        return compare(op, found, count)
+        return holds(found, count)
 
+    if (op, count) in (("at_least", 1), ("more_than", 0)):
+        # "Any of them": no need to count.
+
+        def any_positive(context: Context) -> bool:
+            positive = context.positive
+            if positive is not None:
+                return not among.isdisjoint(positive)
+            return positive_count(context)
+
+        return any_positive
     return positive_count
 
 
@@ -249,11 +306,19 @@ def compile_explainer(condition: Condition, items: Items = _NO_ITEMS) -> Explain
         return scale_evidence
     if isinstance(condition, PositiveCount):
         counted = tuple((item, items[item]) for item in condition.items)
+        among = condition.items
 
         def count_evidence(context: Context) -> str:
-            answers = context.answers
-            positive = [item for item, facts in counted if facts.is_positive(answers.get(item))]
-            return f"{described} (positive: {', '.join(positive) or 'none'})"
+            known = context.positive
+            if known is not None:
+                # Scoring has worked out which items are positive, these among them.
+                positive = ", ".join(filter(known.__contains__, among))
+            else:
+                answers = context.answers
+                positive = ", ".join(
+                    [item for item, facts in counted if facts.is_positive(answers.get(item))]
+                )
+            return f"{described} (positive: {positive or 'none'})"
 
         return count_evidence
     if isinstance(condition, ResultTest):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from .answers import read_number
+from .answers import group_conditional, read_number
 from .bounds import Bounds, scale_bounds
 from .conditions import AllOf, AnyOf, Condition, ItemTest, Not, PositiveCount
 from .evaluation import Context, Explainer, ItemFacts, Test, compile_condition, compile_explainer
@@ -36,6 +36,8 @@ from .scoring import score_plan
 
 Choice = tuple[Number, Number, bool]
 BandEntry = tuple[str, dict[str, str], tuple[Number, Number]]
+#: A rule's explainer, id, set_level, raise_level, flags, actions, effects and reason.
+RuleStep = tuple[Explainer, str, Any, Any, tuple[str, ...], tuple[str, ...], Any, Any]
 
 
 @dataclass(slots=True)
@@ -81,6 +83,8 @@ class ScalePlan:
     bounds: Bounds | None
     #: Whole numbers times whole weights, summed: when nothing is missing, no rounding or division.
     exact: bool
+    #: A 0 per component: the default when summing items some of which are not applicable.
+    zeros: tuple[int, ...]
 
 
 class Plan:
@@ -98,7 +102,7 @@ class Plan:
             if plan.choices is not None
         }
         self.conditional = tuple(plan for plan in self.items if plan.visible is not None)
-        self.conditional_groups = _groups(self.conditional)
+        self.conditional_groups = group_conditional(self.conditional)
         self.scales_by_id = {scale.id: scale for scale in instrument.scales}
         self.bounds = scale_bounds(order, {item.id: item for item in instrument.items})
         by_id = {scale.id: scale for scale in order}
@@ -107,6 +111,8 @@ class Plan:
             for scale in order
         )
         self.declared_order = tuple(scale.id for scale in instrument.scales)
+        #: The scale results in declared order, fetched at once from the results by id.
+        self.declared = _fetcher(self.declared_order)
         self.levels_by_code: dict[str, Level] = {level.code: level for level in instrument.levels}
         self.level_rank = {level.code: level.rank for level in instrument.levels}
         self.level_scale = instrument.level_scale
@@ -127,6 +133,22 @@ class Plan:
             for rule in instrument.rules
         )
         self.rule_effects = {rule.id: _effects(rule) for rule in instrument.rules}
+        self.rule_steps: tuple[tuple[Test, RuleStep], ...] = tuple(
+            (
+                test,
+                (
+                    explain,
+                    rule.id,
+                    rule.set_level,
+                    rule.raise_level,
+                    rule.flags,
+                    rule.actions,
+                    self.rule_effects[rule.id],
+                    rule.reason,
+                ),
+            )
+            for rule, test, explain in self.rules
+        )
         tags: dict[str, list[tuple[str, ItemFacts]]] = {}
         for item in instrument.items:
             for tag in item.tags:
@@ -194,20 +216,6 @@ class _AnyText(dict[str, Any]):
 #: The "scored value" of a free-text answer; never read, because text items are in no scale.
 TEXT = object()
 _ANY_TEXT = _AnyText()
-
-
-def _groups(conditional: tuple[ItemPlan, ...]) -> tuple[tuple[Test, tuple[ItemPlan, ...]], ...]:
-    """Consecutive items with the same condition, evaluated once: the condition can only read
-    items declared before the first of them, so hiding one of them cannot change it."""
-    groups: list[tuple[Any, Test, list[ItemPlan]]] = []
-    for plan in conditional:
-        condition = plan.item.visible_when
-        assert plan.visible is not None
-        if groups and groups[-1][0] == condition:
-            groups[-1][2].append(plan)
-        else:
-            groups.append((condition, plan.visible, [plan]))
-    return tuple((test, tuple(plans)) for _, test, plans in groups)
 
 
 def compile_plan(instrument: Instrument, order: list[Scale]) -> Plan:
@@ -282,7 +290,9 @@ def _item_plan(item: Item, facts: Mapping[str, ItemFacts]) -> ItemPlan:
     )
 
 
-def _fetcher(components: tuple[str, ...]) -> Callable[[Mapping[str, Number]], tuple[Number, ...]]:
+def _fetcher(components: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    if not components:
+        return lambda found: ()
     if len(components) == 1:
         (only,) = components
         return lambda scored: (scored[only],)
@@ -363,6 +373,7 @@ def _scale_plan(
         and scale.decimals == 0
         and all(isinstance(weight, int) for weight in weights)
         and whole,
+        zeros=(0,) * len(scale.components),
     )
 
 

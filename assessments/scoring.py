@@ -33,14 +33,19 @@ if TYPE_CHECKING:
     from .plan import Plan, ScalePlan
 
 _NONE: tuple[str, ...] = ()
+_NO_ITEMS: frozenset[str] = frozenset()
+#: Builds a named tuple from a tuple of its fields without the Python-level `__new__` of
+#: NamedTuple (which only passes its arguments on to this).
+_new = tuple.__new__
 
 
 def score_plan(plan: Plan, answers: Mapping[str, Any], facts: Mapping[str, Any]) -> Result:
-    if not isinstance(answers, Mapping):
+    # (`type(...) is dict` first: a plain dict needs no abstract-base-class check.)
+    if type(answers) is not dict and not isinstance(answers, Mapping):
         raise AnswerError(
             [Problem("answers must be a mapping of item id to answer", field="answers")]
         )
-    if not isinstance(facts, Mapping):
+    if type(facts) is not dict and not isinstance(facts, Mapping):
         raise AnswerError([Problem("facts must be a mapping of fact name to value", field="facts")])
     asked: Mapping[str, Any] = answers
     problems: list[Problem] = []
@@ -58,45 +63,59 @@ def score_plan(plan: Plan, answers: Mapping[str, Any], facts: Mapping[str, Any])
     context = Context(asked, facts)
     hidden: tuple[str, ...] = _NONE
     discarded: tuple[str, ...] = _NONE
-    not_applicable: frozenset[str] | set[str] = frozenset()
-    if plan.conditional:
+    not_applicable: frozenset[str] | set[str] = _NO_ITEMS
+    if plan.conditional_groups:
         hidden, discarded, not_applicable = hide_items(plan, context, scored)
 
     results: dict[str, ScaleResult] = {}
     for scale in plan.scales:
         if scale.exact:
-            # Fast path: whole numbers, nothing missing; the general path handles the rest.
-            values: tuple[Any, ...] | None
+            # Fast path: whole numbers summed, nothing missing; the general path does the rest.
+            values: tuple[Any, ...]
             if scale.from_scales:
                 values = tuple([results[component].score for component in scale.components])
                 if None in values:
-                    values = None
+                    results[scale.id] = _score_scale(
+                        scale, scored, results, not_applicable, context
+                    )
+                    continue
             else:
                 try:
                     values = scale.fetch(scored)
                 except KeyError:
-                    values = None
-            if values is not None:
-                weights = scale.weights
-                total = sum(values) if weights is None else sum(map(mul, values, weights))
-                entry = scale.band_of.get(total) if scale.band_of is not None else None
-                if entry is None:
-                    results[scale.id] = _result(
-                        scale, total, total, COMPLETE, _band(scale, total, context), values, _NONE
+                    results[scale.id] = (
+                        _exact_with_gaps(scale, scored, not_applicable, context)
+                        if not_applicable
+                        else _score_scale(scale, scored, results, not_applicable, context)
                     )
-                else:
-                    results[scale.id] = ScaleResult(
+                    continue
+            weights = scale.weights
+            total = sum(values) if weights is None else sum(map(mul, values, weights))
+            entry = scale.band_of.get(total) if scale.band_of is not None else None
+            if entry is None:
+                results[scale.id] = _result(
+                    scale, total, total, COMPLETE, _band(scale, total, context), values, _NONE
+                )
+            else:
+                # Unpacked first: a starred field in the tuple display builds a list.
+                band, label, bounds = entry
+                results[scale.id] = _new(
+                    ScaleResult,
+                    (
                         scale.id,
                         total,
                         total,
                         COMPLETE,
-                        *entry,
+                        band,
+                        label,
+                        bounds,
                         scale.components,
                         values,
                         _NONE,
                         scale.describe,
-                    )
-                continue
+                    ),
+                )
+            continue
         results[scale.id] = _score_scale(scale, scored, results, not_applicable, context)
     context.scales = results
     answers_now = context.answers
@@ -106,6 +125,66 @@ def score_plan(plan: Plan, answers: Mapping[str, Any], facts: Mapping[str, Any])
             positive.add(item)
     context.positive = positive
     return _conclude(plan, results, context, hidden, discarded)
+
+
+def _exact_with_gaps(
+    scale: ScalePlan,
+    scored: Mapping[str, Number],
+    not_applicable: frozenset[str] | set[str],
+    context: Context,
+) -> ScaleResult:
+    """An exact scale some of whose items are not applicable (hidden with no hidden value):
+    what `_score_scale` gives, without its general arithmetic, unless an item is missing."""
+    components = scale.components
+    values = tuple(map(scored.get, components))
+    na = tuple(filter(not_applicable.__contains__, components)) or _NONE
+    # Items not applicable are never scored (hide_items drops their answers), so each of them is
+    # a None here, and any other None is a missing item: the general path handles those.
+    if values.count(None) != len(na):
+        return _score_scale(scale, scored, {}, not_applicable, context)
+    if len(na) == len(components):
+        return _new(
+            ScaleResult,
+            (
+                scale.id,
+                None,
+                None,
+                NOT_APPLICABLE,
+                None,
+                None,
+                None,
+                components,
+                values,
+                na,
+                scale.describe,
+            ),
+        )
+    # Summed with 0 for the items not applicable, in C rather than in a Python loop.
+    get, zeros, weights = scored.get, scale.zeros, scale.weights
+    if weights is None:
+        total = sum(map(get, components, zeros))
+    else:
+        total = sum(map(mul, map(get, components, zeros), weights))
+    entry = scale.band_of.get(total) if scale.band_of is not None else None
+    if entry is None:
+        return _result(scale, total, total, COMPLETE, _band(scale, total, context), values, na)
+    band, label, bounds = entry
+    return _new(
+        ScaleResult,
+        (
+            scale.id,
+            total,
+            total,
+            COMPLETE,
+            band,
+            label,
+            bounds,
+            components,
+            values,
+            na,
+            scale.describe,
+        ),
+    )
 
 
 def _score_scale(
@@ -184,31 +263,37 @@ def _result(
     na: tuple[str, ...],
 ) -> ScaleResult:
     if band is None:
-        return ScaleResult(
+        return _new(
+            ScaleResult,
+            (
+                scale.id,
+                raw,
+                score,
+                status,
+                None,
+                None,
+                None,
+                scale.components,
+                values,
+                na,
+                scale.describe,
+            ),
+        )
+    return _new(
+        ScaleResult,
+        (
             scale.id,
             raw,
             score,
             status,
-            None,
-            None,
-            None,
+            band.code,
+            band.label,
+            band.bounds,
             scale.components,
             values,
             na,
             scale.describe,
-        )
-    return ScaleResult(
-        scale.id,
-        raw,
-        score,
-        status,
-        band.code,
-        band.label,
-        band.bounds,
-        scale.components,
-        values,
-        na,
-        scale.describe,
+        ),
     )
 
 
@@ -251,47 +336,54 @@ def _conclude(
     flags: dict[str, list[str]] = {}
     actions: dict[str, list[str]] = {}
     forced: str | None = None
-    for rule, test, explain in plan.rules:
+    for test, step in plan.rule_steps:
         if not test(context):
             continue
-        rule_id = rule.id
-        if rule.set_level is not None and (forced is None or rank[rule.set_level] > rank[forced]):
-            forced = rule.set_level
-        if rule.raise_level is not None and (level is None or rank[rule.raise_level] > rank[level]):
-            level = rule.raise_level
-        for flag in rule.flags:
-            flags.setdefault(flag, []).append(rule_id)
-        for action in rule.actions:
-            actions.setdefault(action, []).append(rule_id)
-        fired.append(FiredRule(rule_id, plan.rule_effects[rule_id], rule.reason, explain(context)))
+        explain, rule_id, set_level, raise_level, rule_flags, rule_actions, effects, reason = step
+        if set_level is not None and (forced is None or rank[set_level] > rank[forced]):
+            forced = set_level
+        if raise_level is not None and (level is None or rank[raise_level] > rank[level]):
+            level = raise_level
+        for flag in rule_flags:
+            if flag in flags:
+                flags[flag].append(rule_id)
+            else:
+                flags[flag] = [rule_id]
+        for action in rule_actions:
+            if action in actions:
+                actions[action].append(rule_id)
+            else:
+                actions[action] = [rule_id]
+        fired.append(_new(FiredRule, (rule_id, effects, reason, explain(context))))
     if forced is not None:
         level = forced
-    positive = context.positive or set()
+    positive = context.positive or _NO_ITEMS
     positive_tags = {}
-    for tag, tagged, members in plan.tag_members:
-        if not members.isdisjoint(positive):
-            positive_tags[tag] = tuple([item for item in tagged if item in positive])
-    flag_labels, action_labels = plan.flag_labels, plan.action_labels
-    return Result(
-        plan.instrument.id,
-        plan.instrument.version,
-        level,
-        plan.level_labels.get(level),  # type: ignore[arg-type]
-        band_level,
-        tuple([scales[scale_id] for scale_id in plan.declared_order]),
-        tuple([Outcome(code, flag_labels[code], tuple(ids)) for code, ids in sorted(flags.items())])
-        if flags
-        else (),
-        tuple(
-            [
-                Outcome(code, action_labels[code], tuple(ids))
-                for code, ids in sorted(actions.items())
-            ]
-        )
-        if actions
-        else (),
-        tuple(fired),
-        positive_tags,
-        hidden,
-        discarded,
+    if positive:
+        is_positive = positive.__contains__
+        for tag, tagged, members in plan.tag_members:
+            if not members.isdisjoint(positive):
+                positive_tags[tag] = tuple(filter(is_positive, tagged))
+    return _new(
+        Result,
+        (
+            plan.instrument.id,
+            plan.instrument.version,
+            level,
+            plan.level_labels.get(level),  # type: ignore[arg-type]
+            band_level,
+            plan.declared(scales),
+            _outcomes(flags, plan.flag_labels) if flags else (),
+            _outcomes(actions, plan.action_labels) if actions else (),
+            tuple(fired),
+            positive_tags,
+            hidden,
+            discarded,
+        ),
+    )
+
+
+def _outcomes(raised: dict[str, list[str]], labels: Mapping[str, Any]) -> tuple[Outcome, ...]:
+    return tuple(
+        [_new(Outcome, (code, labels[code], tuple(ids))) for code, ids in sorted(raised.items())]
     )
