@@ -69,6 +69,11 @@ def enrol(
         raise ValidationError(
             f"no active service {service_code!r}", fields={"service_code": ["unknown"]}
         )
+    if service.is_group:
+        raise ValidationError(
+            "people join a group service through one of its group runs",
+            fields={"service_code": ["enrol in a group run instead"]},
+        )
     if service.kind in PRACTITIONER_SERVICES:
         practitioner = db.session.get(User, practitioner_id) if practitioner_id else None
         if (

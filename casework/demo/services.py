@@ -12,8 +12,8 @@ from casework.auth.models import Language, Role, User
 from casework.auth.passwords import hash_password, password_problem, verify_password
 from casework.cases.models import Case
 from casework.catalogue.services import sync_catalogue
-from casework.db import db
 from casework.clients.models import Client
+from casework.db import db
 from casework.demo.cases import create_case_demo
 from casework.demo.programmes import create_programmes_demo
 from casework.errors import ValidationError
@@ -53,7 +53,9 @@ def create_demo_centre(*, password: str = DEFAULT_DEMO_PASSWORD, cases: int = 13
     if not _has_demo_cases(staff):
         clients = create_case_demo(staff, rng, cases_wanted=cases)
     else:
-        clients = list(db.session.scalars(select(Client).where(Client.erased_at.is_(None)).limit(300)))
+        clients = list(
+            db.session.scalars(select(Client).where(Client.erased_at.is_(None)).limit(300))
+        )
     create_programmes_demo(staff, clients, rng)
     return users
 

@@ -137,7 +137,11 @@ ROUTES: dict[tuple[str, str], tuple[set[str], Any]] = {
     ("GET", "/api/v1/cases/<uuid:case_id>/enrolments"): (CASE_TEAM, None),
     ("POST", "/api/v1/cases/<uuid:case_id>/enrolments"): (
         MANAGING,
-        lambda w: {"client_id": str(w["other_client_id"]), "service_code": "psychoeducation_group"},
+        lambda w: {
+            "client_id": str(w["other_client_id"]),
+            "service_code": "individual_counselling",
+            "practitioner_id": str(w["users"]["therapist"]),
+        },
     ),
     ("POST", "/api/v1/enrolments/<uuid:enrolment_id>/end"): (
         MANAGING,

@@ -565,3 +565,13 @@ def test_a_hidden_note_reads_exactly_like_a_missing_one(app: Flask, team) -> Non
                 care.read_note(outsider, note_id)
             messages.append(str(missing.value))
         assert messages == ["no such note", "no such note"]
+
+
+def test_group_services_are_joined_through_group_runs_not_case_enrolments(app: Flask, team) -> None:
+    with app.app_context():
+        manager = staff(team, "manager")
+        case = make_case(manager)
+        with pytest.raises(ValidationError, match="through one of its group runs"):
+            care.enrol(
+                manager, case.id, client_id=case.client_ids[0], service_code="psychoeducation_group"
+            )
