@@ -8,6 +8,7 @@ from __future__ import annotations
 import enum
 
 from flask import Flask
+from wtforms.fields.choices import SelectChoice
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -133,9 +134,9 @@ def label(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def choices(enum_type: type[enum.Enum]) -> list[tuple[str, object]]:
-    """(value, lazy label) pairs for a WTForms select of an enum."""
-    return [(member.value, LABELS[member]) for member in enum_type]
+def choices(enum_type: type[enum.Enum]) -> list[SelectChoice]:
+    """The options of a WTForms select or radio field for an enum, with lazy labels."""
+    return [SelectChoice(member.value, LABELS[member]) for member in enum_type]  # type: ignore[arg-type]
 
 
 def _datetime(value: object) -> str:

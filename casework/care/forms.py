@@ -48,7 +48,6 @@ class NoteForm(FlaskForm):
     kind = RadioField(
         _l("Kind of note"), choices=choices(NoteKind), default=NoteKind.PROGRESS.value
     )
-    client = SelectField(_l("About"), choices=[])
     is_individual = BooleanField(
         _l("Individual disclosure (never shown in the joint view of the case)")
     )

@@ -117,18 +117,12 @@ def my_clients() -> str:
     return render_template("care/my_clients.html", rows=services.my_enrolments(_me()))
 
 
-def _note_form(appointment) -> NoteForm:  # type: ignore[no-untyped-def]
-    form = NoteForm()
-    form.client.choices = [(str(appointment.enrolment.client_id), _("The enrolled participant"))]
-    return form
-
-
 @bp.route("/appointments/<uuid:appointment_id>", methods=["GET", "POST"])
 @login_required
 def appointment(appointment_id: uuid.UUID) -> str | Response:
     """An appointment: its attendance, its notes, and a new note by its practitioner."""
     item = services.get_appointment(_me(), appointment_id)
-    form = _note_form(item)
+    form = NoteForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
             note = services.write_note(

@@ -230,6 +230,8 @@ def result(assessment_id: uuid.UUID) -> str | Response:
 
 
 def _decision_redirect(assessment_id: str | None, case_id: uuid.UUID | None = None) -> Response:
+    if case_id is None and not assessment_id:
+        return redirect(url_for("home.index"))
     if assessment_id:
         return redirect(
             url_for("assessment_pages.result", assessment_id=assessment_id) + "#recommendations"
