@@ -107,9 +107,7 @@ def _handle_http_error(error: HTTPException) -> Response | tuple[str, int]:
 def _handle_unexpected(error: Exception) -> Response | tuple[str, int]:
     # Only the type: a message or traceback could carry client data into the log.
     log.error("unhandled %s", type(error).__name__)
-    import traceback
 
-    traceback.print_exc()  # DEBUG-REMOVE
     return _handle_http_error(InternalServerError())
 
 

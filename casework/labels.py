@@ -8,9 +8,9 @@ from __future__ import annotations
 import enum
 
 from flask import Flask
-from wtforms.fields.choices import SelectChoice
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 
 from casework.auth.models import Language, Role
 from casework.care.models import (

@@ -167,7 +167,8 @@ def test_case_manager_journey_intake_duplicate_norr_very_high_accept_and_enrol(
     assert "not offered because" in result  # couples therapy excluded while violence is positive
 
     for recommendation_id, version in re.findall(
-        rf'/recommendations/({UUID})/decide">\s*<input[^>]*>\s*<input type="hidden" name="version" value="(\d+)"',
+        rf'/recommendations/({UUID})/decide">\s*<input[^>]*>\s*'
+        r'<input type="hidden" name="version" value="(\d+)"',
         result,
     ):
         response = _post(
