@@ -32,6 +32,13 @@ PASSWORD = "correct horse battery"
 TEST_KEYS = KeyMaterial.generate("test-master")
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile the translation catalogues (the .mo files are build products, not in git)."""
+    from tests.i18n_support import compile_catalogues
+
+    compile_catalogues()
+
+
 def pytest_report_header() -> str:
     return f"casework database: {'PostgreSQL' if is_postgres(TEST_SERVER_URL) else 'SQLite'}"
 
