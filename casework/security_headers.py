@@ -30,8 +30,8 @@ def init_security_headers(app: Flask) -> None:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")
-        signed_in = current_user and current_user.is_authenticated
-        if signed_in and not request.path.startswith("/static/"):
+        static = request.path.startswith("/static/")
+        if not static and current_user and current_user.is_authenticated:
             # Pages and API answers of a signed-in user may carry client data: never cache them.
             headers["Cache-Control"] = "no-store"
             headers["Pragma"] = "no-cache"

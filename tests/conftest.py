@@ -45,6 +45,10 @@ def pytest_report_header() -> str:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if is_postgres(TEST_SERVER_URL):
+        once = pytest.mark.skip(reason="browser journeys run once, in the SQLite pass")
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(once)
         return
     skip = pytest.mark.skip(reason="PostgreSQL only; the PostgreSQL run of the suite covers it")
     for item in items:

@@ -68,10 +68,9 @@ def new() -> str | Response:
     form = OpenCaseForm()
     if request.method == "GET":
         form.kind.data = (CaseKind.INDIVIDUAL if len(ids) == 1 else CaseKind.COUPLE).value
+        role = ParticipantRole.PARTNER if len(ids) > 1 else ParticipantRole.OTHER
         for client_id in ids:
-            form.participants.append_entry(
-                {"client_id": str(client_id), "role": ParticipantRole.PARTNER.value}
-            )
+            form.participants.append_entry({"client_id": str(client_id), "role": role.value})
     if form.validate_on_submit():
         roles = {entry.form.client_id.data: entry.form.role.data for entry in form.participants}
         try:
