@@ -66,6 +66,8 @@ def sign_out() -> Response:
         services.end_session(current_user.session_token)
     logout_user()
     session.clear()
+    if request.form.get("expired") == "1":  # the idle warning's deadline passed
+        return redirect(url_for("auth.sign_in", expired=1))
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.sign_in"))
 

@@ -20,9 +20,20 @@
       warnTimer = setTimeout(function () {
         if (dialog && typeof dialog.showModal === "function" && !dialog.open) { dialog.showModal(); }
       }, Math.max(total - warnSeconds * 1000, 0));
-      endTimer = setTimeout(function () {
-        window.location.assign(body.dataset.signInUrl);
-      }, total);
+      endTimer = setTimeout(signOut, total);
+    }
+
+    // At the deadline: end the session on the server too (the sign-out form carries the CSRF
+    // token), then land on the sign-in page with the "signed out after inactivity" note.
+    function signOut() {
+      var form = document.querySelector("form[data-sign-out]");
+      if (!form) { window.location.assign(body.dataset.signInUrl); return; }
+      var expired = document.createElement("input");
+      expired.type = "hidden";
+      expired.name = "expired";
+      expired.value = "1";
+      form.appendChild(expired);
+      form.submit();
     }
 
     function csrfToken() {

@@ -141,7 +141,7 @@ class Visit:
         self.server = server
         self.context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
         self.page = self.context.new_page()
-        self.page.set_default_timeout(10_000)
+        self.page.set_default_timeout(20_000)
         self.console_errors: list[str] = []
         self.page.on(
             "console",

@@ -238,3 +238,22 @@ def test_administrator_pages_and_the_language_switch(visit) -> None:
     polish.go("/sign-in")
     assert polish.page.locator("h1:has-text('Zaloguj się')").is_visible()
     polish.check("sign-in-pl")
+
+
+def test_the_idle_warning_keeps_the_session_or_signs_out_at_the_deadline(visit) -> None:
+    session = visit()
+    page = session.page
+    page.clock.install()
+    session.sign_in("supervisor")
+    dialog = page.locator("#idle-warning")
+    assert dialog.is_hidden()
+    page.clock.run_for("13:30")  # 15 minutes idle, warned 2 minutes before
+    assert dialog.is_visible()
+    session.check("idle-warning")
+    with page.expect_response("**/session/ping") as ping:
+        page.click("text=Stay signed in")
+    assert ping.value.status == 204
+    assert dialog.is_hidden()
+    page.clock.run_for("15:01")
+    page.wait_for_url("**/sign-in?expired=1")
+    assert page.locator("text=You were signed out after a period without activity.").is_visible()
