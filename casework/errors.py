@@ -64,9 +64,37 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> Response:
     return response
 
 
+def _html_titles() -> dict[int, str]:
+    from flask_babel import gettext as _
+
+    return {
+        400: _("The request could not be understood"),
+        401: _("Please sign in"),
+        403: _("Not allowed"),
+        404: _("Not found"),
+        405: _("Not allowed"),
+        409: _("This could not be done"),
+        413: _("Too large"),
+        422: _("Some input is invalid"),
+        500: _("Something went wrong"),
+    }
+
+
 def _html_error(status: int, title: str, detail: str) -> tuple[str, int]:
     request_id = getattr(g, "request_id", None)
     try:
+        if status == 404:
+            from flask_babel import gettext as _
+
+            # The same words whether the record is missing or hidden from this user.
+            detail = _("This page or record does not exist, or you may not see it.")
+        elif status >= 500:
+            from flask_babel import gettext as _
+
+            detail = _(
+                "The server could not complete the request. Quote the request id when reporting it."
+            )
+        title = _html_titles().get(status, title)
         page = render_template(
             "errors/error.html", status=status, title=title, detail=detail, request_id=request_id
         )

@@ -167,6 +167,7 @@ def _text(value: object) -> str:
 def init_labels(app: Flask) -> None:
     """The template helpers of the interface: labels, localised dates, texts, navigation."""
     from casework.home.navigation import navigation_for
+    from casework.policy import may_break_glass
 
     app.jinja_env.filters["label"] = label
     app.jinja_env.filters["index_kind"] = lambda value: label(IndexKind(value))
@@ -175,3 +176,4 @@ def init_labels(app: Flask) -> None:
     app.jinja_env.filters["number"] = lambda value: format_decimal(value)
     app.jinja_env.filters["text"] = _text
     app.jinja_env.globals["navigation_for"] = navigation_for
+    app.jinja_env.globals["may_break_glass"] = may_break_glass

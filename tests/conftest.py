@@ -118,7 +118,10 @@ def _rollback(request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+    """A test client whose browser asks for English (tests that need another language say so)."""
+    test_client = app.test_client()
+    test_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return test_client
 
 
 _CSRF = re.compile(

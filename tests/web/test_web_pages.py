@@ -276,7 +276,10 @@ def test_an_individual_disclosure_is_absent_from_the_joint_view(
 def test_hidden_and_missing_objects_show_the_friendly_404(client: FlaskClient, login_as) -> None:
     login_as(Role.CASE_MANAGER)
     response = client.get(f"/cases/{uuid.uuid4()}")
-    assert response.status_code == 404 and "Wróć do mojej pracy" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404 and "Wróć do mojej pracy" in page  # the user's language
+    assert "you may break the glass" not in page  # Polish here; the link is there:
+    assert "/break-glass" in page
 
 
 def test_security_headers_on_every_response_and_a_relaxed_style_only_on_api_docs(
