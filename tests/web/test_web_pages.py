@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from casework.auth.models import Language, Role
 from casework.db import db
-from tests.cases.test_case_workflow import VIOLENT, norr_answers
+from tests.cases.test_case_workflow import CALM, VIOLENT, norr_answers
 from tests.conftest import PASSWORD, csrf_token, sign_in
 from tests.factories import make_user
 
@@ -374,3 +374,78 @@ def test_clinical_staff_cannot_open_the_administrator_pages(client: FlaskClient,
     login_as(Role.CASE_MANAGER)
     assert client.get("/admin/users").status_code == 404
     assert client.get("/admin/services").status_code == 404
+
+
+def _complete_norr(
+    client: FlaskClient, app: Flask, case_id: str, client_id: str, **flags: str
+) -> str:
+    response = _post(
+        client,
+        f"/cases/{case_id}/assessments",
+        {"instrument": "norr", "client": client_id, **flags},
+        form_on=f"/cases/{case_id}",
+    )
+    form_path = response.headers["Location"]
+    with app.app_context():
+        vector = norr_answers(CALM)
+    answers = {f"item-{key}": value for key, value in vector.items() if value is not None}
+    response = _post(client, form_path, {**answers, "action": "complete"})
+    assert response.headers["Location"].endswith("/result"), response.get_data(as_text=True)
+    return _id_in(form_path)
+
+
+def test_closing_compares_the_closing_reassessment_with_the_first(
+    app: Flask, client: FlaskClient, staff: dict[str, str]
+) -> None:
+    sign_in(client, staff["manager"], PASSWORD)
+    client_id = _intake(client, "Halina", "Nowicka")
+    case_id = _open_case(client)
+    _complete_norr(client, app, case_id, client_id)
+    assert "No closing reassessment yet" in client.get(f"/cases/{case_id}/close").get_data(
+        as_text=True
+    )
+    closing_id = _complete_norr(client, app, case_id, client_id, is_closing="y")
+    close_page = client.get(f"/cases/{case_id}/close").get_data(as_text=True)
+    assert f"/cases/{case_id}/compare/{closing_id}" in close_page
+    comparison = client.get(f"/cases/{case_id}/compare/{closing_id}").get_data(as_text=True)
+    assert "Closing reassessment compared with the first" in comparison
+    assert comparison.count("Low risk") >= 2
+    version = re.search(r'name="version" value="(\d+)"', close_page).group(1)
+    response = _post(
+        client,
+        f"/cases/{case_id}/close",
+        {"outcome": "goals_achieved", "reason": "Goals met.", "version": version},
+    )
+    assert response.status_code == 302
+    assert "Reopen the case" in client.get(f"/cases/{case_id}").get_data(as_text=True)
+
+
+def test_supervisor_reassigns_a_case_of_the_team(
+    app: Flask, client: FlaskClient, staff: dict[str, str]
+) -> None:
+    sign_in(client, staff["manager"], PASSWORD)
+    _intake(client, "Oksana", "Melnyk")
+    case_id = _open_case(client)
+    client.post("/sign-out", data={"csrf_token": csrf_token(client, "/")})
+    with app.app_context():
+        from casework.auth.services import get_or_create_team
+
+        other = make_user(
+            roles=(Role.CASE_MANAGER,),
+            team=get_or_create_team("Web team"),
+            display_name="Second Manager",
+        )
+        db.session.commit()
+        other_id = str(other.id)
+    sign_in(client, staff["supervisor"], PASSWORD)
+    page = client.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert "Reassign the case" in page
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    response = _post(
+        client,
+        f"/cases/{case_id}/assign",
+        {"case_manager": other_id, "version": version},
+        form_on=f"/cases/{case_id}",
+    )
+    assert response.status_code == 302
+    assert "Second Manager" in client.get(f"/cases/{case_id}").get_data(as_text=True)
