@@ -22,6 +22,7 @@ from casework.care.forms import (
     NoteForm,
 )
 from casework.care.models import AppointmentMode, Attendance, NoteKind
+from casework.catalogue.services import list_services
 from casework.db import utcnow
 from casework.errors import DomainError, ValidationError
 from casework.form_errors import show_on_form
@@ -114,7 +115,11 @@ def agenda_page() -> str:
 @bp.route("/my-clients")
 @login_required
 def my_clients() -> str:
-    return render_template("care/my_clients.html", rows=services.my_enrolments(_me()))
+    language = str(_me().preferred_language.value)
+    names = {
+        service.code: service.label(language) for service in list_services(include_inactive=True)
+    }
+    return render_template("care/my_clients.html", rows=services.my_enrolments(_me()), names=names)
 
 
 @bp.route("/appointments/<uuid:appointment_id>", methods=["GET", "POST"])

@@ -123,9 +123,16 @@ def _case_forms(page: CasePage) -> dict[str, object]:
     enrol.practitioner.choices = [("", _("None (group services)"))] + [
         (str(user.id), user.display_name) for user in staff_with_role(Role.THERAPIST)
     ]
+    service_names = {
+        service.code: service.label(language) for service in list_services(include_inactive=True)
+    }
     appointment = AppointmentForm(formdata=None)
     appointment.enrolment.choices = [
-        (str(e.id), f"{e.service_code} — {dict(people).get(str(e.client_id), '')}")
+        (
+            str(e.id),
+            f"{service_names.get(e.service_code, e.service_code)} — "
+            f"{dict(people).get(str(e.client_id), '')}",
+        )
         for e in page.enrolments
         if e.practitioner_id is not None and e.status.value == "active"
     ]
@@ -148,10 +155,7 @@ def _case_forms(page: CasePage) -> dict[str, object]:
         "close_form": CloseForm(formdata=None),
         "assign_form": assign,
         "may_assign": supervises_case(me, page.case),
-        "services_by_code": {
-            service.code: service.label(language)
-            for service in list_services(include_inactive=True)
-        },
+        "services_by_code": service_names,
         "names": display_names(
             [page.case.case_manager_id]
             + [note.author_id for note in page.notes]

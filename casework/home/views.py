@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user, login_required
 
+from casework.catalogue.services import list_services
 from casework.home.services import my_work
 
 bp = Blueprint("home", __name__)
@@ -17,4 +18,8 @@ def index() -> str:
         current_user._get_current_object(),
         time_zone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
     )
-    return render_template("home/index.html", work=work)
+    language = str(current_user.preferred_language.value)
+    names = {
+        service.code: service.label(language) for service in list_services(include_inactive=True)
+    }
+    return render_template("home/index.html", work=work, service_names=names)

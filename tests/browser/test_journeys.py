@@ -112,7 +112,7 @@ def test_case_manager_intake_norr_with_violence_then_recommendations_and_enrolme
     enrol.locator("button:has-text('Enrol')").click()
     page.wait_for_selector("text=The client is enrolled.")
     assert page.locator(".badge:has-text('Active')").is_visible()
-    _schedule_today(page, "individual_counselling — Anna Kowalska")
+    _schedule_today(page, "Individual psychological counselling — Anna Kowalska")
     session.check("case-page-active")
 
     page.click("text=Printable summary")
@@ -174,7 +174,7 @@ def test_in_a_couple_case_an_individual_disclosure_is_absent_from_the_joint_view
     enrol.locator("#practitioner").select_option(label="Tomasz Therapist")
     enrol.locator("button:has-text('Enrol')").click()
     page.wait_for_selector("text=The client is enrolled.")
-    _schedule_today(page, "couples_therapy — Ewa Wiśniewska", joint=True)
+    _schedule_today(page, "Couples / marital therapy — Ewa Wiśniewska", joint=True)
 
     therapist = visit("therapist")
     tpage = therapist.page

@@ -94,9 +94,7 @@ def _enrol_and_schedule(
     assert response.status_code == 302
     page = client.get(f"/cases/{case_id}").get_data(as_text=True)
     assert "The client is enrolled." in page or "Enrolled" in page, page
-    enrolment_id = re.search(
-        rf'<option value="({UUID})">(individual_counselling|couples_therapy)', page
-    )
+    enrolment_id = re.search(rf'<option value="({UUID})">(Individual psychological|Couples)', page)
     assert enrolment_id, page
     data = {
         "enrolment": enrolment_id.group(1),
