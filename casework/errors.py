@@ -14,6 +14,10 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
 
+GENERIC_SERVER_ERROR = (
+    "The server could not complete the request. Quote the request id when reporting it."
+)
+
 
 class DomainError(Exception):
     """A use case refused; `status` is the HTTP status the API and UI answer with."""
@@ -88,7 +92,7 @@ def _html_error(status: int, title: str, detail: str) -> tuple[str, int]:
 
             # The same words whether the record is missing or hidden from this user.
             detail = _("This page or record does not exist, or you may not see it.")
-        elif status >= 500:
+        elif detail == GENERIC_SERVER_ERROR:  # not a domain error's own message
             from flask_babel import gettext as _
 
             detail = _(
@@ -116,9 +120,7 @@ def _handle_http_error(error: HTTPException) -> Response | tuple[str, int]:
     title = error.name
     detail = error.description or title
     if status >= 500:
-        detail = (
-            "The server could not complete the request. Quote the request id when reporting it."
-        )
+        detail = GENERIC_SERVER_ERROR
     if is_api_request():
         extra = {}
         messages = getattr(error, "data", {}).get("messages") if hasattr(error, "data") else None
