@@ -26,6 +26,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_request_ids(app)
     init_input_guard(app)
     _init_extensions(app)
+    from casework.security_headers import init_security_headers
+
+    init_security_headers(app)
+    from casework.labels import init_labels
+
+    init_labels(app)
     _register_blueprints(app)
     _register_cli(app)
 
@@ -68,12 +74,25 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from casework.auth.views import bp as auth_bp
+    from casework.care.views import bp as care_bp
+    from casework.case_assessments.views import bp as case_assessments_bp
+    from casework.cases.views import bp as cases_bp
+    from casework.catalogue.views import bp as catalogue_bp
+    from casework.clients.views import bp as clients_bp
     from casework.health import bp as health_bp
     from casework.home.views import bp as home_bp
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(home_bp)
-    app.register_blueprint(health_bp)
+    for blueprint in (
+        auth_bp,
+        home_bp,
+        clients_bp,
+        cases_bp,
+        case_assessments_bp,
+        care_bp,
+        catalogue_bp,
+        health_bp,
+    ):
+        app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:

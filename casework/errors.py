@@ -15,6 +15,10 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
 
+GENERIC_SERVER_ERROR = (
+    "The server could not complete the request. Quote the request id when reporting it."
+)
+
 
 class DomainError(Exception):
     """A use case refused; `status` is the HTTP status the API and UI answer with."""
@@ -65,9 +69,37 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> Response:
     return response
 
 
+def _html_titles() -> dict[int, str]:
+    from flask_babel import gettext as _
+
+    return {
+        400: _("The request could not be understood"),
+        401: _("Please sign in"),
+        403: _("Not allowed"),
+        404: _("Not found"),
+        405: _("Not allowed"),
+        409: _("This could not be done"),
+        413: _("Too large"),
+        422: _("Some input is invalid"),
+        500: _("Something went wrong"),
+    }
+
+
 def _html_error(status: int, title: str, detail: str) -> tuple[str, int]:
     request_id = getattr(g, "request_id", None)
     try:
+        if status == 404:
+            from flask_babel import gettext as _
+
+            # The same words whether the record is missing or hidden from this user.
+            detail = _("This page or record does not exist, or you may not see it.")
+        elif detail == GENERIC_SERVER_ERROR:  # not a domain error's own message
+            from flask_babel import gettext as _
+
+            detail = _(
+                "The server could not complete the request. Quote the request id when reporting it."
+            )
+        title = _html_titles().get(status, title)
         page = render_template(
             "errors/error.html", status=status, title=title, detail=detail, request_id=request_id
         )
@@ -89,9 +121,7 @@ def _handle_http_error(error: HTTPException) -> Response | tuple[str, int]:
     title = error.name
     detail = error.description or title
     if status >= 500:
-        detail = (
-            "The server could not complete the request. Quote the request id when reporting it."
-        )
+        detail = GENERIC_SERVER_ERROR
     if is_api_request():
         extra = {}
         messages = getattr(error, "data", {}).get("messages") if hasattr(error, "data") else None
@@ -108,6 +138,7 @@ def _handle_http_error(error: HTTPException) -> Response | tuple[str, int]:
 def _handle_unexpected(error: Exception) -> Response | tuple[str, int]:
     # Only the type: a message or traceback could carry client data into the log.
     log.error("unhandled %s", type(error).__name__)
+
     return _handle_http_error(InternalServerError())
 
 

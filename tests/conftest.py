@@ -38,12 +38,23 @@ PASSWORD = "correct horse battery"
 TEST_KEYS = KeyMaterial.generate("test-master")
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile the translation catalogues (the .mo files are build products, not in git)."""
+    from tests.i18n_support import compile_catalogues
+
+    compile_catalogues()
+
+
 def pytest_report_header() -> str:
     return f"casework database: {'PostgreSQL' if is_postgres(TEST_SERVER_URL) else 'SQLite'}"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if is_postgres(TEST_SERVER_URL):
+        once = pytest.mark.skip(reason="browser journeys run once, in the SQLite pass")
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(once)
         return
     skip = pytest.mark.skip(reason="PostgreSQL only; the PostgreSQL run of the suite covers it")
     for item in items:
@@ -113,7 +124,10 @@ def _rollback(request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+    """A test client whose browser asks for English (tests that need another language say so)."""
+    test_client = app.test_client()
+    test_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return test_client
 
 
 _CSRF = re.compile(

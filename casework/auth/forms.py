@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -26,3 +26,30 @@ class ChangePasswordForm(FlaskForm):
         _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
     )
+
+
+class PlainForm(FlaskForm):
+    """Only the CSRF token: for buttons that POST (revoke, enable, sign...)."""
+
+
+class LanguageForm(FlaskForm):
+    language = SelectField(_l("Interface language"), choices=[])
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=80)])
+
+
+class NewUserForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    roles = SelectMultipleField(_l("Roles"), choices=[], validators=[DataRequired()])
+    team = SelectField(_l("Team"), choices=[])
+    language = SelectField(_l("Interface language"), choices=[])
+    password = PasswordField(
+        _l("Initial password"), validators=[DataRequired(), Length(min=10, max=200)]
+    )
+
+
+class NewTeamForm(FlaskForm):
+    name = StringField(_l("Team name"), validators=[DataRequired(), Length(max=120)])

@@ -238,3 +238,114 @@ def _revoke_all_api_tokens(user: User) -> None:
         .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+
+
+# --- for the web interface ----------------------------------------------------------------
+
+
+def touch_session(token: str) -> None:
+    """Keep a signed-in session alive now (the idle warning's "stay signed in")."""
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.token_hash == _token_hash(token), UserSession.revoked_at.is_(None))
+        .values(last_seen_at=utcnow())
+    )
+
+
+def set_preferred_language(user: User, language: Language) -> None:
+    user.preferred_language = language
+    db.session.flush()
+
+
+def _require_admin(user: User) -> None:
+    if not user.has_role(Role.ADMIN):
+        raise NotFound("no such page")
+
+
+def list_users(actor: User, *, limit: int = 500) -> list[User]:
+    """Staff accounts for the administrator's list, by name (bounded)."""
+    _require_admin(actor)
+    return list(db.session.scalars(select(User).order_by(User.display_name).limit(limit)))
+
+
+def list_teams(actor: User) -> list[Team]:
+    _require_admin(actor)
+    return list(db.session.scalars(select(Team).order_by(Team.name)))
+
+
+def staff_with_role(role: Role, *, limit: int = 500) -> list[User]:
+    """Enabled staff holding `role` (names only), for choosing a practitioner or manager."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role == role, User.is_enabled.is_(True))
+            .order_by(User.display_name)
+            .limit(limit)
+        )
+    )
+
+
+def admin_create_user(
+    actor: User,
+    email: str,
+    *,
+    display_name: str,
+    roles: Iterable[Role],
+    password: str,
+    team_id: uuid.UUID | None,
+    language: Language,
+) -> User:
+    """An administrator creates a staff account."""
+    _require_admin(actor)
+    team = db.session.get(Team, team_id) if team_id else None
+    if team_id and team is None:
+        raise ValidationError("no such team", fields={"team": ["unknown"]})
+    if not _EMAIL.match(email.strip()):
+        raise ValidationError("not an e-mail address", fields={"email": ["invalid"]})
+    return create_user(
+        email,
+        display_name=display_name,
+        roles=roles,
+        password=password,
+        team=team,
+        language=language,
+    )
+
+
+def admin_create_team(actor: User, name: str) -> Team:
+    _require_admin(actor)
+    name = name.strip()
+    if not name or len(name) > 120:
+        raise ValidationError("a team needs a name of 1 to 120 characters", fields={"name": ["?"]})
+    if db.session.scalar(select(Team).where(Team.name == name)) is not None:
+        raise Conflict(f"a team named {name} already exists")
+    team = Team(name=name)
+    db.session.add(team)
+    db.session.flush()
+    return team
+
+
+def admin_set_enabled(actor: User, user_id: uuid.UUID, *, enabled: bool) -> User:
+    """Enable or disable an account; disabling ends its sessions."""
+    _require_admin(actor)
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("no such user")
+    if user.id == actor.id and not enabled:
+        raise Conflict("you cannot disable your own account")
+    user.is_enabled = enabled
+    if not enabled:
+        end_all_sessions(user)
+        _revoke_all_api_tokens(user)
+    db.session.flush()
+    return user
+
+
+def display_names(user_ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, str]:
+    """Staff names for the ids given (authors, case managers on a page)."""
+    wanted = {user_id for user_id in user_ids if user_id is not None}
+    if not wanted:
+        return {}
+    rows = db.session.execute(select(User.id, User.display_name).where(User.id.in_(wanted)))
+    return {user_id: name for user_id, name in rows}

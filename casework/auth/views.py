@@ -1,7 +1,8 @@
-"""Sign-in, sign-out and password pages."""
+"""Sign-in, sign-out, the account page (language, password, API tokens) and user administration."""
 
 from __future__ import annotations
 
+import uuid
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -10,8 +11,18 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from casework.auth import services
-from casework.auth.forms import ChangePasswordForm, SignInForm
-from casework.errors import ValidationError
+from casework.auth.forms import (
+    ApiTokenForm,
+    ChangePasswordForm,
+    LanguageForm,
+    NewTeamForm,
+    NewUserForm,
+    PlainForm,
+    SignInForm,
+)
+from casework.auth.models import Language, Role
+from casework.errors import DomainError, ValidationError
+from casework.labels import choices
 
 bp = Blueprint("auth", __name__, template_folder="../templates")
 
@@ -23,6 +34,10 @@ def _safe_next(target: str | None) -> str:
         if not parts.scheme and not parts.netloc:
             return target
     return url_for("home.index")
+
+
+def _me():  # type: ignore[no-untyped-def]
+    return current_user._get_current_object()
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -41,7 +56,8 @@ def sign_in() -> str | Response | tuple[str, int]:
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
     status = 401 if form.form_errors else 200
-    return render_template("auth/sign_in.html", form=form), status
+    expired = request.args.get("expired") == "1"
+    return render_template("auth/sign_in.html", form=form, expired=expired), status
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -50,8 +66,19 @@ def sign_out() -> Response:
         services.end_session(current_user.session_token)
     logout_user()
     session.clear()
+    if request.form.get("expired") == "1":  # the idle warning's deadline passed
+        return redirect(url_for("auth.sign_in", expired=1))
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/session/ping", methods=["POST"])
+@login_required
+def ping() -> tuple[str, int]:
+    """The idle warning's "stay signed in": the session's idle clock starts again."""
+    if current_user.session_token:
+        services.touch_session(current_user.session_token)
+    return "", 204
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -61,7 +88,7 @@ def change_password() -> str | Response:
     if form.validate_on_submit():
         try:
             services.change_password(
-                current_user._get_current_object(),
+                _me(),
                 current_password=form.current_password.data or "",
                 new_password=form.new_password.data or "",
             )
@@ -73,3 +100,137 @@ def change_password() -> str | Response:
             flash(_("Your password is changed. Sign in with the new one."), "info")
             return redirect(url_for("auth.sign_in"))
     return render_template("auth/change_password.html", form=form)
+
+
+def _language_form() -> LanguageForm:
+    form = LanguageForm(language=_me().preferred_language.value)
+    form.language.choices = choices(Language)
+    return form
+
+
+@bp.route("/account", methods=["GET"])
+@login_required
+def account() -> str:
+    return render_template(
+        "auth/account.html",
+        language_form=_language_form(),
+        token_form=ApiTokenForm(),
+        plain=PlainForm(),
+        tokens=services.list_api_tokens(_me()),
+        new_token=None,
+    )
+
+
+@bp.route("/account/language", methods=["POST"])
+@login_required
+def set_language() -> Response:
+    form = _language_form()
+    if form.validate_on_submit():
+        services.set_preferred_language(_me(), Language(form.language.data))
+        flash(_("Your interface language is saved."), "info")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/tokens", methods=["POST"])
+@login_required
+def create_token() -> str | Response:
+    form = ApiTokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        try:
+            _, new_token = services.create_api_token(_me(), name=form.name.data or "")
+        except ValidationError as error:
+            form.name.errors = [error.message]
+    return render_template(
+        "auth/account.html",
+        language_form=_language_form(),
+        token_form=form if new_token is None else ApiTokenForm(formdata=None),
+        plain=PlainForm(),
+        tokens=services.list_api_tokens(_me()),
+        new_token=new_token,
+    )
+
+
+@bp.route("/account/tokens/<uuid:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: uuid.UUID) -> Response:
+    if PlainForm().validate_on_submit():
+        services.revoke_api_token(_me(), token_id)
+        flash(_("The token is revoked."), "info")
+    return redirect(url_for("auth.account"))
+
+
+# --- administration ---------------------------------------------------------------------
+
+
+def _new_user_form() -> NewUserForm:
+    form = NewUserForm()
+    form.roles.choices = choices(Role)
+    form.language.choices = choices(Language)
+    form.team.choices = [("", _("No team"))] + [
+        (str(team.id), team.name) for team in services.list_teams(_me())
+    ]
+    return form
+
+
+def _admin_page(user_form: NewUserForm, team_form: NewTeamForm) -> str:
+    return render_template(
+        "auth/admin_users.html",
+        users=services.list_users(_me()),
+        teams=services.list_teams(_me()),
+        user_form=user_form,
+        team_form=team_form,
+        plain=PlainForm(),
+    )
+
+
+@bp.route("/admin/users", methods=["GET", "POST"])
+@login_required
+def admin_users() -> str | Response:
+    user_form = _new_user_form()
+    if request.method == "POST" and user_form.validate_on_submit():
+        try:
+            services.admin_create_user(
+                _me(),
+                user_form.email.data or "",
+                display_name=user_form.display_name.data or "",
+                roles=[Role(role) for role in user_form.roles.data or []],
+                password=user_form.password.data or "",
+                team_id=uuid.UUID(user_form.team.data) if user_form.team.data else None,
+                language=Language(user_form.language.data),
+            )
+        except DomainError as error:
+            user_form.form_errors.append(error.message)
+        else:
+            flash(_("The account is created."), "info")
+            return redirect(url_for("auth.admin_users"))
+    return _admin_page(user_form, NewTeamForm(formdata=None))
+
+
+@bp.route("/admin/teams", methods=["POST"])
+@login_required
+def admin_teams() -> str | Response:
+    form = NewTeamForm()
+    if form.validate_on_submit():
+        try:
+            services.admin_create_team(_me(), form.name.data or "")
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            flash(_("The team is created."), "info")
+            return redirect(url_for("auth.admin_users"))
+    return _admin_page(_new_user_form(), form)
+
+
+@bp.route("/admin/users/<uuid:user_id>/enabled", methods=["POST"])
+@login_required
+def admin_set_enabled(user_id: uuid.UUID) -> Response:
+    if PlainForm().validate_on_submit():
+        enabled = request.form.get("enabled") == "1"
+        try:
+            services.admin_set_enabled(_me(), user_id, enabled=enabled)
+        except DomainError as error:
+            if error.status == 404:
+                raise
+            flash(error.message, "error")
+    return redirect(url_for("auth.admin_users"))

@@ -25,6 +25,7 @@ from casework.care.models import (
 from casework.cases import services as cases
 from casework.cases.models import Case, CaseKind, CaseState
 from casework.catalogue.models import Service, ServiceKind
+from casework.clients.models import Client
 from casework.clients.services import require_processing_basis
 from casework.crypto.keystore import client_owner, data_keys
 from casework.db import db, utcnow
@@ -453,3 +454,91 @@ def enrolments_of_case(user: User, case_id: uuid.UUID) -> list[Enrolment]:
             select(Enrolment).where(Enrolment.case_id == case.id).order_by(Enrolment.started_at)
         )
     )
+
+
+# --- for the web interface ----------------------------------------------------------------
+
+
+def appointments_of_case(user: User, case_id: uuid.UUID, *, limit: int = 200) -> list[Appointment]:
+    """The appointments of a case the user may see (bounded; times, modes and attendance)."""
+    case = policy.require_case(user, case_id)
+    return list(
+        db.session.scalars(
+            select(Appointment)
+            .where(Appointment.case_id == case.id)
+            .options(selectinload(Appointment.enrolment))
+            .order_by(Appointment.starts_at)
+            .limit(limit)
+        )
+    )
+
+
+def drafts_to_finish(user: User, *, limit: int = 50) -> list[SessionNote]:
+    """The user's own unsigned notes, oldest first (metadata: the body is not read)."""
+    return list(
+        db.session.scalars(
+            select(SessionNote)
+            .where(SessionNote.author_id == user.id, SessionNote.state == NoteState.DRAFT)
+            .order_by(SessionNote.created_at)
+            .limit(limit)
+        )
+    )
+
+
+def my_enrolments(user: User, *, limit: int = 200) -> list[tuple[Enrolment, Client]]:
+    """A practitioner's active enrolments ("my clients"), with the clients' names read (audited)."""
+    enrolments = list(
+        db.session.scalars(
+            select(Enrolment)
+            .where(
+                Enrolment.practitioner_id == user.id,
+                Enrolment.status.in_([EnrolmentStatus.ACTIVE, EnrolmentStatus.WAITLISTED]),
+            )
+            .order_by(Enrolment.started_at)
+            .limit(limit)
+        )
+    )
+    data_keys().preload(client_owner(enrolment.client_id) for enrolment in enrolments)
+    audit.record_many(
+        "client.read",
+        actor=user,
+        object_type="client",
+        objects=[audit.Read(e.client_id, e.client_id) for e in enrolments],
+        fields=["given_name", "family_name"],
+    )
+    clients = {
+        client.id: client
+        for client in db.session.scalars(
+            select(Client).where(Client.id.in_({e.client_id for e in enrolments}))
+        )
+    }
+    return [(enrolment, clients[enrolment.client_id]) for enrolment in enrolments]
+
+
+def get_appointment(user: User, appointment_id: uuid.UUID) -> Appointment:
+    """An appointment the user may see (its practitioner, or the case manager of its case)."""
+    appointment, _case = _require_appointment(user, appointment_id)
+    return appointment
+
+
+def notes_of_appointment(user: User, appointment_id: uuid.UUID) -> list[SessionNote]:
+    """The notes of one appointment the user may see (outside the joint context); reads audited."""
+    appointment, case = _require_appointment(user, appointment_id)
+    notes = [
+        note
+        for note in db.session.scalars(
+            select(SessionNote)
+            .where(SessionNote.appointment_id == appointment.id)
+            .options(selectinload(SessionNote.addenda))
+            .order_by(SessionNote.created_at)
+        )
+        if policy.can_see_note(user, note, case, joint=False)
+    ]
+    audit.record_many(
+        "note.read",
+        actor=user,
+        object_type="session_note",
+        objects=[audit.Read(note.id, note.client_id) for note in notes],
+        fields=["body", "addenda"],
+    )
+    return notes

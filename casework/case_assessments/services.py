@@ -617,3 +617,46 @@ def assessments_of(user: User, case_id: uuid.UUID, *, joint: bool) -> list[Asses
             user, case, row.client_id, row.started_by_id, joint=joint
         )
     ]
+
+
+# --- for the web interface ----------------------------------------------------------------
+
+
+def pending_decisions(user: User, *, limit: int = 50) -> list[Recommendation]:
+    """Recommendations waiting for the user: undecided ones on the cases they manage, and (for
+    supervisors) declines of mandatory actions awaiting their confirmation."""
+    waiting = select(Recommendation).join(Case, Case.id == Recommendation.case_id)
+    mine = (Case.case_manager_id == user.id) & (Recommendation.decision == Decision.PENDING)
+    teams = policy.supervised_team_ids(user)
+    if teams:
+        mine = mine | (
+            Case.team_id.in_(teams) & (Recommendation.decision == Decision.DECLINE_REQUESTED)
+        )
+    query = (
+        waiting.where(mine, Case.state != CaseState.CLOSED)
+        .order_by(Recommendation.priority, Recommendation.created_at)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def instruments_available() -> list[engine.Instrument]:
+    """The newest version of each instrument, for starting an assessment."""
+    return library().newest()
+
+
+@dataclass(frozen=True)
+class AssessmentPage:
+    assessment: Assessment
+    instrument: engine.Instrument
+    recommendations: list[Recommendation]
+
+
+def assessment_page(user: User, assessment_id: uuid.UUID) -> AssessmentPage:
+    """An assessment (read audited), its instrument, and the case's recommendations."""
+    assessment = read_assessment(user, assessment_id)
+    return AssessmentPage(
+        assessment,
+        _instrument_of(assessment),
+        recommendations_of(user, assessment.case_id, joint=not assessment.is_individual),
+    )

@@ -507,3 +507,32 @@ def require_not_closed(case: Case) -> None:
 
 def clients_of(case: Case) -> list[Client]:
     return [participant.client for participant in case.participants]
+
+
+def open_cases_by_state(user: User, *, limit: int = 200) -> dict[CaseState, list[Case]]:
+    """The not-closed cases the user works on (their own, or assigned to them), by state."""
+    query = (
+        select(Case)
+        .where(policy.assigned_cases(user), Case.state != CaseState.CLOSED)
+        .order_by(Case.opened_at)
+        .limit(limit)
+    )
+    grouped: dict[CaseState, list[Case]] = {}
+    for case in db.session.scalars(query):
+        grouped.setdefault(case.state, []).append(case)
+    return {state: grouped[state] for state in CaseState if state in grouped}
+
+
+def intake_queue(user: User, *, limit: int = 50) -> list[Case]:
+    """Cases waiting in intake with no case manager, for case managers and supervisors."""
+    if not user.has_role(Role.CASE_MANAGER, Role.SUPERVISOR):
+        return []
+    return list(
+        db.session.scalars(
+            select(Case)
+            .where(policy.visible_cases(user), Case.case_manager_id.is_(None))
+            .where(Case.state != CaseState.CLOSED)
+            .order_by(Case.opened_at)
+            .limit(limit)
+        )
+    )

@@ -459,3 +459,22 @@ def erase_client(user: User, client_id: uuid.UUID, *, reason: str) -> Client:
     )
     db.session.flush()
     return client
+
+
+# --- for the web interface ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClientOverview:
+    client: Client
+    consents: list[Consent]
+    cases: list[Any]
+
+
+def client_overview(user: User, client_id: uuid.UUID, *, case_limit: int = 50) -> ClientOverview:
+    """A client's record (read audited), consents, and the cases of theirs the user may see."""
+    from casework.cases.services import CaseFilters, list_cases
+
+    client = read_client(user, client_id)
+    page = list_cases(user, CaseFilters(client_id=client.id), cursor=None, limit=case_limit)
+    return ClientOverview(client, consents_of(client.id), page.items)

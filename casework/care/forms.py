@@ -1,0 +1,63 @@
+"""Forms of enrolment, appointments, attendance and session notes."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from casework.care.models import AppointmentMode, Attendance, NoteKind
+from casework.labels import choices
+
+
+class EnrolForm(FlaskForm):
+    client = SelectField(_l("Participant"), choices=[])
+    service = SelectField(_l("Service"), choices=[])
+    practitioner = SelectField(_l("Therapist or counsellor"), choices=[])
+
+
+class AppointmentForm(FlaskForm):
+    enrolment = SelectField(_l("Enrolment"), choices=[])
+    day = DateField(_l("Day"), validators=[DataRequired()])
+    starts = TimeField(_l("Starts at"), validators=[DataRequired()])
+    minutes = IntegerField(
+        _l("Length in minutes"), default=50, validators=[DataRequired(), NumberRange(5, 480)]
+    )
+    mode = SelectField(_l("Mode"), choices=choices(AppointmentMode))
+    place = StringField(_l("Room (no client data)"), validators=[Optional(), Length(max=120)])
+    is_joint = BooleanField(_l("Joint session (several participants)"))
+
+
+class AttendanceForm(FlaskForm):
+    version = HiddenField()
+    attendance = SelectField(_l("Attendance"), choices=choices(Attendance))
+
+
+class NoteForm(FlaskForm):
+    kind = RadioField(
+        _l("Kind of note"), choices=choices(NoteKind), default=NoteKind.PROGRESS.value
+    )
+    is_individual = BooleanField(
+        _l("Individual disclosure (never shown in the joint view of the case)")
+    )
+    body = TextAreaField(_l("Note"), validators=[DataRequired(), Length(max=20000)])
+
+
+class DraftForm(FlaskForm):
+    version = HiddenField()
+    body = TextAreaField(_l("Note"), validators=[DataRequired(), Length(max=20000)])
+
+
+class AddendumForm(FlaskForm):
+    body = TextAreaField(_l("Addendum"), validators=[DataRequired(), Length(max=20000)])

@@ -1,0 +1,172 @@
+"""Client search, the intake wizard (client or participants, consent) and the client page.
+
+No client data in URLs: searches are POST forms, pages carry only UUIDs. The participants
+gathered during intake are kept in the session (their ids only) until the case is opened.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from casework.clients import services
+from casework.clients.forms import ClientSearchForm, ConsentForm, IntakeForm
+from casework.clients.models import ConsentPurpose, Gender, LegalBasis, MigrationReason
+from casework.crypto.services import Identifiers
+from casework.errors import DomainError, ValidationError
+from casework.form_errors import show_on_form
+
+bp = Blueprint("client_pages", __name__, template_folder="templates")
+
+INTAKE_KEY = "intake_participants"
+
+
+def _me():  # type: ignore[no-untyped-def]
+    return current_user._get_current_object()
+
+
+def intake_participants() -> list[uuid.UUID]:
+    return [uuid.UUID(value) for value in session.get(INTAKE_KEY, [])]
+
+
+def _add_to_intake(client_id: uuid.UUID) -> None:
+    ids = [str(value) for value in intake_participants()]
+    if str(client_id) not in ids:
+        ids.append(str(client_id))
+    session[INTAKE_KEY] = ids
+
+
+def clear_intake() -> None:
+    session.pop(INTAKE_KEY, None)
+
+
+@bp.route("/clients/search", methods=["GET", "POST"])
+@login_required
+def search() -> str:
+    form = ClientSearchForm()
+    results = None
+    if form.validate_on_submit():
+        identifiers = Identifiers(
+            national_ids=(form.national_id.data,) if form.national_id.data else (),
+            phones=(form.phone.data,) if form.phone.data else (),
+            emails=(form.email.data,) if form.email.data else (),
+            surname=form.family_name.data or None,
+            birth_year=form.birth_year.data,
+        )
+        try:
+            results = services.search_clients(_me(), identifiers)
+        except ValidationError as error:
+            show_on_form(form, error)
+    return render_template("clients/search.html", form=form, results=results)
+
+
+def _details(form: IntakeForm) -> services.ClientDetails:
+    languages = [part.strip().lower() for part in (form.languages.data or "").split(",")]
+    return services.ClientDetails(
+        given_name=form.given_name.data or "",
+        family_name=form.family_name.data or "",
+        gender=Gender(form.gender.data),
+        date_of_birth=form.date_of_birth.data,
+        birth_year=form.birth_year.data,
+        national_id=form.national_id.data or None,
+        phone=form.phone.data or None,
+        email=form.email.data or None,
+        address=form.address.data or None,
+        nationality=form.nationality.data or None,
+        languages=[language for language in languages if language],
+        migration_reason=MigrationReason(form.migration_reason.data),
+        municipality=form.municipality.data or None,
+    )
+
+
+@bp.route("/intake", methods=["GET", "POST"])
+@login_required
+def intake() -> str | Response:
+    """Step 1: register a client (or link an existing one), shown duplicates first."""
+    if request.method == "GET" and request.args.get("restart") == "1":
+        clear_intake()
+    form = IntakeForm()
+    candidates: list[services.DuplicateCandidate] = []
+    if form.validate_on_submit():
+        try:
+            client = services.intake_client(
+                _details(form), actor=_me(), confirm_new=bool(form.confirm_new.data)
+            )
+        except services.PossibleDuplicate as error:
+            candidates = error.candidates
+            if candidates:
+                form.form_errors.append(
+                    _(
+                        "Clients with the same identifiers exist: use one of them, or confirm "
+                        "that this is a different person."
+                    )
+                )
+            if error.hidden_matches:
+                form.form_errors.append(
+                    _(
+                        "A client with the same identifiers exists outside your caseload: ask a "
+                        "supervisor, or confirm that this is a different person."
+                    )
+                )
+        except ValidationError as error:
+            show_on_form(form, error)
+        else:
+            _add_to_intake(client.id)
+            flash(_("The client is registered."), "info")
+            return redirect(url_for("client_pages.consent", client_id=client.id))
+    return render_template(
+        "clients/intake.html",
+        form=form,
+        candidates=candidates,
+        gathered=len(intake_participants()),
+    )
+
+
+@bp.route("/intake/use/<uuid:client_id>", methods=["POST"])
+@login_required
+def use_existing(client_id: uuid.UUID) -> Response:
+    """Link an existing client (a duplicate candidate) to the intake instead of a new record."""
+    services.require_client(_me(), client_id)
+    _add_to_intake(client_id)
+    return redirect(url_for("client_pages.consent", client_id=client_id))
+
+
+@bp.route("/clients/<uuid:client_id>/consent", methods=["GET", "POST"])
+@login_required
+def consent(client_id: uuid.UUID) -> str | Response:
+    """Step 2: the consent (or other legal basis) for processing."""
+    overview = services.client_overview(_me(), client_id)
+    form = ConsentForm()
+    if form.validate_on_submit():
+        try:
+            services.record_consent(
+                _me(),
+                client_id,
+                purpose=ConsentPurpose(form.purpose.data),
+                legal_basis=LegalBasis(form.legal_basis.data),
+                notice_version=form.notice_version.data or "",
+            )
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            flash(_("The consent is recorded."), "info")
+            if client_id in intake_participants():
+                return redirect(url_for("case_pages.new"))
+            return redirect(url_for("client_pages.show", client_id=client_id))
+    return render_template(
+        "clients/consent.html",
+        form=form,
+        overview=overview,
+        in_intake=client_id in intake_participants(),
+    )
+
+
+@bp.route("/clients/<uuid:client_id>")
+@login_required
+def show(client_id: uuid.UUID) -> str:
+    overview = services.client_overview(_me(), client_id)
+    return render_template("clients/show.html", overview=overview, consent_form=ConsentForm())

@@ -1,0 +1,46 @@
+"""The "my work" page as one use case: what is waiting for the signed-in person today."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from casework.auth.models import Role, User
+from casework.care import services as care
+from casework.care.models import Appointment, SessionNote
+from casework.case_assessments import services as assessing
+from casework.case_assessments.models import Recommendation
+from casework.cases import services as cases
+from casework.cases.models import Case, CaseState
+
+
+@dataclass
+class MyWork:
+    appointments_today: list[Appointment] = field(default_factory=list)
+    cases_by_state: dict[CaseState, list[Case]] = field(default_factory=dict)
+    intake_queue: list[Case] = field(default_factory=list)
+    pending_decisions: list[Recommendation] = field(default_factory=list)
+    drafts: list[SessionNote] = field(default_factory=list)
+    #: Filled by the group-run pages of issue 6 ("waitlists I run").
+    waitlists: list[object] = field(default_factory=list)
+
+
+def my_work(user: User, *, time_zone: str) -> MyWork:
+    """Today's appointments, open cases by state, the intake queue, decisions and drafts."""
+    work = MyWork()
+    zone = ZoneInfo(time_zone)
+    midnight = datetime.now(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    if user.has_role(Role.THERAPIST, Role.CASE_MANAGER, Role.FACILITATOR):
+        work.appointments_today = care.agenda(
+            user, starts_from=midnight, starts_before=midnight + timedelta(days=1), limit=50
+        ).items
+    if user.has_role(Role.CASE_MANAGER, Role.THERAPIST, Role.FACILITATOR, Role.SUPERVISOR):
+        work.cases_by_state = cases.open_cases_by_state(user)
+    if user.has_role(Role.CASE_MANAGER):
+        work.intake_queue = cases.intake_queue(user)
+    if user.has_role(Role.CASE_MANAGER, Role.SUPERVISOR):
+        work.pending_decisions = assessing.pending_decisions(user)
+    if user.has_role(Role.THERAPIST):
+        work.drafts = care.drafts_to_finish(user)
+    return work

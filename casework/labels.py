@@ -1,0 +1,179 @@
+"""Translated labels of the enum values the interface shows; the completeness test covers them.
+
+Templates use the `label` filter: `{{ case.state | label }}`.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from flask import Flask
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
+
+from casework.auth.models import Language, Role
+from casework.care.models import (
+    AppointmentMode,
+    Attendance,
+    EnrolmentStatus,
+    NoteKind,
+    NoteState,
+)
+from casework.case_assessments.models import AssessmentState, Decision, RecommendationKind
+from casework.cases.models import (
+    CaseKind,
+    CaseState,
+    ClosureOutcome,
+    ParticipantRole,
+    ReferralSource,
+)
+from casework.catalogue.models import ServiceKind
+from casework.clients.models import ConsentPurpose, Gender, LegalBasis, MigrationReason
+from casework.crypto.blind_index import IndexKind
+
+#: (member, label) pairs. Not a dict keyed by member: StrEnum members of different enums with
+#: the same value (CaseState.ACTIVE, EnrolmentStatus.ACTIVE) are equal and would collide.
+_PAIRS: tuple[tuple[enum.Enum, object], ...] = (
+    (Role.CASE_MANAGER, _l("Case manager")),
+    (Role.THERAPIST, _l("Therapist or counsellor")),
+    (Role.FACILITATOR, _l("Group facilitator")),
+    (Role.SUPERVISOR, _l("Supervisor")),
+    (Role.CONSULTANT, _l("Information consultant")),
+    (Role.ADMIN, _l("Administrator")),
+    (Language.PL, "Polski"),
+    (Language.EN, "English"),
+    (Language.UK, "Українська"),
+    (CaseKind.INDIVIDUAL, _l("Individual")),
+    (CaseKind.COUPLE, _l("Couple")),
+    (CaseKind.FAMILY, _l("Family")),
+    (CaseState.INTAKE, _l("Intake")),
+    (CaseState.ASSESSMENT, _l("Assessment")),
+    (CaseState.ROUTING, _l("Routing")),
+    (CaseState.ACTIVE, _l("Active")),
+    (CaseState.ON_HOLD, _l("On hold")),
+    (CaseState.CLOSED, _l("Closed")),
+    (ReferralSource.SELF, _l("Self-referral")),
+    (ReferralSource.SOCIAL_WELFARE_CENTRE, _l("Social welfare centre")),
+    (ReferralSource.COURT, _l("Court")),
+    (ReferralSource.SCHOOL, _l("School")),
+    (ReferralSource.POLICE_NIEBIESKA_KARTA, _l("Police (Blue Card procedure)")),
+    (ReferralSource.NGO, _l("Non-governmental organisation")),
+    (ReferralSource.OTHER, _l("Other")),
+    (ParticipantRole.PARTNER, _l("Partner")),
+    (ParticipantRole.PARENT, _l("Parent")),
+    (ParticipantRole.CHILD, _l("Child")),
+    (ParticipantRole.OTHER, _l("Other participant")),
+    (ClosureOutcome.GOALS_ACHIEVED, _l("Goals achieved")),
+    (ClosureOutcome.GOALS_PARTLY_ACHIEVED, _l("Goals partly achieved")),
+    (ClosureOutcome.CLIENT_WITHDREW, _l("Client withdrew")),
+    (ClosureOutcome.REFERRED_ELSEWHERE, _l("Referred elsewhere")),
+    (ClosureOutcome.NO_CONTACT, _l("No contact")),
+    (ClosureOutcome.OTHER, _l("Other outcome")),
+    (Gender.FEMALE, _l("Female")),
+    (Gender.MALE, _l("Male")),
+    (Gender.NON_BINARY, _l("Non-binary")),
+    (Gender.UNDISCLOSED, _l("Not disclosed")),
+    (MigrationReason.NOT_MIGRANT, _l("Not a migrant")),
+    (MigrationReason.WAR, _l("War")),
+    (MigrationReason.WORK, _l("Work")),
+    (MigrationReason.FAMILY, _l("Family reasons")),
+    (MigrationReason.STUDY, _l("Study")),
+    (MigrationReason.INTERNATIONAL_PROTECTION, _l("International protection")),
+    (MigrationReason.OTHER, _l("Other reason")),
+    (MigrationReason.UNDISCLOSED, _l("Reason not disclosed")),
+    (ConsentPurpose.SUPPORT_SERVICES, _l("Processing data to provide support services")),
+    (ConsentPurpose.SHARING_WITH_PARTNERS, _l("Sharing with partner institutions")),
+    (ConsentPurpose.CONTACT_BY_PHONE_OR_EMAIL, _l("Contact by phone or e-mail")),
+    (LegalBasis.CONSENT, _l("Consent")),
+    (LegalBasis.LEGAL_OBLIGATION, _l("Legal obligation")),
+    (LegalBasis.VITAL_INTERESTS, _l("Vital interests")),
+    (LegalBasis.PUBLIC_TASK, _l("Public task")),
+    (AssessmentState.DRAFT, _l("Draft")),
+    (AssessmentState.COMPLETED, _l("Completed")),
+    (Decision.PENDING, _l("Pending")),
+    (Decision.ACCEPTED, _l("Accepted")),
+    (Decision.DECLINED, _l("Declined")),
+    (Decision.DECLINE_REQUESTED, _l("Decline awaits a supervisor")),
+    (RecommendationKind.RECOMMEND, _l("Recommended")),
+    (RecommendationKind.MANDATORY, _l("Mandatory")),
+    (RecommendationKind.ADDED, _l("Added by the case manager")),
+    (EnrolmentStatus.ACTIVE, _l("Enrolled")),
+    (EnrolmentStatus.WAITLISTED, _l("Waitlisted")),
+    (EnrolmentStatus.COMPLETED, _l("Finished")),
+    (EnrolmentStatus.WITHDRAWN, _l("Withdrawn")),
+    (AppointmentMode.IN_PERSON, _l("In person")),
+    (AppointmentMode.REMOTE, _l("Remote")),
+    (Attendance.SCHEDULED, _l("Scheduled")),
+    (Attendance.ATTENDED, _l("Attended")),
+    (Attendance.NO_SHOW, _l("No-show")),
+    (Attendance.CANCELLED_BY_CLIENT, _l("Cancelled by the client")),
+    (Attendance.CANCELLED_BY_CENTRE, _l("Cancelled by the centre")),
+    (NoteKind.PROGRESS, _l("Progress note")),
+    (NoteKind.PRIVATE, _l("Private process note")),
+    (NoteState.DRAFT, _l("Draft note")),
+    (NoteState.SIGNED, _l("Signed")),
+    (ServiceKind.INDIVIDUAL, _l("Individual service")),
+    (ServiceKind.COUPLES, _l("Couples service")),
+    (ServiceKind.FAMILY, _l("Family service")),
+    (ServiceKind.GROUP, _l("Group")),
+    (ServiceKind.WORKSHOP, _l("Workshop")),
+    (ServiceKind.CONSULTATION, _l("Consultation")),
+    (ServiceKind.PROCEDURE, _l("Procedure")),
+    (ServiceKind.REFERRAL, _l("Referral")),
+    (IndexKind.NATIONAL_ID, _l("National ID number")),
+    (IndexKind.PHONE, _l("Phone")),
+    (IndexKind.EMAIL, _l("E-mail")),
+    (IndexKind.SURNAME_BIRTH_YEAR, _l("Surname and year of birth")),
+    (IndexKind.DOCUMENT, _l("Identity document")),
+)
+
+LABELS: dict[tuple[type[enum.Enum], str], object] = {
+    (type(member), member.value): text for member, text in _PAIRS
+}
+
+
+def label(value: object) -> str:
+    """The translated label of an enum value; anything else as text."""
+    if isinstance(value, enum.Enum) and (type(value), value.value) in LABELS:
+        return str(LABELS[type(value), value.value])
+    return "" if value is None else str(value)
+
+
+def choices(enum_type: type[enum.Enum]) -> list[SelectChoice]:
+    """The options of a WTForms select or radio field for an enum, with lazy labels."""
+    return [
+        SelectChoice(member.value, LABELS[enum_type, member.value])  # type: ignore[arg-type]
+        for member in enum_type
+    ]
+
+
+def _datetime(value: object) -> str:
+    return "" if value is None else format_datetime(value, "short")  # type: ignore[arg-type]
+
+
+def _date(value: object) -> str:
+    return "" if value is None else format_date(value, "medium")  # type: ignore[arg-type]
+
+
+def _text(value: object) -> str:
+    """A text of an instrument or catalogue: {language: text} in the interface's language."""
+    if isinstance(value, dict):
+        language = str(get_locale() or "pl")
+        return str(value.get(language) or value.get("en") or next(iter(value.values()), ""))
+    return "" if value is None else str(value)
+
+
+def init_labels(app: Flask) -> None:
+    """The template helpers of the interface: labels, localised dates, texts, navigation."""
+    from casework.home.navigation import navigation_for
+    from casework.policy import may_break_glass
+
+    app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["index_kind"] = lambda value: label(IndexKind(value))
+    app.jinja_env.filters["datetime"] = _datetime
+    app.jinja_env.filters["date"] = _date
+    app.jinja_env.filters["number"] = lambda value: format_decimal(value)
+    app.jinja_env.filters["text"] = _text
+    app.jinja_env.globals["navigation_for"] = navigation_for
+    app.jinja_env.globals["may_break_glass"] = may_break_glass
