@@ -170,13 +170,19 @@ def seal(data_key: DataKey, plaintext: bytes, *, table: str, column: str, row_id
 
 def unseal(data_key: DataKey, blob: bytes, *, table: str, column: str, row_id: RowId) -> bytes:
     """Decrypt a value sealed for exactly this cell; anything else raises DecryptionError."""
+    return _open(data_key, blob, _cell_prefix(table, column, data_key.version) + _row_part(row_id))
+
+
+def _open(data_key: DataKey, blob: bytes, cell_aad: bytes) -> bytes:
+    """`unseal` given the cell's part of the associated data (`aad_for` under this key)."""
     prefix = data_key._header
     nonce_end = len(prefix) + NONCE_LENGTH
     if len(blob) < nonce_end + TAG_LENGTH or not blob.startswith(prefix):
         raise DecryptionError()
-    aad = blob[:nonce_end] + _cell_prefix(table, column, data_key.version) + _row_part(row_id)
     try:
-        return data_key._aead.decrypt(blob[len(prefix) : nonce_end], blob[nonce_end:], aad)
+        return data_key._aead.decrypt(
+            blob[len(prefix) : nonce_end], blob[nonce_end:], blob[:nonce_end] + cell_aad
+        )
     except InvalidTag:
         raise DecryptionError() from None
 
@@ -188,7 +194,8 @@ def seal_str(data_key: DataKey, text: str, *, table: str, column: str, row_id: R
 
 def unseal_str(data_key: DataKey, blob: bytes, *, table: str, column: str, row_id: RowId) -> str:
     """`unseal` for values sealed with `seal_str`."""
-    plaintext = unseal(data_key, blob, table=table, column=column, row_id=row_id)
+    cell_aad = _cell_prefix(table, column, data_key.version) + _row_part(row_id)
+    plaintext = _open(data_key, blob, cell_aad)
     try:
         return plaintext.decode("utf-8")
     except UnicodeDecodeError:  # the error object would carry the plaintext: drop it
