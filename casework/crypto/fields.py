@@ -10,12 +10,15 @@ the row is known. A model declares a LargeBinary column and an `Encrypted` attri
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar, overload
 
+from sqlalchemy.orm.attributes import instance_state
+
 from casework.crypto.envelope import read_header, seal_json, seal_str, unseal_json, unseal_str
 from casework.crypto.errors import DecryptionError
-from casework.crypto.keystore import STAFF_OWNER, client_owner, data_keys
+from casework.crypto.keystore import STAFF_OWNER, DataKeyStore, client_owner, data_keys
 from casework.errors import DomainError
 
 T = TypeVar("T")
@@ -46,12 +49,19 @@ class EncryptedColumn:
 ENCRYPTED_COLUMNS: list[EncryptedColumn] = []
 
 
+_MISSING: Any = object()
+
+
 class Encrypted(Generic[T]):
     """A plain-valued attribute over a ciphertext column.
 
     `owner` names the attribute holding the client id whose data key is used ("id" on the client
     itself, "client_id" elsewhere), or is "staff" for staff-only records. Reading a value whose
     key was destroyed (an erased client) gives None.
+
+    Loaded attribute values are read from the instance's `__dict__` when present, which is what
+    SQLAlchemy's instrumented get returns for them; anything absent (expired, deferred, never
+    set) goes through the instrumented attribute as before. Writes always go through it.
     """
 
     def __init__(
@@ -60,6 +70,8 @@ class Encrypted(Generic[T]):
         self.ciphertext_attribute = ciphertext_attribute
         self.owner = owner
         self.kind = kind
+        self._seal: Callable[..., bytes] = seal_json if kind == "json" else seal_str
+        self._unseal: Callable[..., Any] = unseal_json if kind == "json" else unseal_str
         self._table_column: tuple[str, str] | None = None
 
     def __set_name__(self, model: type, name: str) -> None:
@@ -70,21 +82,25 @@ class Encrypted(Generic[T]):
         )
 
     def _cell(self, instance: Any) -> tuple[str, str, uuid.UUID]:
-        if instance.id is None:
-            instance.id = uuid.uuid4()  # the row id is part of the binding, so it comes first
-        if self._table_column is None:
+        row_id = instance.__dict__.get("id")
+        if row_id is None:
+            row_id = _assign_row_id(instance)
+        table_column = self._table_column
+        if table_column is None:
             column = type(instance).__mapper__.attrs[self.ciphertext_attribute].columns[0]
-            self._table_column = (column.table.name, column.name)
-        return *self._table_column, instance.id
+            table_column = self._table_column = (column.table.name, column.name)
+        return table_column[0], table_column[1], row_id
 
     def owner_id(self, instance: Any) -> str:
         if self.owner == STAFF_OWNER:
             return STAFF_OWNER
-        client_id = getattr(instance, self.owner)
+        client_id = instance.__dict__.get(self.owner)
         if client_id is None:
-            raise ValueError(
-                f"{type(instance).__name__}.{self.owner} must be set before {self.name}"
-            )
+            client_id = getattr(instance, self.owner)
+            if client_id is None:
+                raise ValueError(
+                    f"{type(instance).__name__}.{self.owner} must be set before {self.name}"
+                )
         return client_owner(client_id)
 
     @overload
@@ -94,21 +110,24 @@ class Encrypted(Generic[T]):
     def __get__(self, instance: object | None, owner: type) -> Any:
         if instance is None:
             return self
-        ciphertext = getattr(instance, self.ciphertext_attribute)
+        values = instance.__dict__
+        ciphertext = values.get(self.ciphertext_attribute, _MISSING)
+        if ciphertext is _MISSING:
+            ciphertext = getattr(instance, self.ciphertext_attribute)
         if ciphertext is None:
             return None
-        cached = instance.__dict__.get(self._cache_slot)
+        cached = values.get(self._cache_slot)
         if cached is not None and cached[0] is ciphertext:
             return cached[1]
         value = self._decrypt(instance, ciphertext)
-        instance.__dict__[self._cache_slot] = (ciphertext, value)
+        values[self._cache_slot] = (ciphertext, value)
         return value
 
     def _decrypt(self, instance: Any, ciphertext: bytes) -> Any:
         table, column, row_id = self._cell(instance)
         owner_id = self.owner_id(instance)
         try:
-            store = data_keys()
+            store = _data_keys_of(instance)
             key = store.recent(owner_id)
             if key is None or not ciphertext.startswith(key.header):
                 header = read_header(ciphertext)
@@ -117,8 +136,7 @@ class Encrypted(Generic[T]):
                 key = store.get(owner_id, header.key_version)
                 if key is None:
                     return None  # crypto-shredded
-            unseal = unseal_json if self.kind == "json" else unseal_str
-            return unseal(key, ciphertext, table=table, column=column, row_id=row_id)
+            return self._unseal(key, ciphertext, table=table, column=column, row_id=row_id)
         except DecryptionError:
             raise StoredDataIntegrityError(
                 table=table, column=column, row_id=row_id, owner_id=owner_id
@@ -129,8 +147,28 @@ class Encrypted(Generic[T]):
             ciphertext = None
         else:
             table, column, row_id = self._cell(instance)
-            key = data_keys().current(self.owner_id(instance))
-            seal = seal_json if self.kind == "json" else seal_str
-            ciphertext = seal(key, value, table=table, column=column, row_id=row_id)
+            key = _data_keys_of(instance).current(self.owner_id(instance))
+            ciphertext = self._seal(key, value, table=table, column=column, row_id=row_id)
         setattr(instance, self.ciphertext_attribute, ciphertext)
         instance.__dict__[self._cache_slot] = (ciphertext, value)
+
+
+def _assign_row_id(instance: Any) -> uuid.UUID:
+    """The row id, loaded if expired; a new one if the row has none (it is part of the binding).
+
+    A transient or pending row (no identity key) has nothing to load, so its absent id is None
+    without asking the instrumented attribute; the new id is set through it, for the ORM to see.
+    """
+    row_id = None if instance_state(instance).key is None else instance.id
+    if row_id is None:
+        row_id = instance.id = uuid.uuid4()
+    return row_id
+
+
+def _data_keys_of(instance: Any) -> DataKeyStore:
+    """The data keys of the session `instance` belongs to; the current session's if none.
+
+    Cheaper than going through the scoped-session registry, and the store (whose keys are
+    dropped on rollback) is the one of the transaction that will store the row.
+    """
+    return data_keys(instance_state(instance).session)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -25,9 +26,20 @@ STAFF_OWNER = "staff"
 _KEY_VARIABLES = ("CASEWORK_KEY_FILE", "CASEWORK_MASTER_KEYS")
 
 
-@functools.lru_cache(maxsize=8192)
 def client_owner(client_id: object) -> str:
     """The data-key owner id of a client's records (memoised: str(UUID) is not free)."""
+    if type(client_id) is uuid.UUID:
+        return _uuid_client_owner(client_id.int)  # an int hashes in C, a UUID in Python
+    return _client_owner(client_id)
+
+
+@functools.lru_cache(maxsize=8192)
+def _uuid_client_owner(client_id: int) -> str:
+    return f"client:{uuid.UUID(int=client_id)}"
+
+
+@functools.lru_cache(maxsize=8192)
+def _client_owner(client_id: object) -> str:
     return f"client:{client_id}"
 
 

@@ -325,3 +325,23 @@ def test_data_key_cache_unwraps_each_key_once(monkeypatch) -> None:
     assert cache.get(CLIENT, 1) is None and len(cache) == 1
     cache.clear()
     assert len(cache) == 0
+
+
+def test_the_row_id_is_tagged_uuid_bytes_or_length_prefixed_text() -> None:
+    prefix = aad_for("a", "b", "", 1)[: -len(b"\x02\x00\x00")]
+    assert aad_for("a", "b", ROW, 1) == prefix + b"\x01" + ROW.bytes
+    assert aad_for("a", "b", "r", 1) == prefix + b"\x02\x00\x01r"
+    # Not the canonical text of a UUID, so not the UUID's cell, and not each other's.
+    variants = {str(ROW).upper(), ROW.hex, f"{{{ROW}}}", ROW.bytes.decode("latin-1")}
+    encodings = {aad_for("a", "b", variant, 1) for variant in variants}
+    assert len(encodings) == len(variants)
+    assert aad_for("a", "b", ROW, 1) not in encodings
+    with pytest.raises(CryptoError):
+        aad_for("a", "b", 7, 1)  # type: ignore[arg-type]
+
+
+def test_a_ciphertext_fails_under_a_non_canonical_spelling_of_its_row_id(data_key) -> None:
+    blob = seal(data_key, PLAINTEXT, **CELL)
+    for spelling in (str(ROW).upper(), ROW.hex):
+        with pytest.raises(DecryptionError):
+            unseal(data_key, blob, **(CELL | {"row_id": spelling}))
