@@ -93,7 +93,7 @@ def _posted_answers(instrument: engine.Instrument, facts: dict[str, Any]) -> dic
 
 def _item_view(instrument: engine.Instrument, language: str) -> list[dict[str, Any]]:
     """Sections with their items, with the texts in `language` and the conditions as JSON."""
-    sections = list(instrument.sections) or [None]
+    sections: list[engine.Section | None] = list(instrument.sections) or [None]
     groups = []
     for section in sections:
         items = instrument.items_in(section.id) if section else instrument.items

@@ -19,6 +19,7 @@ from casework.crypto.errors import DecryptionError, KeyConfigError
 from casework.crypto.keys import KeyMaterial, load_key_file, load_key_material, write_new_key_file
 from casework.crypto.models import DataKeyRecord
 from casework.db import db, utcnow
+from casework.errors import Conflict
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,13 @@ def key_material() -> KeyMaterial:
     return current_app.extensions["casework.keys"]
 
 
+class ErasedOwnerError(Conflict):
+    """A write for a client whose data keys were destroyed (erased)."""
+
+    def __init__(self) -> None:
+        super().__init__("this client was erased; nothing new can be stored about them")
+
+
 class DataKeyStore:
     """The data keys of one session: each unwrapped at most once, created on first write."""
 
@@ -86,13 +94,19 @@ class DataKeyStore:
         self._recent: dict[str, DataKey] = {}
 
     def current(self, owner_id: str) -> DataKey:
-        """The newest live key of `owner_id`, created (version 1) if it has none."""
+        """The newest live key of `owner_id`, created (version 1) if it never had one.
+
+        An owner whose keys were all destroyed was erased: nothing new is stored for them.
+        """
         key = self._current.get(owner_id)
         if key is None:
             self.preload([owner_id])
             key = self._current.get(owner_id)
         if key is None:
-            key = self.create(owner_id, version=self._next_version(owner_id))
+            version = self._next_version(owner_id)
+            if version > 1:
+                raise ErasedOwnerError()
+            key = self.create(owner_id, version=version)
         return key
 
     def recent(self, owner_id: str) -> DataKey | None:

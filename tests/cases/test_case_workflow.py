@@ -575,3 +575,22 @@ def test_group_services_are_joined_through_group_runs_not_case_enrolments(app: F
             care.enrol(
                 manager, case.id, client_id=case.client_ids[0], service_code="psychoeducation_group"
             )
+
+
+def test_nothing_new_is_stored_about_an_erased_client(app: Flask, team) -> None:
+    with app.app_context():
+        manager, case, first, _ = _couple_with_practitioners(team)
+        therapist = staff(team, "therapist")
+        enrolment = next(
+            e for e in care.enrolments_of_case(manager, case.id) if e.client_id == first
+        )
+        appointment = care.schedule_appointment(
+            therapist,
+            enrolment.id,
+            starts_at=utcnow(),
+            ends_at=utcnow() + timedelta(hours=1),
+            mode=AppointmentMode.REMOTE,
+        )
+        clients.erase_client(staff(team, "supervisor"), first, reason="GDPR art. 17 request")
+        with pytest.raises(Conflict, match="was erased"):
+            care.write_note(therapist, appointment.id, kind=NoteKind.PROGRESS, body="After erasure")
