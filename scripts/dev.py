@@ -54,7 +54,7 @@ def setup() -> None:
         STAMP.write_text(wanted)
     translations = ROOT / "casework" / "translations"
     if translations.exists():
-        run(BIN / "pybabel", "compile", "--use-fuzzy", "-q", "-d", translations)
+        run(BIN / "pybabel", "compile", "--statistics", "-d", translations)
 
 
 def service_env() -> dict[str, str]:
