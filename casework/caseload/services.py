@@ -35,8 +35,17 @@ class ReviewSettings:
     reassessment_days: int = 90
 
 
+#: Risk levels from least to most severe; a case's level is its most severe participant's.
+SEVERITY = ("low", "moderate", "high", "very_high")
+
+
 def _latest_risk() -> Subquery:
-    """Each case's most recent completed risk assessment: its level and when it was completed."""
+    """Each case's risk: the most severe of its participants' latest completed risk levels, and
+    when the newest of those assessments was completed.
+
+    Per participant, not per case: in a couple, one partner's calm reassessment must not hide
+    the other's very high risk.
+    """
     ranked = (
         select(
             Assessment.case_id,
@@ -44,7 +53,7 @@ def _latest_risk() -> Subquery:
             Assessment.completed_at,
             func.row_number()
             .over(
-                partition_by=Assessment.case_id,
+                partition_by=(Assessment.case_id, Assessment.client_id),
                 order_by=(Assessment.completed_at.desc(), Assessment.id.desc()),
             )
             .label("rank"),
@@ -55,10 +64,26 @@ def _latest_risk() -> Subquery:
         )
         .subquery()
     )
-    return (
-        select(ranked.c.case_id, ranked.c.level, ranked.c.completed_at)
+    severity = case(
+        *((ranked.c.level == level, rank) for rank, level in enumerate(SEVERITY, start=1)),
+        else_=0,
+    )
+    per_case = (
+        select(
+            ranked.c.case_id,
+            func.max(severity).label("severity"),
+            func.max(ranked.c.completed_at).label("completed_at"),
+        )
         .where(ranked.c.rank == 1)
-        .subquery("latest_risk")
+        .group_by(ranked.c.case_id)
+        .subquery()
+    )
+    level = case(
+        *((per_case.c.severity == rank, level) for rank, level in enumerate(SEVERITY, start=1)),
+        else_=None,
+    )
+    return select(per_case.c.case_id, level.label("level"), per_case.c.completed_at).subquery(
+        "latest_risk"
     )
 
 

@@ -30,7 +30,6 @@ class SurveyResponseSchema(ma.Schema):
     instrument_version = fields.String()
     service_code = fields.String()
     group_run_id = fields.UUID(allow_none=True)
-    consultation_id = fields.UUID(allow_none=True)
     language = fields.String()
     answers = fields.Dict()
     score = fields.Float(allow_none=True)

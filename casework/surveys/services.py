@@ -16,7 +16,7 @@ from casework.auth.models import Role, User
 from casework.catalogue.library import library
 from casework.catalogue.models import Service
 from casework.consultations import services as consultations
-from casework.db import db
+from casework.db import db, utcnow
 from casework.errors import Forbidden, ValidationError
 from casework.pagination import Page, paginate
 from casework.surveys.models import SurveyResponse
@@ -37,7 +37,11 @@ def record_response(
     group_run_id: uuid.UUID | None = None,
     consultation_id: uuid.UUID | None = None,
 ) -> SurveyResponse:
-    """Store an anonymous survey answered about a service, group run or consultation."""
+    """Store an anonymous survey answered about a service, group run or consultation.
+
+    A consultation only names the service: the link itself is not kept, since a consultation
+    may name its client (or carry a visitor token). The time is kept to the day only.
+    """
     if not policy.may_record_survey(user):
         raise Forbidden("surveys are entered by the staff who deliver services")
     if instrument_id not in SURVEY_INSTRUMENTS:
@@ -81,7 +85,8 @@ def record_response(
         instrument_version=instrument.version,
         service_code=service_code,
         group_run_id=group_run_id,
-        consultation_id=consultation_id,
+        consultation_id=None,
+        submitted_at=utcnow().replace(hour=0, minute=0, second=0, microsecond=0),
         language=language,
         answers=dict(answers),
         result=result.to_dict(),

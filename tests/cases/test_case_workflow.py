@@ -594,3 +594,20 @@ def test_nothing_new_is_stored_about_an_erased_client(app: Flask, team) -> None:
         clients.erase_client(staff(team, "supervisor"), first, reason="GDPR art. 17 request")
         with pytest.raises(Conflict, match="was erased"):
             care.write_note(therapist, appointment.id, kind=NoteKind.PROGRESS, body="After erasure")
+
+
+def test_the_caseload_review_shows_a_couple_case_at_its_most_severe_partners_level(
+    app: Flask, team
+) -> None:
+    from casework.caseload.services import review
+
+    with app.app_context():
+        manager, case, first, second = _couple_with_practitioners(team)
+        for client_id, vector in ((first, VIOLENT), (second, CALM)):  # the calm one comes last
+            a = assessing.start_assessment(
+                manager, case.id, instrument_id="norr", client_id=client_id
+            )
+            assessing.save_answers(manager, a.id, norr_answers(vector), expected_version=None)
+            assessing.complete_assessment(manager, a.id, expected_version=None)
+        figures = review(staff(team, "supervisor"))
+        assert case.id in {row["case_id"] for row in figures["high_risk_without_contact"]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -93,6 +94,9 @@ def test_a_consultation_survey_belongs_to_the_information_point(app: Flask, team
             consultant, answers=HAPPY, language="uk", consultation_id=consultation.id
         )
         assert response.service_code == "migrant_information_point"
+        # Nothing ties the answers back to the consultation (and so to its client or token).
+        assert response.consultation_id is None
+        assert response.submitted_at.time() == datetime.min.time()
         with pytest.raises(NotFound):
             surveys.record_response(
                 staff(team, "outside_consultant"),
