@@ -174,3 +174,21 @@ def test_unstorable_text_is_refused_everywhere(client: FlaskClient) -> None:
     ):
         assert response.status_code == 400
         assert "NUL characters or unpaired surrogates" in response.get_data(as_text=True)
+
+
+def test_form_numbers_and_redirect_targets_are_read_defensively() -> None:
+    from casework.web_input import local_path, whole_number
+
+    assert [whole_number(t) for t in ("7", "²", "-1", "", None, "1" * 10, "٣")] == [
+        7,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]
+    assert whole_number("-3", signed=True) == -3 and whole_number("--1", signed=True) is None
+    for target in ("https://evil.example/", "//evil.example", "/\\evil.example", "javascript:x"):
+        assert local_path(target, "/home") == "/home"
+    assert local_path("/cases/1?x=2", "/home") == "/cases/1?x=2"

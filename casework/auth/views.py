@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -23,17 +22,14 @@ from casework.auth.forms import (
 from casework.auth.models import Language, Role
 from casework.errors import DomainError, ValidationError
 from casework.labels import choices
+from casework.web_input import local_path
 
 bp = Blueprint("auth", __name__, template_folder="../templates")
 
 
 def _safe_next(target: str | None) -> str:
     """Only a local path may be a redirect target after sign-in."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("home.index")
+    return local_path(target, url_for("home.index"))
 
 
 def _me():  # type: ignore[no-untyped-def]

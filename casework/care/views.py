@@ -26,6 +26,7 @@ from casework.catalogue.services import list_services
 from casework.db import utcnow
 from casework.errors import DomainError, ValidationError
 from casework.form_errors import show_on_form
+from casework.web_input import local_path, whole_number
 
 bp = Blueprint("care_pages", __name__, template_folder="templates")
 
@@ -101,7 +102,7 @@ def agenda_page() -> str:
     """The week's appointments from today (in the centre's time zone)."""
     zone = _zone()
     offset = request.args.get("week", "0")
-    weeks = int(offset) if offset.lstrip("-").isdigit() else 0
+    weeks = max(-520, min(520, whole_number(offset, signed=True) or 0))
     today = datetime.now(zone).replace(hour=0, minute=0, second=0, microsecond=0)
     start = today + timedelta(weeks=weeks)
     page = services.agenda(
@@ -166,7 +167,7 @@ def attendance(appointment_id: uuid.UUID) -> Response:
             _me(),
             appointment_id,
             attendance=Attendance(form.attendance.data),
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=whole_number(version),
         )
     except ValueError:
         flash(_("Choose the attendance."), "error")
@@ -174,9 +175,8 @@ def attendance(appointment_id: uuid.UUID) -> Response:
         _refuse(error)
     else:
         flash(_("The attendance is recorded."), "info")
-    return redirect(
-        request.form.get("back") or url_for("care_pages.appointment", appointment_id=appointment_id)
-    )
+    here = url_for("care_pages.appointment", appointment_id=appointment_id)
+    return redirect(local_path(request.form.get("back"), here))
 
 
 @bp.route("/notes/<uuid:note_id>", methods=["GET", "POST"])
@@ -197,13 +197,13 @@ def note(note_id: uuid.UUID) -> str | Response:
                         _me(),
                         note_id,
                         body=draft_form.body.data or "",
-                        expected_version=int(version) if version.isdigit() else None,
+                        expected_version=whole_number(version),
                     )
                     flash(_("The draft note is saved."), "info")
                     return redirect(url_for("care_pages.note", note_id=note_id))
             elif action == "sign":
                 version = request.form.get("version", "")
-                expected = int(version) if version.isdigit() else None
+                expected = whole_number(version)
                 body = request.form.get("body")
                 if body and body.strip() and body != item.body:  # sign what is on the screen
                     expected = services.update_draft(

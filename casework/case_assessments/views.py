@@ -25,6 +25,7 @@ from casework.case_assessments.forms import (
 from casework.case_assessments.models import AssessmentState
 from casework.catalogue.services import list_services
 from casework.errors import DomainError, ValidationError
+from casework.web_input import whole_number
 
 bp = Blueprint("assessment_pages", __name__, template_folder="templates")
 
@@ -48,7 +49,11 @@ def start(case_id: uuid.UUID) -> Response:
         return redirect(url_for("case_pages.show", case_id=case_id))
     others: tuple[uuid.UUID, ...] = ()
     if form.with_others.data:
-        others = tuple(uuid.UUID(value) for value in request.form.getlist("participant_ids"))
+        try:
+            others = tuple(uuid.UUID(value) for value in request.form.getlist("participant_ids"))
+        except ValueError:
+            flash(_("Choose a participant."), "error")
+            return redirect(url_for("case_pages.show", case_id=case_id))
     try:
         assessment = services.start_assessment(
             _me(),
@@ -153,7 +158,7 @@ def form(assessment_id: uuid.UUID) -> str | Response:
     if request.method == "POST" and AnswersForm().validate_on_submit():
         posted = _posted_answers(page.instrument, page.assessment.facts)
         version = request.form.get("version", "")
-        expected = int(version) if version.isdigit() else None
+        expected = whole_number(version)
         try:
             assessment = services.save_answers(
                 _me(), assessment_id, posted, expected_version=expected
@@ -252,7 +257,7 @@ def decide(recommendation_id: uuid.UUID) -> Response:
             recommendation_id,
             accept=accept,
             reason=reason,
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=whole_number(version),
         )
     except DomainError as error:
         if error.status == 404:
@@ -274,7 +279,7 @@ def confirm(recommendation_id: uuid.UUID) -> Response:
             recommendation_id,
             confirm=request.form.get("decision") == "confirm",
             reason=form.reason.data or "",
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=whole_number(version),
         )
     except DomainError as error:
         if error.status == 404:

@@ -38,6 +38,7 @@ from casework.errors import DomainError
 from casework.form_errors import show_on_form
 from casework.labels import label
 from casework.policy import supervises_case
+from casework.web_input import whole_number
 
 bp = Blueprint("case_pages", __name__, template_folder="templates")
 
@@ -188,7 +189,7 @@ def _back(case_id: uuid.UUID) -> Response:
 
 def _version() -> int | None:
     value = request.form.get("version", "")
-    return int(value) if value.isdigit() else None
+    return whole_number(value)
 
 
 @bp.route("/cases/<uuid:case_id>/move", methods=["POST"])
