@@ -103,8 +103,9 @@ def test_the_stored_token_contains_nothing_of_the_number(app: Flask, team) -> No
             {"id": first.id.hex if db.engine.dialect.name == "sqlite" else first.id},
         ).scalar_one()
         assert len(stored) == 64 and all(c in "0123456789abcdef" for c in stored)
-        for part in ("FA", "fa", "123", "456"):
-            assert part not in stored
+        # A hex digest may contain "fa" or "456" by chance; the whole number never.
+        for part in ("fa123456", "123456", "123 456"):
+            assert part not in stored.lower()
         from casework.crypto.blind_index import BlindIndexer
         from casework.crypto.keystore import key_material
 
