@@ -12,20 +12,48 @@
     var dialog = document.getElementById("idle-warning");
     var warnTimer = null;
     var endTimer = null;
+    // Activity in any tab of this browser keeps the session alive for all of them: the last
+    // page load or "stay signed in" is shared through localStorage.
+    var ACTIVITY = "casework.lastActivity";
+    var since = Date.now();
+
+    function shared() {
+      try { return parseInt(window.localStorage.getItem(ACTIVITY) || "0", 10) || 0; }
+      catch (error) { return 0; }
+    }
+
+    function markActive() {
+      since = Date.now();
+      try { window.localStorage.setItem(ACTIVITY, String(since)); } catch (error) { /* private mode */ }
+    }
 
     function schedule() {
       clearTimeout(warnTimer);
       clearTimeout(endTimer);
-      var total = minutes * 60 * 1000;
+      var left = minutes * 60 * 1000 - (Date.now() - since);
       warnTimer = setTimeout(function () {
         if (dialog && typeof dialog.showModal === "function" && !dialog.open) { dialog.showModal(); }
-      }, Math.max(total - warnSeconds * 1000, 0));
-      endTimer = setTimeout(signOut, total);
+      }, Math.max(left - warnSeconds * 1000, 0));
+      endTimer = setTimeout(signOut, Math.max(left, 0));
     }
+
+    function activeElsewhere() {
+      var other = shared();
+      if (other <= since) { return false; }
+      since = other;
+      if (dialog && dialog.open) { dialog.close(); }
+      schedule();
+      return true;
+    }
+
+    window.addEventListener("storage", function (event) {
+      if (event.key === ACTIVITY) { activeElsewhere(); }
+    });
 
     // At the deadline: end the session on the server too (the sign-out form carries the CSRF
     // token), then land on the sign-in page with the "signed out after inactivity" note.
     function signOut() {
+      if (activeElsewhere()) { return; }
       var form = document.querySelector("form[data-sign-out]");
       if (!form) { window.location.assign(body.dataset.signInUrl); return; }
       var expired = document.createElement("input");
@@ -48,6 +76,7 @@
       request.onload = function () {
         if (request.status === 204) {
           if (dialog && dialog.open) { dialog.close(); }
+          markActive();
           schedule();
         } else {
           window.location.assign(body.dataset.signInUrl);
@@ -58,6 +87,7 @@
 
     var button = dialog && dialog.querySelector("[data-idle-stay]");
     if (button) { button.addEventListener("click", stay); }
+    markActive();  // this page load reached the server: the session is fresh
     schedule();
   }
 

@@ -257,3 +257,20 @@ def test_the_idle_warning_keeps_the_session_or_signs_out_at_the_deadline(visit) 
     page.clock.run_for("15:01")
     page.wait_for_url("**/sign-in?expired=1")
     assert page.locator("text=You were signed out after a period without activity.").is_visible()
+
+
+def test_work_in_one_tab_keeps_an_idle_tab_from_signing_out(visit) -> None:
+    session = visit()
+    clock = session.context.clock  # one fake time for every tab, as in a real browser
+    clock.install()
+    session.sign_in("supervisor")
+    page = session.page
+    other = session.context.new_page()
+    clock.run_for("10:00")
+    other.goto(page.url)  # the user works in the second tab; the first sits idle
+    clock.run_for("06:00")  # past the first tab's own deadline
+    page.wait_for_timeout(500)
+    assert "/sign-in" not in page.url and "/sign-in" not in other.url
+    assert page.locator("#idle-warning").is_hidden()
+    clock.run_for("10:00")  # now idle everywhere: signed out at the shared deadline
+    page.wait_for_url("**/sign-in?expired=1")
