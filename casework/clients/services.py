@@ -446,6 +446,9 @@ def erase_client(user: User, client_id: uuid.UUID, *, reason: str) -> Client:
     client = _gdpr_client(user, client_id)
     if client.is_erased:
         raise Conflict("this client is already erased")
+    from casework.groups.services import withdraw_client_everywhere
+
+    withdraw_client_everywhere(user, client.id)  # their seats go to the people waiting
     crypto.shred_client(client.id)
     client.erased_at = utcnow()
     audit.record(

@@ -387,6 +387,34 @@ def withdraw(
     check_version(enrolment, expected_version, "group enrolment")
     if enrolment.status not in OPEN_STATUSES:
         raise Conflict(f"this enrolment already ended ({enrolment.status.value})")
+    _end_enrolment(user, enrolment, run)
+    return enrolment
+
+
+def withdraw_client_everywhere(user: User, client_id: uuid.UUID) -> int:
+    """End every open group enrolment of a client (erasure); each freed seat is refilled.
+
+    The caller has already been allowed to do this to the client.
+    """
+    open_ones = list(
+        db.session.scalars(
+            select(GroupEnrolment).where(
+                GroupEnrolment.client_id == client_id, GroupEnrolment.status.in_(OPEN_STATUSES)
+            )
+        )
+    )
+    for enrolment in open_ones:
+        run = db.session.scalars(
+            select(GroupRun).where(GroupRun.id == enrolment.run_id).with_for_update()
+        ).one()
+        db.session.refresh(enrolment)
+        if enrolment.status in OPEN_STATUSES:
+            _end_enrolment(user, enrolment, run)
+    return len(open_ones)
+
+
+def _end_enrolment(user: User, enrolment: GroupEnrolment, run: GroupRun) -> None:
+    """Withdraw `enrolment` (its run locked): close the waitlist gap, or refill the seat."""
     was_waiting = enrolment.status == GroupEnrolmentStatus.WAITLISTED
     position = enrolment.waitlist_position
     enrolment.status = GroupEnrolmentStatus.WITHDRAWN
@@ -406,7 +434,6 @@ def withdraw(
     else:
         _promote_waiting(user, run)
     db.session.flush()
-    return enrolment
 
 
 def roster(

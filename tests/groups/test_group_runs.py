@@ -235,3 +235,17 @@ def test_raising_the_capacity_seats_the_first_people_waiting(app: Flask, team) -
             groups.update_run(facilitator, run.id, capacity=4, expected_version=1)
         with pytest.raises(Forbidden):
             groups.update_run(staff(team, "manager"), run.id, capacity=4, expected_version=None)
+
+
+def test_erasing_a_seated_client_frees_the_seat_for_the_first_waiting(app: Flask, team) -> None:
+    from casework.clients.services import erase_client
+
+    with app.app_context():
+        facilitator = staff(team, "facilitator")
+        run = _run(team, capacity=1)
+        people = [make_consenting_client(facilitator) for _ in range(3)]
+        made = [groups.enrol(facilitator, run.id, client_id=p.id) for p in people]
+        erase_client(staff(team, "supervisor"), people[0].id, reason="GDPR art. 17 request")
+        assert db.session.get(GroupEnrolment, made[0].id).status == GroupEnrolmentStatus.WITHDRAWN
+        assert db.session.get(GroupEnrolment, made[1].id).status == GroupEnrolmentStatus.ACTIVE
+        assert _waitlist(run.id) == [(1, people[2].id)]
