@@ -32,6 +32,7 @@ from casework.catalogue.models import ServiceKind
 from casework.clients.models import ConsentPurpose, Gender, LegalBasis, MigrationReason
 from casework.consultations.models import AgeGroup, Channel
 from casework.crypto.blind_index import IndexKind
+from casework.groups.models import MeetingPresence
 
 #: (member, label) pairs. Not a dict keyed by member: StrEnum members of different enums with
 #: the same value (CaseState.ACTIVE, EnrolmentStatus.ACTIVE) are equal and would collide.
@@ -122,6 +123,9 @@ _PAIRS: tuple[tuple[enum.Enum, object], ...] = (
     (ServiceKind.CONSULTATION, _l("Consultation")),
     (ServiceKind.PROCEDURE, _l("Procedure")),
     (ServiceKind.REFERRAL, _l("Referral")),
+    (MeetingPresence.PRESENT, _l("Present")),
+    (MeetingPresence.ABSENT, _l("Absent")),
+    (MeetingPresence.EXCUSED, _l("Excused")),
     (Channel.IN_PERSON, _l("In person")),
     (Channel.PHONE, _l("By phone")),
     (Channel.ONLINE, _l("Online")),
