@@ -99,11 +99,13 @@ def withdraw(enrolment_id: uuid.UUID) -> Response:
     version = request.form.get("version", "")
     try:
         enrolment = services.withdraw(
-            _me(), enrolment_id, expected_version=int(version) if version.isdigit() else None
+            _me(),
+            enrolment_id,
+            expected_version=int(version) if version.isascii() and version.isdigit() else None,
         )
     except DomainError as error:
         _refuse(error)
-        return redirect(request.referrer or url_for("group_pages.runs"))
+        return redirect(url_for("group_pages.runs"))
     flash(_("The person is withdrawn; a freed seat went to the first person waiting."), "info")
     return redirect(url_for("group_pages.run", run_id=enrolment.run_id))
 

@@ -104,7 +104,11 @@ def caseload() -> str:
     reassessments and waitlists, as charts with the same figures in tables beside them."""
     _require(Role.SUPERVISOR)
     days = request.args.get("days", "")
-    settings = ReviewSettings(no_contact_days=int(days)) if days.isdigit() else ReviewSettings()
+    settings = (
+        ReviewSettings(no_contact_days=int(days))
+        if days.isascii() and days.isdigit()
+        else ReviewSettings()
+    )
     try:
         figures = review(_me(), settings=settings)
     except ValidationError as error:
@@ -239,6 +243,6 @@ def action_done(action_id: uuid.UUID) -> Response:
         if error.status == 404:
             raise
         flash(error.message, "error")
-        return redirect(request.referrer or url_for("supervision_pages.records"))
+        return redirect(url_for("supervision_pages.records"))
     flash(_("The action is marked done."), "info")
     return redirect(url_for("supervision_pages.record", record_id=action.record_id))

@@ -224,3 +224,26 @@ def test_waitlists_i_run_on_my_work(client: FlaskClient, centre: dict) -> None:
     slot = page[page.index('data-slot="waitlists"') :]
     assert "Parents&#39; club (pages)" in slot and "2 of 2 seats taken, 1 waiting" in slot
     assert 'href="/groups"' in page  # the navigation
+
+
+def test_a_refused_withdrawal_is_a_message_on_my_runs(client: FlaskClient, centre: dict) -> None:
+    _as(client, centre["facilitator"])
+    page = client.get(f"/groups/{centre['run']}").get_data(as_text=True)
+    first = re.search(rf'action="/groups/enrolments/({UUID})/withdraw"', page)
+    assert first
+    token = csrf_token(client, f"/groups/{centre['run']}")
+    response = client.post(
+        f"/groups/enrolments/{first.group(1)}/withdraw",
+        data={"csrf_token": token, "version": "²"},
+        headers={"Referer": "https://elsewhere.example/"},
+    )
+    assert (
+        response.status_code == 302 and response.headers["Location"] == f"/groups/{centre['run']}"
+    )
+    response = client.post(
+        f"/groups/enrolments/{first.group(1)}/withdraw",
+        data={"csrf_token": token, "version": "1"},
+        headers={"Referer": "https://elsewhere.example/"},
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/groups"
+    assert "flash flash-error" in client.get("/groups").get_data(as_text=True)  # changed since

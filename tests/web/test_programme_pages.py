@@ -220,3 +220,13 @@ def test_a_supervisor_without_a_team_gets_a_message_not_a_crash(
 ) -> None:
     login_as(Role.SUPERVISOR, **EN)
     assert client.get("/caseload").status_code == 403
+
+
+def test_odd_digits_in_the_threshold_are_ignored_not_a_crash(
+    app: Flask,
+    client: FlaskClient,
+    centre: dict,  # noqa: F811
+) -> None:
+    _as(app, client, centre["supervisor"])
+    page = client.get("/caseload?days=%C2%B2")  # "²" is a digit to str.isdigit, not to int()
+    assert page.status_code == 200 and 'value="30"' in page.get_data(as_text=True)
