@@ -79,8 +79,11 @@ def _register_blueprints(app: Flask) -> None:
     from casework.cases.views import bp as cases_bp
     from casework.catalogue.views import bp as catalogue_bp
     from casework.clients.views import bp as clients_bp
+    from casework.consultations.views import bp as consultations_bp
+    from casework.groups.views import bp as groups_bp
     from casework.health import bp as health_bp
     from casework.home.views import bp as home_bp
+    from casework.supervision.views import bp as supervision_bp
 
     for blueprint in (
         auth_bp,
@@ -89,6 +92,9 @@ def _register_blueprints(app: Flask) -> None:
         cases_bp,
         case_assessments_bp,
         care_bp,
+        consultations_bp,
+        groups_bp,
+        supervision_bp,
         catalogue_bp,
         health_bp,
     ):

@@ -30,7 +30,9 @@ from casework.cases.models import (
 )
 from casework.catalogue.models import ServiceKind
 from casework.clients.models import ConsentPurpose, Gender, LegalBasis, MigrationReason
+from casework.consultations.models import AgeGroup, Channel
 from casework.crypto.blind_index import IndexKind
+from casework.groups.models import MeetingPresence
 
 #: (member, label) pairs. Not a dict keyed by member: StrEnum members of different enums with
 #: the same value (CaseState.ACTIVE, EnrolmentStatus.ACTIVE) are equal and would collide.
@@ -121,6 +123,18 @@ _PAIRS: tuple[tuple[enum.Enum, object], ...] = (
     (ServiceKind.CONSULTATION, _l("Consultation")),
     (ServiceKind.PROCEDURE, _l("Procedure")),
     (ServiceKind.REFERRAL, _l("Referral")),
+    (MeetingPresence.PRESENT, _l("Present")),
+    (MeetingPresence.ABSENT, _l("Absent")),
+    (MeetingPresence.EXCUSED, _l("Excused")),
+    (Channel.IN_PERSON, _l("In person")),
+    (Channel.PHONE, _l("By phone")),
+    (Channel.ONLINE, _l("Online")),
+    (AgeGroup.UNDER_18, _l("Under 18")),
+    (AgeGroup.FROM_18_TO_29, _l("18 to 29")),
+    (AgeGroup.FROM_30_TO_44, _l("30 to 44")),
+    (AgeGroup.FROM_45_TO_59, _l("45 to 59")),
+    (AgeGroup.FROM_60, _l("60 or older")),
+    (AgeGroup.UNDISCLOSED, _l("Age not disclosed")),
     (IndexKind.NATIONAL_ID, _l("National ID number")),
     (IndexKind.PHONE, _l("Phone")),
     (IndexKind.EMAIL, _l("E-mail")),

@@ -7,7 +7,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, and_, or_
@@ -45,6 +45,8 @@ def _parse(value: Any, column: InstrumentedAttribute[Any]) -> Any:
     python_type = column.type.python_type
     if python_type is datetime:
         return datetime.fromisoformat(value)
+    if python_type is date:
+        return date.fromisoformat(value)
     if python_type is uuid.UUID:
         return uuid.UUID(value)
     return python_type(value)

@@ -188,6 +188,22 @@ def list_consultations(
     return page
 
 
+def count_logged_on(user: User, day: date) -> int:
+    """How many consultations `user` logged for `day` (the "logged today" count of the form)."""
+    policy.require_role(user, Role.CONSULTANT)
+    return int(
+        db.session.scalar(
+            select(func.count())
+            .select_from(InformationConsultation)
+            .where(
+                InformationConsultation.consultant_id == user.id,
+                InformationConsultation.consulted_on == day,
+            )
+        )
+        or 0
+    )
+
+
 def get_consultation(user: User, consultation_id: uuid.UUID) -> InformationConsultation:
     consultation = require_consultation(user, consultation_id)
     _audit_linked(user, [consultation])

@@ -680,3 +680,135 @@ def record_mentoring_attendance(
     session.attendance = attendance
     db.session.flush()
     return session
+
+
+# --- the pages of the web interface --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    enrolment: GroupEnrolment
+    name: str
+
+
+@dataclass(frozen=True)
+class RunPage:
+    figures: RunFigures
+    may_manage: bool
+    #: Empty unless `may_manage`: only the run's managers see who is in it.
+    seated: list[RosterRow]
+    #: In waitlist order, the next person first.
+    waiting: list[RosterRow]
+    meetings: list[GroupMeeting]
+
+
+def _names(client_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    clients = db.session.scalars(select(Client).where(Client.id.in_(set(client_ids))))
+    return {
+        client.id: "—" if client.is_erased else f"{client.given_name} {client.family_name}"
+        for client in clients
+    }
+
+
+def run_page(user: User, run_id: uuid.UUID) -> RunPage:
+    """A run's page: its figures and meetings; for its managers also who holds a seat and who
+    waits, in order, with names (read audited)."""
+    figures = get_run(user, run_id)
+    meetings = list_meetings(user, run_id, limit=200).items
+    if not policy.may_manage_group_run(user, figures.run):
+        return RunPage(figures, False, [], [], meetings)
+    enrolments = list(
+        db.session.scalars(
+            select(GroupEnrolment)
+            .where(GroupEnrolment.run_id == run_id, GroupEnrolment.status.in_(OPEN_STATUSES))
+            .order_by(GroupEnrolment.enrolled_at, GroupEnrolment.id)
+        )
+    )
+    names = _names([e.client_id for e in enrolments])
+    audit.record_many(
+        "group_enrolment.read",
+        actor=user,
+        object_type="group_enrolment",
+        objects=[audit.Read(e.id, e.client_id) for e in enrolments],
+        fields=["client_id", "status", "name"],
+    )
+    rows = [RosterRow(e, names.get(e.client_id, "—")) for e in enrolments]
+    waiting = [row for row in rows if row.enrolment.status == GroupEnrolmentStatus.WAITLISTED]
+    return RunPage(
+        figures,
+        True,
+        [row for row in rows if row.enrolment.status == GroupEnrolmentStatus.ACTIVE],
+        sorted(waiting, key=lambda row: row.enrolment.waitlist_position or 0),
+        meetings,
+    )
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    enrolment: GroupEnrolment
+    name: str
+    presence: MeetingPresence | None
+
+
+def attendance_sheet(
+    user: User, meeting_id: uuid.UUID
+) -> tuple[GroupMeeting, GroupRun, list[SheetRow]]:
+    """A meeting's attendance sheet: everyone holding a seat, and anyone already marked."""
+    meeting, run = _require_meeting(user, meeting_id)
+    marked = {
+        a.enrolment_id: a.presence
+        for a in db.session.scalars(
+            select(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting.id)
+        )
+    }
+    enrolments = list(
+        db.session.scalars(
+            select(GroupEnrolment)
+            .where(
+                GroupEnrolment.run_id == run.id,
+                (GroupEnrolment.status == GroupEnrolmentStatus.ACTIVE)
+                | GroupEnrolment.id.in_(list(marked) or [uuid.UUID(int=0)]),
+            )
+            .order_by(GroupEnrolment.enrolled_at, GroupEnrolment.id)
+        )
+    )
+    names = _names([e.client_id for e in enrolments])
+    audit.record_many(
+        "group_attendance.read",
+        actor=user,
+        object_type="group_enrolment",
+        objects=[audit.Read(e.id, e.client_id) for e in enrolments],
+        fields=["name", "presence"],
+    )
+    rows = [SheetRow(e, names.get(e.client_id, "—"), marked.get(e.id)) for e in enrolments]
+    return meeting, run, rows
+
+
+@dataclass(frozen=True)
+class CaseGroupOptions:
+    case_id: uuid.UUID
+    #: (client id, name) of the case's participants.
+    participants: list[tuple[uuid.UUID, str]]
+    #: Runs of group services that have not ended, with their seats and waitlists.
+    runs: list[RunFigures]
+
+
+def case_group_options(user: User, case_id: uuid.UUID) -> CaseGroupOptions:
+    """What the "enrol in a group run" form of a case offers: its participants and current runs."""
+    case = policy.require_case(user, case_id)
+    if not policy.may_see_group_runs(user):
+        raise NotFound("no such case")
+    today = utcnow().date()
+    runs = list(
+        db.session.scalars(
+            select(GroupRun)
+            .where((GroupRun.ends_on.is_(None)) | (GroupRun.ends_on >= today))
+            .order_by(GroupRun.service_code, GroupRun.starts_on, GroupRun.name)
+        )
+    )
+    names = _names(case.client_ids)
+    return CaseGroupOptions(
+        case.id,
+        [(client_id, names.get(client_id, "—")) for client_id in case.client_ids],
+        _figures(runs),
+    )

@@ -43,7 +43,8 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("consultation_pages.new", _l("Log a consultation"), _roles(Role.CONSULTANT)),
     # issue 6: supervisors
     NavEntry("supervision_pages.caseload", _l("Caseload review"), _roles(Role.SUPERVISOR)),
-    NavEntry("supervision_pages.records", _l("Supervision records"), _roles(Role.SUPERVISOR)),
+    # supervisors, and the practitioners the records are about
+    NavEntry("supervision_pages.records", _l("Supervision records"), CLINICAL),
     NavEntry("case_pages.break_glass_log", _l("Break-the-glass log"), _roles(Role.SUPERVISOR)),
     NavEntry("auth.admin_users", _l("Users and teams"), _roles(Role.ADMIN)),
     NavEntry("catalogue_pages.services", _l("Service catalogue"), _roles(Role.ADMIN)),

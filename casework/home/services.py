@@ -13,6 +13,8 @@ from casework.case_assessments import services as assessing
 from casework.case_assessments.models import Recommendation
 from casework.cases import services as cases
 from casework.cases.models import Case, CaseState
+from casework.groups import services as groups
+from casework.groups.services import RunFigures
 
 
 @dataclass
@@ -22,8 +24,8 @@ class MyWork:
     intake_queue: list[Case] = field(default_factory=list)
     pending_decisions: list[Recommendation] = field(default_factory=list)
     drafts: list[SessionNote] = field(default_factory=list)
-    #: Filled by the group-run pages of issue 6 ("waitlists I run").
-    waitlists: list[object] = field(default_factory=list)
+    #: Facilitators: the runs they facilitate, with seats and waitlist lengths.
+    waitlists: list[RunFigures] = field(default_factory=list)
 
 
 def my_work(user: User, *, time_zone: str) -> MyWork:
@@ -43,4 +45,6 @@ def my_work(user: User, *, time_zone: str) -> MyWork:
         work.pending_decisions = assessing.pending_decisions(user)
     if user.has_role(Role.THERAPIST):
         work.drafts = care.drafts_to_finish(user)
+    if user.has_role(Role.FACILITATOR):
+        work.waitlists = groups.list_runs(user, facilitated_by_me=True, limit=50).items
     return work

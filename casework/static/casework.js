@@ -173,8 +173,22 @@
     refresh();
   }
 
+  // --- quick forms: Enter on a checkbox or radio saves too (text fields do it natively) ------
+  function enterSubmits() {
+    document.querySelectorAll("form[data-enter-submits]").forEach(function (form) {
+      form.addEventListener("keydown", function (event) {
+        var target = event.target;
+        if (event.key !== "Enter" || !target || target.tagName !== "INPUT") { return; }
+        if (target.type !== "checkbox" && target.type !== "radio") { return; }
+        event.preventDefault();
+        if (typeof form.requestSubmit === "function") { form.requestSubmit(); } else { form.submit(); }
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     idleWarning();
     conditionalItems();
+    enterSubmits();
   });
 })();

@@ -140,6 +140,15 @@ def _may_change(user: User, record: SupervisionRecord) -> None:
     raise Forbidden("only a supervisor of the practitioner's team changes this record")
 
 
+def may_change(user: User, record: SupervisionRecord) -> bool:
+    """Whether `user` may add actions to `record` (its author or a supervisor of the team)."""
+    try:
+        _may_change(user, record)
+    except Forbidden:
+        return False
+    return True
+
+
 def add_action(user: User, record_id: uuid.UUID, action: NewAction) -> AgreedAction:
     record = _require_record(user, record_id)
     _may_change(user, record)
@@ -176,3 +185,17 @@ def complete_action(user: User, action_id: uuid.UUID) -> AgreedAction:
     )
     db.session.flush()
     return action
+
+
+def practitioners_i_supervise(user: User) -> list[User]:
+    """Who a supervision record can be about: the clinical staff of the teams `user` supervises."""
+    policy.require_role(user, Role.SUPERVISOR)
+    teams = policy.supervised_team_ids(user)
+    if not teams:
+        return []
+    people = db.session.scalars(
+        select(User)
+        .where(User.team_id.in_(teams), User.id != user.id, User.is_enabled.is_(True))
+        .order_by(User.display_name)
+    )
+    return [person for person in people if person.has_role(*policy.CLINICAL_ROLES)]

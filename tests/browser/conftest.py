@@ -79,6 +79,8 @@ def _make_staff(app: Any) -> dict[str, str]:
             "manager": ("Magda Case-Manager", (Role.CASE_MANAGER,)),
             "therapist": ("Tomasz Therapist", (Role.THERAPIST,)),
             "supervisor": ("Sabina Supervisor", (Role.SUPERVISOR,)),
+            "facilitator": ("Filip Facilitator", (Role.FACILITATOR,)),
+            "consultant": ("Olena Consultant", (Role.CONSULTANT,)),
             "admin": ("Adam Admin", (Role.ADMIN,)),
         }
         emails = {}

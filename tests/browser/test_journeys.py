@@ -1,7 +1,7 @@
 """Journeys in a real browser (Chromium), with axe-core and a screenshot of each main page.
 
-The group-run enrolment, the consultation log and the supervisor's caseload dashboard come with
-the programmes issue; their journeys are added with those pages.
+The programme pages (consultation log, caseload dashboard, group runs, supervision records) have
+their journeys in `test_programme_journeys.py`; the intake journey here ends with a group run.
 """
 
 from __future__ import annotations
@@ -12,6 +12,26 @@ from zoneinfo import ZoneInfo
 import pytest
 
 pytestmark = pytest.mark.browser
+
+
+def _group_run(server, name: str, *, capacity: int) -> str:
+    """A current group run facilitated by the facilitator (made through the service)."""
+    from casework.auth.services import find_user
+    from casework.db import db
+    from casework.groups import services as groups
+
+    with server.app.app_context():
+        facilitator = find_user(server.emails["facilitator"])
+        run = groups.create_run(
+            facilitator,
+            name=name,
+            service_code="support_group_fathers",
+            capacity=capacity,
+            starts_on=datetime.now(ZoneInfo("Europe/Warsaw")).date(),
+            facilitator_ids=[facilitator.id],
+        )
+        db.session.commit()
+        return str(run.id)
 
 
 def _intake(session, given: str, family: str, phone: str, *, another: bool = False) -> None:
@@ -120,6 +140,19 @@ def test_case_manager_intake_norr_with_violence_then_recommendations_and_enrolme
     session.check("case-summary-print")
     page.emulate_media(media="screen")
 
+    # the last step of intake: a seat in a group run (the run is the facilitator's)
+    case_url = page.url.removesuffix("/summary")
+    page.goto(case_url)
+    _group_run(session.server, "Parents' club (browser)", capacity=8)
+    page.click("text=Enrol in a group run (seats and waitlists)")
+    page.wait_for_url("**/group-runs")
+    assert "Kowalska" not in page.title()
+    session.check("case-enrol-group-run")
+    page.check('label:has-text("Parents\' club (browser)")')
+    page.click("button:has-text('Enrol')")
+    page.wait_for_selector("text=The participant has a seat in the group run.")
+    assert page.url == case_url
+
     session.go("/clients/search")
     page.fill("#phone", "600700800")
     page.click("button:has-text('Search')")
@@ -168,7 +201,8 @@ def test_in_a_couple_case_an_individual_disclosure_is_absent_from_the_joint_view
     page.select_option("#kind", "couple")
     page.click("button:has-text('Open the case')")
     page.wait_for_selector("text=is opened.")
-    case_url = page.url
+    case_url = page.url.removesuffix("/summary")
+    page.goto(case_url)
     enrol = page.locator("form", has=page.locator("#practitioner"))
     enrol.locator("#service").select_option("couples_therapy")
     enrol.locator("#practitioner").select_option(label="Tomasz Therapist")

@@ -166,3 +166,30 @@ def test_administrators_manage_the_topic_list(app: Flask, team) -> None:
         with pytest.raises(Forbidden):
             consultations.save_topic(staff(team, "supervisor"), "x", name={"pl": "x", "en": "x"})
         assert len(consultations.list_topics()) == 11
+
+
+def test_count_logged_on_counts_ones_own_consultations_of_the_day(app: Flask, team) -> None:
+    with app.app_context():
+        consultant = staff(team, "consultant")
+        today = utcnow().date()
+        _log(consultant)
+        _log(consultant)
+        _log(consultant, consulted_on=today - timedelta(days=1))
+        _log(staff(team, "outside_consultant"))
+        assert consultations.count_logged_on(consultant, today) == 2
+        assert consultations.count_logged_on(consultant, today - timedelta(days=1)) == 1
+        with pytest.raises(Forbidden):
+            consultations.count_logged_on(staff(team, "supervisor"), today)
+
+
+def test_the_list_pages_through_consultations_by_date(app: Flask, team) -> None:
+    with app.app_context():
+        consultant = staff(team, "consultant")
+        for days in range(5):
+            _log(consultant, consulted_on=utcnow().date() - timedelta(days=days))
+        filters = consultations.ConsultationFilters()
+        first = consultations.list_consultations(consultant, filters, limit=3)
+        assert first.next_cursor is not None  # a date column in the cursor
+        rest = consultations.list_consultations(consultant, filters, cursor=first.next_cursor)
+        assert len(first.items) == 3 and len(rest.items) == 2 and rest.next_cursor is None
+        assert {c.id for c in first.items}.isdisjoint({c.id for c in rest.items})

@@ -108,3 +108,24 @@ def test_actions_are_closed_by_the_practitioner_once(app: Flask, team) -> None:
                 supervision.NewAction("x", utcnow().date()),
             )
         assert added.description == "Bring the genogram"
+
+
+def test_practitioners_i_supervise_are_the_clinical_staff_of_my_teams(app: Flask, team) -> None:
+    with app.app_context():
+        supervisor = staff(team, "supervisor")
+        ids = {person.id for person in supervision.practitioners_i_supervise(supervisor)}
+        assert team["therapist"] in ids and team["facilitator"] in ids
+        assert team["supervisor"] not in ids and team["consultant"] not in ids
+        assert team["outside_supervisor"] not in ids
+        outside = supervision.practitioners_i_supervise(staff(team, "outside_supervisor"))
+        assert team["therapist"] not in {person.id for person in outside}
+        with pytest.raises(Forbidden):
+            supervision.practitioners_i_supervise(staff(team, "therapist"))
+
+
+def test_may_change_is_the_author_or_a_supervisor_of_the_team(app: Flask, team) -> None:
+    with app.app_context():
+        record = _record(team)
+        assert supervision.may_change(staff(team, "supervisor"), record)
+        assert not supervision.may_change(staff(team, "therapist"), record)
+        assert not supervision.may_change(staff(team, "outside_supervisor"), record)

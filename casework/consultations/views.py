@@ -1,0 +1,100 @@
+"""The consultant's pages: the fast consultation log form and "my consultations"."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
+from casework.auth.models import Role
+from casework.clients.models import Gender, MigrationReason
+from casework.consultations import services
+from casework.consultations.forms import LANGUAGES, ConsultationForm
+from casework.consultations.models import AgeGroup, Channel
+from casework.errors import NotFound, ValidationError
+from casework.form_errors import show_on_form
+
+bp = Blueprint("consultation_pages", __name__, template_folder="templates")
+
+
+def _me():  # type: ignore[no-untyped-def]
+    return current_user._get_current_object()
+
+
+def _require(*roles: Role) -> None:
+    """Pages of other roles read like missing ones."""
+    if not current_user.has_role(*roles):
+        raise NotFound("no such page")
+
+
+def _today() -> date:
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def _form() -> ConsultationForm:
+    own = str(_me().preferred_language.value)
+    form = ConsultationForm(consulted_on=_today(), language=own if own in LANGUAGES else "pl")
+    language = str(get_locale() or "pl")
+    form.topics.choices = [
+        SelectChoice(topic.code, topic.name.get(language) or topic.name.get("en") or topic.code)
+        for topic in services.list_topics()
+    ]
+    return form
+
+
+@bp.route("/consultations/new", methods=["GET", "POST"])
+@login_required
+def new() -> str | Response:
+    """Log a consultation; after saving, a fresh form with a confirmation and today's count."""
+    _require(Role.CONSULTANT)
+    form = _form()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            services.log_consultation(
+                _me(),
+                consulted_on=form.consulted_on.data or _today(),
+                channel=Channel(form.channel.data),
+                language=form.language.data or "",
+                topic_codes=list(form.topics.data or []),
+                duration_minutes=form.duration_minutes.data or 0,
+                gender=Gender(form.gender.data) if form.gender.data else None,
+                age_group=AgeGroup(form.age_group.data) if form.age_group.data else None,
+                nationality=form.nationality.data or None,
+                migration_reason=(
+                    MigrationReason(form.migration_reason.data)
+                    if form.migration_reason.data
+                    else None
+                ),
+                visitor_document=form.visitor_document.data or None,
+                visitor_phone=form.visitor_phone.data or None,
+            )
+        except ValidationError as error:
+            show_on_form(form, error)
+        else:
+            flash(_("The consultation is logged."), "info")
+            return redirect(url_for("consultation_pages.new"))
+    return render_template(
+        "consultations/new.html",
+        form=form,
+        logged_today=services.count_logged_on(_me(), _today()),
+    )
+
+
+@bp.route("/consultations")
+@login_required
+def mine() -> str:
+    """The consultant's own consultations, newest first, a page at a time."""
+    _require(Role.CONSULTANT)
+    page = services.list_consultations(
+        _me(),
+        services.ConsultationFilters(consultant_id=_me().id),
+        cursor=request.args.get("after") or None,
+        limit=25,
+    )
+    return render_template("consultations/mine.html", page=page, languages=LANGUAGES)
