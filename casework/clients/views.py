@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -83,12 +83,18 @@ def _details(form: IntakeForm) -> services.ClientDetails:
     )
 
 
+@bp.route("/intake/new", methods=["POST"])
+@login_required
+def restart_intake() -> Response:
+    """Start a new intake: forget the participants gathered so far (a POST, so no link can)."""
+    clear_intake()
+    return redirect(url_for("client_pages.intake"))
+
+
 @bp.route("/intake", methods=["GET", "POST"])
 @login_required
 def intake() -> str | Response:
     """Step 1: register a client (or link an existing one), shown duplicates first."""
-    if request.method == "GET" and request.args.get("restart") == "1":
-        clear_intake()
     form = IntakeForm()
     candidates: list[services.DuplicateCandidate] = []
     if form.validate_on_submit():

@@ -6,7 +6,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import Select, distinct, func, select
 
 from casework import policy
@@ -29,6 +31,12 @@ from casework.pagination import Page, paginate
 MAX_DURATION_MINUTES = 480
 
 
+def centre_today() -> date:
+    """Today in the centre's time zone: a consultation at 00:30 in Kraków is today's there."""
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Warsaw"))
+    return utcnow().astimezone(zone).date()
+
+
 def log_consultation(
     user: User,
     *,
@@ -47,7 +55,7 @@ def log_consultation(
 ) -> InformationConsultation:
     """Log a consultation: linked to a client, or anonymous with statistics and a visitor token."""
     policy.require_role(user, Role.CONSULTANT)
-    if consulted_on > utcnow().date():
+    if consulted_on > centre_today():
         raise ValidationError(
             "a consultation is logged once it happened", fields={"consulted_on": ["future"]}
         )

@@ -36,7 +36,7 @@ def _group_run(server, name: str, *, capacity: int) -> str:
 
 def _intake(session, given: str, family: str, phone: str, *, another: bool = False) -> None:
     """Register a client: a new intake, or `another` participant for the same case."""
-    page = session.page if another else session.go("/intake?restart=1")
+    page = session.page if another else session.go("/intake")
     page.fill("#given_name", given)
     page.fill("#family_name", family)
     page.fill("#birth_year", "1986")

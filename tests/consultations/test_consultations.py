@@ -193,3 +193,16 @@ def test_the_list_pages_through_consultations_by_date(app: Flask, team) -> None:
         rest = consultations.list_consultations(consultant, filters, cursor=first.next_cursor)
         assert len(first.items) == 3 and len(rest.items) == 2 and rest.next_cursor is None
         assert {c.id for c in first.items}.isdisjoint({c.id for c in rest.items})
+
+
+def test_a_consultation_just_after_midnight_in_krakow_is_today_there(
+    app: Flask, monkeypatch
+) -> None:
+    from datetime import UTC, datetime
+
+    from casework.consultations import services as consultations_services
+
+    late = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)  # 00:30 on 2 March in Kraków
+    monkeypatch.setattr(consultations_services, "utcnow", lambda: late)
+    with app.app_context():
+        assert consultations_services.centre_today().isoformat() == "2026-03-02"

@@ -447,3 +447,15 @@ def test_supervisor_reassigns_a_case_of_the_team(
     )
     assert response.status_code == 302
     assert "Second Manager" in client.get(f"/cases/{case_id}").get_data(as_text=True)
+
+
+def test_a_link_cannot_empty_the_intake_basket(client, login_as) -> None:
+    from casework.auth.models import Role
+    from tests.conftest import csrf_token
+
+    login_as(Role.CASE_MANAGER)
+    assert client.get("/intake?restart=1").status_code == 200  # ignored: GET changes nothing
+    assert client.post("/intake/new").status_code == 400  # no CSRF token
+    token = csrf_token(client, "/")
+    response = client.post("/intake/new", data={"csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/intake")
