@@ -256,6 +256,20 @@ def _couple_with_practitioners(team):
     return manager, case, first, second
 
 
+def _appointment_now(manager, case, client_id, therapist):
+    """An appointment starting now in the client's individual counselling."""
+    enrolment = next(
+        e for e in care.enrolments_of_case(manager, case.id) if e.client_id == client_id
+    )
+    return care.schedule_appointment(
+        therapist,
+        enrolment.id,
+        starts_at=utcnow(),
+        ends_at=utcnow() + timedelta(hours=1),
+        mode=AppointmentMode.REMOTE,
+    )
+
+
 def test_an_individual_disclosure_never_reaches_the_joint_context_or_the_partners_practitioner(
     app: Flask, team
 ) -> None:
@@ -304,16 +318,7 @@ def test_a_signed_note_is_immutable_and_corrected_by_an_addendum(app: Flask, tea
     with app.app_context():
         manager, case, first, _ = _couple_with_practitioners(team)
         therapist = staff(team, "therapist")
-        enrolment = next(
-            e for e in care.enrolments_of_case(manager, case.id) if e.client_id == first
-        )
-        appointment = care.schedule_appointment(
-            therapist,
-            enrolment.id,
-            starts_at=utcnow(),
-            ends_at=utcnow() + timedelta(hours=1),
-            mode=AppointmentMode.REMOTE,
-        )
+        appointment = _appointment_now(manager, case, first, therapist)
         note = care.write_note(
             therapist, appointment.id, kind=NoteKind.PRIVATE, body="Hypothesis A."
         )
@@ -488,16 +493,7 @@ def test_an_administrators_export_holds_no_clinical_content(app: Flask, team) ->
     with app.app_context():
         manager, case, first, _ = _couple_with_practitioners(team)
         therapist = staff(team, "therapist")
-        enrolment = next(
-            e for e in care.enrolments_of_case(manager, case.id) if e.client_id == first
-        )
-        appointment = care.schedule_appointment(
-            therapist,
-            enrolment.id,
-            starts_at=utcnow(),
-            ends_at=utcnow() + timedelta(hours=1),
-            mode=AppointmentMode.REMOTE,
-        )
+        appointment = _appointment_now(manager, case, first, therapist)
         for kind, body in (
             (NoteKind.PROGRESS, "Progress text."),
             (NoteKind.PRIVATE, "Private text."),
@@ -547,16 +543,7 @@ def test_a_hidden_note_reads_exactly_like_a_missing_one(app: Flask, team) -> Non
     with app.app_context():
         manager, case, first, _ = _couple_with_practitioners(team)
         therapist = staff(team, "therapist")
-        enrolment = next(
-            e for e in care.enrolments_of_case(manager, case.id) if e.client_id == first
-        )
-        appointment = care.schedule_appointment(
-            therapist,
-            enrolment.id,
-            starts_at=utcnow(),
-            ends_at=utcnow() + timedelta(hours=1),
-            mode=AppointmentMode.REMOTE,
-        )
+        appointment = _appointment_now(manager, case, first, therapist)
         note = care.write_note(therapist, appointment.id, kind=NoteKind.PROGRESS, body="x")
         outsider = staff(team, "other_manager")
         messages = []
@@ -581,16 +568,7 @@ def test_nothing_new_is_stored_about_an_erased_client(app: Flask, team) -> None:
     with app.app_context():
         manager, case, first, _ = _couple_with_practitioners(team)
         therapist = staff(team, "therapist")
-        enrolment = next(
-            e for e in care.enrolments_of_case(manager, case.id) if e.client_id == first
-        )
-        appointment = care.schedule_appointment(
-            therapist,
-            enrolment.id,
-            starts_at=utcnow(),
-            ends_at=utcnow() + timedelta(hours=1),
-            mode=AppointmentMode.REMOTE,
-        )
+        appointment = _appointment_now(manager, case, first, therapist)
         clients.erase_client(staff(team, "supervisor"), first, reason="GDPR art. 17 request")
         with pytest.raises(Conflict, match="was erased"):
             care.write_note(therapist, appointment.id, kind=NoteKind.PROGRESS, body="After erasure")
