@@ -11,7 +11,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    # The development server in the test's thread may leave a static file unclosed when the
+    # browser drops a connection mid-response (werkzeug, not our code): not a failure here.
+    pytest.mark.filterwarnings("ignore:unclosed file:ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+]
 
 
 def _group_run(server, name: str, *, capacity: int) -> str:

@@ -9,7 +9,13 @@ import pytest
 
 from tests.browser.test_journeys import _group_run
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    # The development server in the test's thread may leave a static file unclosed when the
+    # browser drops a connection mid-response (werkzeug, not our code): not a failure here.
+    pytest.mark.filterwarnings("ignore:unclosed file:ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+]
 
 
 def test_a_consultant_logs_a_consultation_from_the_keyboard(visit) -> None:
