@@ -163,6 +163,14 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(Exception, _handle_unexpected)
 
 
+def require_text(value: str, *, field: str, message: str) -> str:
+    """`value` without surrounding spaces; empty text is refused with `message`."""
+    text = value.strip()
+    if not text:
+        raise ValidationError(message, fields={field: ["required"]})
+    return text
+
+
 def check_version(record: object, expected: int | None, what: str) -> None:
     """Refuse an update based on a stale copy (optimistic locking)."""
     current = getattr(record, "version")  # noqa: B009

@@ -36,6 +36,7 @@ from casework.errors import (
     ValidationError,
     check_version,
     missing_as,
+    require_text,
 )
 from casework.pagination import Page, paginate
 
@@ -295,8 +296,7 @@ def write_note(
     appointment, case = _require_appointment(user, appointment_id)
     if appointment.practitioner_id != user.id:
         raise Forbidden("only the practitioner of the appointment writes its notes")
-    if not body.strip():
-        raise ValidationError("a note needs text", fields={"body": ["required"]})
+    require_text(body, field="body", message="a note needs text")
     about = client_id or appointment.enrolment.client_id
     if case is not None and about not in case.client_ids:
         raise ValidationError(
@@ -364,8 +364,7 @@ def update_draft(
     check_version(note, expected_version, "note")
     if note.state == NoteState.SIGNED:
         raise Conflict("a signed note cannot change; add an addendum instead")
-    if not body.strip():
-        raise ValidationError("a note needs text", fields={"body": ["required"]})
+    require_text(body, field="body", message="a note needs text")
     note.body = body
     audit.record(
         "note.update",
@@ -407,8 +406,7 @@ def add_addendum(user: User, note_id: uuid.UUID, *, body: str) -> NoteAddendum:
         raise Forbidden("only the author adds an addendum to a note")
     if note.state != NoteState.SIGNED:
         raise Conflict("a draft is edited, not amended; sign it first")
-    if not body.strip():
-        raise ValidationError("an addendum needs text", fields={"body": ["required"]})
+    require_text(body, field="body", message="an addendum needs text")
     addendum = NoteAddendum(note_id=note.id, client_id=note.client_id, author_id=user.id)
     addendum.body = body
     db.session.add(addendum)

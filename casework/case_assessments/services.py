@@ -27,7 +27,14 @@ from casework.catalogue.models import Service
 from casework.clients.models import Client, Gender
 from casework.clients.services import require_processing_basis
 from casework.db import db, utcnow
-from casework.errors import Conflict, NotFound, ValidationError, check_version, missing_as
+from casework.errors import (
+    Conflict,
+    NotFound,
+    ValidationError,
+    check_version,
+    missing_as,
+    require_text,
+)
 
 ROUTING_LANGUAGES = ("pl", "en", "uk", "ru")
 
@@ -448,6 +455,24 @@ def compare_closing(
 # --- recommendations --------------------------------------------------------------------
 
 
+def _audit_decision(
+    action: str,
+    user: User,
+    recommendation: Recommendation,
+    *,
+    fields: tuple[str, ...] = ("decision", "decision_reason"),
+) -> None:
+    """Audited under the client whose key holds the reason (a participant's, if individual)."""
+    audit.record(
+        action,
+        actor=user,
+        object_type="recommendation",
+        object_id=recommendation.id,
+        client_id=recommendation.client_id,
+        fields=fields,
+    )
+
+
 def recommendations_of(user: User, case_id: uuid.UUID, *, joint: bool) -> list[Recommendation]:
     """The case's recommendations the user may see in this context (the reasons' read is
     audited); individual ones never in the joint context."""
@@ -505,8 +530,7 @@ def decide(
     policy.require_case_manager_of(user, case)
     cases.require_not_closed(case)
     check_version(recommendation, expected_version, "recommendation")
-    if not reason.strip():
-        raise ValidationError("a reason is required", fields={"reason": ["required"]})
+    require_text(reason, field="reason", message="a reason is required")
     if recommendation.decision not in (Decision.PENDING, Decision.DECLINE_REQUESTED):
         raise Conflict(f"this recommendation is already {recommendation.decision.value}")
     recommendation.decision_reason = reason.strip()
@@ -522,14 +546,7 @@ def decide(
         recommendation.decision = Decision.DECLINED
         if recommendation.kind == RecommendationKind.MANDATORY:
             recommendation.confirmed_by_id = user.id
-    audit.record(
-        "recommendation.decide",
-        actor=user,
-        object_type="recommendation",
-        object_id=recommendation.id,
-        client_id=case.primary_client_id,
-        fields=["decision", "decision_reason"],
-    )
+    _audit_decision("recommendation.decide", user, recommendation)
     db.session.flush()
     return recommendation
 
@@ -548,19 +565,11 @@ def confirm_decline(
     check_version(recommendation, expected_version, "recommendation")
     if recommendation.decision != Decision.DECLINE_REQUESTED:
         raise Conflict("no decline of this recommendation awaits confirmation")
-    if not reason.strip():
-        raise ValidationError("a reason is required", fields={"reason": ["required"]})
+    require_text(reason, field="reason", message="a reason is required")
     recommendation.decision = Decision.DECLINED if confirm else Decision.PENDING
     recommendation.confirmed_by_id = user.id if confirm else None
     recommendation.decision_reason = reason.strip()
-    audit.record(
-        "recommendation.confirm_decline",
-        actor=user,
-        object_type="recommendation",
-        object_id=recommendation.id,
-        client_id=case.primary_client_id,
-        fields=["decision", "decision_reason"],
-    )
+    _audit_decision("recommendation.confirm_decline", user, recommendation)
     db.session.flush()
     return recommendation
 
@@ -572,8 +581,7 @@ def add_recommendation(
     case = policy.require_case(user, case_id)
     policy.require_case_manager_of(user, case)
     cases.require_not_closed(case)
-    if not reason.strip():
-        raise ValidationError("a reason is required", fields={"reason": ["required"]})
+    require_text(reason, field="reason", message="a reason is required")
     service = db.session.get(Service, service_code)
     if service is None or not service.is_active:
         raise ValidationError(
@@ -591,13 +599,8 @@ def add_recommendation(
     )
     recommendation.decision_reason = reason.strip()
     db.session.add(recommendation)
-    audit.record(
-        "recommendation.add",
-        actor=user,
-        object_type="recommendation",
-        object_id=recommendation.id,
-        client_id=case.primary_client_id,
-        fields=["service_code", "decision_reason"],
+    _audit_decision(
+        "recommendation.add", user, recommendation, fields=("service_code", "decision_reason")
     )
     db.session.flush()
     return recommendation

@@ -33,7 +33,7 @@ from casework.cases.models import (
 from casework.clients.models import Client
 from casework.clients.services import require_client, require_processing_basis
 from casework.db import db, utcnow
-from casework.errors import Conflict, NotFound, ValidationError, check_version
+from casework.errors import Conflict, NotFound, ValidationError, check_version, require_text
 from casework.pagination import Page, paginate
 
 BREAK_GLASS_HOURS = 8
@@ -239,8 +239,7 @@ def close_case(
     policy.require_case_manager_of(user, case)
     check_version(case, expected_version, "case")
     _check_move(case, CaseState.CLOSED)
-    if not reason.strip():
-        raise ValidationError("a closing reason is required", fields={"reason": ["required"]})
+    require_text(reason, field="reason", message="a closing reason is required")
     case.closed_at = utcnow()
     case.closure_outcome = outcome
     case.closure_reason = reason.strip()
@@ -265,8 +264,7 @@ def reopen_case(
     check_version(case, expected_version, "case")
     if case.state != CaseState.CLOSED:
         raise CaseStateError(f"only a closed case can be reopened; this one is {case.state.value}")
-    if not reason.strip():
-        raise ValidationError("say why the case is reopened", fields={"reason": ["required"]})
+    require_text(reason, field="reason", message="say why the case is reopened")
     case.closed_at = None
     case.closure_outcome = None
     case.closure_reason = None

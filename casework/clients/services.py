@@ -32,6 +32,7 @@ from casework.errors import (
     ValidationError,
     check_version,
     missing_as,
+    require_text,
 )
 
 IDENTIFYING_FIELDS = (
@@ -422,8 +423,7 @@ def export_client(user: User, client_id: uuid.UUID, *, reason: str) -> dict[str,
     """Everything held about a client, as JSON-ready data (GDPR access request)."""
     from casework.clients.export import collect_client_data
 
-    if not reason.strip():
-        raise ValidationError("a reason is required", fields={"reason": ["required"]})
+    require_text(reason, field="reason", message="a reason is required")
     client = _gdpr_client(user, client_id)
     # Administrators see no clinical content: their export is the record, consents and dates.
     data = collect_client_data(client, clinical=user.has_role(Role.SUPERVISOR))
@@ -441,8 +441,7 @@ def export_client(user: User, client_id: uuid.UUID, *, reason: str) -> dict[str,
 
 def erase_client(user: User, client_id: uuid.UUID, *, reason: str) -> Client:
     """GDPR erasure by crypto-shredding: the client's key and blind indexes are destroyed."""
-    if not reason.strip():
-        raise ValidationError("a reason is required", fields={"reason": ["required"]})
+    require_text(reason, field="reason", message="a reason is required")
     client = _gdpr_client(user, client_id)
     if client.is_erased:
         raise Conflict("this client is already erased")
