@@ -1,4 +1,7 @@
-"""The application factory: configuration, extensions, blueprints and CLI commands."""
+"""The application factory: configuration, extensions, blueprints and CLI commands.
+
+This is the top of the import order: the only module that knows every feature.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, g
 
 from casework.config import load_config
 
@@ -21,24 +24,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(load_config(Path(app.instance_path), os.environ, config))
 
     from casework.request_context import configure_logging, init_input_guard, init_request_ids
+    from casework.security_headers import init_security_headers
 
     configure_logging(app)
     init_request_ids(app)
     init_input_guard(app)
     _init_extensions(app)
-    from casework.security_headers import init_security_headers
-
     init_security_headers(app)
-    from casework.labels import init_labels
-
-    init_labels(app)
+    _init_templates(app)
     _register_blueprints(app)
     _register_cli(app)
+    _init_api(app)  # before our error handlers, so they replace flask-smorest's
 
-    from casework.api.setup import init_api
-    from casework.errors import register_error_handlers
-
-    init_api(app)  # before our error handlers, so they replace flask-smorest's
+    from casework.web.errors import register_error_handlers
 
     register_error_handlers(app)
     _audit_integrity_failures(app)
@@ -47,8 +45,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from flask_babel import get_locale
-
     from casework.auth.services import resume_session
     from casework.catalogue.library import init_library
     from casework.crypto.keystore import init_keys
@@ -61,6 +57,10 @@ def _init_extensions(app: Flask) -> None:
         user_from_bearer_token,
     )
 
+    if app.config["CASEWORK_ENV"] == "testing":
+        from casework.auth.passwords import use_cheapest_hashing
+
+        use_cheapest_hashing()
     db.init_app(app)
     init_keys(app)
     init_library(app)
@@ -69,13 +69,41 @@ def _init_extensions(app: Flask) -> None:
     login_manager.request_loader(user_from_bearer_token)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.globals["get_locale"] = get_locale
+
+
+def _init_templates(app: Flask) -> None:
+    """Template helpers: the web layer's own, and those that read the features."""
+    import casework.labels  # noqa: F401  (registers every enum's label)
+    from casework.catalogue.services import service_names
+    from casework.clients.names import client_display_name
+    from casework.crypto.blind_index import IndexKind
+    from casework.home.navigation import navigation_for
+    from casework.policy import may_break_glass
+    from casework.web.filters import init_filters, localised
+    from casework.web.labels import label
+
+    def service_name(code: str | None) -> str:
+        """A service's name in the page's language, from one read of the catalogue a request."""
+        if code is None:
+            return ""
+        if "service_names" not in g:
+            g.service_names = service_names()
+        names = g.service_names.get(code)
+        return localised(names) if names else code
+
+    init_filters(app)
+    app.jinja_env.filters["index_kind"] = lambda value: label(IndexKind(value))
+    app.jinja_env.filters["service_name"] = service_name
+    app.jinja_env.filters["client_name"] = client_display_name
+    app.jinja_env.globals["navigation_for"] = navigation_for
+    app.jinja_env.globals["may_break_glass"] = may_break_glass
 
 
 def _register_blueprints(app: Flask) -> None:
     from casework.auth.views import bp as auth_bp
     from casework.care.views import bp as care_bp
     from casework.case_assessments.views import bp as case_assessments_bp
+    from casework.caseload.views import bp as caseload_bp
     from casework.cases.views import bp as cases_bp
     from casework.catalogue.views import bp as catalogue_bp
     from casework.clients.views import bp as clients_bp
@@ -95,16 +123,57 @@ def _register_blueprints(app: Flask) -> None:
         consultations_bp,
         groups_bp,
         supervision_bp,
+        caseload_bp,
         catalogue_bp,
         health_bp,
     ):
         app.register_blueprint(blueprint)
 
 
-def _register_cli(app: Flask) -> None:
-    from casework.cli import register_commands
+def _init_api(app: Flask) -> None:
+    from casework.api.setup import init_api
+    from casework.auth.api import blp as tokens
+    from casework.care.api import blp as care
+    from casework.case_assessments.api import blp as assessments
+    from casework.caseload.api import blp as caseload
+    from casework.cases.api import blp as cases
+    from casework.catalogue.api import blp as catalogue
+    from casework.clients.api import blp as clients
+    from casework.consultations.api import blp as consultations
+    from casework.groups.api import blp as groups
+    from casework.partners.api import blp as partners
+    from casework.supervision.api import blp as supervision
+    from casework.surveys.api import blp as surveys
 
-    register_commands(app)
+    init_api(
+        app,
+        (
+            tokens,
+            clients,
+            cases,
+            assessments,
+            care,
+            catalogue,
+            groups,
+            consultations,
+            partners,
+            surveys,
+            supervision,
+            caseload,
+        ),
+    )
+
+
+def _register_cli(app: Flask) -> None:
+    from casework.audit.cli import audit_cli
+    from casework.auth.cli import users_cli
+    from casework.catalogue.cli import catalogue_cli
+    from casework.crypto.cli import keys_cli
+    from casework.demo.cli import demo
+    from casework.migrate import db_cli
+
+    for command in (db_cli, users_cli, demo, keys_cli, audit_cli, catalogue_cli):
+        app.cli.add_command(command)
 
 
 def _commit_once_per_request(app: Flask) -> None:
@@ -126,7 +195,7 @@ def _audit_integrity_failures(app: Flask) -> None:
 
     from casework.audit.services import record_integrity_failure
     from casework.crypto.fields import StoredDataIntegrityError
-    from casework.errors import handle_domain_error
+    from casework.web.errors import handle_domain_error
 
     @app.errorhandler(StoredDataIntegrityError)
     def _integrity_failure(error: StoredDataIntegrityError) -> Response | tuple[str, int]:

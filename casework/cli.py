@@ -1,4 +1,4 @@
-"""CLI wiring: one commit per command, and a one-line error with exit code 2 on bad input."""
+"""What every command shares: one commit per command, a one-line error with exit code 2."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 import click
-from flask import Flask
 
 from casework.db import db
 from casework.errors import DomainError
@@ -39,19 +38,3 @@ def use_case(command: Callable[P, R]) -> Callable[P, R]:
         return result
 
     return run
-
-
-def register_commands(app: Flask) -> None:
-    from casework.audit.cli import audit_cli
-    from casework.auth.cli import users_cli
-    from casework.catalogue.cli import catalogue_cli
-    from casework.crypto.cli import keys_cli
-    from casework.demo.cli import demo
-    from casework.migrate import db_cli
-
-    app.cli.add_command(db_cli)
-    app.cli.add_command(users_cli)
-    app.cli.add_command(demo)
-    app.cli.add_command(keys_cli)
-    app.cli.add_command(audit_cli)
-    app.cli.add_command(catalogue_cli)

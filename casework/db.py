@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Any, cast
+from typing import Annotated, Any, TypeVar, cast
 
 from flask import Flask, current_app
 from flask.globals import app_ctx
@@ -25,6 +25,8 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, scoped_session, sessionmaker
+
+from casework.errors import NotFound
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -178,3 +180,18 @@ def _app_context_id() -> int:
 
 
 db = Database()
+
+
+ModelT = TypeVar("ModelT", bound=Base)
+
+
+def get_or_not_found(model: type[ModelT], key: object, what: str) -> ModelT:
+    """The row of `model` with primary key `key`, or NotFound("no such `what`").
+
+    Only for rows anyone who reaches this call may see; rows behind access rules go through
+    `policy.require_visible`.
+    """
+    row = db.session.get(model, key)
+    if row is None:
+        raise NotFound(f"no such {what}")
+    return row

@@ -1,16 +1,14 @@
-"""Translated labels of the enum values the interface shows; the completeness test covers them.
+"""The translated label of every enum value the interface shows, registered with the web layer
+when the app is built; the completeness test covers them.
 
-Templates use the `label` filter: `{{ case.state | label }}`.
+Templates use the `label` filter: `{{ case.state | label }}`; forms `choices(SomeEnum)`.
 """
 
 from __future__ import annotations
 
 import enum
 
-from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
-from wtforms.fields.choices import SelectChoice
 
 from casework.auth.models import Language, Role
 from casework.care.models import (
@@ -33,6 +31,9 @@ from casework.clients.models import ConsentPurpose, Gender, LegalBasis, Migratio
 from casework.consultations.models import AgeGroup, Channel
 from casework.crypto.blind_index import IndexKind
 from casework.groups.models import MeetingPresence
+from casework.web.labels import LABELS, label, register_labels
+
+__all__ = ["LABELS", "label"]
 
 #: (member, label) pairs. Not a dict keyed by member: StrEnum members of different enums with
 #: the same value (CaseState.ACTIVE, EnrolmentStatus.ACTIVE) are equal and would collide.
@@ -142,52 +143,4 @@ _PAIRS: tuple[tuple[enum.Enum, object], ...] = (
     (IndexKind.DOCUMENT, _l("Identity document")),
 )
 
-LABELS: dict[tuple[type[enum.Enum], str], object] = {
-    (type(member), member.value): text for member, text in _PAIRS
-}
-
-
-def label(value: object) -> str:
-    """The translated label of an enum value; anything else as text."""
-    if isinstance(value, enum.Enum) and (type(value), value.value) in LABELS:
-        return str(LABELS[type(value), value.value])
-    return "" if value is None else str(value)
-
-
-def choices(enum_type: type[enum.Enum]) -> list[SelectChoice]:
-    """The options of a WTForms select or radio field for an enum, with lazy labels."""
-    return [
-        SelectChoice(member.value, LABELS[enum_type, member.value])  # type: ignore[arg-type]
-        for member in enum_type
-    ]
-
-
-def _datetime(value: object) -> str:
-    return "" if value is None else format_datetime(value, "short")  # type: ignore[arg-type]
-
-
-def _date(value: object) -> str:
-    return "" if value is None else format_date(value, "medium")  # type: ignore[arg-type]
-
-
-def _text(value: object) -> str:
-    """A text of an instrument or catalogue: {language: text} in the interface's language."""
-    if isinstance(value, dict):
-        language = str(get_locale() or "pl")
-        return str(value.get(language) or value.get("en") or next(iter(value.values()), ""))
-    return "" if value is None else str(value)
-
-
-def init_labels(app: Flask) -> None:
-    """The template helpers of the interface: labels, localised dates, texts, navigation."""
-    from casework.home.navigation import navigation_for
-    from casework.policy import may_break_glass
-
-    app.jinja_env.filters["label"] = label
-    app.jinja_env.filters["index_kind"] = lambda value: label(IndexKind(value))
-    app.jinja_env.filters["datetime"] = _datetime
-    app.jinja_env.filters["date"] = _date
-    app.jinja_env.filters["number"] = lambda value: format_decimal(value)
-    app.jinja_env.filters["text"] = _text
-    app.jinja_env.globals["navigation_for"] = navigation_for
-    app.jinja_env.globals["may_break_glass"] = may_break_glass
+register_labels(_PAIRS)

@@ -16,9 +16,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, exists, false, or_, select, true
+from sqlalchemy.orm import InstrumentedAttribute
 
 from casework.auth.models import Role, User, team_supervisors
 from casework.care.models import Enrolment, EnrolmentStatus, NoteKind, NoteState, SessionNote
@@ -30,6 +31,7 @@ from casework.groups.models import GroupFacilitator, GroupRun
 from casework.supervision.models import SupervisionRecord
 
 T = TypeVar("T")
+ModelT = TypeVar("ModelT")
 
 CLINICAL_ROLES = (Role.CASE_MANAGER, Role.THERAPIST, Role.FACILITATOR, Role.SUPERVISOR)
 
@@ -103,20 +105,49 @@ def visible_cases(user: User) -> ColumnElement[bool]:
     return or_(assigned_cases(user), _broke_glass(user))
 
 
+def in_visible_case(user: User, case_id: InstrumentedAttribute[Any]) -> ColumnElement[bool]:
+    """Rows that belong to a case `user` may see (assessments, appointments, notes...)."""
+    return case_id.in_(select(Case.id).where(visible_cases(user)))
+
+
+def require_visible(
+    user: User,
+    model: type[ModelT],
+    object_id: object,
+    *,
+    what: str,
+    visible: ColumnElement[bool] | None = None,
+) -> ModelT:
+    """The row of `model` with id `object_id` if `user` may see it, else NotFound("no such
+    `what`"), the same as a missing row. Visibility is `visible` if given, else the model's rule:
+    its own predicate, or that of the case it belongs to."""
+    if visible is None:
+        visible = _visibility_rule(user, model)
+    row = db.session.scalar(select(model).where(model.id == object_id, visible))  # type: ignore[attr-defined]
+    if row is None:
+        raise NotFound(f"no such {what}")
+    return row
+
+
+def _visibility_rule(user: User, model: type[Any]) -> ColumnElement[bool]:
+    if model is Case:
+        return visible_cases(user)
+    if model is InformationConsultation:
+        return visible_consultations(user)
+    if model is SupervisionRecord:
+        return visible_supervision_records(user)
+    if hasattr(model, "case_id"):
+        return in_visible_case(user, model.case_id)
+    raise TypeError(f"no visibility rule for {model.__name__}")
+
+
 def is_assigned(user: User, case: Case) -> bool:
     return bool(db.session.scalar(select(true()).where(Case.id == case.id, assigned_cases(user))))
 
 
-def can_see_case(user: User, case: Case) -> bool:
-    return bool(db.session.scalar(select(true()).where(Case.id == case.id, visible_cases(user))))
-
-
 def require_case(user: User, case_id: uuid.UUID) -> Case:
     """The case, if `user` may see it; otherwise NotFound, the same as a missing case."""
-    case = db.session.scalar(select(Case).where(Case.id == case_id, visible_cases(user)))
-    if case is None:
-        raise NotFound("no such case")
-    return case
+    return require_visible(user, Case, case_id, what="case")
 
 
 def may_break_glass(user: User) -> bool:

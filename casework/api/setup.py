@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import swagger_ui_bundle
@@ -11,8 +12,8 @@ from flask_smorest import Api
 from werkzeug.wrappers import Response
 
 from casework.api.schemas import ProblemSchema
-from casework.errors import problem
 from casework.extensions import csrf
+from casework.web.errors import problem
 
 PREFIX = "/api/v1"
 
@@ -46,7 +47,8 @@ def docs_static(filename: str) -> Response:
     return send_from_directory(Path(swagger_ui_bundle.swagger_ui_path), filename)
 
 
-def init_api(app: Flask) -> None:
+def init_api(app: Flask, blueprints: Iterable[Blueprint]) -> None:
+    """The API with the features' `blueprints`, its docs page and its guard."""
     app.config.update(
         API_TITLE="casework",
         API_VERSION="v1",
@@ -71,43 +73,13 @@ def init_api(app: Flask) -> None:
         },
     )
     api.init_app(app)
-    _register_blueprints()
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint)
     app.register_blueprint(docs)
     for blueprint in app.blueprints.values():
         if blueprint.url_prefix and blueprint.url_prefix.startswith(PREFIX):
             csrf.exempt(blueprint)
     app.before_request(_api_guard)
-
-
-def _register_blueprints() -> None:
-    from casework.auth.api import blp as tokens
-    from casework.care.api import blp as care
-    from casework.case_assessments.api import blp as assessments
-    from casework.caseload.api import blp as caseload
-    from casework.cases.api import blp as cases
-    from casework.catalogue.api import blp as catalogue
-    from casework.clients.api import blp as clients
-    from casework.consultations.api import blp as consultations
-    from casework.groups.api import blp as groups
-    from casework.partners.api import blp as partners
-    from casework.supervision.api import blp as supervision
-    from casework.surveys.api import blp as surveys
-
-    for blueprint in (
-        tokens,
-        clients,
-        cases,
-        assessments,
-        care,
-        catalogue,
-        groups,
-        consultations,
-        partners,
-        surveys,
-        supervision,
-        caseload,
-    ):
-        api.register_blueprint(blueprint)
 
 
 def _api_guard() -> Response | None:

@@ -69,6 +69,40 @@ def record(
     )[0]
 
 
+def record_change(
+    action: str,
+    obj: object,
+    *,
+    actor: User | None,
+    fields: Iterable[str] = (),
+    reason: str | None = None,
+) -> AuditEvent:
+    """Append one event about the model instance `obj`: its audit type (`__audit_type__`), id and
+    client (`audit_client_id`, else `client_id`) come from the object itself."""
+    return record(
+        action,
+        actor=actor,
+        object_type=audit_type_of(obj),
+        object_id=getattr(obj, "id"),  # noqa: B009
+        client_id=audit_client_of(obj),
+        fields=fields,
+        reason=reason,
+    )
+
+
+def audit_type_of(obj: object) -> str:
+    return str(getattr(type(obj), "__audit_type__"))  # noqa: B009
+
+
+def audit_client_of(obj: object) -> uuid.UUID | None:
+    """The client an object's events are filed under (none for staff-only records)."""
+    for attribute in ("audit_client_id", "client_id"):
+        if hasattr(obj, attribute):
+            value = getattr(obj, attribute)
+            return value if isinstance(value, uuid.UUID) or value is None else uuid.UUID(str(value))
+    return None
+
+
 def record_many(
     action: str,
     *,

@@ -21,8 +21,9 @@ from casework.auth.forms import (
 )
 from casework.auth.models import Language, Role
 from casework.errors import DomainError, ValidationError
-from casework.labels import choices
-from casework.web_input import local_path
+from casework.web.current import current_staff
+from casework.web.input import local_path
+from casework.web.labels import choices
 
 bp = Blueprint("auth", __name__, template_folder="../templates")
 
@@ -30,10 +31,6 @@ bp = Blueprint("auth", __name__, template_folder="../templates")
 def _safe_next(target: str | None) -> str:
     """Only a local path may be a redirect target after sign-in."""
     return local_path(target, url_for("home.index"))
-
-
-def _me():  # type: ignore[no-untyped-def]
-    return current_user._get_current_object()
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -84,7 +81,7 @@ def change_password() -> str | Response:
     if form.validate_on_submit():
         try:
             services.change_password(
-                _me(),
+                current_staff(),
                 current_password=form.current_password.data or "",
                 new_password=form.new_password.data or "",
             )
@@ -99,7 +96,7 @@ def change_password() -> str | Response:
 
 
 def _language_form() -> LanguageForm:
-    form = LanguageForm(language=_me().preferred_language.value)
+    form = LanguageForm(language=current_staff().preferred_language.value)
     form.language.choices = choices(Language)
     return form
 
@@ -112,7 +109,7 @@ def account() -> str:
         language_form=_language_form(),
         token_form=ApiTokenForm(),
         plain=PlainForm(),
-        tokens=services.list_api_tokens(_me()),
+        tokens=services.list_api_tokens(current_staff()),
         new_token=None,
     )
 
@@ -122,7 +119,7 @@ def account() -> str:
 def set_language() -> Response:
     form = _language_form()
     if form.validate_on_submit():
-        services.set_preferred_language(_me(), Language(form.language.data))
+        services.set_preferred_language(current_staff(), Language(form.language.data))
         flash(_("Your interface language is saved."), "info")
     return redirect(url_for("auth.account"))
 
@@ -134,7 +131,7 @@ def create_token() -> str | Response:
     new_token = None
     if form.validate_on_submit():
         try:
-            _, new_token = services.create_api_token(_me(), name=form.name.data or "")
+            _, new_token = services.create_api_token(current_staff(), name=form.name.data or "")
         except ValidationError as error:
             form.name.errors = [error.message]
     return render_template(
@@ -142,7 +139,7 @@ def create_token() -> str | Response:
         language_form=_language_form(),
         token_form=form if new_token is None else ApiTokenForm(formdata=None),
         plain=PlainForm(),
-        tokens=services.list_api_tokens(_me()),
+        tokens=services.list_api_tokens(current_staff()),
         new_token=new_token,
     )
 
@@ -151,7 +148,7 @@ def create_token() -> str | Response:
 @login_required
 def revoke_token(token_id: uuid.UUID) -> Response:
     if PlainForm().validate_on_submit():
-        services.revoke_api_token(_me(), token_id)
+        services.revoke_api_token(current_staff(), token_id)
         flash(_("The token is revoked."), "info")
     return redirect(url_for("auth.account"))
 
@@ -164,7 +161,7 @@ def _new_user_form() -> NewUserForm:
     form.roles.choices = choices(Role)
     form.language.choices = choices(Language)
     form.team.choices = [("", _("No team"))] + [
-        (str(team.id), team.name) for team in services.list_teams(_me())
+        (str(team.id), team.name) for team in services.list_teams(current_staff())
     ]
     return form
 
@@ -172,8 +169,8 @@ def _new_user_form() -> NewUserForm:
 def _admin_page(user_form: NewUserForm, team_form: NewTeamForm) -> str:
     return render_template(
         "auth/admin_users.html",
-        users=services.list_users(_me()),
-        teams=services.list_teams(_me()),
+        users=services.list_users(current_staff()),
+        teams=services.list_teams(current_staff()),
         user_form=user_form,
         team_form=team_form,
         plain=PlainForm(),
@@ -187,7 +184,7 @@ def admin_users() -> str | Response:
     if request.method == "POST" and user_form.validate_on_submit():
         try:
             services.admin_create_user(
-                _me(),
+                current_staff(),
                 user_form.email.data or "",
                 display_name=user_form.display_name.data or "",
                 roles=[Role(role) for role in user_form.roles.data or []],
@@ -209,7 +206,7 @@ def admin_teams() -> str | Response:
     form = NewTeamForm()
     if form.validate_on_submit():
         try:
-            services.admin_create_team(_me(), form.name.data or "")
+            services.admin_create_team(current_staff(), form.name.data or "")
         except DomainError as error:
             form.form_errors.append(error.message)
         else:
@@ -224,7 +221,7 @@ def admin_set_enabled(user_id: uuid.UUID) -> Response:
     if PlainForm().validate_on_submit():
         enabled = request.form.get("enabled") == "1"
         try:
-            services.admin_set_enabled(_me(), user_id, enabled=enabled)
+            services.admin_set_enabled(current_staff(), user_id, enabled=enabled)
         except DomainError as error:
             if error.status == 404:
                 raise

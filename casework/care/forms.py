@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from casework.care.models import AppointmentMode, Attendance, NoteKind
-from casework.labels import choices
+from casework.web.labels import choices
 
 
 class EnrolForm(FlaskForm):

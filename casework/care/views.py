@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from casework.care import services
@@ -25,14 +25,11 @@ from casework.care.models import AppointmentMode, Attendance, NoteKind
 from casework.catalogue.services import list_services
 from casework.db import utcnow
 from casework.errors import DomainError, ValidationError
-from casework.form_errors import show_on_form
-from casework.web_input import local_path, whole_number
+from casework.web.current import current_staff
+from casework.web.errors import show_on_form
+from casework.web.input import local_path, whole_number
 
 bp = Blueprint("care_pages", __name__, template_folder="templates")
-
-
-def _me():  # type: ignore[no-untyped-def]
-    return current_user._get_current_object()
 
 
 def _zone() -> ZoneInfo:
@@ -52,7 +49,7 @@ def enrol(case_id: uuid.UUID) -> Response:
     form = EnrolForm()
     try:
         services.enrol(
-            _me(),
+            current_staff(),
             case_id,
             client_id=uuid.UUID(form.client.data or ""),
             service_code=form.service.data or "",
@@ -79,7 +76,7 @@ def schedule(case_id: uuid.UUID) -> Response:
     starts = datetime.combine(form.day.data, form.starts.data, tzinfo=_zone())
     try:
         services.schedule_appointment(
-            _me(),
+            current_staff(),
             uuid.UUID(form.enrolment.data or ""),
             starts_at=starts,
             ends_at=starts + timedelta(minutes=form.minutes.data or 50),
@@ -106,7 +103,7 @@ def agenda_page() -> str:
     today = datetime.now(zone).replace(hour=0, minute=0, second=0, microsecond=0)
     start = today + timedelta(weeks=weeks)
     page = services.agenda(
-        _me(), starts_from=start, starts_before=start + timedelta(days=7), limit=200
+        current_staff(), starts_from=start, starts_before=start + timedelta(days=7), limit=200
     )
     return render_template(
         "care/agenda.html", appointments=page.items, start=start, weeks=weeks, now=utcnow()
@@ -116,23 +113,25 @@ def agenda_page() -> str:
 @bp.route("/my-clients")
 @login_required
 def my_clients() -> str:
-    language = str(_me().preferred_language.value)
+    language = str(current_staff().preferred_language.value)
     names = {
         service.code: service.label(language) for service in list_services(include_inactive=True)
     }
-    return render_template("care/my_clients.html", rows=services.my_enrolments(_me()), names=names)
+    return render_template(
+        "care/my_clients.html", rows=services.my_enrolments(current_staff()), names=names
+    )
 
 
 @bp.route("/appointments/<uuid:appointment_id>", methods=["GET", "POST"])
 @login_required
 def appointment(appointment_id: uuid.UUID) -> str | Response:
     """An appointment: its attendance, its notes, and a new note by its practitioner."""
-    item = services.get_appointment(_me(), appointment_id)
+    item = services.get_appointment(current_staff(), appointment_id)
     form = NoteForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
             note = services.write_note(
-                _me(),
+                current_staff(),
                 appointment_id,
                 kind=NoteKind(form.kind.data),
                 body=form.body.data or "",
@@ -145,7 +144,7 @@ def appointment(appointment_id: uuid.UUID) -> str | Response:
         else:
             flash(_("The draft note is saved."), "info")
             return redirect(url_for("care_pages.note", note_id=note.id))
-    notes = services.notes_of_appointment(_me(), appointment_id)
+    notes = services.notes_of_appointment(current_staff(), appointment_id)
     attendance = AttendanceForm(formdata=None, attendance=item.attendance.value)
     return render_template(
         "care/appointment.html",
@@ -153,7 +152,7 @@ def appointment(appointment_id: uuid.UUID) -> str | Response:
         notes=notes,
         form=form,
         attendance_form=attendance,
-        is_practitioner=item.practitioner_id == _me().id,
+        is_practitioner=item.practitioner_id == current_staff().id,
     )
 
 
@@ -164,7 +163,7 @@ def attendance(appointment_id: uuid.UUID) -> Response:
     version = form.version.data or ""
     try:
         services.record_attendance(
-            _me(),
+            current_staff(),
             appointment_id,
             attendance=Attendance(form.attendance.data),
             expected_version=whole_number(version),
@@ -183,7 +182,7 @@ def attendance(appointment_id: uuid.UUID) -> Response:
 @login_required
 def note(note_id: uuid.UUID) -> str | Response:
     """A note: the draft editor, signing, and addenda to a signed note."""
-    item = services.read_note(_me(), note_id)
+    item = services.read_note(current_staff(), note_id)
     draft_form = DraftForm(formdata=None, body=item.body, version=str(item.version))
     addendum_form = AddendumForm(formdata=None)
     if request.method == "POST":
@@ -194,7 +193,7 @@ def note(note_id: uuid.UUID) -> str | Response:
                 if draft_form.validate_on_submit():
                     version = draft_form.version.data or ""
                     services.update_draft(
-                        _me(),
+                        current_staff(),
                         note_id,
                         body=draft_form.body.data or "",
                         expected_version=whole_number(version),
@@ -207,15 +206,17 @@ def note(note_id: uuid.UUID) -> str | Response:
                 body = request.form.get("body")
                 if body and body.strip() and body != item.body:  # sign what is on the screen
                     expected = services.update_draft(
-                        _me(), note_id, body=body, expected_version=expected
+                        current_staff(), note_id, body=body, expected_version=expected
                     ).version
-                services.sign_note(_me(), note_id, expected_version=expected)
+                services.sign_note(current_staff(), note_id, expected_version=expected)
                 flash(_("The note is signed; it can no longer change."), "info")
                 return redirect(url_for("care_pages.note", note_id=note_id))
             elif action == "addendum":
                 addendum_form = AddendumForm()
                 if addendum_form.validate_on_submit():
-                    services.add_addendum(_me(), note_id, body=addendum_form.body.data or "")
+                    services.add_addendum(
+                        current_staff(), note_id, body=addendum_form.body.data or ""
+                    )
                     flash(_("The addendum is added."), "info")
                     return redirect(url_for("care_pages.note", note_id=note_id))
         except ValidationError as error:
@@ -228,5 +229,5 @@ def note(note_id: uuid.UUID) -> str | Response:
         note=item,
         draft_form=draft_form,
         addendum_form=addendum_form,
-        is_author=item.author_id == _me().id,
+        is_author=item.author_id == current_staff().id,
     )

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 import assessments as engine
@@ -25,13 +25,10 @@ from casework.case_assessments.forms import (
 from casework.case_assessments.models import AssessmentState
 from casework.catalogue.services import list_services
 from casework.errors import DomainError, ValidationError
-from casework.web_input import whole_number
+from casework.web.current import current_staff
+from casework.web.input import whole_number
 
 bp = Blueprint("assessment_pages", __name__, template_folder="templates")
-
-
-def _me():  # type: ignore[no-untyped-def]
-    return current_user._get_current_object()
 
 
 def _language() -> str:
@@ -56,7 +53,7 @@ def start(case_id: uuid.UUID) -> Response:
             return redirect(url_for("case_pages.show", case_id=case_id))
     try:
         assessment = services.start_assessment(
-            _me(),
+            current_staff(),
             case_id,
             instrument_id=form.instrument.data or "",
             client_id=client_id,
@@ -151,7 +148,7 @@ def _render_form(
 @bp.route("/assessments/<uuid:assessment_id>", methods=["GET", "POST"])
 @login_required
 def form(assessment_id: uuid.UUID) -> str | Response:
-    page = services.assessment_page(_me(), assessment_id)
+    page = services.assessment_page(current_staff(), assessment_id)
     if page.assessment.state == AssessmentState.COMPLETED:
         return redirect(url_for("assessment_pages.result", assessment_id=assessment_id))
     answers = dict(page.assessment.answers or {})
@@ -161,11 +158,11 @@ def form(assessment_id: uuid.UUID) -> str | Response:
         expected = whole_number(version)
         try:
             assessment = services.save_answers(
-                _me(), assessment_id, posted, expected_version=expected
+                current_staff(), assessment_id, posted, expected_version=expected
             )
             if request.form.get("action") == "complete":
                 services.complete_assessment(
-                    _me(), assessment_id, expected_version=assessment.version
+                    current_staff(), assessment_id, expected_version=assessment.version
                 )
                 flash(_("The assessment is completed and scored."), "info")
                 return redirect(url_for("assessment_pages.result", assessment_id=assessment_id))
@@ -201,7 +198,7 @@ def _band_width(scale: dict[str, Any], instrument: engine.Instrument) -> int:
 @bp.route("/assessments/<uuid:assessment_id>/result")
 @login_required
 def result(assessment_id: uuid.UUID) -> str | Response:
-    page = services.assessment_page(_me(), assessment_id)
+    page = services.assessment_page(current_staff(), assessment_id)
     if page.assessment.state != AssessmentState.COMPLETED:
         return redirect(url_for("assessment_pages.form", assessment_id=assessment_id))
     language = _language()
@@ -253,7 +250,7 @@ def decide(recommendation_id: uuid.UUID) -> Response:
     reason = form.reason.data or ("" if not accept else _("Accepted as recommended."))
     try:
         services.decide(
-            _me(),
+            current_staff(),
             recommendation_id,
             accept=accept,
             reason=reason,
@@ -275,7 +272,7 @@ def confirm(recommendation_id: uuid.UUID) -> Response:
     version = form.version.data or ""
     try:
         services.confirm_decline(
-            _me(),
+            current_staff(),
             recommendation_id,
             confirm=request.form.get("decision") == "confirm",
             reason=form.reason.data or "",
@@ -296,7 +293,10 @@ def add(case_id: uuid.UUID) -> Response:
     form = AddServiceForm()
     try:
         services.add_recommendation(
-            _me(), case_id, service_code=form.service.data or "", reason=form.reason.data or ""
+            current_staff(),
+            case_id,
+            service_code=form.service.data or "",
+            reason=form.reason.data or "",
         )
     except DomainError as error:
         if error.status == 404:
@@ -311,9 +311,9 @@ def add(case_id: uuid.UUID) -> Response:
 @login_required
 def compare(case_id: uuid.UUID, assessment_id: uuid.UUID) -> str:
     """The closing reassessment `assessment_id` beside the first assessment, scale by scale."""
-    page = services.assessment_page(_me(), assessment_id)
+    page = services.assessment_page(current_staff(), assessment_id)
     comparison = services.compare_closing(
-        _me(),
+        current_staff(),
         case_id,
         instrument_id=page.assessment.instrument_id,
         client_id=page.assessment.client_id,

@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from casework.cases.models import CaseKind, ClosureOutcome, ParticipantRole, ReferralSource
-from casework.labels import choices
+from casework.web.labels import choices
 
 
 class ParticipantRoleForm(FlaskForm):

@@ -7,7 +7,7 @@ import uuid
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from casework.auth.models import Role
@@ -35,16 +35,13 @@ from casework.catalogue.services import list_services
 from casework.clients.services import read_client
 from casework.clients.views import clear_intake, intake_participants
 from casework.errors import DomainError
-from casework.form_errors import show_on_form
-from casework.labels import label
 from casework.policy import supervises_case
-from casework.web_input import whole_number
+from casework.web.current import current_staff
+from casework.web.errors import show_on_form
+from casework.web.input import whole_number
+from casework.web.labels import label
 
 bp = Blueprint("case_pages", __name__, template_folder="templates")
-
-
-def _me():  # type: ignore[no-untyped-def]
-    return current_user._get_current_object()
 
 
 @bp.route("/cases")
@@ -52,7 +49,9 @@ def _me():  # type: ignore[no-untyped-def]
 def index() -> str:
     state = request.args.get("state")
     filters = services.CaseFilters(state=CaseState(state) if state in set(CaseState) else None)
-    page = services.list_cases(_me(), filters, cursor=request.args.get("cursor"), limit=50)
+    page = services.list_cases(
+        current_staff(), filters, cursor=request.args.get("cursor"), limit=50
+    )
     return render_template(
         "cases/index.html", page=page, state=filters.state, states=list(CaseState)
     )
@@ -65,7 +64,7 @@ def new() -> str | Response:
     ids = intake_participants()
     if not ids:
         return redirect(url_for("client_pages.intake"))
-    people = [read_client(_me(), client_id) for client_id in ids]
+    people = [read_client(current_staff(), client_id) for client_id in ids]
     form = OpenCaseForm()
     if request.method == "GET":
         form.kind.data = (CaseKind.INDIVIDUAL if len(ids) == 1 else CaseKind.COUPLE).value
@@ -76,7 +75,7 @@ def new() -> str | Response:
         roles = {entry.form.client_id.data: entry.form.role.data for entry in form.participants}
         try:
             case = services.open_case(
-                _me(),
+                current_staff(),
                 kind=CaseKind(form.kind.data),
                 participants=[
                     services.NewParticipant(
@@ -106,7 +105,7 @@ def _participant_choices(page: CasePage) -> list[tuple[str, str]]:
 
 def _case_forms(page: CasePage) -> dict[str, object]:
     """The action forms of the case page, with their choices filled in."""
-    me = _me()
+    me = current_staff()
     language = str(me.preferred_language.value)
     people = _participant_choices(page)
     start = StartAssessmentForm(formdata=None)
@@ -171,7 +170,7 @@ def _case_forms(page: CasePage) -> dict[str, object]:
 @login_required
 def show(case_id: uuid.UUID) -> str:
     joint = request.args.get("view") == "joint"
-    page = case_page(_me(), case_id, joint=joint)
+    page = case_page(current_staff(), case_id, joint=joint)
     return render_template("cases/show.html", page=page, **_case_forms(page))
 
 
@@ -179,7 +178,7 @@ def show(case_id: uuid.UUID) -> str:
 @login_required
 def summary(case_id: uuid.UUID) -> str:
     """The printable case summary for the case conference (joint context: no disclosures)."""
-    page = case_page(_me(), case_id, joint=True)
+    page = case_page(current_staff(), case_id, joint=True)
     return render_template("cases/summary.html", page=page, **_case_forms(page))
 
 
@@ -198,7 +197,7 @@ def move(case_id: uuid.UUID) -> Response:
     form = MoveForm()
     try:
         services.move_case(
-            _me(),
+            current_staff(),
             case_id,
             CaseState(form.to_state.data),
             expected_version=_version(),
@@ -217,12 +216,12 @@ def move(case_id: uuid.UUID) -> Response:
 @login_required
 def close(case_id: uuid.UUID) -> str | Response:
     """Closing: the outcome, a summary, and the closing reassessment compared with the first."""
-    page = case_page(_me(), case_id, joint=False)
+    page = case_page(current_staff(), case_id, joint=False)
     form = CloseForm()
     if form.validate_on_submit():
         try:
             services.close_case(
-                _me(),
+                current_staff(),
                 case_id,
                 outcome=ClosureOutcome(form.outcome.data),
                 reason=form.reason.data or "",
@@ -246,7 +245,10 @@ def close(case_id: uuid.UUID) -> str | Response:
 def reopen(case_id: uuid.UUID) -> Response:
     try:
         services.reopen_case(
-            _me(), case_id, reason=request.form.get("reason", ""), expected_version=_version()
+            current_staff(),
+            case_id,
+            reason=request.form.get("reason", ""),
+            expected_version=_version(),
         )
     except DomainError as error:
         if error.status == 404:
@@ -260,7 +262,7 @@ def reopen(case_id: uuid.UUID) -> Response:
 def assign(case_id: uuid.UUID) -> Response:
     try:
         services.assign_case(
-            _me(),
+            current_staff(),
             case_id,
             case_manager_id=uuid.UUID(request.form.get("case_manager", "")),
             expected_version=_version(),
@@ -282,7 +284,7 @@ def break_glass(case_id: uuid.UUID) -> str | Response:
     form = BreakGlassForm()
     if form.validate_on_submit():
         try:
-            services.break_glass(_me(), case_id, reason=form.reason.data or "")
+            services.break_glass(current_staff(), case_id, reason=form.reason.data or "")
         except DomainError as error:
             if error.status == 404:
                 raise
@@ -295,6 +297,6 @@ def break_glass(case_id: uuid.UUID) -> str | Response:
 @bp.route("/supervision/break-glass")
 @login_required
 def break_glass_log() -> str:
-    accesses = services.break_glass_log(_me())
+    accesses = services.break_glass_log(current_staff())
     names = display_names([access.user_id for access in accesses])
     return render_template("cases/break_glass_log.html", accesses=accesses, names=names)

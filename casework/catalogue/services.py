@@ -32,6 +32,12 @@ def sync_catalogue() -> tuple[int, int]:
     return added, updated
 
 
+def service_names() -> dict[str, dict[str, str]]:
+    """Every service's name in each language, by code (active or not: old enrolments show)."""
+    rows = db.session.execute(select(Service.code, Service.name))
+    return {code: dict(name) for code, name in rows}
+
+
 def list_services(*, include_inactive: bool = False) -> list[Service]:
     query = select(Service).order_by(Service.code)
     if not include_inactive:

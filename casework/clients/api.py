@@ -21,7 +21,7 @@ from casework.clients.schemas import (
     SearchSchema,
 )
 from casework.crypto.services import Identifiers
-from casework.errors import problem
+from casework.web.errors import problem
 
 blp = Blueprint("clients", __name__, url_prefix="/api/v1", description="Clients and consents")
 

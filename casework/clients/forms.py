@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from casework.clients.models import ConsentPurpose, Gender, LegalBasis, MigrationReason
-from casework.labels import choices
+from casework.web.labels import choices
 
 
 class ClientSearchForm(FlaskForm):

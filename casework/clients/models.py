@@ -107,12 +107,6 @@ class Client(Base):
     def is_erased(self) -> bool:
         return self.erased_at is not None
 
-    @property
-    def display_name(self) -> str:
-        if self.is_erased:
-            return "[erased]"
-        return f"{self.given_name or ''} {self.family_name or ''}".strip() or "[no name]"
-
 
 class Consent(Base):
     """A consent (or another legal basis) for processing a client's data for one purpose."""

@@ -10,7 +10,7 @@ import uuid
 
 from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from casework.clients import services
@@ -18,15 +18,12 @@ from casework.clients.forms import ClientSearchForm, ConsentForm, IntakeForm
 from casework.clients.models import ConsentPurpose, Gender, LegalBasis, MigrationReason
 from casework.crypto.services import Identifiers
 from casework.errors import DomainError, ValidationError
-from casework.form_errors import show_on_form
+from casework.web.current import current_staff
+from casework.web.errors import show_on_form
 
 bp = Blueprint("client_pages", __name__, template_folder="templates")
 
 INTAKE_KEY = "intake_participants"
-
-
-def _me():  # type: ignore[no-untyped-def]
-    return current_user._get_current_object()
 
 
 def intake_participants() -> list[uuid.UUID]:
@@ -58,7 +55,7 @@ def search() -> str:
             birth_year=form.birth_year.data,
         )
         try:
-            results = services.search_clients(_me(), identifiers)
+            results = services.search_clients(current_staff(), identifiers)
         except ValidationError as error:
             show_on_form(form, error)
     return render_template("clients/search.html", form=form, results=results)
@@ -100,7 +97,7 @@ def intake() -> str | Response:
     if form.validate_on_submit():
         try:
             client = services.intake_client(
-                _details(form), actor=_me(), confirm_new=bool(form.confirm_new.data)
+                _details(form), actor=current_staff(), confirm_new=bool(form.confirm_new.data)
             )
         except services.PossibleDuplicate as error:
             candidates = error.candidates
@@ -136,7 +133,7 @@ def intake() -> str | Response:
 @login_required
 def use_existing(client_id: uuid.UUID) -> Response:
     """Link an existing client (a duplicate candidate) to the intake instead of a new record."""
-    services.require_client(_me(), client_id)
+    services.require_client(current_staff(), client_id)
     _add_to_intake(client_id)
     return redirect(url_for("client_pages.consent", client_id=client_id))
 
@@ -145,12 +142,12 @@ def use_existing(client_id: uuid.UUID) -> Response:
 @login_required
 def consent(client_id: uuid.UUID) -> str | Response:
     """Step 2: the consent (or other legal basis) for processing."""
-    overview = services.client_overview(_me(), client_id)
+    overview = services.client_overview(current_staff(), client_id)
     form = ConsentForm()
     if form.validate_on_submit():
         try:
             services.record_consent(
-                _me(),
+                current_staff(),
                 client_id,
                 purpose=ConsentPurpose(form.purpose.data),
                 legal_basis=LegalBasis(form.legal_basis.data),
@@ -174,5 +171,5 @@ def consent(client_id: uuid.UUID) -> str | Response:
 @bp.route("/clients/<uuid:client_id>")
 @login_required
 def show(client_id: uuid.UUID) -> str:
-    overview = services.client_overview(_me(), client_id)
+    overview = services.client_overview(current_staff(), client_id)
     return render_template("clients/show.html", overview=overview, consent_form=ConsentForm())

@@ -19,7 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from casework.clients.models import Gender, MigrationReason
 from casework.consultations.models import AgeGroup, Channel
 from casework.consultations.services import MAX_DURATION_MINUTES
-from casework.labels import choices
+from casework.web.labels import choices
 
 #: Languages consultations are usually held in, each named in itself (as the language menu is).
 LANGUAGES = {

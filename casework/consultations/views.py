@@ -18,13 +18,10 @@ from casework.consultations import services
 from casework.consultations.forms import LANGUAGES, ConsultationForm
 from casework.consultations.models import AgeGroup, Channel
 from casework.errors import NotFound, ValidationError
-from casework.form_errors import show_on_form
+from casework.web.current import current_staff
+from casework.web.errors import show_on_form
 
 bp = Blueprint("consultation_pages", __name__, template_folder="templates")
-
-
-def _me():  # type: ignore[no-untyped-def]
-    return current_user._get_current_object()
 
 
 def _require(*roles: Role) -> None:
@@ -38,7 +35,7 @@ def _today() -> date:
 
 
 def _form() -> ConsultationForm:
-    own = str(_me().preferred_language.value)
+    own = str(current_staff().preferred_language.value)
     form = ConsultationForm(consulted_on=_today(), language=own if own in LANGUAGES else "pl")
     language = str(get_locale() or "pl")
     form.topics.choices = [
@@ -57,7 +54,7 @@ def new() -> str | Response:
     if request.method == "POST" and form.validate_on_submit():
         try:
             services.log_consultation(
-                _me(),
+                current_staff(),
                 consulted_on=form.consulted_on.data or _today(),
                 channel=Channel(form.channel.data),
                 language=form.language.data or "",
@@ -82,7 +79,7 @@ def new() -> str | Response:
     return render_template(
         "consultations/new.html",
         form=form,
-        logged_today=services.count_logged_on(_me(), _today()),
+        logged_today=services.count_logged_on(current_staff(), _today()),
     )
 
 
@@ -92,8 +89,8 @@ def mine() -> str:
     """The consultant's own consultations, newest first, a page at a time."""
     _require(Role.CONSULTANT)
     page = services.list_consultations(
-        _me(),
-        services.ConsultationFilters(consultant_id=_me().id),
+        current_staff(),
+        services.ConsultationFilters(consultant_id=current_staff().id),
         cursor=request.args.get("after") or None,
         limit=25,
     )

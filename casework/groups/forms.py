@@ -10,7 +10,7 @@ from wtforms import DateField, IntegerField, RadioField, SelectField, StringFiel
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from casework.groups.models import MeetingPresence
-from casework.labels import choices
+from casework.web.labels import choices
 
 
 class MeetingForm(FlaskForm):

@@ -9,33 +9,30 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from casework.auth.models import Role
 from casework.catalogue.services import list_services
 from casework.db import utcnow
 from casework.errors import DomainError, NotFound
-from casework.form_errors import show_on_form
 from casework.groups import services
 from casework.groups.forms import CaseGroupForm, MeetingForm, attendance_sheet_form
 from casework.groups.models import GroupEnrolmentStatus, MeetingPresence
 from casework.policy import may_see_group_runs
+from casework.web.current import current_staff
+from casework.web.errors import show_on_form
 
 bp = Blueprint("group_pages", __name__, template_folder="templates")
 
 
-def _me():  # type: ignore[no-untyped-def]
-    return current_user._get_current_object()
-
-
 def _require_clinical() -> None:
-    if not may_see_group_runs(_me()):
+    if not may_see_group_runs(current_staff()):
         raise NotFound("no such page")
 
 
 def _service_names() -> dict[str, str]:
-    language = str(_me().preferred_language.value)
+    language = str(current_staff().preferred_language.value)
     return {s.code: s.label(language) for s in list_services(include_inactive=True)}
 
 
@@ -51,9 +48,9 @@ def _refuse(error: DomainError) -> None:
 def runs() -> str:
     """The runs I facilitate (everyone's with ?all=1; case managers see all of them)."""
     _require_clinical()
-    show_all = request.args.get("all") == "1" or not _me().has_role(Role.FACILITATOR)
+    show_all = request.args.get("all") == "1" or not current_staff().has_role(Role.FACILITATOR)
     page = services.list_runs(
-        _me(),
+        current_staff(),
         facilitated_by_me=not show_all,
         cursor=request.args.get("after") or None,
         limit=50,
@@ -73,7 +70,7 @@ def run(run_id: uuid.UUID) -> str | Response:
         starts = datetime.combine(form.day.data, form.starts.data, tzinfo=zone)
         try:
             services.schedule_meeting(
-                _me(),
+                current_staff(),
                 run_id,
                 starts_at=starts,
                 ends_at=starts + timedelta(minutes=form.minutes.data or 90),
@@ -87,7 +84,7 @@ def run(run_id: uuid.UUID) -> str | Response:
         else:
             flash(_("The meeting is scheduled."), "info")
             return redirect(url_for("group_pages.run", run_id=run_id))
-    page = services.run_page(_me(), run_id)
+    page = services.run_page(current_staff(), run_id)
     return render_template(
         "groups/run.html", page=page, form=form, service_names=_service_names(), now=utcnow()
     )
@@ -99,7 +96,7 @@ def withdraw(enrolment_id: uuid.UUID) -> Response:
     version = request.form.get("version", "")
     try:
         enrolment = services.withdraw(
-            _me(),
+            current_staff(),
             enrolment_id,
             expected_version=int(version) if version.isascii() and version.isdigit() else None,
         )
@@ -114,7 +111,7 @@ def withdraw(enrolment_id: uuid.UUID) -> Response:
 @login_required
 def attendance(meeting_id: uuid.UUID) -> str | Response:
     """The attendance sheet of a meeting: one form, a row per participant."""
-    meeting, group_run, rows = services.attendance_sheet(_me(), meeting_id)
+    meeting, group_run, rows = services.attendance_sheet(current_staff(), meeting_id)
     fields = {f"p-{row.enrolment.id}": row for row in rows}
     form = attendance_sheet_form(
         [
@@ -129,7 +126,7 @@ def attendance(meeting_id: uuid.UUID) -> str | Response:
             if form[name].data in {p.value for p in MeetingPresence}
         ]
         try:
-            services.record_attendance(_me(), meeting_id, entries)
+            services.record_attendance(current_staff(), meeting_id, entries)
         except DomainError as error:
             if error.status == 404:
                 raise
@@ -151,14 +148,14 @@ def attendance(meeting_id: uuid.UUID) -> str | Response:
 @login_required
 def enrol_case(case_id: uuid.UUID) -> str | Response:
     """Enrol a participant of the case in a group run: a seat, or the next place waiting."""
-    options = services.case_group_options(_me(), case_id)
+    options = services.case_group_options(current_staff(), case_id)
     form = CaseGroupForm()
     form.client.choices = [(str(client_id), name) for client_id, name in options.participants]
     form.run.choices = [(str(figures.run.id), figures.run.name) for figures in options.runs]
     if request.method == "POST" and form.validate_on_submit():
         try:
             enrolment = services.enrol(
-                _me(),
+                current_staff(),
                 uuid.UUID(form.run.data),
                 client_id=uuid.UUID(form.client.data),
                 case_id=case_id,

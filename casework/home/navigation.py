@@ -42,7 +42,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     # issue 6: consultants
     NavEntry("consultation_pages.new", _l("Log a consultation"), _roles(Role.CONSULTANT)),
     # issue 6: supervisors
-    NavEntry("supervision_pages.caseload", _l("Caseload review"), _roles(Role.SUPERVISOR)),
+    NavEntry("caseload_pages.caseload", _l("Caseload review"), _roles(Role.SUPERVISOR)),
     # supervisors, and the practitioners the records are about
     NavEntry("supervision_pages.records", _l("Supervision records"), CLINICAL),
     NavEntry("case_pages.break_glass_log", _l("Break-the-glass log"), _roles(Role.SUPERVISOR)),

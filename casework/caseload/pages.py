@@ -1,0 +1,103 @@
+"""What the caseload dashboard shows: the review's figures with the geometry of its charts."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from casework.auth.models import User
+from casework.auth.services import display_names
+from casework.caseload.services import ReviewSettings, review
+from casework.cases.models import CaseState
+
+#: Risk levels from the most serious; "unassessed" is a case without a completed risk assessment.
+LEVELS: tuple[tuple[str, object], ...] = (
+    ("very_high", _l("Very high")),
+    ("high", _l("High")),
+    ("moderate", _l("Moderate")),
+    ("low", _l("Low")),
+    ("unassessed", _l("Not assessed")),
+)
+OPEN_STATES = tuple(state for state in CaseState if state is not CaseState.CLOSED)
+
+
+def per_worker(
+    rows: Iterable[Mapping[str, Any]], key: str, names: Mapping[uuid.UUID, str]
+) -> list[dict[str, Any]]:
+    """Rows of (worker, state, level, cases) as one row per worker, with the bar segments of a
+    chart scaled to the busiest worker (x and width in percent, for an SVG viewBox of 100)."""
+    workers: dict[uuid.UUID, dict[str, Any]] = {}
+    for row in rows:
+        worker = workers.setdefault(
+            row[key],
+            {
+                "id": row[key],
+                "name": names.get(row[key], "—"),
+                "total": 0,
+                "states": {},
+                "levels": {},
+            },
+        )
+        worker["total"] += row["cases"]
+        worker["states"][row["state"]] = worker["states"].get(row["state"], 0) + row["cases"]
+        worker["levels"][row["level"]] = worker["levels"].get(row["level"], 0) + row["cases"]
+    busiest = max((worker["total"] for worker in workers.values()), default=0) or 1
+    for worker in workers.values():
+        x = 0.0
+        segments = []
+        for level, _label in LEVELS:
+            count = worker["levels"].get(level, 0)
+            if count:
+                width = 100 * count / busiest
+                segments.append({"level": level, "x": round(x, 2), "width": round(width, 2)})
+                x += width
+        worker["segments"] = segments
+    return sorted(workers.values(), key=lambda worker: (-worker["total"], worker["name"]))
+
+
+def _seat_segments(run: Mapping[str, Any], widest: int) -> list[dict[str, Any]]:
+    parts = (
+        ("seated", run["active"]),
+        ("free", max(run["capacity"] - run["active"], 0)),
+        ("waiting", run["waitlisted"]),
+    )
+    x = 0.0
+    segments = []
+    for kind, count in parts:
+        if count:
+            width = 100 * count / widest
+            segments.append({"kind": kind, "x": round(x, 2), "width": round(width, 2)})
+            x += width
+    return segments
+
+
+def dashboard(user: User, settings: ReviewSettings) -> dict[str, Any]:
+    """Open cases per worker by state and level, high-level cases without contact, overdue
+    reassessments and waitlists, as chart geometry and the same figures for the tables."""
+    figures = review(user, settings=settings)
+    names = display_names(
+        [row["case_manager_id"] for row in figures["by_case_manager"]]
+        + [row["practitioner_id"] for row in figures["by_practitioner"]]
+        + [row["case_manager_id"] for row in figures["high_risk_without_contact"]]
+        + [row["case_manager_id"] for row in figures["overdue_reassessments"]]
+    )
+    widest = max(
+        (max(run["capacity"], run["active"]) + run["waitlisted"] for run in figures["waitlists"]),
+        default=0,
+    )
+    waitlists = [
+        {**run, "segments": _seat_segments(run, widest or 1)} for run in figures["waitlists"]
+    ]
+    return {
+        "figures": figures,
+        "managers": per_worker(figures["by_case_manager"], "case_manager_id", names),
+        "practitioners": per_worker(figures["by_practitioner"], "practitioner_id", names),
+        "waitlists": waitlists,
+        "names": names,
+        "levels": LEVELS,
+        "level_names": dict(LEVELS),
+        "states": OPEN_STATES,
+    }

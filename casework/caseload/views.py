@@ -1,0 +1,28 @@
+"""The supervisor's caseload dashboard."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from casework.auth.models import Role
+from casework.caseload.pages import dashboard
+from casework.caseload.services import ReviewSettings
+from casework.errors import ValidationError
+from casework.web.current import current_staff, require_role_page
+from casework.web.errors import refuse_on_page
+from casework.web.input import whole_number
+
+bp = Blueprint("caseload_pages", __name__, template_folder="templates")
+
+
+@bp.route("/caseload")
+@require_role_page(Role.SUPERVISOR)
+def caseload() -> str:
+    days = whole_number(request.args.get("days"))
+    settings = ReviewSettings(no_contact_days=days) if days is not None else ReviewSettings()
+    try:
+        page = dashboard(current_staff(), settings)
+    except ValidationError as error:
+        refuse_on_page(error)
+        page = dashboard(current_staff(), ReviewSettings())
+    return render_template("caseload/caseload.html", **page)
