@@ -25,7 +25,7 @@ from alembic import command
 from sqlalchemy import LargeBinary, Text, Uuid, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from casework.crypto.fields import Encrypted
+from casework.crypto.columns import Encrypted
 from casework.crypto.keys import KeyMaterial
 from casework.db import UUIDPk, db
 from casework.migrate import alembic_config

@@ -194,7 +194,7 @@ def _audit_integrity_failures(app: Flask) -> None:
     from flask_login import current_user
 
     from casework.audit.services import record_integrity_failure
-    from casework.crypto.fields import StoredDataIntegrityError
+    from casework.crypto.columns import StoredDataIntegrityError
     from casework.web.errors import handle_domain_error
 
     @app.errorhandler(StoredDataIntegrityError)

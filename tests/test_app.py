@@ -177,7 +177,7 @@ def test_unstorable_text_is_refused_everywhere(client: FlaskClient) -> None:
 
 
 def test_form_numbers_and_redirect_targets_are_read_defensively() -> None:
-    from casework.web_input import local_path, whole_number
+    from casework.web.input import local_path, whole_number
 
     assert [whole_number(t) for t in ("7", "²", "-1", "", None, "1" * 10, "٣")] == [
         7,

@@ -10,8 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from casework.clients.models import encrypted_column
-from casework.crypto.fields import Encrypted
+from casework.crypto.columns import Encrypted, encrypted_column
 from casework.db import Base, Timestamp, UUIDPk, portable_enum
 
 

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from casework.clients.models import Client, encrypted_column
-from casework.crypto.fields import Encrypted
+from casework.clients.models import Client
+from casework.crypto.columns import Encrypted, encrypted_column
 from casework.db import Base, Timestamp, UTCDateTime, UUIDPk, portable_enum
 
 

@@ -6,10 +6,10 @@ import enum
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, SmallInteger, String
+from sqlalchemy import JSON, ForeignKey, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from casework.crypto.fields import Encrypted
+from casework.crypto.columns import Encrypted, encrypted_column
 from casework.db import Base, Timestamp, UUIDPk, portable_enum
 
 
@@ -44,11 +44,6 @@ class LegalBasis(enum.StrEnum):
     LEGAL_OBLIGATION = "legal_obligation"
     VITAL_INTERESTS = "vital_interests"
     PUBLIC_TASK = "public_task"
-
-
-def encrypted_column(name: str) -> Mapped[bytes | None]:
-    """The ciphertext column behind an `Encrypted` attribute."""
-    return mapped_column(name, LargeBinary)
 
 
 class Client(Base):

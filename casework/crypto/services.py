@@ -11,8 +11,8 @@ from sqlalchemy import delete, func, select
 
 from casework.auth.models import User
 from casework.crypto.blind_index import BlindIndexer, IndexKind
+from casework.crypto.columns import ENCRYPTED_COLUMNS
 from casework.crypto.envelope import WrappedKey, rewrap
-from casework.crypto.fields import ENCRYPTED_COLUMNS
 from casework.crypto.keystore import client_owner, data_keys, key_material
 from casework.crypto.models import BlindIndexEntry, DataKeyRecord
 from casework.db import db

@@ -8,8 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from casework.clients.models import encrypted_column
-from casework.crypto.fields import Encrypted
+from casework.crypto.columns import Encrypted, encrypted_column
 from casework.db import Base, Timestamp, UUIDPk
 
 

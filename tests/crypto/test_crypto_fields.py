@@ -8,7 +8,7 @@ from sqlalchemy import Connection, select, text
 
 from casework.clients.models import Client
 from casework.crypto import envelope
-from casework.crypto.fields import StoredDataIntegrityError
+from casework.crypto.columns import StoredDataIntegrityError
 from casework.db import db
 from tests.factories import make_client
 

@@ -3,8 +3,8 @@
 A column type sees only the value, so the binding to table, column and row happens here, where
 the row is known. A model declares a LargeBinary column and an `Encrypted` attribute over it:
 
-    family_name_ciphertext: Mapped[bytes | None] = mapped_column("family_name", LargeBinary)
-    family_name = Encrypted("family_name_ciphertext", owner="id")
+    family_name_ciphertext: Mapped[bytes | None] = encrypted_column("family_name")
+    family_name = Encrypted[str]("family_name_ciphertext", owner="id")
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar, overload
 
+from sqlalchemy import LargeBinary
+from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.orm.attributes import instance_state
 
 from casework.crypto.envelope import read_header, seal_json, seal_str, unseal_json, unseal_str
@@ -22,6 +24,11 @@ from casework.crypto.keystore import STAFF_OWNER, DataKeyStore, client_owner, da
 from casework.errors import DomainError
 
 T = TypeVar("T")
+
+
+def encrypted_column(name: str) -> Mapped[bytes | None]:
+    """The ciphertext column behind an `Encrypted` attribute."""
+    return mapped_column(name, LargeBinary)
 
 
 class StoredDataIntegrityError(DomainError):
