@@ -45,17 +45,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    from casework.auth.identity import select_locale, user_from_bearer_token
     from casework.auth.services import resume_session
     from casework.catalogue.library import init_library
     from casework.crypto.keystore import init_keys
     from casework.db import db
-    from casework.extensions import (
-        babel,
-        csrf,
-        login_manager,
-        select_locale,
-        user_from_bearer_token,
-    )
+    from casework.extensions import babel, csrf, login_manager
 
     if app.config["CASEWORK_ENV"] == "testing":
         from casework.auth.passwords import use_cheapest_hashing
@@ -142,6 +137,7 @@ def _init_api(app: Flask) -> None:
     from casework.consultations.api import blp as consultations
     from casework.groups.api import blp as groups
     from casework.partners.api import blp as partners
+    from casework.privacy.api import blp as privacy
     from casework.supervision.api import blp as supervision
     from casework.surveys.api import blp as surveys
 
@@ -150,6 +146,7 @@ def _init_api(app: Flask) -> None:
         (
             tokens,
             clients,
+            privacy,
             cases,
             assessments,
             care,

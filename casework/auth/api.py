@@ -5,32 +5,16 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import fields, validate
 
 from casework.api.schemas import current_staff
 from casework.auth import services
+from casework.auth.schemas import NewTokenSchema, TokenInSchema, TokenSchema
 
 blp = Blueprint("tokens", __name__, url_prefix="/api/v1", description="Personal API tokens")
 
-
-class TokenInSchema(ma.Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=80))
-
-
-class TokenSchema(ma.Schema):
-    id = fields.UUID()
-    name = fields.String()
-    prefix = fields.String()
-    created_at = fields.DateTime()
-    last_used_at = fields.DateTime(allow_none=True)
-    revoked_at = fields.DateTime(allow_none=True)
-
-
-class NewTokenSchema(TokenSchema):
-    token = fields.String(metadata={"description": "Shown this once; store it safely"})
+_TOKEN_FIELDS = ("id", "name", "prefix", "created_at", "last_used_at", "revoked_at")
 
 
 @blp.route("/tokens")
@@ -45,13 +29,7 @@ class Tokens(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Create a token; its value is in this response only."""
         token, plaintext = services.create_api_token(current_staff(), name=data["name"])
-        return {
-            **{
-                f: getattr(token, f)
-                for f in ("id", "name", "prefix", "created_at", "last_used_at", "revoked_at")
-            },
-            "token": plaintext,
-        }
+        return {**{name: getattr(token, name) for name in _TOKEN_FIELDS}, "token": plaintext}
 
 
 @blp.route("/tokens/<uuid:token_id>")

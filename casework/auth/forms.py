@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -14,7 +21,9 @@ class SignInForm(FlaskForm):
 
 
 class SignOutForm(FlaskForm):
-    """Carries only the CSRF token: signing out is a POST."""
+    """Signing out is a POST; `expired` is "1" when the idle warning's deadline passed."""
+
+    expired = HiddenField()
 
 
 class ChangePasswordForm(FlaskForm):
@@ -30,6 +39,12 @@ class ChangePasswordForm(FlaskForm):
 
 class PlainForm(FlaskForm):
     """Only the CSRF token: for buttons that POST (revoke, enable, sign...)."""
+
+
+class AccountEnabledForm(FlaskForm):
+    """Enable ("1") or disable ("0") an account."""
+
+    enabled = HiddenField()
 
 
 class LanguageForm(FlaskForm):

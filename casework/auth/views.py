@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from casework.auth import services
 from casework.auth.forms import (
+    AccountEnabledForm,
     ApiTokenForm,
     ChangePasswordForm,
     LanguageForm,
@@ -18,14 +19,16 @@ from casework.auth.forms import (
     NewUserForm,
     PlainForm,
     SignInForm,
+    SignOutForm,
 )
 from casework.auth.models import Language, Role
 from casework.errors import DomainError, ValidationError
 from casework.web.current import current_staff
+from casework.web.errors import refuse_on_page
 from casework.web.input import local_path
 from casework.web.labels import choices
 
-bp = Blueprint("auth", __name__, template_folder="../templates")
+bp = Blueprint("auth", __name__, template_folder="templates")
 
 
 def _safe_next(target: str | None) -> str:
@@ -57,9 +60,10 @@ def sign_in() -> str | Response | tuple[str, int]:
 def sign_out() -> Response:
     if current_user.is_authenticated and current_user.session_token:
         services.end_session(current_user.session_token)
+    expired = SignOutForm().expired.data == "1"
     logout_user()
     session.clear()
-    if request.form.get("expired") == "1":  # the idle warning's deadline passed
+    if expired:
         return redirect(url_for("auth.sign_in", expired=1))
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.sign_in"))
@@ -153,9 +157,6 @@ def revoke_token(token_id: uuid.UUID) -> Response:
     return redirect(url_for("auth.account"))
 
 
-# --- administration ---------------------------------------------------------------------
-
-
 def _new_user_form() -> NewUserForm:
     form = NewUserForm()
     form.roles.choices = choices(Role)
@@ -181,7 +182,7 @@ def _admin_page(user_form: NewUserForm, team_form: NewTeamForm) -> str:
 @login_required
 def admin_users() -> str | Response:
     user_form = _new_user_form()
-    if request.method == "POST" and user_form.validate_on_submit():
+    if user_form.validate_on_submit():
         try:
             services.admin_create_user(
                 current_staff(),
@@ -218,12 +219,10 @@ def admin_teams() -> str | Response:
 @bp.route("/admin/users/<uuid:user_id>/enabled", methods=["POST"])
 @login_required
 def admin_set_enabled(user_id: uuid.UUID) -> Response:
-    if PlainForm().validate_on_submit():
-        enabled = request.form.get("enabled") == "1"
+    form = AccountEnabledForm()
+    if form.validate_on_submit():
         try:
-            services.admin_set_enabled(current_staff(), user_id, enabled=enabled)
+            services.admin_set_enabled(current_staff(), user_id, enabled=form.enabled.data == "1")
         except DomainError as error:
-            if error.status == 404:
-                raise
-            flash(error.message, "error")
+            refuse_on_page(error)
     return redirect(url_for("auth.admin_users"))

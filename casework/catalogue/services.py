@@ -7,8 +7,8 @@ from sqlalchemy import select
 from casework.auth.models import Role, User
 from casework.catalogue.library import library
 from casework.catalogue.models import Service, ServiceKind
-from casework.db import db
-from casework.errors import Forbidden, NotFound
+from casework.db import db, get_or_not_found
+from casework.errors import Forbidden
 
 
 def sync_catalogue() -> tuple[int, int]:
@@ -39,6 +39,7 @@ def service_names() -> dict[str, dict[str, str]]:
 
 
 def list_services(*, include_inactive: bool = False) -> list[Service]:
+    """The services by code; only those offered unless `include_inactive`."""
     query = select(Service).order_by(Service.code)
     if not include_inactive:
         query = query.where(Service.is_active.is_(True))
@@ -46,11 +47,10 @@ def list_services(*, include_inactive: bool = False) -> list[Service]:
 
 
 def set_service_active(user: User, code: str, *, active: bool) -> Service:
+    """Offer a service again, or stop offering it (administrators only)."""
     if not user.has_role(Role.ADMIN):
         raise Forbidden("only an administrator changes the catalogue")
-    service = db.session.get(Service, code)
-    if service is None:
-        raise NotFound(f"no service {code!r}")
+    service = get_or_not_found(Service, code, "service")
     service.is_active = active
     db.session.flush()
     return service

@@ -1,9 +1,4 @@
-"""The main navigation per role.
-
-An entry whose endpoint is not registered is left out: the pages of issue 6 (group runs,
-consultations, caseload review, supervision records) are listed here already and appear as soon
-as their blueprints are registered, with no template change.
-"""
+"""The main navigation per role; an entry whose endpoint is not registered is left out."""
 
 from __future__ import annotations
 
@@ -37,11 +32,8 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("case_pages.index", _l("Cases"), CLINICAL),
     NavEntry("care_pages.my_clients", _l("My clients"), _roles(Role.THERAPIST)),
     NavEntry("care_pages.agenda_page", _l("Agenda"), _roles(Role.THERAPIST, Role.CASE_MANAGER)),
-    # issue 6: facilitators
     NavEntry("group_pages.runs", _l("Group runs"), _roles(Role.FACILITATOR, Role.CASE_MANAGER)),
-    # issue 6: consultants
     NavEntry("consultation_pages.new", _l("Log a consultation"), _roles(Role.CONSULTANT)),
-    # issue 6: supervisors
     NavEntry("caseload_pages.caseload", _l("Caseload review"), _roles(Role.SUPERVISOR)),
     # supervisors, and the practitioners the records are about
     NavEntry("supervision_pages.records", _l("Supervision records"), CLINICAL),

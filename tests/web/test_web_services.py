@@ -21,7 +21,7 @@ from casework.cases.page import case_page
 from casework.clients import services as clients
 from casework.db import db, utcnow
 from casework.errors import NotFound
-from casework.home.services import my_work
+from casework.home.pages import my_work
 from tests.cases.test_case_workflow import VIOLENT, norr_answers, staff, team  # noqa: F401
 from tests.factories import make_case
 
@@ -155,8 +155,8 @@ def test_my_work_gathers_what_waits_for_each_role(app: Flask, team) -> None:  # 
         manager, therapist = staff(team, "manager"), staff(team, "therapist")
         case = make_case(manager)
         appointment = _enrolled_appointment(manager, therapist, case)
-        work = my_work(therapist, time_zone="UTC")
+        work = my_work(therapist)
         if appointment.starts_at.date() == utcnow().date():
             assert [a.id for a in work.appointments_today] == [appointment.id]
         assert CaseState.ACTIVE in work.cases_by_state or CaseState.INTAKE in work.cases_by_state
-        assert my_work(manager, time_zone="Europe/Warsaw").cases_by_state
+        assert my_work(manager).cases_by_state

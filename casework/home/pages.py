@@ -1,10 +1,9 @@
-"""The "my work" page as one use case: what is waiting for the signed-in person today."""
+"""The "my work" page: what is waiting for the signed-in person today."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from casework.auth.models import Role, User
 from casework.care import services as care
@@ -13,8 +12,9 @@ from casework.case_assessments import services as assessing
 from casework.case_assessments.models import Recommendation
 from casework.cases import services as cases
 from casework.cases.models import Case, CaseState
-from casework.groups import services as groups
-from casework.groups.services import RunFigures
+from casework.clock import centre_midnight
+from casework.groups.services import runs
+from casework.groups.services.runs import RunFigures
 
 
 @dataclass
@@ -28,11 +28,11 @@ class MyWork:
     waitlists: list[RunFigures] = field(default_factory=list)
 
 
-def my_work(user: User, *, time_zone: str) -> MyWork:
-    """Today's appointments, open cases by state, the intake queue, decisions and drafts."""
+def my_work(user: User) -> MyWork:
+    """Today's appointments (in the centre's time zone), open cases by state, the intake queue,
+    decisions, drafts and the waitlists of the runs one facilitates."""
     work = MyWork()
-    zone = ZoneInfo(time_zone)
-    midnight = datetime.now(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    midnight = centre_midnight()
     if user.has_role(Role.THERAPIST, Role.CASE_MANAGER, Role.FACILITATOR):
         work.appointments_today = care.agenda(
             user, starts_from=midnight, starts_before=midnight + timedelta(days=1), limit=50
@@ -46,5 +46,5 @@ def my_work(user: User, *, time_zone: str) -> MyWork:
     if user.has_role(Role.THERAPIST):
         work.drafts = care.drafts_to_finish(user)
     if user.has_role(Role.FACILITATOR):
-        work.waitlists = groups.list_runs(user, facilitated_by_me=True, limit=50).items
+        work.waitlists = runs.list_runs(user, facilitated_by_me=True, limit=50).items
     return work

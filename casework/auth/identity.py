@@ -1,0 +1,30 @@
+"""Who is behind a request and in which language: Flask-Login's and Flask-Babel's hooks."""
+
+from __future__ import annotations
+
+from flask import Request, g, request
+from flask_login import current_user
+
+from casework.auth.models import Language, User
+from casework.auth.services import user_for_api_token
+
+LANGUAGES = [language.value for language in Language]
+
+
+def select_locale() -> str | None:
+    """The signed-in user's language, else the browser's best match."""
+    if current_user and current_user.is_authenticated:
+        return str(current_user.preferred_language.value)
+    return request.accept_languages.best_match(LANGUAGES)
+
+
+def user_from_bearer_token(request_: Request) -> User | None:
+    """Flask-Login's request loader: a personal API token in `Authorization: Bearer ...`."""
+    header = request_.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    user = user_for_api_token(token.strip())
+    if user is not None:
+        g.authenticated_by_token = True
+    return user
