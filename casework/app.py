@@ -165,8 +165,8 @@ def _register_cli(app: Flask) -> None:
     from casework.audit.cli import audit_cli
     from casework.auth.cli import users_cli
     from casework.catalogue.cli import catalogue_cli
-    from casework.crypto.cli import keys_cli
     from casework.demo.cli import demo
+    from casework.keyadmin.cli import keys_cli
     from casework.migrate import db_cli
 
     for command in (db_cli, users_cli, demo, keys_cli, audit_cli, catalogue_cli):

@@ -12,10 +12,10 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from casework.cli import CommandError, use_case
-from casework.crypto import services
 from casework.crypto.keys import KeyMaterial, MasterKey, generate_key_file_text, write_key_file
 from casework.crypto.keystore import key_material
 from casework.db import db
+from casework.keyadmin import services
 
 keys_cli = AppGroup("keys", help="Manage the encryption keys.")
 

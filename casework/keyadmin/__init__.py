@@ -1,0 +1,1 @@
+"""Key administration: rotating and retiring keys, which writes audit events."""
