@@ -57,6 +57,7 @@ class ClosureOutcome(enum.StrEnum):
 
 class Case(Base):
     __tablename__ = "cases"
+    __audit_type__ = "case"
 
     id: Mapped[UUIDPk]
     #: Human-readable and unique, e.g. CR/2026/00042; not gap-free.
@@ -91,6 +92,11 @@ class Case(Base):
     @property
     def client_ids(self) -> list[uuid.UUID]:
         return [participant.client_id for participant in self.participants]
+
+    @property
+    def audit_client_id(self) -> uuid.UUID:
+        """Events about a case are filed under its primary client."""
+        return self.primary_client_id
 
 
 class CaseParticipant(Base):
@@ -141,6 +147,7 @@ class BreakGlassAccess(Base):
     """Access to a case outside one's assignment, with a written reason, shown to supervisors."""
 
     __tablename__ = "break_glass_accesses"
+    __audit_type__ = "break_glass_access"
 
     id: Mapped[UUIDPk]
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)

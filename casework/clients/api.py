@@ -1,4 +1,4 @@
-"""REST routes for clients, consents and GDPR requests."""
+"""REST routes for clients and consents."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from casework.api.schemas import ReasonSchema, current_staff
+from casework.api.schemas import current_staff
 from casework.clients import services
 from casework.clients.schemas import (
     ClientSchema,
@@ -16,7 +16,6 @@ from casework.clients.schemas import (
     ClientUpdateSchema,
     ConsentInSchema,
     ConsentSchema,
-    ExportSchema,
     IntakeSchema,
     SearchSchema,
 )
@@ -119,21 +118,3 @@ class ConsentWithdrawal(MethodView):
     @blp.response(200, ConsentSchema)
     def post(self, consent_id: uuid.UUID) -> Any:
         return services.withdraw_consent(current_staff(), consent_id)
-
-
-@blp.route("/clients/<uuid:client_id>/export")
-class ClientExport(MethodView):
-    @blp.arguments(ReasonSchema)
-    @blp.response(200, ExportSchema)
-    def post(self, data: dict[str, Any], client_id: uuid.UUID) -> Any:
-        """Everything held about the client (supervisor or administrator; audited)."""
-        return {"data": services.export_client(current_staff(), client_id, reason=data["reason"])}
-
-
-@blp.route("/clients/<uuid:client_id>/erasure")
-class ClientErasure(MethodView):
-    @blp.arguments(ReasonSchema)
-    @blp.response(200, ClientSchema)
-    def post(self, data: dict[str, Any], client_id: uuid.UUID) -> Any:
-        """Erase the client by destroying their data key (supervisor or administrator; audited)."""
-        return services.erase_client(current_staff(), client_id, reason=data["reason"])

@@ -50,6 +50,7 @@ class Client(Base):
     """A person the centre supports. Identifying fields are ciphertext under the client's key."""
 
     __tablename__ = "clients"
+    __audit_type__ = "client"
 
     id: Mapped[UUIDPk]
     #: Optimistic lock: an update based on an older version is refused.
@@ -102,11 +103,17 @@ class Client(Base):
     def is_erased(self) -> bool:
         return self.erased_at is not None
 
+    @property
+    def audit_client_id(self) -> uuid.UUID:
+        """Events about a client are filed under the client themselves."""
+        return self.id
+
 
 class Consent(Base):
     """A consent (or another legal basis) for processing a client's data for one purpose."""
 
     __tablename__ = "consents"
+    __audit_type__ = "consent"
 
     id: Mapped[UUIDPk]
     client_id: Mapped[uuid.UUID] = mapped_column(

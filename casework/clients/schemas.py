@@ -1,4 +1,4 @@
-"""Client, consent and GDPR request shapes."""
+"""Client and consent request and response shapes."""
 
 from __future__ import annotations
 
@@ -94,7 +94,3 @@ class ConsentSchema(ma.Schema):
     given_at = fields.DateTime()
     withdrawn_at = fields.DateTime(allow_none=True)
     is_valid = fields.Boolean()
-
-
-class ExportSchema(ma.Schema):
-    data = fields.Dict(metadata={"description": "Everything held about the client"})

@@ -1,4 +1,4 @@
-"""Use cases for clients: intake with duplicate check, reading (audited), consents, GDPR."""
+"""Use cases for clients: intake with duplicate check, reading (audited), consents."""
 
 from __future__ import annotations
 
@@ -27,12 +27,10 @@ from casework.crypto.keystore import client_owner, data_keys
 from casework.db import db, utcnow
 from casework.errors import (
     Conflict,
-    Forbidden,
     NotFound,
     ValidationError,
     check_version,
     missing_as,
-    require_text,
 )
 
 IDENTIFYING_FIELDS = (
@@ -399,68 +397,6 @@ def require_processing_basis(client_ids: Iterable[uuid.UUID]) -> None:
             "no valid consent (or other legal basis) for support services is recorded for "
             f"{len(missing)} client(s); record one before processing their data"
         )
-
-
-# --- GDPR -----------------------------------------------------------------------------------
-
-
-def _require_gdpr_officer(user: User) -> None:
-    if not user.has_role(Role.SUPERVISOR, Role.ADMIN):
-        raise Forbidden("exporting or erasing a client needs a supervisor or an administrator")
-
-
-def _gdpr_client(user: User, client_id: uuid.UUID) -> Client:
-    _require_gdpr_officer(user)
-    client = db.session.get(Client, client_id)
-    if client is None:
-        raise NotFound("no such client")
-    if user.has_role(Role.SUPERVISOR) and not user.has_role(Role.ADMIN):
-        require_client(user, client_id, assigned_only=True)
-    return client
-
-
-def export_client(user: User, client_id: uuid.UUID, *, reason: str) -> dict[str, Any]:
-    """Everything held about a client, as JSON-ready data (GDPR access request)."""
-    from casework.clients.export import collect_client_data
-
-    require_text(reason, field="reason", message="a reason is required")
-    client = _gdpr_client(user, client_id)
-    # Administrators see no clinical content: their export is the record, consents and dates.
-    data = collect_client_data(client, clinical=user.has_role(Role.SUPERVISOR))
-    audit.record(
-        "client.export",
-        actor=user,
-        object_type="client",
-        object_id=client.id,
-        client_id=client.id,
-        fields=sorted(data),
-        reason=reason.strip(),
-    )
-    return data
-
-
-def erase_client(user: User, client_id: uuid.UUID, *, reason: str) -> Client:
-    """GDPR erasure by crypto-shredding: the client's key and blind indexes are destroyed."""
-    require_text(reason, field="reason", message="a reason is required")
-    client = _gdpr_client(user, client_id)
-    if client.is_erased:
-        raise Conflict("this client is already erased")
-    from casework.groups.services import withdraw_client_everywhere
-
-    withdraw_client_everywhere(user, client.id)  # their seats go to the people waiting
-    crypto.shred_client(client.id)
-    client.erased_at = utcnow()
-    audit.record(
-        "client.erase",
-        actor=user,
-        object_type="client",
-        object_id=client.id,
-        client_id=client.id,
-        fields=IDENTIFYING_FIELDS,
-        reason=reason.strip(),
-    )
-    db.session.flush()
-    return client
 
 
 # --- for the web interface ----------------------------------------------------------------

@@ -17,6 +17,7 @@ from casework.cases.models import CaseKind, CaseState, ClosureOutcome
 from casework.clients import services as clients
 from casework.clients.models import ConsentPurpose, LegalBasis
 from casework.db import db, utcnow
+from casework.privacy import services as privacy
 from casework.errors import Conflict, Forbidden, NotFound, ValidationError
 from tests.factories import make_case, make_client, make_consenting_client, make_user
 
@@ -412,13 +413,13 @@ def test_erasure_shreds_one_client_and_keeps_statistics(app: Flask, team) -> Non
         case = make_case(manager, kind=CaseKind.COUPLE)
         erased_id, kept_id = case.client_ids
         with pytest.raises(Forbidden):
-            clients.erase_client(manager, erased_id, reason="request")
-        exported = clients.export_client(supervisor, erased_id, reason="subject access request")
+            privacy.erase_client(manager, erased_id, reason="request")
+        exported = privacy.export_client(supervisor, erased_id, reason="subject access request")
         assert (
             exported["client"]["family_name"]
             and exported["cases"][0]["reference"] == case.reference
         )
-        clients.erase_client(supervisor, erased_id, reason="GDPR art. 17 request")
+        privacy.erase_client(supervisor, erased_id, reason="GDPR art. 17 request")
         db.session.commit()
     with app.app_context():
         from casework.clients.models import Client
@@ -500,12 +501,12 @@ def test_an_administrators_export_holds_no_clinical_content(app: Flask, team) ->
         ):
             note = care.write_note(therapist, appointment.id, kind=kind, body=body)
             care.sign_note(therapist, note.id, expected_version=None)
-        by_admin = clients.export_client(
+        by_admin = privacy.export_client(
             staff(team, "admin"), first, reason="subject access request"
         )
         assert by_admin["client"]["family_name"] and by_admin["session_notes"] == []
         assert by_admin["assessments"] == []
-        by_supervisor = clients.export_client(staff(team, "supervisor"), first, reason="request")
+        by_supervisor = privacy.export_client(staff(team, "supervisor"), first, reason="request")
         assert [n["body"] for n in by_supervisor["session_notes"]] == ["Progress text."]
 
 
@@ -569,7 +570,7 @@ def test_nothing_new_is_stored_about_an_erased_client(app: Flask, team) -> None:
         manager, case, first, _ = _couple_with_practitioners(team)
         therapist = staff(team, "therapist")
         appointment = _appointment_now(manager, case, first, therapist)
-        clients.erase_client(staff(team, "supervisor"), first, reason="GDPR art. 17 request")
+        privacy.erase_client(staff(team, "supervisor"), first, reason="GDPR art. 17 request")
         with pytest.raises(Conflict, match="was erased"):
             care.write_note(therapist, appointment.id, kind=NoteKind.PROGRESS, body="After erasure")
 

@@ -238,7 +238,7 @@ def test_raising_the_capacity_seats_the_first_people_waiting(app: Flask, team) -
 
 
 def test_erasing_a_seated_client_frees_the_seat_for_the_first_waiting(app: Flask, team) -> None:
-    from casework.clients.services import erase_client
+    from casework.privacy.services import erase_client
 
     with app.app_context():
         facilitator = staff(team, "facilitator")

@@ -1,17 +1,72 @@
-"""Everything held about one client, for a GDPR access request (their own data only)."""
+"""GDPR requests about one client: export everything held about them, or erase them by
+crypto-shredding. Both read or end the work of every feature that holds the client's data."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from sqlalchemy import select
 
+from casework.audit import services as audit
+from casework.auth.models import Role, User
 from casework.care.models import Appointment, Enrolment, NoteKind, NoteState, SessionNote
 from casework.case_assessments.models import Assessment
 from casework.cases.models import Case, CaseParticipant
 from casework.clients.models import Client
-from casework.clients.services import IDENTIFYING_FIELDS, STATISTICAL_FIELDS, consents_of
-from casework.db import db
+from casework.clients.services import (
+    IDENTIFYING_FIELDS,
+    STATISTICAL_FIELDS,
+    consents_of,
+    require_client,
+)
+from casework.crypto import services as crypto
+from casework.db import db, get_or_not_found, utcnow
+from casework.errors import Conflict, Forbidden, require_text
+from casework.groups.services import enrolments as group_enrolments
+
+
+def _require_gdpr_officer(user: User) -> None:
+    if not user.has_role(Role.SUPERVISOR, Role.ADMIN):
+        raise Forbidden("exporting or erasing a client needs a supervisor or an administrator")
+
+
+def _gdpr_client(user: User, client_id: uuid.UUID) -> Client:
+    """The client a GDPR request is about: any client for an administrator, a supervisor's
+    own teams' clients otherwise."""
+    _require_gdpr_officer(user)
+    client = get_or_not_found(Client, client_id, "client")
+    if user.has_role(Role.SUPERVISOR) and not user.has_role(Role.ADMIN):
+        require_client(user, client_id, assigned_only=True)
+    return client
+
+
+def export_client(user: User, client_id: uuid.UUID, *, reason: str) -> dict[str, Any]:
+    """Everything held about a client, as JSON-ready data (GDPR access request)."""
+    require_text(reason, field="reason", message="a reason is required")
+    client = _gdpr_client(user, client_id)
+    # Administrators see no clinical content: their export is the record, consents and dates.
+    data = collect_client_data(client, clinical=user.has_role(Role.SUPERVISOR))
+    audit.record_change(
+        "client.export", client, actor=user, fields=sorted(data), reason=reason.strip()
+    )
+    return data
+
+
+def erase_client(user: User, client_id: uuid.UUID, *, reason: str) -> Client:
+    """GDPR erasure by crypto-shredding: the client's key and blind indexes are destroyed."""
+    require_text(reason, field="reason", message="a reason is required")
+    client = _gdpr_client(user, client_id)
+    if client.is_erased:
+        raise Conflict("this client is already erased")
+    group_enrolments.withdraw_client_everywhere(user, client.id)  # their seats go to the people waiting
+    crypto.shred_client(client.id)
+    client.erased_at = utcnow()
+    audit.record_change(
+        "client.erase", client, actor=user, fields=IDENTIFYING_FIELDS, reason=reason.strip()
+    )
+    db.session.flush()
+    return client
 
 
 def _plain(value: Any) -> Any:
@@ -46,7 +101,7 @@ def collect_client_data(client: Client, *, clinical: bool) -> dict[str, Any]:
             SessionNote.kind == NoteKind.PROGRESS,
         )
     )
-    data: dict[str, Any] = {
+    return {
         "client": {"id": str(client.id), **person, "created_at": _plain(client.created_at)},
         "consents": [
             {
@@ -112,4 +167,3 @@ def collect_client_data(client: Client, *, clinical: bool) -> dict[str, Any]:
             for n in notes
         ],
     }
-    return data

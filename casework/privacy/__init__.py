@@ -1,0 +1,1 @@
+"""A client's GDPR rights: the export of everything held about them, and erasure."""

@@ -1,0 +1,36 @@
+"""REST routes for GDPR requests about a client: export and erasure."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from casework.api.schemas import ReasonSchema, current_staff
+from casework.clients.schemas import ClientSchema
+from casework.privacy import services
+from casework.privacy.schemas import ExportSchema
+
+blp = Blueprint(
+    "privacy", __name__, url_prefix="/api/v1", description="GDPR requests: export and erasure"
+)
+
+
+@blp.route("/clients/<uuid:client_id>/export")
+class ClientExport(MethodView):
+    @blp.arguments(ReasonSchema)
+    @blp.response(200, ExportSchema)
+    def post(self, data: dict[str, Any], client_id: uuid.UUID) -> Any:
+        """Everything held about the client (supervisor or administrator; audited)."""
+        return {"data": services.export_client(current_staff(), client_id, reason=data["reason"])}
+
+
+@blp.route("/clients/<uuid:client_id>/erasure")
+class ClientErasure(MethodView):
+    @blp.arguments(ReasonSchema)
+    @blp.response(200, ClientSchema)
+    def post(self, data: dict[str, Any], client_id: uuid.UUID) -> Any:
+        """Erase the client by destroying their data key (supervisor or administrator; audited)."""
+        return services.erase_client(current_staff(), client_id, reason=data["reason"])

@@ -1,0 +1,10 @@
+"""GDPR request and response shapes."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields
+
+
+class ExportSchema(ma.Schema):
+    data = fields.Dict(metadata={"description": "Everything held about the client"})
