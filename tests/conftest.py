@@ -25,7 +25,7 @@ from casework.crypto.keys import KeyMaterial
 from casework.db import db
 from casework.migrate import alembic_config
 from tests.database import is_postgres, throwaway_database
-from tests.factories import make_user
+from tests.factories import make_team, make_user
 
 # The same examples on every run: CI stays reproducible; widen the search locally with
 # --hypothesis-seed or by editing this profile.
@@ -161,3 +161,9 @@ def login_as(app: Flask, client: FlaskClient) -> Callable[..., User]:
         return user
 
     return login
+
+
+@pytest.fixture
+def team(app: Flask) -> dict[str, Any]:
+    """A committed team with every role (`tests.factories.TEAM_ROLES`), by member name."""
+    return make_team(app)

@@ -1,14 +1,19 @@
-"""Small factories with readable defaults; call them inside an app context."""
+"""Small factories with readable defaults; call them inside an app context (`make_team` makes
+its own)."""
 
 from __future__ import annotations
 
 import functools
 import itertools
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from flask import Flask
+
 from casework.auth.models import Role, Team, User, UserRole
 from casework.auth.passwords import hash_password
+from casework.auth.services import get_or_create_team
 from casework.cases import services as cases
 from casework.cases.models import Case, CaseKind, ParticipantRole, ReferralSource
 from casework.cases.services import NewParticipant
@@ -20,7 +25,7 @@ _numbers = itertools.count(1)
 
 @functools.cache
 def _password_hash(password: str) -> str:
-    return hash_password(password)  # argon2 is slow on purpose: hash each test password once
+    return hash_password(password)  # each test password is hashed once per run
 
 
 def make_user(
@@ -102,3 +107,52 @@ def make_case(
         referral_source=ReferralSource.SELF,
         children_in_household=children,
     )
+
+
+#: A team with every role, by the names tests use for its members.
+TEAM_ROLES = {
+    "manager": (Role.CASE_MANAGER,),
+    "other_manager": (Role.CASE_MANAGER,),
+    "therapist": (Role.THERAPIST,),
+    "therapist2": (Role.THERAPIST,),
+    "facilitator": (Role.FACILITATOR,),
+    "facilitator2": (Role.FACILITATOR,),
+    "supervisor": (Role.SUPERVISOR,),
+    "consultant": (Role.CONSULTANT,),
+}
+
+
+def make_team(app: Flask, name: str = "Programme team") -> dict[str, uuid.UUID]:
+    """A team with every role, an outside supervisor and consultant and an administrator, by
+    name; committed. Ids only: objects belong to one session."""
+    with app.app_context():
+        team = get_or_create_team(name)
+        other = get_or_create_team(f"{name} (other)")
+        ids = {role: make_user(roles=roles, team=team).id for role, roles in TEAM_ROLES.items()}
+        ids["outside_supervisor"] = make_user(roles=(Role.SUPERVISOR,), team=other).id
+        ids["outside_consultant"] = make_user(roles=(Role.CONSULTANT,), team=other).id
+        ids["admin"] = make_user(roles=(Role.ADMIN,)).id
+        db.session.commit()
+        return ids
+
+
+def staff(ids: dict[str, uuid.UUID], name: str) -> User:
+    """The member `name` of a team made by `make_team`, in the current session."""
+    user = db.session.get(User, ids[name])
+    assert user is not None
+    return user
+
+
+#: Names of NORR's embedded test vectors: no risk at all, and a threat with a weapon.
+CALM = "all lowest-risk answers"
+VIOLENT = "weapon threat alone forces very high"
+
+
+def norr_answers(vector_name: str) -> dict[str, object]:
+    """The complete answers of one of NORR's own test vectors."""
+    from assessments.vectors import vector_answers
+    from casework.catalogue.library import library
+
+    instrument = library().instrument("norr")
+    vector = next(v for v in instrument.vectors if v.name == vector_name)
+    return vector_answers(instrument, vector)

@@ -57,6 +57,7 @@ class InformationConsultation(Base):
     """A short consultation: linked to a client, or anonymous with statistics only."""
 
     __tablename__ = "information_consultations"
+    __audit_type__ = "information_consultation"
 
     id: Mapped[UUIDPk]
     consulted_on: Mapped[date] = mapped_column(index=True)

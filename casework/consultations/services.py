@@ -6,9 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import Select, distinct, func, select
 
 from casework import policy
@@ -16,6 +14,7 @@ from casework.audit import services as audit
 from casework.auth.models import Role, User
 from casework.clients.models import Client, Gender, MigrationReason
 from casework.clients.services import require_processing_basis
+from casework.clock import centre_today
 from casework.consultations.models import (
     AgeGroup,
     Channel,
@@ -24,17 +23,11 @@ from casework.consultations.models import (
     consultation_topic_links,
 )
 from casework.consultations.visitors import returning_visitor_token
-from casework.db import db, utcnow
-from casework.errors import NotFound, ValidationError
+from casework.db import db, get_or_not_found
+from casework.errors import ValidationError
 from casework.pagination import Page, paginate
 
 MAX_DURATION_MINUTES = 480
-
-
-def centre_today() -> date:
-    """Today in the centre's time zone: a consultation at 00:30 in Kraków is today's there."""
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Warsaw"))
-    return utcnow().astimezone(zone).date()
 
 
 def log_consultation(
@@ -101,12 +94,10 @@ def log_consultation(
     )
     consultation.topics = topics
     db.session.add(consultation)
-    audit.record(
+    audit.record_change(
         "consultation.create",
+        consultation,
         actor=user,
-        object_type="information_consultation",
-        object_id=consultation.id,
-        client_id=client_id,
         fields=["topics", "client_id"] if client_id else ["topics"],
     )
     db.session.flush()
@@ -213,20 +204,17 @@ def count_logged_on(user: User, day: date) -> int:
 
 
 def get_consultation(user: User, consultation_id: uuid.UUID) -> InformationConsultation:
+    """Read one consultation (audited when it is linked to a client)."""
     consultation = require_consultation(user, consultation_id)
     _audit_linked(user, [consultation])
     return consultation
 
 
 def require_consultation(user: User, consultation_id: uuid.UUID) -> InformationConsultation:
-    consultation = db.session.scalar(
-        select(InformationConsultation).where(
-            InformationConsultation.id == consultation_id, policy.visible_consultations(user)
-        )
+    """The consultation if `user` may see it, else NotFound (the same as a missing one)."""
+    return policy.require_visible(
+        user, InformationConsultation, consultation_id, what="consultation"
     )
-    if consultation is None:
-        raise NotFound("no such consultation")
-    return consultation
 
 
 def summary(user: User, filters: ConsultationFilters) -> dict[str, Any]:
@@ -275,10 +263,8 @@ def summary(user: User, filters: ConsultationFilters) -> dict[str, Any]:
     }
 
 
-# --- the managed topic list ----------------------------------------------------------------
-
-
 def list_topics(*, include_retired: bool = False) -> list[ConsultationTopic]:
+    """The topics in their order; only the active ones unless `include_retired`."""
     query = select(ConsultationTopic).order_by(ConsultationTopic.position, ConsultationTopic.code)
     if not include_retired:
         query = query.where(ConsultationTopic.is_active.is_(True))
@@ -305,7 +291,5 @@ def save_topic(
 
 
 def require_topic(code: str) -> ConsultationTopic:
-    topic = db.session.get(ConsultationTopic, code)
-    if topic is None:
-        raise NotFound(f"no topic {code!r}")
-    return topic
+    """The topic with `code`, retired or not, else NotFound."""
+    return get_or_not_found(ConsultationTopic, code, "topic")

@@ -2,60 +2,44 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from casework.auth.models import Role
 from casework.clients.models import Gender, MigrationReason
+from casework.clock import centre_today
 from casework.consultations import services
 from casework.consultations.forms import LANGUAGES, ConsultationForm
 from casework.consultations.models import AgeGroup, Channel
-from casework.errors import NotFound, ValidationError
-from casework.web.current import current_staff
+from casework.errors import ValidationError
+from casework.web.current import current_staff, require_role_page
 from casework.web.errors import show_on_form
+from casework.web.filters import localised
 
 bp = Blueprint("consultation_pages", __name__, template_folder="templates")
 
 
-def _require(*roles: Role) -> None:
-    """Pages of other roles read like missing ones."""
-    if not current_user.has_role(*roles):
-        raise NotFound("no such page")
-
-
-def _today() -> date:
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
-
-
 def _form() -> ConsultationForm:
     own = str(current_staff().preferred_language.value)
-    form = ConsultationForm(consulted_on=_today(), language=own if own in LANGUAGES else "pl")
-    language = str(get_locale() or "pl")
+    form = ConsultationForm(consulted_on=centre_today(), language=own if own in LANGUAGES else "pl")
     form.topics.choices = [
-        SelectChoice(topic.code, topic.name.get(language) or topic.name.get("en") or topic.code)
-        for topic in services.list_topics()
+        SelectChoice(topic.code, localised(topic.name)) for topic in services.list_topics()
     ]
     return form
 
 
 @bp.route("/consultations/new", methods=["GET", "POST"])
-@login_required
+@require_role_page(Role.CONSULTANT)
 def new() -> str | Response:
     """Log a consultation; after saving, a fresh form with a confirmation and today's count."""
-    _require(Role.CONSULTANT)
     form = _form()
-    if request.method == "POST" and form.validate_on_submit():
+    if form.validate_on_submit():
         try:
             services.log_consultation(
                 current_staff(),
-                consulted_on=form.consulted_on.data or _today(),
+                consulted_on=form.consulted_on.data or centre_today(),
                 channel=Channel(form.channel.data),
                 language=form.language.data or "",
                 topic_codes=list(form.topics.data or []),
@@ -79,15 +63,14 @@ def new() -> str | Response:
     return render_template(
         "consultations/new.html",
         form=form,
-        logged_today=services.count_logged_on(current_staff(), _today()),
+        logged_today=services.count_logged_on(current_staff(), centre_today()),
     )
 
 
 @bp.route("/consultations")
-@login_required
+@require_role_page(Role.CONSULTANT)
 def mine() -> str:
     """The consultant's own consultations, newest first, a page at a time."""
-    _require(Role.CONSULTANT)
     page = services.list_consultations(
         current_staff(),
         services.ConsultationFilters(consultant_id=current_staff().id),

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from casework import policy
 from casework.auth.models import User
-from casework.db import db, utcnow
-from casework.errors import Conflict, NotFound, ValidationError
+from casework.db import db, get_or_not_found, utcnow
+from casework.errors import Conflict, ValidationError
 from casework.pagination import Page, paginate
 from casework.partners.models import (
     EventKind,
@@ -84,10 +84,7 @@ def create_training(
 
 def _require_training(user: User, training_id: uuid.UUID) -> Training:
     policy.require_partner_work(user)
-    training = db.session.get(Training, training_id)
-    if training is None:
-        raise NotFound("no such training")
-    return training
+    return get_or_not_found(Training, training_id, "training")
 
 
 def add_participants(

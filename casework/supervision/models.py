@@ -14,6 +14,7 @@ from casework.db import Base, Timestamp, UUIDPk
 
 class SupervisionRecord(Base):
     __tablename__ = "supervision_records"
+    __audit_type__ = "supervision_record"
 
     id: Mapped[UUIDPk]
     supervisor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)

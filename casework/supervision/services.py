@@ -12,14 +12,17 @@ from casework import policy
 from casework.audit import services as audit
 from casework.auth.models import Role, User
 from casework.cases.models import Case
-from casework.db import db, utcnow
-from casework.errors import Conflict, Forbidden, NotFound, ValidationError
+from casework.clock import centre_today
+from casework.db import db, get_or_not_found, utcnow
+from casework.errors import Conflict, Forbidden, ValidationError
 from casework.pagination import Page, paginate
 from casework.supervision.models import AgreedAction, SupervisedCase, SupervisionRecord
 
 
 @dataclass(frozen=True)
 class NewAction:
+    """An agreed action as written: what, and by when."""
+
     description: str
     due_on: date
 
@@ -41,7 +44,7 @@ def create_record(
             "the practitioner must be a member of a team you supervise",
             fields={"practitioner_id": ["not in your teams"]},
         )
-    if held_on > utcnow().date():
+    if held_on > centre_today():
         raise ValidationError("a supervision is recorded once held", fields={"held_on": ["future"]})
     if not notes.strip():
         raise ValidationError("a supervision record needs notes", fields={"notes": ["required"]})
@@ -64,12 +67,8 @@ def create_record(
     for action in actions or []:
         record.actions.append(_new_action(record, action))
     db.session.add(record)
-    audit.record(
-        "supervision.create",
-        actor=user,
-        object_type="supervision_record",
-        object_id=record.id,
-        fields=["notes", "actions", "case_ids"],
+    audit.record_change(
+        "supervision.create", record, actor=user, fields=["notes", "actions", "case_ids"]
     )
     db.session.flush()
     return record
@@ -88,25 +87,13 @@ def _new_action(record: SupervisionRecord, action: NewAction) -> AgreedAction:
 
 
 def _require_record(user: User, record_id: uuid.UUID) -> SupervisionRecord:
-    record = db.session.scalar(
-        select(SupervisionRecord).where(
-            SupervisionRecord.id == record_id, policy.visible_supervision_records(user)
-        )
-    )
-    if record is None:
-        raise NotFound("no such supervision record")
-    return record
+    return policy.require_visible(user, SupervisionRecord, record_id, what="supervision record")
 
 
 def read_record(user: User, record_id: uuid.UUID) -> SupervisionRecord:
+    """A record one may see, with its notes and actions; the read is audited."""
     record = _require_record(user, record_id)
-    audit.record(
-        "supervision.read",
-        actor=user,
-        object_type="supervision_record",
-        object_id=record.id,
-        fields=["notes", "actions"],
-    )
+    audit.record_change("supervision.read", record, actor=user, fields=["notes", "actions"])
     return record
 
 
@@ -133,6 +120,7 @@ def list_records(
 
 
 def _may_change(user: User, record: SupervisionRecord) -> None:
+    """Refuse anyone but the record's author and the supervisors of the practitioner's team."""
     if record.supervisor_id == user.id:
         return
     if record.team_id is not None and record.team_id in policy.supervised_team_ids(user):
@@ -150,39 +138,26 @@ def may_change(user: User, record: SupervisionRecord) -> bool:
 
 
 def add_action(user: User, record_id: uuid.UUID, action: NewAction) -> AgreedAction:
+    """Agree another action on a record (its author or a supervisor of the team)."""
     record = _require_record(user, record_id)
     _may_change(user, record)
     agreed = _new_action(record, action)
     db.session.add(agreed)
-    audit.record(
-        "supervision.action",
-        actor=user,
-        object_type="supervision_record",
-        object_id=record.id,
-        fields=["actions"],
-    )
+    audit.record_change("supervision.action", record, actor=user, fields=["actions"])
     db.session.flush()
     return agreed
 
 
 def complete_action(user: User, action_id: uuid.UUID) -> AgreedAction:
     """Mark an agreed action done: the practitioner it was agreed with, or a supervisor."""
-    action = db.session.get(AgreedAction, action_id)
-    if action is None:
-        raise NotFound("no such action")
+    action = get_or_not_found(AgreedAction, action_id, "action")
     record = _require_record(user, action.record_id)
     if record.practitioner_id != user.id:
         _may_change(user, record)
     if action.done_at is not None:
         raise Conflict("this action is already done")
     action.done_at = utcnow()
-    audit.record(
-        "supervision.action_done",
-        actor=user,
-        object_type="supervision_record",
-        object_id=record.id,
-        fields=["actions"],
-    )
+    audit.record_change("supervision.action_done", record, actor=user, fields=["actions"])
     db.session.flush()
     return action
 

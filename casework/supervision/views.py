@@ -1,4 +1,4 @@
-"""The supervisor's pages: the caseload review as a dashboard, and supervision records."""
+"""Supervision records: the list, recording one with agreed actions, a record and its actions."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from casework.auth.models import Role
-from casework.auth.services import display_names
-from casework.db import utcnow
+from casework.clock import centre_today
 from casework.errors import DomainError, ValidationError
 from casework.policy import CLINICAL_ROLES
+from casework.supervision import pages
 from casework.supervision import services as supervision
 from casework.supervision.forms import ActionForm, RecordForm
 from casework.web.current import current_staff, require_role_page
-from casework.web.errors import show_on_form
+from casework.web.errors import refuse_on_page, show_on_form
 
 bp = Blueprint("supervision_pages", __name__, template_folder="templates")
 
@@ -27,13 +27,8 @@ bp = Blueprint("supervision_pages", __name__, template_folder="templates")
 @require_role_page(*CLINICAL_ROLES)
 def records() -> str:
     """The records one may see (written, about oneself, or of a supervised team), newest first."""
-    page = supervision.list_records(
-        current_staff(), cursor=request.args.get("after") or None, limit=25
-    )
-    names = display_names(
-        [r.supervisor_id for r in page.items] + [r.practitioner_id for r in page.items]
-    )
-    return render_template("supervision/records.html", page=page, names=names)
+    shown = pages.records_page(current_staff(), cursor=request.args.get("after") or None)
+    return render_template("supervision/records.html", page=shown.page, names=shown.names)
 
 
 def _actions_complete(form: RecordForm) -> bool:
@@ -54,12 +49,12 @@ def _actions_complete(form: RecordForm) -> bool:
 @bp.route("/supervision/new", methods=["GET", "POST"])
 @require_role_page(Role.SUPERVISOR)
 def new_record() -> str | Response:
-    form = RecordForm(held_on=utcnow().date())
+    form = RecordForm(held_on=centre_today())
     form.practitioner.choices = [
         (str(person.id), person.display_name)
         for person in supervision.practitioners_i_supervise(current_staff())
     ]
-    if request.method == "POST" and form.validate_on_submit() and _actions_complete(form):
+    if form.validate_on_submit() and _actions_complete(form):
         actions = [
             supervision.NewAction(entry.text.data or "", entry.due_on.data or date.max)
             for entry in form.actions
@@ -69,7 +64,7 @@ def new_record() -> str | Response:
             record = supervision.create_record(
                 current_staff(),
                 practitioner_id=uuid.UUID(form.practitioner.data or ""),
-                held_on=form.held_on.data or utcnow().date(),
+                held_on=form.held_on.data or centre_today(),
                 notes=form.notes.data or "",
                 actions=actions,
             )
@@ -88,9 +83,9 @@ def new_record() -> str | Response:
 def record(record_id: uuid.UUID) -> str | Response:
     """A record: its notes and agreed actions; its supervisors add actions, and actions are
     marked done by the practitioner or a supervisor."""
-    item = supervision.read_record(current_staff(), record_id)
+    shown = pages.record_page(current_staff(), record_id)
     form = ActionForm()
-    if request.method == "POST" and form.validate_on_submit():
+    if form.validate_on_submit():
         try:
             supervision.add_action(
                 current_staff(),
@@ -98,19 +93,17 @@ def record(record_id: uuid.UUID) -> str | Response:
                 supervision.NewAction(form.description.data or "", form.due_on.data or date.max),
             )
         except DomainError as error:
-            if error.status == 404:
-                raise
             show_on_form(form, error)
         else:
             flash(_("The action is added."), "info")
             return redirect(url_for("supervision_pages.record", record_id=record_id))
     return render_template(
         "supervision/record.html",
-        record=item,
         form=form,
-        names=display_names([item.supervisor_id, item.practitioner_id]),
-        may_change=supervision.may_change(current_staff(), item),
-        today=utcnow().date(),
+        record=shown.record,
+        names=shown.names,
+        may_change=shown.may_change,
+        today=shown.today,
     )
 
 
@@ -120,9 +113,7 @@ def action_done(action_id: uuid.UUID) -> Response:
     try:
         action = supervision.complete_action(current_staff(), action_id)
     except DomainError as error:
-        if error.status == 404:
-            raise
-        flash(error.message, "error")
+        refuse_on_page(error)
         return redirect(url_for("supervision_pages.records"))
     flash(_("The action is marked done."), "info")
     return redirect(url_for("supervision_pages.record", record_id=action.record_id))

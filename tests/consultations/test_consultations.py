@@ -15,13 +15,7 @@ from casework.consultations.models import AgeGroup, Channel
 from casework.consultations.visitors import returning_visitor_token
 from casework.db import db, utcnow
 from casework.errors import Forbidden, NotFound, ValidationError
-from tests.factories import make_consenting_client
-from tests.programmes import make_team, staff
-
-
-@pytest.fixture
-def team(app: Flask) -> dict:
-    return make_team(app)
+from tests.factories import make_consenting_client, staff
 
 
 def _log(user, **fields):
@@ -196,13 +190,20 @@ def test_the_list_pages_through_consultations_by_date(app: Flask, team) -> None:
 
 
 def test_a_consultation_just_after_midnight_in_krakow_is_today_there(
-    app: Flask, monkeypatch
+    app: Flask, team, monkeypatch
 ) -> None:
-    from datetime import UTC, datetime
+    from datetime import UTC, date, datetime
 
-    from casework.consultations import services as consultations_services
+    from casework import clock
 
-    late = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)  # 00:30 on 2 March in Kraków
-    monkeypatch.setattr(consultations_services, "utcnow", lambda: late)
+    class HalfPastMidnightInKrakow(datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[no-untyped-def, override]
+            return datetime(2026, 3, 1, 23, 30, tzinfo=UTC).astimezone(tz)
+
+    monkeypatch.setattr(clock, "datetime", HalfPastMidnightInKrakow)
     with app.app_context():
-        assert consultations_services.centre_today().isoformat() == "2026-03-02"
+        logged = _log(staff(team, "consultant"), consulted_on=date(2026, 3, 2))
+        assert logged.consulted_on == date(2026, 3, 2)
+        with pytest.raises(ValidationError, match="once it happened"):
+            _log(staff(team, "consultant"), consulted_on=date(2026, 3, 3))

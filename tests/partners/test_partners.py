@@ -11,12 +11,7 @@ from casework.db import utcnow
 from casework.errors import Conflict, Forbidden, ValidationError
 from casework.partners import services as partners
 from casework.partners.models import EventKind, InstitutionKind, ProfessionalType
-from tests.programmes import make_team, staff
-
-
-@pytest.fixture
-def team(app: Flask) -> dict:
-    return make_team(app)
+from tests.factories import staff
 
 
 def test_professionals_trained_are_counted_per_institution_and_type(app: Flask, team) -> None:

@@ -13,13 +13,7 @@ from casework.db import db, utcnow
 from casework.errors import Conflict, Forbidden, NotFound, ValidationError
 from casework.supervision import services as supervision
 from casework.supervision.models import SupervisionRecord
-from tests.factories import make_case
-from tests.programmes import make_team, staff
-
-
-@pytest.fixture
-def team(app: Flask) -> dict:
-    return make_team(app)
+from tests.factories import make_case, staff
 
 
 def _record(team, **fields):

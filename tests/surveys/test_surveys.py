@@ -14,7 +14,7 @@ from casework.db import utcnow
 from casework.errors import Forbidden, NotFound, ValidationError
 from casework.surveys import services as surveys
 from casework.surveys.models import SurveyResponse
-from tests.programmes import make_team, staff
+from tests.factories import staff
 
 HAPPY = {
     "sat_helpful": "strongly_agree",
@@ -25,10 +25,6 @@ HAPPY = {
 }
 UNHAPPY = dict.fromkeys(HAPPY, "disagree") | {"sat_respect": "strongly_disagree"}
 
-
-@pytest.fixture
-def team(app: Flask) -> dict:
-    return make_team(app)
 
 
 def test_a_response_is_scored_by_the_engine(app: Flask, team) -> None:

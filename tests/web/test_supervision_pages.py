@@ -13,13 +13,14 @@ from sqlalchemy import select
 from casework.auth.models import Language, User
 from casework.db import db
 from tests.conftest import csrf_token, sign_in
-from tests.programmes import make_team
+from tests.factories import make_team
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
 @pytest.fixture
-def team(app: Flask) -> dict:
+def members(app: Flask) -> dict:
+    """E-mail addresses (and `<name>_id`s) of a team whose members read English."""
     ids = make_team(app, "Supervision pages team")
     with app.app_context():
         people = db.session.scalars(select(User).where(User.id.in_(ids.values())))
@@ -37,13 +38,13 @@ def _as(client: FlaskClient, email: str) -> None:
     assert sign_in(client, email).status_code == 302
 
 
-def _record(client: FlaskClient, team: dict, **extra: str) -> str:
+def _record(client: FlaskClient, members: dict, **extra: str) -> str:
     token = csrf_token(client, "/supervision/new")
     response = client.post(
         "/supervision/new",
         data={
             "csrf_token": token,
-            "practitioner": team["therapist_id"],
+            "practitioner": members["therapist_id"],
             "held_on": "2026-01-10",
             "notes": "Talked about boundaries with a very demanding family.",
             "actions-0-text": "Read the safety-plan guidance",
@@ -57,14 +58,14 @@ def _record(client: FlaskClient, team: dict, **extra: str) -> str:
     return match.group(1)
 
 
-def test_a_supervisor_records_a_supervision_with_an_action(client: FlaskClient, team: dict) -> None:
-    _as(client, team["supervisor"])
+def test_a_supervisor_records_a_supervision_with_an_action(client: FlaskClient, members: dict) -> None:
+    _as(client, members["supervisor"])
     form = client.get("/supervision/new")
     assert form.status_code == 200 and form.headers["Cache-Control"] == "no-store"
     page = form.get_data(as_text=True)
-    assert f'value="{team["therapist_id"]}"' in page
-    assert f'value="{team["outside_supervisor_id"]}"' not in page
-    record_id = _record(client, team)
+    assert f'value="{members["therapist_id"]}"' in page
+    assert f'value="{members["outside_supervisor_id"]}"' not in page
+    record_id = _record(client, members)
     page = client.get(f"/supervision/{record_id}").get_data(as_text=True)
     assert "The supervision record is saved." in page and "very demanding family" in page
     assert "Read the safety-plan guidance" in page and "Overdue" in page
@@ -82,14 +83,14 @@ def test_a_supervisor_records_a_supervision_with_an_action(client: FlaskClient, 
     assert "The action is added." in page and "Bring a case" in page
 
 
-def test_an_action_needs_its_due_date(client: FlaskClient, team: dict) -> None:
-    _as(client, team["supervisor"])
+def test_an_action_needs_its_due_date(client: FlaskClient, members: dict) -> None:
+    _as(client, members["supervisor"])
     token = csrf_token(client, "/supervision/new")
     response = client.post(
         "/supervision/new",
         data={
             "csrf_token": token,
-            "practitioner": team["therapist_id"],
+            "practitioner": members["therapist_id"],
             "held_on": "2026-01-10",
             "notes": "Notes",
             "actions-0-text": "Something",
@@ -101,7 +102,7 @@ def test_an_action_needs_its_due_date(client: FlaskClient, team: dict) -> None:
         "/supervision/new",
         data={
             "csrf_token": token,
-            "practitioner": team["therapist_id"],
+            "practitioner": members["therapist_id"],
             "held_on": "2026-01-10",
             "notes": "Notes",
             "actions-0-text": "Something",
@@ -112,12 +113,12 @@ def test_an_action_needs_its_due_date(client: FlaskClient, team: dict) -> None:
 
 
 def test_the_practitioner_reads_the_record_and_marks_an_action_done(
-    client: FlaskClient, team: dict
+    client: FlaskClient, members: dict
 ) -> None:
-    _as(client, team["supervisor"])
-    record_id = _record(client, team)
+    _as(client, members["supervisor"])
+    record_id = _record(client, members)
     client.post("/sign-out", data={"csrf_token": csrf_token(client, "/")})
-    _as(client, team["therapist"])
+    _as(client, members["therapist"])
     assert "Supervision records" in client.get("/").get_data(as_text=True)  # navigation
     assert f"/supervision/{record_id}" in client.get("/supervision").get_data(as_text=True)
     page = client.get(f"/supervision/{record_id}").get_data(as_text=True)
@@ -135,11 +136,11 @@ def test_the_practitioner_reads_the_record_and_marks_an_action_done(
 
 
 @pytest.mark.parametrize("who", ["facilitator", "outside_supervisor", "consultant", "admin"])
-def test_others_do_not_see_the_record(client: FlaskClient, team: dict, who: str) -> None:
-    _as(client, team["supervisor"])
-    record_id = _record(client, team)
+def test_others_do_not_see_the_record(client: FlaskClient, members: dict, who: str) -> None:
+    _as(client, members["supervisor"])
+    record_id = _record(client, members)
     client.post("/sign-out", data={"csrf_token": csrf_token(client, "/")})
-    _as(client, team[who])
+    _as(client, members[who])
     assert client.get(f"/supervision/{record_id}").status_code == 404
     if who in ("consultant", "admin"):
         assert client.get("/supervision").status_code == 404

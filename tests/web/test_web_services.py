@@ -14,7 +14,8 @@ from casework.auth import services as auth
 from casework.auth.models import Language, Role
 from casework.care import services as care
 from casework.care.models import AppointmentMode, NoteKind
-from casework.case_assessments import services as assessing
+from casework.case_assessments.services import assessments as assessing
+from casework.case_assessments.services import recommendations as recommending
 from casework.cases import services as cases
 from casework.cases.models import CaseKind, CaseState
 from casework.cases.page import case_page
@@ -22,8 +23,7 @@ from casework.clients import services as clients
 from casework.db import db, utcnow
 from casework.errors import NotFound
 from casework.home.pages import my_work
-from tests.cases.test_case_workflow import VIOLENT, norr_answers, staff, team  # noqa: F401
-from tests.factories import make_case
+from tests.factories import VIOLENT, make_case, norr_answers, staff
 
 
 def _audited(action: str) -> int:
@@ -49,7 +49,7 @@ def _enrolled_appointment(manager, therapist, case, *, joint: bool = False):
     )
 
 
-def test_open_cases_by_state_and_the_intake_queue(app: Flask, team) -> None:  # noqa: F811
+def test_open_cases_by_state_and_the_intake_queue(app: Flask, team) -> None:
     with app.app_context():
         manager = staff(team, "manager")
         other = staff(team, "other_manager")
@@ -60,21 +60,23 @@ def test_open_cases_by_state_and_the_intake_queue(app: Flask, team) -> None:  # 
         assert cases.intake_queue(staff(team, "therapist")) == []
 
 
-def test_pending_decisions_of_the_case_manager(app: Flask, team) -> None:  # noqa: F811
+def test_pending_decisions_of_the_case_manager(app: Flask, team) -> None:
     with app.app_context():
         manager = staff(team, "manager")
         case = make_case(manager)
         assessment = assessing.start_assessment(
             manager, case.id, instrument_id="norr", client_id=case.client_ids[0]
         )
-        assessing.save_answers(manager, assessment.id, norr_answers(VIOLENT), expected_version=None)
-        assessing.complete_assessment(manager, assessment.id, expected_version=None)
-        pending = assessing.pending_decisions(manager)
+        assessing.save_answers(
+            manager, assessment.id, norr_answers(VIOLENT), expected_version=assessment.version
+        )
+        assessing.complete_assessment(manager, assessment.id, expected_version=assessment.version)
+        pending = recommending.pending_decisions(manager)
         assert pending and all(r.case_id == case.id for r in pending)
-        assert assessing.pending_decisions(staff(team, "other_manager")) == []
+        assert recommending.pending_decisions(staff(team, "other_manager")) == []
 
 
-def test_drafts_my_clients_and_the_appointments_of_a_case(app: Flask, team) -> None:  # noqa: F811
+def test_drafts_my_clients_and_the_appointments_of_a_case(app: Flask, team) -> None:
     with app.app_context():
         manager, therapist = staff(team, "manager"), staff(team, "therapist")
         case = make_case(manager)
@@ -92,7 +94,7 @@ def test_drafts_my_clients_and_the_appointments_of_a_case(app: Flask, team) -> N
         assert care.notes_of_appointment(manager, appointment.id) == []  # a draft is its author's
 
 
-def test_case_page_audits_names_and_hides_disclosures_in_the_joint_view(app: Flask, team) -> None:  # noqa: F811
+def test_case_page_audits_names_and_hides_disclosures_in_the_joint_view(app: Flask, team) -> None:
     with app.app_context():
         manager, therapist = staff(team, "manager"), staff(team, "therapist")
         case = make_case(manager, kind=CaseKind.COUPLE)
@@ -113,7 +115,7 @@ def test_case_page_audits_names_and_hides_disclosures_in_the_joint_view(app: Fla
         assert {"state", "enrolment", "appointment", "note"} <= kinds
 
 
-def test_client_overview_reads_the_client_with_an_audit_event(app: Flask, team) -> None:  # noqa: F811
+def test_client_overview_reads_the_client_with_an_audit_event(app: Flask, team) -> None:
     with app.app_context():
         manager = staff(team, "manager")
         case = make_case(manager)
@@ -125,7 +127,7 @@ def test_client_overview_reads_the_client_with_an_audit_event(app: Flask, team) 
             clients.client_overview(staff(team, "therapist"), case.client_ids[0])
 
 
-def test_user_administration_is_for_administrators_only(app: Flask, team) -> None:  # noqa: F811
+def test_user_administration_is_for_administrators_only(app: Flask, team) -> None:
     with app.app_context():
         admin, manager = staff(team, "admin"), staff(team, "manager")
         with pytest.raises(NotFound):
@@ -150,7 +152,7 @@ def test_user_administration_is_for_administrators_only(app: Flask, team) -> Non
             auth.admin_set_enabled(admin, uuid.uuid4(), enabled=True)
 
 
-def test_my_work_gathers_what_waits_for_each_role(app: Flask, team) -> None:  # noqa: F811
+def test_my_work_gathers_what_waits_for_each_role(app: Flask, team) -> None:
     with app.app_context():
         manager, therapist = staff(team, "manager"), staff(team, "therapist")
         case = make_case(manager)
