@@ -25,8 +25,11 @@ from casework.clients.models import (
 from casework.consultations import services as consultations
 from casework.consultations.models import AgeGroup, Channel, InformationConsultation
 from casework.db import db, utcnow
-from casework.groups import services as groups
 from casework.groups.models import GroupEnrolment, GroupEnrolmentStatus, GroupRun, MeetingPresence
+from casework.groups.services import enrolments as group_enrolments
+from casework.groups.services import meetings as group_meetings
+from casework.groups.services import mentoring as group_mentoring
+from casework.groups.services import runs as group_runs
 from casework.partners import services as partners
 from casework.partners.models import (
     EventKind,
@@ -222,7 +225,7 @@ def _group_runs(
         facilitators = [staff[lead].id] + (
             [staff["facilitator"].id] if lead != "facilitator" else []
         )
-        run = groups.create_run(
+        run = group_runs.create_run(
             staff["supervisor"],
             name=name,
             service_code=service,
@@ -236,12 +239,12 @@ def _group_runs(
         members += [_member(staff["facilitator"], rng) for _ in range(people - len(members))]
         db.session.flush()
         manager = staff["facilitator"] if lead == "facilitator" else staff[lead]
-        enrolments = [groups.enrol(manager, run.id, client_id=m.id) for m in members]
+        enrolments = [group_enrolments.enrol(manager, run.id, client_id=m.id) for m in members]
         seated = [e for e in enrolments if e.status == GroupEnrolmentStatus.ACTIVE]
         if len(seated) > 2 and rng.random() < 0.6:
             leaving = seated.pop(rng.randrange(len(seated)))
-            groups.withdraw(
-                manager, leaving.id, expected_version=None
+            group_enrolments.withdraw(
+                manager, leaving.id, expected_version=leaving.version
             )  # promotes the first waiting
         _meetings(manager, run, rng, today)
         if cohort:
@@ -265,12 +268,12 @@ def _meetings(manager: User, run: GroupRun, rng: random.Random, today: date) -> 
     )
     for week in range(18):
         day = run.starts_on + timedelta(weeks=week)
-        meeting = groups.schedule_meeting(
+        meeting = group_meetings.schedule_meeting(
             manager, run.id, starts_at=_at(day, 16), ends_at=_at(day, 18), place="Sala 2"
         )
         if day < today:
             presences = [
-                groups.Presence(
+                group_meetings.Presence(
                     e.id,
                     MeetingPresence.PRESENT
                     if rng.random() < 0.8
@@ -279,7 +282,7 @@ def _meetings(manager: User, run: GroupRun, rng: random.Random, today: date) -> 
                 for e in seated
             ]
             if presences:
-                groups.record_attendance(manager, meeting.id, presences)
+                group_meetings.record_attendance(manager, meeting.id, presences)
 
 
 def _mentoring(
@@ -293,7 +296,7 @@ def _mentoring(
     for number, member in enumerate(members):
         for round_ in range(2):
             day = today + timedelta(days=-20 + round_ * 21 + number % 5)
-            session = groups.schedule_mentoring(
+            session = group_mentoring.schedule_mentoring(
                 manager,
                 member.id,
                 mentor_id=rng.choice([staff["facilitator"].id, staff["therapist"].id]),
@@ -301,11 +304,11 @@ def _mentoring(
                 ends_at=_at(day, 11 + number % 6),
             )
             if day < today:
-                groups.record_mentoring_attendance(
+                group_mentoring.record_mentoring_attendance(
                     manager,
                     session.id,
                     attendance=Attendance.ATTENDED if rng.random() < 0.85 else Attendance.NO_SHOW,
-                    expected_version=None,
+                    expected_version=session.version,
                 )
 
 

@@ -15,7 +15,6 @@ from casework.api.schemas import (
     page_of,
     page_response,
 )
-from casework.groups import services
 from casework.groups.schemas import (
     AttendanceInSchema,
     GroupEnrolmentInSchema,
@@ -32,6 +31,7 @@ from casework.groups.schemas import (
     MentoringSchema,
     RosterArgsSchema,
 )
+from casework.groups.services import enrolments, meetings, mentoring, runs
 
 blp = Blueprint(
     "groups", __name__, url_prefix="/api/v1", description="Group runs, waitlists, attendance"
@@ -44,22 +44,22 @@ class GroupRuns(MethodView):
     @blp.response(200, page_of(GroupRunSchema))
     def get(self, args: dict[str, Any]) -> Any:
         """Group runs with seats taken and waitlist length, newest first."""
-        return page_response(services.list_runs(current_staff(), **args))
+        return page_response(runs.list_runs(current_staff(), **args))
 
     @blp.arguments(GroupRunInSchema)
     @blp.response(201, GroupRunSchema)
     def post(self, data: dict[str, Any]) -> Any:
         """Open a run of a group service (supervisors and facilitators)."""
         user = current_staff()
-        run = services.create_run(user, **data)
-        return services.get_run(user, run.id)
+        run = runs.create_run(user, **data)
+        return runs.get_run(user, run.id)
 
 
 @blp.route("/group-runs/<uuid:run_id>")
 class GroupRunById(MethodView):
     @blp.response(200, GroupRunSchema)
     def get(self, run_id: uuid.UUID) -> Any:
-        return services.get_run(current_staff(), run_id)
+        return runs.get_run(current_staff(), run_id)
 
     @blp.arguments(GroupRunUpdateSchema)
     @blp.response(200, GroupRunSchema)
@@ -67,8 +67,8 @@ class GroupRunById(MethodView):
         """Change capacity or end date; new seats go at once to the first people waiting."""
         user = current_staff()
         version = data.pop("version")
-        services.update_run(user, run_id, expected_version=version, **data)
-        return services.get_run(user, run_id)
+        runs.update_run(user, run_id, expected_version=version, **data)
+        return runs.get_run(user, run_id)
 
 
 @blp.route("/group-runs/<uuid:run_id>/enrolments")
@@ -77,13 +77,13 @@ class GroupRunEnrolments(MethodView):
     @blp.response(200, page_of(GroupEnrolmentSchema))
     def get(self, args: dict[str, Any], run_id: uuid.UUID) -> Any:
         """The roster and waitlist in enrolment order (the run's facilitators and supervisors)."""
-        return page_response(services.roster(current_staff(), run_id, **args))
+        return page_response(enrolments.roster(current_staff(), run_id, **args))
 
     @blp.arguments(GroupEnrolmentInSchema)
     @blp.response(201, GroupEnrolmentSchema)
     def post(self, data: dict[str, Any], run_id: uuid.UUID) -> Any:
         """A seat if one is free, otherwise the next place on the waitlist."""
-        return services.enrol(current_staff(), run_id, **data)
+        return enrolments.enrol(current_staff(), run_id, **data)
 
 
 @blp.route("/group-enrolments/<uuid:group_enrolment_id>/withdrawal")
@@ -92,7 +92,7 @@ class GroupEnrolmentWithdrawal(MethodView):
     @blp.response(200, GroupEnrolmentSchema)
     def post(self, data: dict[str, Any], group_enrolment_id: uuid.UUID) -> Any:
         """Withdraw; a freed seat goes at once to the first person on the waitlist."""
-        return services.withdraw(
+        return enrolments.withdraw(
             current_staff(), group_enrolment_id, expected_version=data["version"]
         )
 
@@ -102,12 +102,12 @@ class GroupRunMeetings(MethodView):
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, page_of(MeetingSchema))
     def get(self, args: dict[str, Any], run_id: uuid.UUID) -> Any:
-        return page_response(services.list_meetings(current_staff(), run_id, **args))
+        return page_response(meetings.list_meetings(current_staff(), run_id, **args))
 
     @blp.arguments(MeetingInSchema)
     @blp.response(201, MeetingSchema)
     def post(self, data: dict[str, Any], run_id: uuid.UUID) -> Any:
-        return services.schedule_meeting(current_staff(), run_id, **data)
+        return meetings.schedule_meeting(current_staff(), run_id, **data)
 
 
 @blp.route("/group-meetings/<uuid:meeting_id>/attendance")
@@ -115,14 +115,14 @@ class MeetingAttendance(MethodView):
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, page_of(MeetingAttendanceSchema))
     def get(self, args: dict[str, Any], meeting_id: uuid.UUID) -> Any:
-        return page_response(services.attendance_of(current_staff(), meeting_id, **args))
+        return page_response(meetings.attendance_of(current_staff(), meeting_id, **args))
 
     @blp.arguments(AttendanceInSchema)
     @blp.response(200, MeetingAttendanceSchema(many=True))
     def post(self, data: dict[str, Any], meeting_id: uuid.UUID) -> Any:
         """Record or correct who was present; returns the meeting's whole attendance."""
-        entries = [services.Presence(**record) for record in data["records"]]
-        return services.record_attendance(current_staff(), meeting_id, entries)
+        entries = [meetings.Presence(**record) for record in data["records"]]
+        return meetings.record_attendance(current_staff(), meeting_id, entries)
 
 
 @blp.route("/group-enrolments/<uuid:group_enrolment_id>/mentoring-sessions")
@@ -131,7 +131,7 @@ class EnrolmentMentoring(MethodView):
     @blp.response(201, MentoringSchema)
     def post(self, data: dict[str, Any], group_enrolment_id: uuid.UUID) -> Any:
         """An individual mentoring appointment for a member of a cohort."""
-        return services.schedule_mentoring(current_staff(), group_enrolment_id, **data)
+        return mentoring.schedule_mentoring(current_staff(), group_enrolment_id, **data)
 
 
 @blp.route("/group-runs/<uuid:run_id>/mentoring-sessions")
@@ -139,7 +139,7 @@ class RunMentoring(MethodView):
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, page_of(MentoringSchema))
     def get(self, args: dict[str, Any], run_id: uuid.UUID) -> Any:
-        return page_response(services.list_mentoring(current_staff(), run_id, **args))
+        return page_response(mentoring.list_mentoring(current_staff(), run_id, **args))
 
 
 @blp.route("/mentoring-sessions/<uuid:mentoring_session_id>/attendance")
@@ -147,7 +147,7 @@ class MentoringAttendance(MethodView):
     @blp.arguments(MentoringAttendanceSchema)
     @blp.response(200, MentoringSchema)
     def post(self, data: dict[str, Any], mentoring_session_id: uuid.UUID) -> Any:
-        return services.record_mentoring_attendance(
+        return mentoring.record_mentoring_attendance(
             current_staff(),
             mentoring_session_id,
             attendance=data["attendance"],

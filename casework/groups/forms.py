@@ -1,15 +1,30 @@
-"""Forms of the group-run pages: a meeting, the attendance sheet, enrolling a case participant."""
+"""Forms of the group-run pages: a meeting, the attendance sheet, enrolling a case participant,
+and withdrawing someone from a run."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TimeField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from casework.clients.names import client_display_name
+from casework.clock import centre_zone
 from casework.groups.models import MeetingPresence
+from casework.groups.pages import CaseGroupOptions
+from casework.groups.services.meetings import Presence, SheetRow
 from casework.web.labels import choices
 
 
@@ -22,23 +37,45 @@ class MeetingForm(FlaskForm):
     place = StringField(_l("Room (no client data)"), validators=[Optional(), Length(max=120)])
     topic = StringField(_l("Topic"), validators=[Optional(), Length(max=200)])
 
+    def starts_at(self) -> datetime:
+        """The start, on the centre's clock."""
+        return datetime.combine(self.day.data, self.starts.data, tzinfo=centre_zone())
+
+    def ends_at(self) -> datetime:
+        return self.starts_at() + timedelta(minutes=self.minutes.data or 90)
+
 
 class AttendanceSheetForm(FlaskForm):
-    """One radio group per participant, added by `attendance_sheet_form`."""
+    """One radio group per participant, named after the enrolment; see `attendance_sheet_form`."""
+
+    #: The names of the participants' fields, in the sheet's order.
+    row_names: Sequence[str] = ()
+
+    def presences(self) -> list[Presence]:
+        """The marks made on the sheet; a participant left unmarked is left out."""
+        values = {p.value for p in MeetingPresence}
+        return [
+            Presence(uuid.UUID(name.removeprefix("p-")), MeetingPresence(self[name].data))
+            for name in self.row_names
+            if self[name].data in values
+        ]
 
 
-def attendance_sheet_form(rows: Sequence[tuple[str, str, str | None]]) -> AttendanceSheetForm:
-    """The sheet for rows of (field name, participant's name, recorded presence)."""
+def attendance_sheet_form(rows: Sequence[SheetRow]) -> AttendanceSheetForm:
+    """The sheet with a radio group per row, showing the presence recorded so far."""
 
     class Sheet(AttendanceSheetForm):
-        pass
+        row_names = [f"p-{row.enrolment.id}" for row in rows]
 
-    for name, person, presence in rows:
+    for name, row in zip(Sheet.row_names, rows, strict=True):
         setattr(
             Sheet,
             name,
             RadioField(
-                person, choices=choices(MeetingPresence), default=presence, validate_choice=False
+                client_display_name(row.client),
+                choices=choices(MeetingPresence),
+                default=row.presence.value if row.presence else None,
+                validate_choice=False,
             ),
         )
     return Sheet()
@@ -47,3 +84,29 @@ def attendance_sheet_form(rows: Sequence[tuple[str, str, str | None]]) -> Attend
 class CaseGroupForm(FlaskForm):
     client = SelectField(_l("Participant"), choices=[])
     run = RadioField(_l("Group run"), choices=[], validators=[DataRequired()])
+
+    @classmethod
+    def offering(cls, options: CaseGroupOptions) -> CaseGroupForm:
+        """The form with the case's participants and the current runs to choose from."""
+        form = cls()
+        form.client.choices = [(str(client_id), name) for client_id, name in options.participants]
+        form.run.choices = [(str(figures.run.id), figures.run.name) for figures in options.runs]
+        return form
+
+    @property
+    def client_id(self) -> uuid.UUID:
+        return uuid.UUID(self.client.data)
+
+    @property
+    def run_id(self) -> uuid.UUID:
+        return uuid.UUID(self.run.data)
+
+
+class WithdrawForm(FlaskForm):
+    """The withdraw button: the version of the enrolment the page showed."""
+
+    version = HiddenField(validators=[InputRequired(), Regexp(r"\A[0-9]{1,9}\Z")])
+
+    @property
+    def expected_version(self) -> int:
+        return int(self.version.data)

@@ -12,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from casework.care.models import Attendance
 from casework.db import Base, Timestamp, UTCDateTime, UUIDPk, portable_enum
 
+#: The most seats a run may have.
+MAX_CAPACITY = 500
+
 
 class GroupRun(Base):
     """One run of a group service, e.g. "Support group for mothers, spring 2026"."""
@@ -38,6 +41,8 @@ class GroupRun(Base):
 
 
 class GroupFacilitator(Base):
+    """A member of staff who runs a group run (there is at least one per run)."""
+
     __tablename__ = "group_facilitators"
 
     run_id: Mapped[uuid.UUID] = mapped_column(
@@ -71,10 +76,15 @@ class GroupEnrolmentStatus(enum.StrEnum):
     COMPLETED = "completed"
 
 
+#: An enrolment still in the run: holding a seat or waiting for one.
+OPEN_STATUSES = (GroupEnrolmentStatus.ACTIVE, GroupEnrolmentStatus.WAITLISTED)
+
+
 class GroupEnrolment(Base):
     """A person in a run: holding a seat, or waiting at `waitlist_position` (1 is next)."""
 
     __tablename__ = "group_enrolments"
+    __audit_type__ = "group_enrolment"
 
     id: Mapped[UUIDPk]
     run_id: Mapped[uuid.UUID] = mapped_column(
@@ -104,6 +114,8 @@ class MeetingPresence(enum.StrEnum):
 
 
 class MeetingAttendance(Base):
+    """Whether a person holding a seat was at one meeting."""
+
     __tablename__ = "meeting_attendances"
     __table_args__ = (UniqueConstraint("meeting_id", "enrolment_id"),)
 
@@ -125,6 +137,7 @@ class MentoringSession(Base):
     """An individual mentoring appointment of a cohort member with a mentor."""
 
     __tablename__ = "mentoring_sessions"
+    __audit_type__ = "mentoring_session"
 
     id: Mapped[UUIDPk]
     enrolment_id: Mapped[uuid.UUID] = mapped_column(

@@ -7,8 +7,7 @@ from marshmallow import fields, validate
 
 from casework.api.schemas import PageArgsSchema, VersionSchema, text
 from casework.care.models import Attendance
-from casework.groups.models import GroupEnrolmentStatus, MeetingPresence
-from casework.groups.services import MAX_CAPACITY
+from casework.groups.models import MAX_CAPACITY, GroupEnrolmentStatus, MeetingPresence
 
 
 class GroupRunInSchema(ma.Schema):

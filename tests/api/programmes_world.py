@@ -10,8 +10,11 @@ from casework.auth.models import User
 from casework.consultations import services as consultations
 from casework.consultations.models import Channel
 from casework.db import db, utcnow
-from casework.groups import services as groups
 from casework.groups.models import MeetingPresence
+from casework.groups.services import enrolments as group_enrolments
+from casework.groups.services import meetings as group_meetings
+from casework.groups.services import mentoring as group_mentoring
+from casework.groups.services import runs as group_runs
 from casework.partners import services as partners
 from casework.partners.models import EventKind, InstitutionKind, ProfessionalType
 from casework.supervision import services as supervision
@@ -31,7 +34,7 @@ def build_programmes(users: dict[str, Any], case_id: Any, client_id: Any) -> dic
     """Make the objects and return their ids, keyed like the API's path parameters."""
     staff = {name: db.session.get(User, user_id) for name, user_id in users.items()}
     today = utcnow().date()
-    run = groups.create_run(
+    run = group_runs.create_run(
         staff["facilitator"],
         name="Leaders' academy (API world)",
         service_code="leaders_academy",
@@ -39,21 +42,23 @@ def build_programmes(users: dict[str, Any], case_id: Any, client_id: Any) -> dic
         starts_on=today - timedelta(days=30),
         is_cohort=True,
     )
-    seated = groups.enrol(staff["manager"], run.id, client_id=client_id, case_id=case_id)
-    waiting = groups.enrol(
+    seated = group_enrolments.enrol(staff["manager"], run.id, client_id=client_id, case_id=case_id)
+    waiting = group_enrolments.enrol(
         staff["facilitator"], run.id, client_id=make_consenting_client(staff["facilitator"]).id
     )
-    meeting = groups.schedule_meeting(
+    meeting = group_meetings.schedule_meeting(
         staff["facilitator"],
         run.id,
         starts_at=utcnow() - timedelta(days=2),
         ends_at=utcnow() - timedelta(days=2) + timedelta(hours=2),
         place="Sala 2",
     )
-    groups.record_attendance(
-        staff["facilitator"], meeting.id, [groups.Presence(seated.id, MeetingPresence.PRESENT)]
+    group_meetings.record_attendance(
+        staff["facilitator"],
+        meeting.id,
+        [group_meetings.Presence(seated.id, MeetingPresence.PRESENT)],
     )
-    mentoring = groups.schedule_mentoring(
+    mentoring = group_mentoring.schedule_mentoring(
         staff["facilitator"],
         seated.id,
         mentor_id=staff["facilitator"].id,

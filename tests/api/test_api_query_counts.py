@@ -114,7 +114,9 @@ def _programmes(app: Flask, size: int) -> tuple[dict[str, dict[str, str]], objec
     """A team with `size` of every programme object; tokens of its staff and its run id."""
     from casework.consultations import services as consultations
     from casework.consultations.models import Channel
-    from casework.groups import services as groups
+    from casework.groups.services import enrolments as group_enrolments
+    from casework.groups.services import meetings as group_meetings
+    from casework.groups.services import runs as group_runs
     from casework.partners import services as partners
     from casework.partners.models import EventKind, InstitutionKind, ProfessionalType
     from casework.supervision import services as supervision
@@ -135,7 +137,7 @@ def _programmes(app: Flask, size: int) -> tuple[dict[str, dict[str, str]], objec
             )
         }
         today = utcnow().date()
-        run = groups.create_run(
+        run = group_runs.create_run(
             staff["facilitator"],
             name=f"Run of {size}",
             service_code="support_group_mothers",
@@ -145,9 +147,9 @@ def _programmes(app: Flask, size: int) -> tuple[dict[str, dict[str, str]], objec
         case = make_case(staff["manager"])
         for number in range(size):
             person = make_consenting_client(staff["facilitator"])
-            groups.enrol(staff["facilitator"], run.id, client_id=person.id)
+            group_enrolments.enrol(staff["facilitator"], run.id, client_id=person.id)
             start = utcnow() + timedelta(days=number + 1)
-            groups.schedule_meeting(
+            group_meetings.schedule_meeting(
                 staff["facilitator"], run.id, starts_at=start, ends_at=start + timedelta(hours=2)
             )
             consultations.log_consultation(

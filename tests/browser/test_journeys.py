@@ -24,11 +24,11 @@ def _group_run(server, name: str, *, capacity: int) -> str:
     """A current group run facilitated by the facilitator (made through the service)."""
     from casework.auth.services import find_user
     from casework.db import db
-    from casework.groups import services as groups
+    from casework.groups.services import runs as group_runs
 
     with server.app.app_context():
         facilitator = find_user(server.emails["facilitator"])
-        run = groups.create_run(
+        run = group_runs.create_run(
             facilitator,
             name=name,
             service_code="support_group_fathers",

@@ -92,16 +92,17 @@ def test_a_facilitator_keeps_the_attendance_of_a_meeting(visit) -> None:
     run_id = uuid.UUID(_group_run(session.server, "Mothers (browser attendance)", capacity=1))
     from casework.auth.services import find_user
     from casework.db import db, utcnow
-    from casework.groups import services as groups
+    from casework.groups.services import enrolments as group_enrolments
+    from casework.groups.services import meetings as group_meetings
     from tests.factories import make_consenting_client
 
     with session.server.app.app_context():
         facilitator = find_user(session.server.emails["facilitator"])
         for given in ("Iryna", "Jolanta"):
             person = make_consenting_client(facilitator, given_name=given, family_name="Group")
-            groups.enrol(facilitator, run_id, client_id=person.id)
+            group_enrolments.enrol(facilitator, run_id, client_id=person.id)
         start = utcnow() - timedelta(hours=3)
-        groups.schedule_meeting(
+        group_meetings.schedule_meeting(
             facilitator, run_id, starts_at=start, ends_at=start + timedelta(hours=2), place="Hall"
         )
         db.session.commit()

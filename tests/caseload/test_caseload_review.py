@@ -16,7 +16,8 @@ from casework.caseload import services as caseload
 from casework.cases.models import CaseState
 from casework.db import db, utcnow
 from casework.errors import Forbidden, NotFound
-from casework.groups import services as groups
+from casework.groups.services import enrolments as group_enrolments
+from casework.groups.services import runs as group_runs
 from tests.cases.test_case_workflow import CALM, VIOLENT, norr_answers
 from tests.factories import make_case, make_consenting_client, make_user
 
@@ -98,7 +99,7 @@ def centre(app: Flask) -> dict:
         ):
             c[name].state = CaseState(state)
         elsewhere.state = CaseState.ACTIVE
-        run = groups.create_run(
+        run = group_runs.create_run(
             facilitator,
             name="Fathers (review)",
             service_code="support_group_fathers",
@@ -106,8 +107,10 @@ def centre(app: Flask) -> dict:
             starts_on=utcnow().date(),
         )
         for _ in range(3):
-            groups.enrol(facilitator, run.id, client_id=make_consenting_client(facilitator).id)
-        groups.create_run(
+            group_enrolments.enrol(
+                facilitator, run.id, client_id=make_consenting_client(facilitator).id
+            )
+        group_runs.create_run(
             make_user(roles=(Role.FACILITATOR,), team=other),
             name="Elsewhere (review)",
             service_code="support_group_fathers",

@@ -18,8 +18,8 @@ from sqlalchemy import select
 from casework.auth.models import Role, User
 from casework.catalogue.services import sync_catalogue
 from casework.db import db, utcnow
-from casework.groups import services as groups
 from casework.groups.models import GroupEnrolment, GroupEnrolmentStatus
+from casework.groups.services import enrolments, runs
 from casework.migrate import alembic_config
 from tests.conftest import make_test_app
 from tests.factories import make_consenting_client, make_user
@@ -46,7 +46,7 @@ def test_concurrent_enrolments_never_overfill_a_run_nor_lose_the_waitlist_order(
 ) -> None:
     with own_app.app_context():
         facilitator = make_user(roles=(Role.FACILITATOR,))
-        run = groups.create_run(
+        run = runs.create_run(
             facilitator,
             name="Polish course A1 (race)",
             service_code="polish_language_course",
@@ -65,7 +65,7 @@ def test_concurrent_enrolments_never_overfill_a_run_nor_lose_the_waitlist_order(
             with own_app.app_context():
                 user = db.session.get(User, facilitator_id)
                 start.wait(timeout=30)
-                groups.enrol(user, run_id, client_id=client_id)
+                enrolments.enrol(user, run_id, client_id=client_id)
                 db.session.commit()
         except BaseException as error:  # reported below, with the thread's failure
             errors.append(error)
@@ -96,7 +96,7 @@ def test_concurrent_enrolments_never_overfill_a_run_nor_lose_the_waitlist_order(
 def test_concurrent_withdrawals_promote_each_waiting_person_once(own_app: Flask) -> None:
     with own_app.app_context():
         facilitator = make_user(roles=(Role.FACILITATOR,))
-        run = groups.create_run(
+        run = runs.create_run(
             facilitator,
             name="Support club (race)",
             service_code="migrant_women_support_club",
@@ -104,27 +104,27 @@ def test_concurrent_withdrawals_promote_each_waiting_person_once(own_app: Flask)
             starts_on=utcnow().date(),
         )
         made = [
-            groups.enrol(facilitator, run.id, client_id=make_consenting_client(facilitator).id)
+            enrolments.enrol(facilitator, run.id, client_id=make_consenting_client(facilitator).id)
             for _ in range(8)
         ]
-        seated = [e.id for e in made[:4]]
+        seated = [(e.id, e.version) for e in made[:4]]
         facilitator_id, run_id = facilitator.id, run.id
         db.session.commit()
 
     start = threading.Barrier(len(seated))
     errors: list[BaseException] = []
 
-    def withdraw(enrolment_id: uuid.UUID) -> None:
+    def withdraw(enrolment_id: uuid.UUID, version: int) -> None:
         try:
             with own_app.app_context():
                 user = db.session.get(User, facilitator_id)
                 start.wait(timeout=30)
-                groups.withdraw(user, enrolment_id, expected_version=None)
+                enrolments.withdraw(user, enrolment_id, expected_version=version)
                 db.session.commit()
         except BaseException as error:
             errors.append(error)
 
-    threads = [threading.Thread(target=withdraw, args=(e,)) for e in seated]
+    threads = [threading.Thread(target=withdraw, args=seat) for seat in seated]
     for thread in threads:
         thread.start()
     for thread in threads:

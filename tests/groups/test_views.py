@@ -14,13 +14,16 @@ from sqlalchemy import select
 
 from casework.auth.models import Language, Role, User
 from casework.db import db, utcnow
-from casework.groups import services as groups
 from casework.groups.models import GroupEnrolment, MeetingAttendance
+from casework.groups.services import enrolments, meetings, runs
 from tests.conftest import csrf_token, sign_in
-from tests.factories import make_case, make_consenting_client, make_user
-from tests.programmes import make_team, staff
+from tests.factories import make_case, make_consenting_client, make_team, make_user, staff
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+#: A withdraw button: the enrolment in its action, the version the page showed in a hidden field.
+WITHDRAW = re.compile(
+    rf'action="/groups/enrolments/({UUID})/withdraw".*?name="version" value="(\d+)"', re.S
+)
 
 
 @pytest.fixture
@@ -32,7 +35,7 @@ def centre(app: Flask) -> dict:
         for user in db.session.scalars(select(User).where(User.id.in_(ids.values()))):
             user.preferred_language = Language.EN
         facilitator = staff(ids, "facilitator")
-        run = groups.create_run(
+        run = runs.create_run(
             facilitator,
             name="Parents' club (pages)",
             service_code="support_group_fathers",
@@ -42,15 +45,15 @@ def centre(app: Flask) -> dict:
         )
         for given in ("Anna", "Borys", "Celina"):
             client = make_consenting_client(facilitator, given_name=given, family_name="Test")
-            groups.enrol(facilitator, run.id, client_id=client.id)
-        meeting = groups.schedule_meeting(
+            enrolments.enrol(facilitator, run.id, client_id=client.id)
+        meeting = meetings.schedule_meeting(
             facilitator,
             run.id,
             starts_at=utcnow() - timedelta(days=1),
             ends_at=utcnow() - timedelta(days=1) + timedelta(hours=2),
             place="Room 5",
         )
-        other = groups.create_run(
+        other = runs.create_run(
             staff(ids, "facilitator2"),
             name="Open evening (pages)",
             service_code="support_group_fathers",
@@ -107,13 +110,14 @@ def test_withdrawing_promotes_the_first_person_waiting(
 ) -> None:
     _as(client, centre["facilitator"])
     page = client.get(f"/groups/{centre['run']}").get_data(as_text=True)
-    first = re.search(rf'action="/groups/enrolments/({UUID})/withdraw"', page)
+    first = WITHDRAW.search(page)
     assert first
     token = csrf_token(client, f"/groups/{centre['run']}")
     response = client.post(
-        f"/groups/enrolments/{first.group(1)}/withdraw", data={"csrf_token": token}
+        f"/groups/enrolments/{first.group(1)}/withdraw",
+        data={"csrf_token": token, "version": first.group(2)},
     )
-    assert response.status_code == 302
+    assert response.headers["Location"] == f"/groups/{centre['run']}"
     page = client.get(f"/groups/{centre['run']}").get_data(as_text=True)
     assert "a freed seat went to the first person waiting" in page
     assert "Nobody is waiting." in page and "Celina Test" in page
@@ -229,21 +233,24 @@ def test_waitlists_i_run_on_my_work(client: FlaskClient, centre: dict) -> None:
 def test_a_refused_withdrawal_is_a_message_on_my_runs(client: FlaskClient, centre: dict) -> None:
     _as(client, centre["facilitator"])
     page = client.get(f"/groups/{centre['run']}").get_data(as_text=True)
-    first = re.search(rf'action="/groups/enrolments/({UUID})/withdraw"', page)
+    first = WITHDRAW.search(page)
     assert first
+    path = f"/groups/enrolments/{first.group(1)}/withdraw"
     token = csrf_token(client, f"/groups/{centre['run']}")
+    elsewhere = {"Referer": "https://elsewhere.example/"}
+    for version in (None, "", "²", "-1"):  # the version is required, in ASCII digits
+        data = {"csrf_token": token} | ({"version": version} if version is not None else {})
+        response = client.post(path, data=data, headers=elsewhere)
+        assert response.status_code == 302 and response.headers["Location"] == "/groups"
+        assert "out of date" in client.get("/groups").get_data(as_text=True)
     response = client.post(
-        f"/groups/enrolments/{first.group(1)}/withdraw",
-        data={"csrf_token": token, "version": "²"},
-        headers={"Referer": "https://elsewhere.example/"},
+        path, data={"csrf_token": token, "version": first.group(2)}, headers=elsewhere
     )
     assert (
         response.status_code == 302 and response.headers["Location"] == f"/groups/{centre['run']}"
     )
     response = client.post(
-        f"/groups/enrolments/{first.group(1)}/withdraw",
-        data={"csrf_token": token, "version": "1"},
-        headers={"Referer": "https://elsewhere.example/"},
+        path, data={"csrf_token": token, "version": first.group(2)}, headers=elsewhere
     )
     assert response.status_code == 302 and response.headers["Location"] == "/groups"
     assert "flash flash-error" in client.get("/groups").get_data(as_text=True)  # changed since

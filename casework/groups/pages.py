@@ -1,0 +1,101 @@
+"""What the group-run pages show, built from the use cases: my runs, a run (roster, waitlist,
+meetings), a meeting's attendance sheet, and enrolling a case participant in a run."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from casework import policy
+from casework.auth.models import Role, User
+from casework.clients.names import client_display_name
+from casework.clock import centre_today
+from casework.db import utcnow
+from casework.errors import NotFound
+from casework.groups.models import GroupEnrolmentStatus, GroupMeeting
+from casework.groups.services import enrolments, meetings, runs
+from casework.groups.services.enrolments import Member
+from casework.groups.services.meetings import Sheet
+from casework.groups.services.runs import RunFigures
+from casework.pagination import Page
+
+
+@dataclass(frozen=True)
+class RunsPage:
+    runs: Page[RunFigures]
+    #: Everyone's runs, not only those I facilitate.
+    show_all: bool
+    may_filter: bool
+
+
+def runs_page(user: User, *, show_all: bool, cursor: str | None) -> RunsPage:
+    """The runs I facilitate, or all of them (always all for staff who facilitate none)."""
+    if not policy.may_see_group_runs(user):
+        raise NotFound("no such page")
+    facilitates = user.has_role(Role.FACILITATOR)
+    show_all = show_all or not facilitates
+    page = runs.list_runs(user, facilitated_by_me=not show_all, cursor=cursor, limit=50)
+    return RunsPage(page, show_all, facilitates)
+
+
+@dataclass(frozen=True)
+class RunPage:
+    figures: RunFigures
+    may_manage: bool
+    #: Empty unless `may_manage`: only the run's managers see who is in it.
+    seated: list[Member]
+    #: In waitlist order, the next person first.
+    waiting: list[Member]
+    meetings: list[GroupMeeting]
+
+
+def run_page(user: User, run_id: uuid.UUID) -> RunPage:
+    """A run's figures and meetings; for its managers also who holds a seat and who waits."""
+    figures = runs.get_run(user, run_id)
+    schedule = meetings.list_meetings(user, run_id, limit=200).items
+    if not policy.may_manage_group_run(user, figures.run):
+        return RunPage(figures, False, [], [], schedule)
+    members = enrolments.open_members(user, figures.run)
+    waiting = [m for m in members if m.enrolment.status == GroupEnrolmentStatus.WAITLISTED]
+    return RunPage(
+        figures,
+        True,
+        [m for m in members if m.enrolment.status == GroupEnrolmentStatus.ACTIVE],
+        sorted(waiting, key=lambda m: m.enrolment.waitlist_position or 0),
+        schedule,
+    )
+
+
+@dataclass(frozen=True)
+class AttendancePage:
+    sheet: Sheet
+    #: Attendance can be recorded once the meeting has started.
+    has_started: bool
+
+
+def attendance_page(user: User, meeting_id: uuid.UUID) -> AttendancePage:
+    """A meeting's attendance sheet (the run's managers)."""
+    sheet = meetings.sheet(user, meeting_id)
+    return AttendancePage(sheet, sheet.meeting.starts_at <= utcnow())
+
+
+@dataclass(frozen=True)
+class CaseGroupOptions:
+    case_id: uuid.UUID
+    #: (client id, name) of the case's participants.
+    participants: list[tuple[uuid.UUID, str]]
+    #: Runs of group services that have not ended, with their seats and waitlists.
+    runs: list[RunFigures]
+
+
+def case_group_options(user: User, case_id: uuid.UUID) -> CaseGroupOptions:
+    """What the "enrol in a group run" form of a case offers: its participants and current runs."""
+    case = policy.require_case(user, case_id)
+    if not policy.may_see_group_runs(user):
+        raise NotFound("no such case")
+    clients = enrolments.clients_by_id(case.client_ids)
+    return CaseGroupOptions(
+        case.id,
+        [(client_id, client_display_name(clients[client_id])) for client_id in case.client_ids],
+        runs.current_runs(user, on=centre_today()),
+    )

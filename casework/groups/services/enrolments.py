@@ -1,0 +1,192 @@
+"""Enrolments: a seat or a waitlist place for a person, withdrawal, and who is in a run."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from casework import policy
+from casework.audit import services as audit
+from casework.auth.models import User
+from casework.cases.services.cases import require_not_closed
+from casework.clients.models import Client
+from casework.clients.services import require_processing_basis
+from casework.clock import centre_today
+from casework.db import db
+from casework.errors import Conflict, NotFound, ValidationError, check_version
+from casework.groups.models import OPEN_STATUSES, GroupEnrolment, GroupEnrolmentStatus, GroupRun
+from casework.groups.services import waitlist
+from casework.pagination import Page, paginate
+
+
+@dataclass(frozen=True)
+class Member:
+    """An enrolment with the client record of the person enrolled."""
+
+    enrolment: GroupEnrolment
+    client: Client
+
+
+def _may_enrol(user: User, run: GroupRun, client_id: uuid.UUID, case_id: uuid.UUID | None) -> None:
+    if case_id is None:
+        # People enrolled directly (clubs, courses) need no case: the run's managers add them.
+        policy.require_group_run_manager(user, run)
+        client = db.session.get(Client, client_id)
+        if client is None or client.is_erased:
+            raise ValidationError("no such client", fields={"client_id": ["unknown"]})
+        return
+    case = policy.require_case(user, case_id)
+    if not policy.may_manage_group_run(user, run):
+        policy.require_case_manager_of(user, case)
+    require_not_closed(case)
+    if client_id not in case.client_ids:
+        raise ValidationError(
+            "only a participant of the case can be enrolled on it",
+            fields={"client_id": ["not a participant"]},
+        )
+
+
+def enrol(
+    user: User, run_id: uuid.UUID, *, client_id: uuid.UUID, case_id: uuid.UUID | None = None
+) -> GroupEnrolment:
+    """Give the person a seat if one is free, otherwise the next place on the waitlist."""
+    run = waitlist.lock_run(user, run_id)
+    _may_enrol(user, run, client_id, case_id)
+    require_processing_basis([client_id])
+    if run.ends_on is not None and run.ends_on < centre_today():
+        raise Conflict("this group run has ended; enrol in a current run")
+    already = db.session.scalar(
+        select(GroupEnrolment.id).where(
+            GroupEnrolment.run_id == run.id,
+            GroupEnrolment.client_id == client_id,
+            GroupEnrolment.status.in_(OPEN_STATUSES),
+        )
+    )
+    if already:
+        raise Conflict("this person is already enrolled or waiting in this group run")
+    enrolment = GroupEnrolment(
+        run_id=run.id, client_id=client_id, case_id=case_id, created_by_id=user.id
+    )
+    waitlist.seat_or_queue(run, enrolment)
+    db.session.add(enrolment)
+    audit.record_change(
+        "group_enrolment.create", enrolment, actor=user, fields=["run_id", "status"]
+    )
+    db.session.flush()
+    return enrolment
+
+
+def require_enrolment(user: User, enrolment_id: uuid.UUID) -> tuple[GroupEnrolment, GroupRun]:
+    """The enrolment and its run, for the run's managers and the staff assigned to its case."""
+    enrolment = db.session.get(GroupEnrolment, enrolment_id)
+    if enrolment is None or not policy.may_see_group_runs(user):
+        raise NotFound("no such group enrolment")
+    run = db.session.get(GroupRun, enrolment.run_id)
+    assert run is not None
+    if policy.may_manage_group_run(user, run):
+        return enrolment, run
+    if enrolment.case_id is not None:
+        case = policy.require_case(user, enrolment.case_id)
+        if policy.is_assigned(user, case):
+            return enrolment, run
+    raise NotFound("no such group enrolment")
+
+
+def withdraw(user: User, enrolment_id: uuid.UUID, *, expected_version: int) -> GroupEnrolment:
+    """Withdraw a participant; a freed seat goes to the first person waiting, at once."""
+    enrolment, run = require_enrolment(user, enrolment_id)
+    if not policy.may_manage_group_run(user, run):
+        if enrolment.case_id is None:
+            raise NotFound("no such group enrolment")
+        policy.require_case_manager_of(user, policy.require_case(user, enrolment.case_id))
+    run = waitlist.lock_run(user, run.id)
+    db.session.refresh(enrolment)
+    check_version(enrolment, expected_version, "group enrolment")
+    if enrolment.status not in OPEN_STATUSES:
+        raise Conflict(f"this enrolment already ended ({enrolment.status.value})")
+    waitlist.end_enrolment(user, enrolment, run)
+    return enrolment
+
+
+def withdraw_client_everywhere(user: User, client_id: uuid.UUID) -> int:
+    """End every open group enrolment of a client (erasure); each freed seat is refilled.
+
+    The caller has already been allowed to do this to the client.
+    """
+    open_ones = list(
+        db.session.scalars(
+            select(GroupEnrolment).where(
+                GroupEnrolment.client_id == client_id, GroupEnrolment.status.in_(OPEN_STATUSES)
+            )
+        )
+    )
+    for enrolment in open_ones:
+        run = db.session.scalars(
+            select(GroupRun).where(GroupRun.id == enrolment.run_id).with_for_update()
+        ).one()
+        db.session.refresh(enrolment)
+        if enrolment.status in OPEN_STATUSES:
+            waitlist.end_enrolment(user, enrolment, run)
+    return len(open_ones)
+
+
+def roster(
+    user: User,
+    run_id: uuid.UUID,
+    *,
+    status: GroupEnrolmentStatus | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page[GroupEnrolment]:
+    """Everyone in a run in the order they enrolled (the waitlist keeps that order)."""
+    run = policy.require_group_run(user, run_id)
+    policy.require_group_run_manager(user, run)
+    query = select(GroupEnrolment).where(GroupEnrolment.run_id == run.id)
+    if status is not None:
+        query = query.where(GroupEnrolment.status == status)
+    page = paginate(
+        query,
+        [GroupEnrolment.enrolled_at, GroupEnrolment.id],
+        cursor=cursor,
+        limit=limit,
+        descending=False,
+    )
+    audit.record_many(
+        "group_enrolment.read",
+        actor=user,
+        object_type=GroupEnrolment.__audit_type__,
+        objects=[audit.Read(e.id, e.client_id) for e in page.items],
+        fields=["client_id", "status"],
+    )
+    return page
+
+
+def clients_by_id(client_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Client]:
+    """The client records of people in runs, by id, in one query (the caller checked access)."""
+    wanted = set(client_ids)
+    return {c.id: c for c in db.session.scalars(select(Client).where(Client.id.in_(wanted)))}
+
+
+def open_members(user: User, run: GroupRun) -> list[Member]:
+    """Who holds a seat or waits in `run`, in enrolment order, with their client records; for
+    the run's managers (the read, names included, is audited)."""
+    policy.require_group_run_manager(user, run)
+    enrolments = list(
+        db.session.scalars(
+            select(GroupEnrolment)
+            .where(GroupEnrolment.run_id == run.id, GroupEnrolment.status.in_(OPEN_STATUSES))
+            .order_by(GroupEnrolment.enrolled_at, GroupEnrolment.id)
+        )
+    )
+    clients = clients_by_id(e.client_id for e in enrolments)
+    audit.record_many(
+        "group_enrolment.read",
+        actor=user,
+        object_type=GroupEnrolment.__audit_type__,
+        objects=[audit.Read(e.id, e.client_id) for e in enrolments],
+        fields=["client_id", "status", "name"],
+    )
+    return [Member(e, clients[e.client_id]) for e in enrolments]
