@@ -81,12 +81,40 @@ def test_session_cookie_flags(app: Flask, client: FlaskClient, login_as) -> None
 def test_replayed_cookie_after_sign_out_is_refused(
     app: Flask, client: FlaskClient, login_as
 ) -> None:
-    login_as(Role.CASE_MANAGER)
+    user = login_as(Role.CASE_MANAGER)
     stolen = client.get_cookie("casework_session").value
-    assert _sign_out(client).status_code == 302
     replay = app.test_client()
     replay.set_cookie("casework_session", stolen)
-    assert replay.get("/").status_code == 302
+    assert replay.get("/").status_code == 200  # the copy works while the session lives
+    response = _sign_out(client)
+    assert response.status_code == 302 and response.headers["Location"] == "/sign-in"
+    refused = replay.get("/")
+    assert refused.status_code == 302 and refused.headers["Location"].startswith("/sign-in")
+    assert replay.get("/account").headers["Location"].startswith("/sign-in")
+    with app.app_context():
+        sessions = db.session.scalars(select(UserSession).where(UserSession.user_id == user.id))
+        assert [row.revoked_at is not None for row in sessions] == [True]
+
+
+def test_signing_out_ends_the_session_of_this_browser(
+    app: Flask, client: FlaskClient, login_as
+) -> None:
+    login_as(Role.THERAPIST)
+    assert client.get("/").status_code == 200
+    _sign_out(client)
+    response = client.get("/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
+    assert client.post("/session/ping").status_code in (302, 400)
+
+
+def test_the_idle_deadline_signs_out_to_the_expired_notice(client: FlaskClient, login_as) -> None:
+    login_as(Role.CASE_MANAGER)
+    token = csrf_token(client, "/")
+    response = client.post("/sign-out", data={"csrf_token": token, "expired": "1"})
+    assert response.status_code == 302 and response.headers["Location"] == "/sign-in?expired=1"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "You were signed out after a period without activity." in page
+    assert client.get("/").headers["Location"].startswith("/sign-in")
 
 
 def test_disabling_a_user_ends_all_their_sessions(
