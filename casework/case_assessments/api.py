@@ -9,7 +9,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from casework.api.schemas import VersionSchema, current_staff
-from casework.case_assessments import services
 from casework.case_assessments.schemas import (
     AnswersSchema,
     AssessmentDetailSchema,
@@ -24,6 +23,7 @@ from casework.case_assessments.schemas import (
     RecommendationSchema,
     RescoreSchema,
 )
+from casework.case_assessments.services import assessments, closing, recommendations
 
 blp = Blueprint(
     "assessments", __name__, url_prefix="/api/v1", description="Assessments and routing"
@@ -36,13 +36,15 @@ class CaseAssessments(MethodView):
     @blp.response(200, AssessmentSchema(many=True))
     def get(self, args: dict[str, Any], case_id: uuid.UUID) -> Any:
         """The case's assessments (without answers)."""
-        return services.assessments_of(current_staff(), case_id, joint=args["context"] == "joint")
+        return assessments.assessments_of(
+            current_staff(), case_id, joint=args["context"] == "joint"
+        )
 
     @blp.arguments(AssessmentInSchema)
     @blp.response(201, AssessmentDetailSchema)
     def post(self, data: dict[str, Any], case_id: uuid.UUID) -> Any:
         """Start a draft assessment with the newest version of an instrument."""
-        return services.start_assessment(
+        return assessments.start_assessment(
             current_staff(),
             case_id,
             instrument_id=data["instrument_id"],
@@ -59,7 +61,7 @@ class AssessmentById(MethodView):
     @blp.response(200, AssessmentDetailSchema)
     def get(self, args: dict[str, Any], assessment_id: uuid.UUID) -> Any:
         """An assessment with its answers and result (the read is audited)."""
-        return services.read_assessment(
+        return assessments.read_assessment(
             current_staff(), assessment_id, joint=args["context"] == "joint"
         )
 
@@ -67,7 +69,7 @@ class AssessmentById(MethodView):
     @blp.response(200, AssessmentDetailSchema)
     def patch(self, data: dict[str, Any], assessment_id: uuid.UUID) -> Any:
         """Save answers to a draft; every invalid answer is reported at once (422)."""
-        return services.save_answers(
+        return assessments.save_answers(
             current_staff(), assessment_id, data["answers"], expected_version=data["version"]
         )
 
@@ -78,7 +80,7 @@ class AssessmentCompletion(MethodView):
     @blp.response(200, AssessmentDetailSchema)
     def post(self, data: dict[str, Any], assessment_id: uuid.UUID) -> Any:
         """Score, freeze and route: the recommendations follow the routing rules."""
-        return services.complete_assessment(
+        return assessments.complete_assessment(
             current_staff(), assessment_id, expected_version=data["version"]
         )
 
@@ -88,7 +90,7 @@ class AssessmentRescore(MethodView):
     @blp.response(200, RescoreSchema)
     def post(self, assessment_id: uuid.UUID) -> Any:
         """Score a completed assessment again with its exact instrument version."""
-        rescore = services.rescore(current_staff(), assessment_id)
+        rescore = assessments.rescore(current_staff(), assessment_id)
         return {
             "is_same": rescore.is_same,
             "stored": rescore.stored,
@@ -102,7 +104,7 @@ class ClosingComparison(MethodView):
     @blp.response(200, ComparisonSchema)
     def get(self, args: dict[str, Any], case_id: uuid.UUID) -> Any:
         """The closing reassessment beside the first assessment, scale by scale."""
-        return services.compare_closing(
+        return closing.compare_closing(
             current_staff(),
             case_id,
             instrument_id=args["instrument_id"],
@@ -116,7 +118,7 @@ class CaseRecommendations(MethodView):
     @blp.response(200, RecommendationSchema(many=True))
     def get(self, args: dict[str, Any], case_id: uuid.UUID) -> Any:
         """The recommendations; the joint context (default) leaves out individual ones."""
-        return services.recommendations_of(
+        return recommendations.recommendations_of(
             current_staff(), case_id, joint=args["context"] == "joint"
         )
 
@@ -124,7 +126,7 @@ class CaseRecommendations(MethodView):
     @blp.response(201, RecommendationSchema)
     def post(self, data: dict[str, Any], case_id: uuid.UUID) -> Any:
         """Add a service the rules did not recommend, with a reason."""
-        return services.add_recommendation(
+        return recommendations.add_recommendation(
             current_staff(), case_id, service_code=data["service_code"], reason=data["reason"]
         )
 
@@ -135,7 +137,7 @@ class RecommendationDecision(MethodView):
     @blp.response(200, RecommendationSchema)
     def post(self, data: dict[str, Any], recommendation_id: uuid.UUID) -> Any:
         """Accept or decline; declining a mandatory action waits for a supervisor."""
-        return services.decide(
+        return recommendations.decide(
             current_staff(),
             recommendation_id,
             accept=data["accept"],
@@ -150,7 +152,7 @@ class DeclineConfirmation(MethodView):
     @blp.response(200, RecommendationSchema)
     def post(self, data: dict[str, Any], recommendation_id: uuid.UUID) -> Any:
         """A supervisor confirms or refuses declining a mandatory action."""
-        return services.confirm_decline(
+        return recommendations.confirm_decline(
             current_staff(),
             recommendation_id,
             confirm=data["confirm"],

@@ -21,6 +21,7 @@ class AssessmentState(enum.StrEnum):
 
 class Assessment(Base):
     __tablename__ = "assessments"
+    __audit_type__ = "assessment"
 
     id: Mapped[UUIDPk]
     case_id: Mapped[uuid.UUID] = mapped_column(
@@ -78,6 +79,7 @@ class Decision(enum.StrEnum):
 
 class Recommendation(Base):
     __tablename__ = "recommendations"
+    __audit_type__ = "recommendation"
 
     id: Mapped[UUIDPk]
     case_id: Mapped[uuid.UUID] = mapped_column(

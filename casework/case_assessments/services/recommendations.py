@@ -1,0 +1,174 @@
+"""The case manager's decisions on recommendations: accept, decline (a mandatory action's decline
+waits for a supervisor), add a service by hand; and what waits for a decision."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+
+from casework import policy
+from casework.audit import services as audit
+from casework.auth.models import User
+from casework.case_assessments.models import Decision, Recommendation, RecommendationKind
+from casework.cases.models import Case, CaseState
+from casework.cases.services import cases
+from casework.catalogue.models import Service
+from casework.db import db, utcnow
+from casework.errors import Conflict, NotFound, ValidationError, check_version, require_text
+
+#: What a decision changes; its audit event is filed under the recommendation's client, whose
+#: key holds the reason (a participant's, for an individual recommendation).
+DECISION_FIELDS = ("decision", "decision_reason")
+
+
+def _may_see(user: User, case: Case, recommendation: Recommendation, *, joint: bool) -> bool:
+    return not recommendation.is_individual or policy.may_see_individual_disclosure(
+        user, case, recommendation.client_id, None, joint=joint
+    )
+
+
+def recommendations_of(user: User, case_id: uuid.UUID, *, joint: bool) -> list[Recommendation]:
+    """The case's recommendations the user may see in this context (the reasons' read is
+    audited); individual ones never in the joint context."""
+    case = policy.require_case(user, case_id)
+    rows = db.session.scalars(
+        select(Recommendation)
+        .where(Recommendation.case_id == case.id)
+        .order_by(Recommendation.priority, Recommendation.created_at)
+    )
+    recommendations = [row for row in rows if _may_see(user, case, row, joint=joint)]
+    audit.record_many(
+        "recommendation.read",
+        actor=user,
+        object_type=Recommendation.__audit_type__,
+        objects=[
+            audit.Read(r.id, r.client_id) for r in recommendations if r.decision_reason_ciphertext
+        ],
+        fields=["decision_reason"],
+    )
+    return recommendations
+
+
+def _visible_recommendation(
+    user: User, recommendation_id: uuid.UUID
+) -> tuple[Recommendation, Case]:
+    """The recommendation and its case, if `user` may see it outside the joint context."""
+    recommendation = policy.require_visible(
+        user, Recommendation, recommendation_id, what="recommendation"
+    )
+    case = db.session.get(Case, recommendation.case_id)
+    assert case is not None
+    if not _may_see(user, case, recommendation, joint=False):
+        raise NotFound("no such recommendation")
+    return recommendation, case
+
+
+def decide(
+    user: User,
+    recommendation_id: uuid.UUID,
+    *,
+    accept: bool,
+    reason: str,
+    expected_version: int,
+) -> Recommendation:
+    """Accept or decline a recommendation with a reason. Declining a mandatory action needs a
+    supervisor: a case manager's decline waits for one."""
+    recommendation, case = _visible_recommendation(user, recommendation_id)
+    policy.require_case_manager_of(user, case)
+    cases.require_not_closed(case)
+    check_version(recommendation, expected_version, "recommendation")
+    reason = require_text(reason, field="reason", message="a reason is required")
+    if recommendation.decision not in (Decision.PENDING, Decision.DECLINE_REQUESTED):
+        raise Conflict(f"this recommendation is already {recommendation.decision.value}")
+    recommendation.decision_reason = reason
+    recommendation.decided_at = utcnow()
+    recommendation.decided_by_id = user.id
+    if accept:
+        recommendation.decision = Decision.ACCEPTED
+    elif recommendation.kind == RecommendationKind.MANDATORY and not policy.supervises_case(
+        user, case
+    ):
+        recommendation.decision = Decision.DECLINE_REQUESTED
+    else:
+        recommendation.decision = Decision.DECLINED
+        if recommendation.kind == RecommendationKind.MANDATORY:
+            recommendation.confirmed_by_id = user.id
+    audit.record_change("recommendation.decide", recommendation, actor=user, fields=DECISION_FIELDS)
+    db.session.flush()
+    return recommendation
+
+
+def confirm_decline(
+    user: User,
+    recommendation_id: uuid.UUID,
+    *,
+    confirm: bool,
+    reason: str,
+    expected_version: int,
+) -> Recommendation:
+    """A supervisor confirms (or refuses) declining a mandatory safety action."""
+    recommendation, case = _visible_recommendation(user, recommendation_id)
+    policy.require_supervisor_of(user, case)
+    check_version(recommendation, expected_version, "recommendation")
+    if recommendation.decision != Decision.DECLINE_REQUESTED:
+        raise Conflict("no decline of this recommendation awaits confirmation")
+    reason = require_text(reason, field="reason", message="a reason is required")
+    recommendation.decision = Decision.DECLINED if confirm else Decision.PENDING
+    recommendation.confirmed_by_id = user.id if confirm else None
+    recommendation.decision_reason = reason
+    audit.record_change(
+        "recommendation.confirm_decline", recommendation, actor=user, fields=DECISION_FIELDS
+    )
+    db.session.flush()
+    return recommendation
+
+
+def add_recommendation(
+    user: User, case_id: uuid.UUID, *, service_code: str, reason: str
+) -> Recommendation:
+    """The case manager adds a service the rules did not recommend, with a reason."""
+    case = policy.require_case(user, case_id)
+    policy.require_case_manager_of(user, case)
+    cases.require_not_closed(case)
+    reason = require_text(reason, field="reason", message="a reason is required")
+    service = db.session.get(Service, service_code)
+    if service is None or not service.is_active:
+        raise ValidationError(
+            f"no active service {service_code!r}", fields={"service_code": ["unknown"]}
+        )
+    recommendation = Recommendation(
+        case_id=case.id,
+        client_id=case.primary_client_id,
+        service_code=service.code,
+        kind=RecommendationKind.ADDED,
+        priority=3,
+        decision=Decision.ACCEPTED,
+        decided_at=utcnow(),
+        decided_by_id=user.id,
+    )
+    recommendation.decision_reason = reason
+    db.session.add(recommendation)
+    audit.record_change(
+        "recommendation.add", recommendation, actor=user, fields=("service_code", "decision_reason")
+    )
+    db.session.flush()
+    return recommendation
+
+
+def pending_decisions(user: User, *, limit: int = 50) -> list[Recommendation]:
+    """Recommendations waiting for the user: undecided ones on the cases they manage, and (for
+    supervisors) declines of mandatory actions awaiting their confirmation."""
+    waiting = select(Recommendation).join(Case, Case.id == Recommendation.case_id)
+    mine = (Case.case_manager_id == user.id) & (Recommendation.decision == Decision.PENDING)
+    teams = policy.supervised_team_ids(user)
+    if teams:
+        mine = mine | (
+            Case.team_id.in_(teams) & (Recommendation.decision == Decision.DECLINE_REQUESTED)
+        )
+    query = (
+        waiting.where(mine, Case.state != CaseState.CLOSED)
+        .order_by(Recommendation.priority, Recommendation.created_at)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
