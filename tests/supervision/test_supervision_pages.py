@@ -58,7 +58,9 @@ def _record(client: FlaskClient, members: dict, **extra: str) -> str:
     return match.group(1)
 
 
-def test_a_supervisor_records_a_supervision_with_an_action(client: FlaskClient, members: dict) -> None:
+def test_a_supervisor_records_a_supervision_with_an_action(
+    client: FlaskClient, members: dict
+) -> None:
     _as(client, members["supervisor"])
     form = client.get("/supervision/new")
     assert form.status_code == 200 and form.headers["Cache-Control"] == "no-store"
