@@ -68,7 +68,7 @@ def run(run_id: uuid.UUID) -> str | Response:
 def withdraw(enrolment_id: uuid.UUID) -> Response:
     form = WithdrawForm()
     if not form.validate_on_submit():
-        flash(_("This page was out of date; reload it and try again."), "error")
+        flash(_("This page is out of date; reload it and try again."), "error")
         return redirect(url_for("group_pages.runs"))
     try:
         enrolment = enrolments.withdraw(

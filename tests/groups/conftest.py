@@ -1,4 +1,4 @@
-"""Fixtures of the group-run tests: a team with every role, a run of it, a run's waitlist."""
+"""Fixtures of the group-run tests: a run of the shared `team`, and reading a run's waitlist."""
 
 from __future__ import annotations
 
@@ -6,20 +6,14 @@ import uuid
 from collections.abc import Callable
 
 import pytest
-from flask import Flask
 from sqlalchemy import select
 
 from casework.db import db, utcnow
 from casework.groups.models import GroupEnrolment, GroupEnrolmentStatus, GroupRun
 from casework.groups.services import runs
-from tests.factories import make_team, staff
+from tests.factories import staff
 
 MakeRun = Callable[..., GroupRun]
-
-
-@pytest.fixture
-def team(app: Flask) -> dict[str, uuid.UUID]:
-    return make_team(app)
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from casework.audit import services as audit
 from casework.auth.models import User
 from casework.cases.services.cases import require_not_closed
 from casework.clients.models import Client
-from casework.clients.services import require_processing_basis
+from casework.clients.services.consents import require_processing_basis
 from casework.clock import centre_today
-from casework.db import db
+from casework.db import db, get_or_not_found
 from casework.errors import Conflict, NotFound, ValidationError, check_version
 from casework.groups.models import OPEN_STATUSES, GroupEnrolment, GroupEnrolmentStatus, GroupRun
 from casework.groups.services import waitlist
@@ -81,9 +81,9 @@ def enrol(
 
 def require_enrolment(user: User, enrolment_id: uuid.UUID) -> tuple[GroupEnrolment, GroupRun]:
     """The enrolment and its run, for the run's managers and the staff assigned to its case."""
-    enrolment = db.session.get(GroupEnrolment, enrolment_id)
-    if enrolment is None or not policy.may_see_group_runs(user):
+    if not policy.may_see_group_runs(user):
         raise NotFound("no such group enrolment")
+    enrolment = get_or_not_found(GroupEnrolment, enrolment_id, "group enrolment")
     run = db.session.get(GroupRun, enrolment.run_id)
     assert run is not None
     if policy.may_manage_group_run(user, run):

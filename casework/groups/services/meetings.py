@@ -13,7 +13,7 @@ from casework import policy
 from casework.audit import services as audit
 from casework.auth.models import User
 from casework.clients.models import Client
-from casework.db import db, utcnow
+from casework.db import db, get_or_not_found, utcnow
 from casework.errors import NotFound, ValidationError
 from casework.groups.models import (
     GroupEnrolment,
@@ -101,9 +101,9 @@ def list_meetings(
 
 
 def _require_meeting(user: User, meeting_id: uuid.UUID) -> tuple[GroupMeeting, GroupRun]:
-    meeting = db.session.get(GroupMeeting, meeting_id)
-    if meeting is None or not policy.may_see_group_runs(user):
+    if not policy.may_see_group_runs(user):
         raise NotFound("no such meeting")
+    meeting = get_or_not_found(GroupMeeting, meeting_id, "meeting")
     run = db.session.get(GroupRun, meeting.run_id)
     assert run is not None
     policy.require_group_run_manager(user, run)
