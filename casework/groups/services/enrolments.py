@@ -11,7 +11,7 @@ from sqlalchemy import select
 from casework import policy
 from casework.audit import services as audit
 from casework.auth.models import User
-from casework.cases.services.cases import require_not_closed
+from casework.cases.services import cases
 from casework.clients.models import Client
 from casework.clients.services.consents import require_processing_basis
 from casework.clock import centre_today
@@ -41,7 +41,7 @@ def _may_enrol(user: User, run: GroupRun, client_id: uuid.UUID, case_id: uuid.UU
     case = policy.require_case(user, case_id)
     if not policy.may_manage_group_run(user, run):
         policy.require_case_manager_of(user, case)
-    require_not_closed(case)
+    cases.require_not_closed(case)
     if client_id not in case.client_ids:
         raise ValidationError(
             "only a participant of the case can be enrolled on it",
