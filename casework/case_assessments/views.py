@@ -40,7 +40,7 @@ def start(case_id: uuid.UUID) -> Response:
     form = StartAssessmentForm()
     if not form.validate_on_submit():
         flash(_("Choose a participant."), "error")
-        return redirect(url_for("case_pages.show", case_id=case_id))
+        return redirect(url_for("casefile_pages.show", case_id=case_id))
     try:
         assessment = assessments.start_assessment(
             current_staff(),
@@ -53,7 +53,7 @@ def start(case_id: uuid.UUID) -> Response:
         )
     except DomainError as error:
         refuse_on_page(error)
-        return redirect(url_for("case_pages.show", case_id=case_id))
+        return redirect(url_for("casefile_pages.show", case_id=case_id))
     return redirect(url_for("assessment_pages.form", assessment_id=assessment.id))
 
 
@@ -131,7 +131,7 @@ def _back_to(assessment_id: str | None, case_id: uuid.UUID | None = None) -> Res
             url_for("assessment_pages.result", assessment_id=assessment_id) + "#recommendations"
         )
     if case_id is not None:
-        return redirect(url_for("case_pages.show", case_id=case_id))
+        return redirect(url_for("casefile_pages.show", case_id=case_id))
     return redirect(url_for("home.index"))
 
 
