@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from casework.auth.models import ApiToken, Language, Role, Team, User, UserRole, UserSession
 from casework.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
-from casework.db import db, utcnow
+from casework.db import db, get_or_not_found, utcnow
 from casework.errors import Conflict, DomainError, NotFound, ValidationError
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -205,6 +205,7 @@ def list_api_tokens(user: User) -> list[ApiToken]:
 
 
 def revoke_api_token(user: User, token_id: uuid.UUID) -> ApiToken:
+    """Revoke one of `user`'s own tokens; another's reads like a missing one."""
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
         raise NotFound("no such token")
@@ -314,6 +315,7 @@ def admin_create_user(
 
 
 def admin_create_team(actor: User, name: str) -> Team:
+    """An administrator creates a team with a new name."""
     _require_admin(actor)
     name = name.strip()
     if not name or len(name) > 120:
@@ -329,9 +331,7 @@ def admin_create_team(actor: User, name: str) -> Team:
 def admin_set_enabled(actor: User, user_id: uuid.UUID, *, enabled: bool) -> User:
     """Enable or disable an account; disabling ends its sessions."""
     _require_admin(actor)
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound("no such user")
+    user = get_or_not_found(User, user_id, "user")
     if user.id == actor.id and not enabled:
         raise Conflict("you cannot disable your own account")
     user.is_enabled = enabled

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from casework.auth.models import Language, Role
+from casework.clock import centre_today
 from casework.consultations.models import InformationConsultation
 from casework.db import db
 from tests.conftest import csrf_token
@@ -92,10 +93,8 @@ def test_a_consultant_logs_an_anonymous_consultation_and_gets_a_fresh_form(
 
 def test_todays_count_and_my_consultations(app: Flask, client: FlaskClient, login_as) -> None:
     login_as(Role.CONSULTANT, **EN)
-    from casework.consultations.views import _today
-
-    with app.test_request_context():
-        today = _today().isoformat()
+    with app.app_context():
+        today = centre_today().isoformat()
     for _ in range(2):
         assert _log(client, consulted_on=today).status_code == 302
     assert _log(client, consulted_on="2026-01-02").status_code == 302
