@@ -4,12 +4,12 @@ bars, flags and recommendations, the decisions on recommendations, and the closi
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from casework.case_assessments import pages
@@ -26,12 +26,6 @@ from casework.web.current import current_staff
 from casework.web.errors import refuse_on_page, show_on_form
 
 bp = Blueprint("assessment_pages", __name__, template_folder="templates")
-
-
-def _flash_form_errors(form: FlaskForm) -> None:
-    for problems in form.errors.values():
-        for problem in problems:
-            flash(str(problem), "error")
 
 
 @bp.route("/cases/<uuid:case_id>/assessments", methods=["POST"])
@@ -135,69 +129,78 @@ def _back_to(assessment_id: str | None, case_id: uuid.UUID | None = None) -> Res
     return redirect(url_for("home.index"))
 
 
+def _change_on_result_page(
+    form: DecisionForm | AddServiceForm,
+    change: Callable[[], object],
+    done: str,
+    *,
+    case_id: uuid.UUID | None = None,
+) -> Response:
+    """Parse `form`, make the `change` it asks for, and say on the page returned to that it is
+    `done`, or why not."""
+    if not form.validate_on_submit():
+        for problems in form.errors.values():
+            for problem in problems:
+                flash(str(problem), "error")
+    else:
+        try:
+            change()
+        except DomainError as error:
+            refuse_on_page(error)
+        else:
+            flash(done, "info")
+    return _back_to(form.assessment_id.data, case_id)
+
+
 @bp.route("/recommendations/<uuid:recommendation_id>/decide", methods=["POST"])
 @login_required
 def decide(recommendation_id: uuid.UUID) -> Response:
     form = DecisionForm()
-    if not form.validate_on_submit():
-        _flash_form_errors(form)
-        return _back_to(form.assessment_id.data)
-    try:
-        recommendations.decide(
+    return _change_on_result_page(
+        form,
+        lambda: recommendations.decide(
             current_staff(),
             recommendation_id,
             accept=form.accepts,
             reason=form.decision_reason(),
             expected_version=form.version.data,
-        )
-    except DomainError as error:
-        refuse_on_page(error)
-    else:
-        flash(_("The decision is saved."), "info")
-    return _back_to(form.assessment_id.data)
+        ),
+        _("The decision is saved."),
+    )
 
 
 @bp.route("/recommendations/<uuid:recommendation_id>/confirm", methods=["POST"])
 @login_required
 def confirm(recommendation_id: uuid.UUID) -> Response:
     form = DecisionForm()
-    if not form.validate_on_submit():
-        _flash_form_errors(form)
-        return _back_to(form.assessment_id.data)
-    try:
-        recommendations.confirm_decline(
+    return _change_on_result_page(
+        form,
+        lambda: recommendations.confirm_decline(
             current_staff(),
             recommendation_id,
             confirm=form.confirms,
             reason=form.reason.data or "",
             expected_version=form.version.data,
-        )
-    except DomainError as error:
-        refuse_on_page(error)
-    else:
-        flash(_("The decision is saved."), "info")
-    return _back_to(form.assessment_id.data)
+        ),
+        _("The decision is saved."),
+    )
 
 
 @bp.route("/cases/<uuid:case_id>/recommendations", methods=["POST"])
 @login_required
 def add(case_id: uuid.UUID) -> Response:
     form = AddServiceForm()
-    if not form.validate_on_submit():
-        _flash_form_errors(form)
-        return _back_to(form.assessment_id.data, case_id)
-    try:
-        recommendations.add_recommendation(
+    return _change_on_result_page(
+        form,
+        lambda: recommendations.add_recommendation(
             current_staff(),
             case_id,
             service_code=form.service.data or "",
             reason=form.reason.data or "",
-        )
-    except DomainError as error:
-        refuse_on_page(error)
-    else:
-        flash(_("The service is added."), "info")
-    return _back_to(form.assessment_id.data, case_id)
+        ),
+        _("The service is added."),
+        case_id=case_id,
+    )
 
 
 @bp.route("/cases/<uuid:case_id>/compare/<uuid:assessment_id>")
