@@ -7,6 +7,7 @@ import functools
 import itertools
 import uuid
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
@@ -14,11 +15,13 @@ from flask import Flask
 from casework.auth.models import Role, Team, User, UserRole
 from casework.auth.passwords import hash_password
 from casework.auth.services import get_or_create_team
-from casework.cases import services as cases
+from casework.case_assessments.models import Assessment
+from casework.case_assessments.services import assessments as assessing
 from casework.cases.models import Case, CaseKind, ParticipantRole, ReferralSource
-from casework.cases.services import NewParticipant
+from casework.cases.services import cases
+from casework.cases.services.cases import NewParticipant
 from casework.clients.models import Client, Consent, ConsentPurpose, Gender, LegalBasis
-from casework.db import db
+from casework.db import db, utcnow
 
 _numbers = itertools.count(1)
 
@@ -156,3 +159,19 @@ def norr_answers(vector_name: str) -> dict[str, object]:
     instrument = library().instrument("norr")
     vector = next(v for v in instrument.vectors if v.name == vector_name)
     return vector_answers(instrument, vector)
+
+
+def make_assessment(manager: User, case: Case, vector: str, *, days_ago: int = 0) -> Assessment:
+    """A NORR assessment of the case's first client with one of NORR's test vectors, completed
+    `days_ago` days ago."""
+    assessment = assessing.start_assessment(
+        manager, case.id, instrument_id="norr", client_id=case.client_ids[0]
+    )
+    assessing.save_answers(
+        manager, assessment.id, norr_answers(vector), expected_version=assessment.version
+    )
+    done = assessing.complete_assessment(
+        manager, assessment.id, expected_version=assessment.version
+    )
+    done.completed_at = utcnow() - timedelta(days=days_ago)
+    return done

@@ -54,14 +54,12 @@ def _high_level_case_without_contact(server) -> str:
     from casework.auth.services import find_user
     from casework.cases.models import CaseState
     from casework.db import db, utcnow
-    from tests.caseload.test_caseload_review import _assess
-    from tests.cases.test_case_workflow import VIOLENT
-    from tests.factories import make_case
+    from tests.factories import VIOLENT, make_assessment, make_case
 
     with server.app.app_context():
         manager = find_user(server.emails["manager"])
         case = make_case(manager)
-        _assess(manager, case, VIOLENT, days_ago=7)
+        make_assessment(manager, case, VIOLENT, days_ago=7)
         case.state = CaseState.ACTIVE
         case.updated_at = utcnow() - timedelta(days=7)
         db.session.commit()

@@ -11,7 +11,6 @@ from flask.testing import FlaskClient
 
 from casework.auth.models import Language, Role, User
 from casework.db import db
-from tests.caseload.test_caseload_review import centre  # noqa: F401 (a fixture)
 from tests.conftest import sign_in
 
 EN = {"preferred_language": Language.EN}
@@ -30,7 +29,7 @@ def _as(app: Flask, client: FlaskClient, user_id: uuid.UUID) -> None:
 def test_the_caseload_dashboard_charts_and_tables(
     app: Flask,
     client: FlaskClient,
-    centre: dict,  # noqa: F811
+    centre: dict,
 ) -> None:
     _as(app, client, centre["supervisor"])
     response = client.get("/caseload")
@@ -79,7 +78,7 @@ def test_a_supervisor_without_a_team_gets_a_message_not_a_crash(
 def test_odd_digits_in_the_threshold_are_ignored_not_a_crash(
     app: Flask,
     client: FlaskClient,
-    centre: dict,  # noqa: F811
+    centre: dict,
 ) -> None:
     _as(app, client, centre["supervisor"])
     page = client.get("/caseload?days=%C2%B2")  # "²" is a digit to str.isdigit, not to int()
