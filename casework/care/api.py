@@ -9,7 +9,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from casework.api.schemas import VersionSchema, current_staff, page_of, page_response
-from casework.care import services
 from casework.care.schemas import (
     AddendumInSchema,
     AddendumSchema,
@@ -24,6 +23,7 @@ from casework.care.schemas import (
     NoteSchema,
     NoteUpdateSchema,
 )
+from casework.care.services import appointments, enrolments, notes
 from casework.case_assessments.schemas import ContextArgsSchema
 
 blp = Blueprint(
@@ -35,13 +35,13 @@ blp = Blueprint(
 class CaseEnrolments(MethodView):
     @blp.response(200, EnrolmentSchema(many=True))
     def get(self, case_id: uuid.UUID) -> Any:
-        return services.enrolments_of_case(current_staff(), case_id)
+        return enrolments.enrolments_of_case(current_staff(), case_id)
 
     @blp.arguments(EnrolmentInSchema)
     @blp.response(201, EnrolmentSchema)
     def post(self, data: dict[str, Any], case_id: uuid.UUID) -> Any:
         """Enrol a participant in a service (individual services need a therapist)."""
-        return services.enrol(current_staff(), case_id, **data)
+        return enrolments.enrol(current_staff(), case_id, **data)
 
 
 @blp.route("/enrolments/<uuid:enrolment_id>/end")
@@ -49,7 +49,7 @@ class EnrolmentEnd(MethodView):
     @blp.arguments(EnrolmentEndSchema)
     @blp.response(200, EnrolmentSchema)
     def post(self, data: dict[str, Any], enrolment_id: uuid.UUID) -> Any:
-        return services.end_enrolment(
+        return enrolments.end_enrolment(
             current_staff(), enrolment_id, status=data["status"], expected_version=data["version"]
         )
 
@@ -59,7 +59,7 @@ class EnrolmentAppointments(MethodView):
     @blp.arguments(AppointmentInSchema)
     @blp.response(201, AppointmentSchema)
     def post(self, data: dict[str, Any], enrolment_id: uuid.UUID) -> Any:
-        return services.schedule_appointment(current_staff(), enrolment_id, **data)
+        return appointments.schedule_appointment(current_staff(), enrolment_id, **data)
 
 
 @blp.route("/appointments")
@@ -68,7 +68,7 @@ class Agenda(MethodView):
     @blp.response(200, page_of(AppointmentSchema))
     def get(self, args: dict[str, Any]) -> Any:
         """Your appointments in a time window (supervisors: a practitioner of their team)."""
-        return page_response(services.agenda(current_staff(), **args))
+        return page_response(appointments.agenda(current_staff(), **args))
 
 
 @blp.route("/appointments/<uuid:appointment_id>/attendance")
@@ -76,7 +76,7 @@ class AppointmentAttendance(MethodView):
     @blp.arguments(AttendanceSchema)
     @blp.response(200, AppointmentSchema)
     def post(self, data: dict[str, Any], appointment_id: uuid.UUID) -> Any:
-        return services.record_attendance(
+        return appointments.record_attendance(
             current_staff(),
             appointment_id,
             attendance=data["attendance"],
@@ -90,7 +90,7 @@ class AppointmentNotes(MethodView):
     @blp.response(201, NoteSchema)
     def post(self, data: dict[str, Any], appointment_id: uuid.UUID) -> Any:
         """Write a draft note (the appointment's practitioner)."""
-        return services.write_note(current_staff(), appointment_id, **data)
+        return notes.write_note(current_staff(), appointment_id, **data)
 
 
 @blp.route("/cases/<uuid:case_id>/notes")
@@ -99,7 +99,7 @@ class CaseNotes(MethodView):
     @blp.response(200, NoteSchema(many=True))
     def get(self, args: dict[str, Any], case_id: uuid.UUID) -> Any:
         """The notes you may see; the joint context leaves out individual disclosures."""
-        return services.notes_of_case(current_staff(), case_id, joint=args["context"] == "joint")
+        return notes.notes_of_case(current_staff(), case_id, joint=args["context"] == "joint")
 
 
 @blp.route("/notes/<uuid:note_id>")
@@ -107,13 +107,13 @@ class NoteById(MethodView):
     @blp.arguments(ContextArgsSchema, location="query")
     @blp.response(200, NoteSchema)
     def get(self, args: dict[str, Any], note_id: uuid.UUID) -> Any:
-        return services.read_note(current_staff(), note_id, joint=args["context"] == "joint")
+        return notes.read_note(current_staff(), note_id, joint=args["context"] == "joint")
 
     @blp.arguments(NoteUpdateSchema)
     @blp.response(200, NoteSchema)
     def patch(self, data: dict[str, Any], note_id: uuid.UUID) -> Any:
         """Edit a draft (a signed note is immutable: add an addendum)."""
-        return services.update_draft(
+        return notes.update_draft(
             current_staff(), note_id, body=data["body"], expected_version=data["version"]
         )
 
@@ -123,7 +123,7 @@ class NoteSignature(MethodView):
     @blp.arguments(VersionSchema)
     @blp.response(200, NoteSchema)
     def post(self, data: dict[str, Any], note_id: uuid.UUID) -> Any:
-        return services.sign_note(current_staff(), note_id, expected_version=data["version"])
+        return notes.sign_note(current_staff(), note_id, expected_version=data["version"])
 
 
 @blp.route("/notes/<uuid:note_id>/addenda")
@@ -131,4 +131,4 @@ class NoteAddenda(MethodView):
     @blp.arguments(AddendumInSchema)
     @blp.response(201, AddendumSchema)
     def post(self, data: dict[str, Any], note_id: uuid.UUID) -> Any:
-        return services.add_addendum(current_staff(), note_id, body=data["body"])
+        return notes.add_addendum(current_staff(), note_id, body=data["body"])

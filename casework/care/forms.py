@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -15,7 +17,8 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from casework.care.models import AppointmentMode, Attendance, NoteKind
 from casework.web.labels import choices
@@ -39,8 +42,24 @@ class AppointmentForm(FlaskForm):
     is_joint = BooleanField(_l("Joint session (several participants)"))
 
 
-class AttendanceForm(FlaskForm):
-    version = HiddenField()
+class VersionedForm(FlaskForm):
+    """A change to a versioned record: the page sends back the version it showed (required)."""
+
+    version = IntegerField(
+        widget=HiddenInput(),
+        validators=[
+            InputRequired(message=_l("This page is out of date; reload it and try again."))
+        ],
+    )
+
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
+        """Also list the hidden version's problem above the form, where it can be seen."""
+        valid = super().validate(extra_validators)
+        self.form_errors.extend(str(problem) for problem in self.version.errors)
+        return valid
+
+
+class AttendanceForm(VersionedForm):
     attendance = SelectField(_l("Attendance"), choices=choices(Attendance))
 
 
@@ -54,8 +73,16 @@ class NoteForm(FlaskForm):
     body = TextAreaField(_l("Note"), validators=[DataRequired(), Length(max=20000)])
 
 
-class DraftForm(FlaskForm):
-    version = HiddenField()
+class NoteActionForm(FlaskForm):
+    """Which button of the note page was pressed: "save", "sign" or "addendum"."""
+
+    class Meta:
+        csrf = False  # it only routes the request; the form it names checks the token
+
+    action = StringField()
+
+
+class DraftForm(VersionedForm):
     body = TextAreaField(_l("Note"), validators=[DataRequired(), Length(max=20000)])
 
 

@@ -22,6 +22,7 @@ class EnrolmentStatus(enum.StrEnum):
 
 class Enrolment(Base):
     __tablename__ = "enrolments"
+    __audit_type__ = "enrolment"
 
     id: Mapped[UUIDPk]
     #: None for people enrolled directly in a group, club or course without a case.
@@ -58,6 +59,7 @@ class Attendance(enum.StrEnum):
 
 class Appointment(Base):
     __tablename__ = "appointments"
+    __audit_type__ = "appointment"
 
     id: Mapped[UUIDPk]
     enrolment_id: Mapped[uuid.UUID] = mapped_column(
@@ -82,6 +84,11 @@ class Appointment(Base):
 
     __mapper_args__ = {"version_id_col": version}
 
+    @property
+    def audit_client_id(self) -> uuid.UUID:
+        """Audit events about an appointment go under its enrolled client."""
+        return self.enrolment.client_id
+
 
 class NoteKind(enum.StrEnum):
     PROGRESS = "progress"
@@ -96,6 +103,7 @@ class NoteState(enum.StrEnum):
 
 class SessionNote(Base):
     __tablename__ = "session_notes"
+    __audit_type__ = "session_note"
 
     id: Mapped[UUIDPk]
     appointment_id: Mapped[uuid.UUID] = mapped_column(

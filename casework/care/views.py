@@ -5,42 +5,31 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from casework.care import services
+from casework.care import pages
 from casework.care.forms import (
     AddendumForm,
     AppointmentForm,
     AttendanceForm,
     DraftForm,
     EnrolForm,
+    NoteActionForm,
     NoteForm,
 )
 from casework.care.models import AppointmentMode, Attendance, NoteKind
-from casework.catalogue.services import list_services
-from casework.db import utcnow
+from casework.care.services import appointments, enrolments, notes
+from casework.clock import centre_zone
 from casework.errors import DomainError, ValidationError
 from casework.web.current import current_staff
-from casework.web.errors import show_on_form
-from casework.web.input import local_path, whole_number
+from casework.web.errors import refuse_on_page, show_on_form
+from casework.web.input import whole_number
 
 bp = Blueprint("care_pages", __name__, template_folder="templates")
-
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
-def _refuse(error: DomainError) -> None:
-    """A refusal becomes a message on the page; a hidden object stays a 404."""
-    if error.status == 404:
-        raise error
-    flash(error.message, "error")
 
 
 @bp.route("/cases/<uuid:case_id>/enrolments", methods=["POST"])
@@ -48,7 +37,7 @@ def _refuse(error: DomainError) -> None:
 def enrol(case_id: uuid.UUID) -> Response:
     form = EnrolForm()
     try:
-        services.enrol(
+        enrolments.enrol(
             current_staff(),
             case_id,
             client_id=uuid.UUID(form.client.data or ""),
@@ -58,10 +47,10 @@ def enrol(case_id: uuid.UUID) -> Response:
     except ValueError:
         flash(_("Choose a participant."), "error")
     except DomainError as error:
-        _refuse(error)
+        refuse_on_page(error)
     else:
         flash(_("The client is enrolled."), "info")
-    return redirect(url_for("case_pages.show", case_id=case_id))
+    return redirect(url_for("casefile_pages.show", case_id=case_id))
 
 
 @bp.route("/cases/<uuid:case_id>/appointments", methods=["POST"])
@@ -72,10 +61,10 @@ def schedule(case_id: uuid.UUID) -> Response:
     if not form.validate_on_submit():
         for name, problems in form.errors.items():
             flash(f"{getattr(form, name).label.text}: {' '.join(map(str, problems))}", "error")
-        return redirect(url_for("case_pages.show", case_id=case_id))
-    starts = datetime.combine(form.day.data, form.starts.data, tzinfo=_zone())
+        return redirect(url_for("casefile_pages.show", case_id=case_id))
+    starts = datetime.combine(form.day.data, form.starts.data, tzinfo=centre_zone())
     try:
-        services.schedule_appointment(
+        appointments.schedule_appointment(
             current_staff(),
             uuid.UUID(form.enrolment.data or ""),
             starts_at=starts,
@@ -87,50 +76,41 @@ def schedule(case_id: uuid.UUID) -> Response:
     except ValueError:
         flash(_("Choose an enrolment."), "error")
     except DomainError as error:
-        _refuse(error)
+        refuse_on_page(error)
     else:
         flash(_("The appointment is scheduled."), "info")
-    return redirect(url_for("case_pages.show", case_id=case_id))
+    return redirect(url_for("casefile_pages.show", case_id=case_id))
 
 
 @bp.route("/agenda")
 @login_required
 def agenda_page() -> str:
     """The week's appointments from today (in the centre's time zone)."""
-    zone = _zone()
-    offset = request.args.get("week", "0")
-    weeks = max(-520, min(520, whole_number(offset, signed=True) or 0))
-    today = datetime.now(zone).replace(hour=0, minute=0, second=0, microsecond=0)
-    start = today + timedelta(weeks=weeks)
-    page = services.agenda(
-        current_staff(), starts_from=start, starts_before=start + timedelta(days=7), limit=200
-    )
+    weeks = whole_number(request.args.get("week"), signed=True) or 0
+    page = pages.agenda_week(current_staff(), weeks=weeks)
     return render_template(
-        "care/agenda.html", appointments=page.items, start=start, weeks=weeks, now=utcnow()
+        "care/agenda.html",
+        appointments=page.appointments,
+        start=page.start,
+        weeks=page.weeks,
+        now=page.now,
     )
 
 
 @bp.route("/my-clients")
 @login_required
 def my_clients() -> str:
-    language = str(current_staff().preferred_language.value)
-    names = {
-        service.code: service.label(language) for service in list_services(include_inactive=True)
-    }
-    return render_template(
-        "care/my_clients.html", rows=services.my_enrolments(current_staff()), names=names
-    )
+    return render_template("care/my_clients.html", rows=pages.my_clients(current_staff()))
 
 
 @bp.route("/appointments/<uuid:appointment_id>", methods=["GET", "POST"])
 @login_required
 def appointment(appointment_id: uuid.UUID) -> str | Response:
     """An appointment: its attendance, its notes, and a new note by its practitioner."""
-    item = services.get_appointment(current_staff(), appointment_id)
     form = NoteForm()
-    if request.method == "POST" and form.validate_on_submit():
+    if form.validate_on_submit():
         try:
-            note = services.write_note(
+            note = notes.write_note(
                 current_staff(),
                 appointment_id,
                 kind=NoteKind(form.kind.data),
@@ -138,21 +118,23 @@ def appointment(appointment_id: uuid.UUID) -> str | Response:
                 is_individual=bool(form.is_individual.data),
             )
         except DomainError as error:
-            if error.status == 404:
-                raise
             show_on_form(form, error)
         else:
             flash(_("The draft note is saved."), "info")
             return redirect(url_for("care_pages.note", note_id=note.id))
-    notes = services.notes_of_appointment(current_staff(), appointment_id)
-    attendance = AttendanceForm(formdata=None, attendance=item.attendance.value)
+    page = pages.appointment_page(current_staff(), appointment_id)
+    attendance_form = AttendanceForm(
+        formdata=None,
+        attendance=page.appointment.attendance.value,
+        version=page.appointment.version,
+    )
     return render_template(
         "care/appointment.html",
-        appointment=item,
-        notes=notes,
+        appointment=page.appointment,
+        notes=page.notes,
         form=form,
-        attendance_form=attendance,
-        is_practitioner=item.practitioner_id == current_staff().id,
+        attendance_form=attendance_form,
+        is_practitioner=page.is_practitioner,
     )
 
 
@@ -160,74 +142,93 @@ def appointment(appointment_id: uuid.UUID) -> str | Response:
 @login_required
 def attendance(appointment_id: uuid.UUID) -> Response:
     form = AttendanceForm()
-    version = form.version.data or ""
-    try:
-        services.record_attendance(
-            current_staff(),
-            appointment_id,
-            attendance=Attendance(form.attendance.data),
-            expected_version=whole_number(version),
-        )
-    except ValueError:
-        flash(_("Choose the attendance."), "error")
-    except DomainError as error:
-        _refuse(error)
+    if not form.validate_on_submit():
+        for problem in form.form_errors:
+            flash(str(problem), "error")
+        if form.attendance.errors:
+            flash(_("Choose the attendance."), "error")
     else:
-        flash(_("The attendance is recorded."), "info")
-    here = url_for("care_pages.appointment", appointment_id=appointment_id)
-    return redirect(local_path(request.form.get("back"), here))
+        try:
+            appointments.record_attendance(
+                current_staff(),
+                appointment_id,
+                attendance=Attendance(form.attendance.data),
+                expected_version=form.version.data,
+            )
+        except DomainError as error:
+            refuse_on_page(error)
+        else:
+            flash(_("The attendance is recorded."), "info")
+    return redirect(url_for("care_pages.appointment", appointment_id=appointment_id))
 
 
 @bp.route("/notes/<uuid:note_id>", methods=["GET", "POST"])
 @login_required
 def note(note_id: uuid.UUID) -> str | Response:
     """A note: the draft editor, signing, and addenda to a signed note."""
-    item = services.read_note(current_staff(), note_id)
-    draft_form = DraftForm(formdata=None, body=item.body, version=str(item.version))
-    addendum_form = AddendumForm(formdata=None)
-    if request.method == "POST":
-        action = request.form.get("action")
+    action = NoteActionForm().action.data
+    if action in ("save", "sign"):
+        return _save_draft(note_id, sign=action == "sign")
+    if action == "addendum":
+        return _add_addendum(note_id)
+    return _note_page(note_id)
+
+
+def _save_draft(note_id: uuid.UUID, *, sign: bool) -> str | Response:
+    """Save the draft, or sign it as it reads on the screen."""
+    form = DraftForm()
+    if form.validate_on_submit():
+        use_case = notes.save_and_sign if sign else notes.update_draft
         try:
-            if action == "save":
-                draft_form = DraftForm()
-                if draft_form.validate_on_submit():
-                    version = draft_form.version.data or ""
-                    services.update_draft(
-                        current_staff(),
-                        note_id,
-                        body=draft_form.body.data or "",
-                        expected_version=whole_number(version),
-                    )
-                    flash(_("The draft note is saved."), "info")
-                    return redirect(url_for("care_pages.note", note_id=note_id))
-            elif action == "sign":
-                version = request.form.get("version", "")
-                expected = whole_number(version)
-                body = request.form.get("body")
-                if body and body.strip() and body != item.body:  # sign what is on the screen
-                    expected = services.update_draft(
-                        current_staff(), note_id, body=body, expected_version=expected
-                    ).version
-                services.sign_note(current_staff(), note_id, expected_version=expected)
-                flash(_("The note is signed; it can no longer change."), "info")
-                return redirect(url_for("care_pages.note", note_id=note_id))
-            elif action == "addendum":
-                addendum_form = AddendumForm()
-                if addendum_form.validate_on_submit():
-                    services.add_addendum(
-                        current_staff(), note_id, body=addendum_form.body.data or ""
-                    )
-                    flash(_("The addendum is added."), "info")
-                    return redirect(url_for("care_pages.note", note_id=note_id))
+            use_case(
+                current_staff(),
+                note_id,
+                body=form.body.data or "",
+                expected_version=form.version.data,
+            )
         except ValidationError as error:
-            show_on_form(addendum_form if action == "addendum" else draft_form, error)
+            show_on_form(form, error)
         except DomainError as error:
-            _refuse(error)
+            refuse_on_page(error)
             return redirect(url_for("care_pages.note", note_id=note_id))
+        else:
+            if sign:
+                flash(_("The note is signed; it can no longer change."), "info")
+            else:
+                flash(_("The draft note is saved."), "info")
+            return redirect(url_for("care_pages.note", note_id=note_id))
+    return _note_page(note_id, draft_form=form)
+
+
+def _add_addendum(note_id: uuid.UUID) -> str | Response:
+    form = AddendumForm()
+    if form.validate_on_submit():
+        try:
+            notes.add_addendum(current_staff(), note_id, body=form.body.data or "")
+        except ValidationError as error:
+            show_on_form(form, error)
+        except DomainError as error:
+            refuse_on_page(error)
+            return redirect(url_for("care_pages.note", note_id=note_id))
+        else:
+            flash(_("The addendum is added."), "info")
+            return redirect(url_for("care_pages.note", note_id=note_id))
+    return _note_page(note_id, addendum_form=form)
+
+
+def _note_page(
+    note_id: uuid.UUID,
+    *,
+    draft_form: DraftForm | None = None,
+    addendum_form: AddendumForm | None = None,
+) -> str:
+    page = pages.note_page(current_staff(), note_id)
+    if draft_form is None:
+        draft_form = DraftForm(formdata=None, body=page.note.body, version=page.note.version)
     return render_template(
         "care/note.html",
-        note=item,
+        note=page.note,
         draft_form=draft_form,
-        addendum_form=addendum_form,
-        is_author=item.author_id == current_staff().id,
+        addendum_form=addendum_form or AddendumForm(formdata=None),
+        is_author=page.is_author,
     )

@@ -1,0 +1,1 @@
+"""Use cases of care, one module per family: enrolments, appointments, session notes."""
