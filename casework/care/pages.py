@@ -16,7 +16,7 @@ from casework.care.services.enrolments import OPEN_STATUSES
 from casework.clients.models import Client
 from casework.clock import centre_midnight
 from casework.crypto.keystore import client_owner, data_keys
-from casework.db import db, utcnow
+from casework.db import db
 
 #: How far the agenda pages back or forward, in weeks.
 AGENDA_REACH = 520
@@ -27,7 +27,6 @@ class AgendaWeek:
     start: datetime
     weeks: int
     appointments: list[Appointment]
-    now: datetime
 
 
 def agenda_week(user: User, *, weeks: int) -> AgendaWeek:
@@ -38,7 +37,7 @@ def agenda_week(user: User, *, weeks: int) -> AgendaWeek:
     page = appointments.agenda(
         user, starts_from=start, starts_before=start + timedelta(days=7), limit=200
     )
-    return AgendaWeek(start=start, weeks=weeks, appointments=page.items, now=utcnow())
+    return AgendaWeek(start=start, weeks=weeks, appointments=page.items)
 
 
 def my_clients(user: User, *, limit: int = 200) -> list[tuple[Enrolment, Client]]:
@@ -55,7 +54,7 @@ def my_clients(user: User, *, limit: int = 200) -> list[tuple[Enrolment, Client]
     audit.record_many(
         "client.read",
         actor=user,
-        object_type="client",
+        object_type=Client.__audit_type__,
         objects=[audit.Read(e.client_id, e.client_id) for e in enrolments],
         fields=["given_name", "family_name"],
     )

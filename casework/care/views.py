@@ -89,11 +89,7 @@ def agenda_page() -> str:
     weeks = whole_number(request.args.get("week"), signed=True) or 0
     page = pages.agenda_week(current_staff(), weeks=weeks)
     return render_template(
-        "care/agenda.html",
-        appointments=page.appointments,
-        start=page.start,
-        weeks=page.weeks,
-        now=page.now,
+        "care/agenda.html", appointments=page.appointments, start=page.start, weeks=page.weeks
     )
 
 
