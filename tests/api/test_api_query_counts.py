@@ -11,8 +11,8 @@ from sqlalchemy import Connection, event
 
 from casework.auth.models import Role, User
 from casework.auth.services import create_api_token, get_or_create_team
-from casework.care import services as care
 from casework.care.models import AppointmentMode, NoteKind
+from casework.care.services import appointments, enrolments, notes
 from casework.cases.models import CaseKind
 from casework.db import db, utcnow
 from tests.factories import make_case, make_user
@@ -39,7 +39,7 @@ def _centre(app: Flask, cases: int) -> tuple[dict[str, str], dict[str, str], obj
         therapist = make_user(roles=(Role.THERAPIST,), team=team)
         made = [make_case(manager, kind=CaseKind.COUPLE) for _ in range(cases)]
         first = made[0]
-        enrolment = care.enrol(
+        enrolment = enrolments.enrol(
             manager,
             first.id,
             client_id=first.client_ids[0],
@@ -48,21 +48,21 @@ def _centre(app: Flask, cases: int) -> tuple[dict[str, str], dict[str, str], obj
         )
         for number in range(cases):
             start = utcnow() + timedelta(hours=number + 1)
-            appointment = care.schedule_appointment(
+            appointment = appointments.schedule_appointment(
                 therapist,
                 enrolment.id,
                 starts_at=start,
                 ends_at=start + timedelta(minutes=50),
                 mode=AppointmentMode.REMOTE,
             )
-            note = care.write_note(
+            note = notes.write_note(
                 therapist,
                 appointment.id,
                 kind=NoteKind.PROGRESS,
                 body=f"note {number}",
                 is_individual=number % 2 == 0,
             )
-            care.sign_note(therapist, note.id, expected_version=None)
+            notes.sign_note(therapist, note.id, expected_version=note.version)
         tokens = {
             name: {
                 "Authorization": "Bearer "
