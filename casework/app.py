@@ -99,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from casework.care.views import bp as care_bp
     from casework.case_assessments.views import bp as case_assessments_bp
     from casework.caseload.views import bp as caseload_bp
+    from casework.casefile.views import bp as casefile_bp
     from casework.cases.views import bp as cases_bp
     from casework.catalogue.views import bp as catalogue_bp
     from casework.clients.views import bp as clients_bp
@@ -119,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
         groups_bp,
         supervision_bp,
         caseload_bp,
+        casefile_bp,
         catalogue_bp,
         health_bp,
     ):
@@ -131,6 +133,7 @@ def _init_api(app: Flask) -> None:
     from casework.care.api import blp as care
     from casework.case_assessments.api import blp as assessments
     from casework.caseload.api import blp as caseload
+    from casework.casefile.api import blp as casefile
     from casework.cases.api import blp as cases
     from casework.catalogue.api import blp as catalogue
     from casework.clients.api import blp as clients
@@ -157,6 +160,7 @@ def _init_api(app: Flask) -> None:
             surveys,
             supervision,
             caseload,
+            casefile,
         ),
     )
 

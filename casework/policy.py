@@ -18,12 +18,13 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute
 
 from casework.auth.models import Role, User, team_supervisors
 from casework.care.models import Enrolment, EnrolmentStatus, NoteKind, NoteState, SessionNote
-from casework.cases.models import BreakGlassAccess, Case, CaseState
+from casework.cases.models import BreakGlassAccess, Case, CaseParticipant, CaseState
+from casework.clients.models import Client
 from casework.consultations.models import InformationConsultation
 from casework.db import db, utcnow
 from casework.errors import Forbidden, NotFound
@@ -110,6 +111,20 @@ def in_visible_case(user: User, case_id: InstrumentedAttribute[Any]) -> ColumnEl
     return case_id.in_(select(Case.id).where(visible_cases(user)))
 
 
+def visible_clients(user: User, *, assigned_only: bool = False) -> ColumnElement[bool]:
+    """Clients in a case `user` may see; a client in no case yet: whoever registered them and
+    that person's supervisors. `assigned_only` ignores break-the-glass access: it lets one read a
+    client for a while, never attach them to other work."""
+    cases_seen = assigned_cases(user) if assigned_only else visible_cases(user)
+    in_a_case = exists().where(CaseParticipant.client_id == Client.id)
+    in_a_seen_case = in_a_case.where(CaseParticipant.case_id.in_(select(Case.id).where(cases_seen)))
+    registrars: list[ColumnElement[bool]] = [Client.created_by_id == user.id]
+    teams = supervised_team_ids(user)
+    if teams:
+        registrars.append(Client.created_by_id.in_(select(User.id).where(User.team_id.in_(teams))))
+    return or_(in_a_seen_case, and_(~in_a_case, or_(*registrars)))
+
+
 def require_visible(
     user: User,
     model: type[ModelT],
@@ -132,6 +147,8 @@ def require_visible(
 def _visibility_rule(user: User, model: type[Any]) -> ColumnElement[bool]:
     if model is Case:
         return visible_cases(user)
+    if model is Client:
+        return visible_clients(user)
     if model is InformationConsultation:
         return visible_consultations(user)
     if model is SupervisionRecord:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from casework.api.schemas import PageArgsSchema, VersionSchema, text
+from casework.api.schemas import VersionSchema, text
 from casework.cases.models import (
     CaseKind,
     CaseState,
@@ -49,17 +49,6 @@ class CaseSchema(ma.Schema):
 
 class CaseDetailSchema(CaseSchema):
     closure_reason = fields.String(allow_none=True)
-
-
-class CaseFilterSchema(PageArgsSchema):
-    state = fields.Enum(CaseState, by_value=True)
-    case_manager_id = fields.UUID()
-    practitioner_id = fields.UUID()
-    level = fields.String(validate=validate.Length(max=30))
-    service_code = fields.String(validate=validate.Length(max=60))
-    opened_from = fields.AwareDateTime()
-    opened_to = fields.AwareDateTime()
-    client_id = fields.UUID()
 
 
 class MoveSchema(VersionSchema):

@@ -9,7 +9,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from casework.api.schemas import current_staff
-from casework.clients import services
 from casework.clients.schemas import (
     ClientSchema,
     ClientSummarySchema,
@@ -19,15 +18,16 @@ from casework.clients.schemas import (
     IntakeSchema,
     SearchSchema,
 )
+from casework.clients.services import clients, consents
 from casework.crypto.services import Identifiers
 from casework.web.errors import problem
 
 blp = Blueprint("clients", __name__, url_prefix="/api/v1", description="Clients and consents")
 
 
-def _details(data: dict[str, Any]) -> services.ClientDetails:
+def _details(data: dict[str, Any]) -> clients.ClientDetails:
     data = {key: value for key, value in data.items() if key not in ("confirm_new", "version")}
-    return services.ClientDetails(**data)
+    return clients.ClientDetails(**data)
 
 
 @blp.route("/clients")
@@ -42,10 +42,10 @@ class Clients(MethodView):
     def post(self, data: dict[str, Any]) -> Any:
         """Register a client (intake); refused with candidates when identifiers match."""
         try:
-            return services.intake_client(
+            return clients.intake_client(
                 _details(data), actor=current_staff(), confirm_new=data["confirm_new"]
             )
-        except services.PossibleDuplicate as duplicate:
+        except clients.PossibleDuplicate as duplicate:
             candidates = [
                 {
                     "id": str(c.client.id),
@@ -71,7 +71,7 @@ class ClientSearch(MethodView):
     @blp.response(200, ClientSummarySchema(many=True))
     def post(self, data: dict[str, Any]) -> Any:
         """Exact-match search on identifiers (kept out of the URL on purpose)."""
-        return services.search_clients(
+        return clients.search_clients(
             current_staff(),
             Identifiers(
                 national_ids=(data["national_id"],) if data.get("national_id") else (),
@@ -88,13 +88,13 @@ class ClientById(MethodView):
     @blp.response(200, ClientSchema)
     def get(self, client_id: uuid.UUID) -> Any:
         """A client's record (the read is audited)."""
-        return services.read_client(current_staff(), client_id)
+        return clients.read_client(current_staff(), client_id)
 
     @blp.arguments(ClientUpdateSchema)
     @blp.response(200, ClientSchema)
     def patch(self, data: dict[str, Any], client_id: uuid.UUID) -> Any:
         """Replace a client's details; `version` must be the current one."""
-        return services.update_client(
+        return clients.update_client(
             current_staff(), client_id, _details(data), expected_version=data["version"]
         )
 
@@ -103,18 +103,17 @@ class ClientById(MethodView):
 class Consents(MethodView):
     @blp.response(200, ConsentSchema(many=True))
     def get(self, client_id: uuid.UUID) -> Any:
-        services.require_client(current_staff(), client_id)
-        return services.consents_of(client_id)
+        return consents.read_consents(current_staff(), client_id)
 
     @blp.arguments(ConsentInSchema)
     @blp.response(201, ConsentSchema)
     def post(self, data: dict[str, Any], client_id: uuid.UUID) -> Any:
         """Record a consent, or another legal basis, for one purpose."""
-        return services.record_consent(current_staff(), client_id, **data)
+        return consents.record_consent(current_staff(), client_id, **data)
 
 
 @blp.route("/consents/<uuid:consent_id>/withdrawal")
 class ConsentWithdrawal(MethodView):
     @blp.response(200, ConsentSchema)
     def post(self, consent_id: uuid.UUID) -> Any:
-        return services.withdraw_consent(current_staff(), consent_id)
+        return consents.withdraw_consent(current_staff(), consent_id)

@@ -1,44 +1,29 @@
-"""Client search, the intake wizard (client or participants, consent) and the client page.
+"""Client search and the first two steps of the intake wizard (client or participants, consent).
 
 No client data in URLs: searches are POST forms, pages carry only UUIDs. The participants
-gathered during intake are kept in the session (their ids only) until the case is opened.
+gathered during intake wait in the intake basket (`clients.intake`) until the case is opened.
 """
 
 from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from casework.clients import services
 from casework.clients.forms import ClientSearchForm, ConsentForm, IntakeForm
+from casework.clients.intake import add_to_intake, clear_intake, intake_participants
 from casework.clients.models import ConsentPurpose, Gender, LegalBasis, MigrationReason
+from casework.clients.pages import client_consents
+from casework.clients.services import clients, consents
 from casework.crypto.services import Identifiers
 from casework.errors import DomainError, ValidationError
 from casework.web.current import current_staff
 from casework.web.errors import show_on_form
 
 bp = Blueprint("client_pages", __name__, template_folder="templates")
-
-INTAKE_KEY = "intake_participants"
-
-
-def intake_participants() -> list[uuid.UUID]:
-    return [uuid.UUID(value) for value in session.get(INTAKE_KEY, [])]
-
-
-def _add_to_intake(client_id: uuid.UUID) -> None:
-    ids = [str(value) for value in intake_participants()]
-    if str(client_id) not in ids:
-        ids.append(str(client_id))
-    session[INTAKE_KEY] = ids
-
-
-def clear_intake() -> None:
-    session.pop(INTAKE_KEY, None)
 
 
 @bp.route("/clients/search", methods=["GET", "POST"])
@@ -55,15 +40,15 @@ def search() -> str:
             birth_year=form.birth_year.data,
         )
         try:
-            results = services.search_clients(current_staff(), identifiers)
+            results = clients.search_clients(current_staff(), identifiers)
         except ValidationError as error:
             show_on_form(form, error)
     return render_template("clients/search.html", form=form, results=results)
 
 
-def _details(form: IntakeForm) -> services.ClientDetails:
+def _details(form: IntakeForm) -> clients.ClientDetails:
     languages = [part.strip().lower() for part in (form.languages.data or "").split(",")]
-    return services.ClientDetails(
+    return clients.ClientDetails(
         given_name=form.given_name.data or "",
         family_name=form.family_name.data or "",
         gender=Gender(form.gender.data),
@@ -93,13 +78,13 @@ def restart_intake() -> Response:
 def intake() -> str | Response:
     """Step 1: register a client (or link an existing one), shown duplicates first."""
     form = IntakeForm()
-    candidates: list[services.DuplicateCandidate] = []
+    candidates: list[clients.DuplicateCandidate] = []
     if form.validate_on_submit():
         try:
-            client = services.intake_client(
+            client = clients.intake_client(
                 _details(form), actor=current_staff(), confirm_new=bool(form.confirm_new.data)
             )
-        except services.PossibleDuplicate as error:
+        except clients.PossibleDuplicate as error:
             candidates = error.candidates
             if candidates:
                 form.form_errors.append(
@@ -118,7 +103,7 @@ def intake() -> str | Response:
         except ValidationError as error:
             show_on_form(form, error)
         else:
-            _add_to_intake(client.id)
+            add_to_intake(client.id)
             flash(_("The client is registered."), "info")
             return redirect(url_for("client_pages.consent", client_id=client.id))
     return render_template(
@@ -133,8 +118,8 @@ def intake() -> str | Response:
 @login_required
 def use_existing(client_id: uuid.UUID) -> Response:
     """Link an existing client (a duplicate candidate) to the intake instead of a new record."""
-    services.require_client(current_staff(), client_id)
-    _add_to_intake(client_id)
+    clients.require_client(current_staff(), client_id)
+    add_to_intake(client_id)
     return redirect(url_for("client_pages.consent", client_id=client_id))
 
 
@@ -142,11 +127,10 @@ def use_existing(client_id: uuid.UUID) -> Response:
 @login_required
 def consent(client_id: uuid.UUID) -> str | Response:
     """Step 2: the consent (or other legal basis) for processing."""
-    overview = services.client_overview(current_staff(), client_id)
     form = ConsentForm()
     if form.validate_on_submit():
         try:
-            services.record_consent(
+            consents.record_consent(
                 current_staff(),
                 client_id,
                 purpose=ConsentPurpose(form.purpose.data),
@@ -159,17 +143,10 @@ def consent(client_id: uuid.UUID) -> str | Response:
             flash(_("The consent is recorded."), "info")
             if client_id in intake_participants():
                 return redirect(url_for("case_pages.new"))
-            return redirect(url_for("client_pages.show", client_id=client_id))
+            return redirect(url_for("case_pages.client", client_id=client_id))
     return render_template(
         "clients/consent.html",
         form=form,
-        overview=overview,
+        page=client_consents(current_staff(), client_id),
         in_intake=client_id in intake_participants(),
     )
-
-
-@bp.route("/clients/<uuid:client_id>")
-@login_required
-def show(client_id: uuid.UUID) -> str:
-    overview = services.client_overview(current_staff(), client_id)
-    return render_template("clients/show.html", overview=overview, consent_form=ConsentForm())

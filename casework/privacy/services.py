@@ -14,12 +14,12 @@ from casework.care.models import Appointment, Enrolment, NoteKind, NoteState, Se
 from casework.case_assessments.models import Assessment
 from casework.cases.models import Case, CaseParticipant
 from casework.clients.models import Client
-from casework.clients.services import (
+from casework.clients.services.clients import (
     IDENTIFYING_FIELDS,
     STATISTICAL_FIELDS,
-    consents_of,
     require_client,
 )
+from casework.clients.services.consents import consents_of
 from casework.crypto import services as crypto
 from casework.db import db, get_or_not_found, utcnow
 from casework.errors import Conflict, Forbidden, require_text
@@ -59,7 +59,8 @@ def erase_client(user: User, client_id: uuid.UUID, *, reason: str) -> Client:
     client = _gdpr_client(user, client_id)
     if client.is_erased:
         raise Conflict("this client is already erased")
-    group_enrolments.withdraw_client_everywhere(user, client.id)  # their seats go to the people waiting
+    # Their seats go to the people waiting.
+    group_enrolments.withdraw_client_everywhere(user, client.id)
     crypto.shred_client(client.id)
     client.erased_at = utcnow()
     audit.record_change(

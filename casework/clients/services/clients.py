@@ -1,37 +1,22 @@
-"""Use cases for clients: intake with duplicate check, reading (audited), consents."""
+"""Clients: intake with the duplicate check, reading (audited), updating and searching."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 
 from casework import policy
 from casework.audit import services as audit
 from casework.auth.models import Role, User
-from casework.clients.models import (
-    Client,
-    Consent,
-    ConsentPurpose,
-    Gender,
-    LegalBasis,
-    MigrationReason,
-)
+from casework.clients.models import Client, Gender, MigrationReason
 from casework.crypto import services as crypto
 from casework.crypto.errors import BlindIndexInputError
 from casework.crypto.keystore import client_owner, data_keys
 from casework.db import db, utcnow
-from casework.errors import (
-    Conflict,
-    NotFound,
-    ValidationError,
-    check_version,
-    missing_as,
-)
+from casework.errors import Conflict, ValidationError, check_version
 
 IDENTIFYING_FIELDS = (
     "given_name",
@@ -128,20 +113,21 @@ def find_duplicates(details: ClientDetails, *, actor: User) -> tuple[list[Duplic
     clients = db.session.scalars(
         select(Client).where(Client.id.in_(matches), Client.erased_at.is_(None))
     ).all()
-    visible = [client for client in clients if may_see_client(actor, client, assigned_only=True)]
-    hidden = [client for client in clients if client not in visible]
+    seen = _visible_ids(actor, [client.id for client in clients], assigned_only=True)
+    visible = [client for client in clients if client.id in seen]
+    hidden = [client for client in clients if client.id not in seen]
     data_keys().preload(client_owner(client.id) for client in visible)
     audit.record_many(
         "client.duplicate_candidate",
         actor=actor,
-        object_type="client",
+        object_type=Client.__audit_type__,
         objects=[audit.Read(client.id, client.id) for client in visible],
         fields=["given_name", "family_name", "birth_year"],
     )
     audit.record_many(
         "client.duplicate_hidden_match",
         actor=actor,
-        object_type="client",
+        object_type=Client.__audit_type__,
         objects=[audit.Read(client.id, client.id) for client in hidden],
     )
     candidates = [DuplicateCandidate(c, frozenset(matches[c.id])) for c in visible]
@@ -204,70 +190,43 @@ def intake_client(details: ClientDetails, *, actor: User, confirm_new: bool = Fa
     _apply(client, details)
     db.session.add(client)
     crypto.set_blind_indexes(client.id, identifiers)
-    audit.record(
-        "client.create",
-        actor=actor,
-        object_type="client",
-        object_id=client.id,
-        client_id=client.id,
-        fields=IDENTIFYING_FIELDS,
-    )
+    audit.record_change("client.create", client, actor=actor, fields=IDENTIFYING_FIELDS)
     db.session.flush()
     return client
 
 
-def _client_case_ids(client_id: uuid.UUID) -> list[uuid.UUID]:
-    from casework.cases.models import CaseParticipant
-
-    return list(
-        db.session.scalars(
-            select(CaseParticipant.case_id).where(CaseParticipant.client_id == client_id)
-        )
-    )
-
-
-def may_see_client(user: User, client: Client, *, assigned_only: bool = False) -> bool:
-    """Through a case the user may see, or, for a client with no case yet, as the one who
-    registered them or their supervisor. `assigned_only` ignores break-the-glass access: it
-    lets one read a client for a while, never attach them to other work."""
-    from casework.cases.models import Case
-
-    case_ids = _client_case_ids(client.id)
-    if not case_ids:
-        if client.created_by_id == user.id:
-            return True
-        creator = db.session.get(User, client.created_by_id) if client.created_by_id else None
-        return creator is not None and policy.supervises_user(user, creator)
-    cases_seen = policy.assigned_cases(user) if assigned_only else policy.visible_cases(user)
-    return bool(
-        db.session.scalar(select(Case.id).where(Case.id.in_(case_ids), cases_seen).limit(1))
-    )
+def _visible_ids(
+    user: User, client_ids: list[uuid.UUID], *, assigned_only: bool = False
+) -> set[uuid.UUID]:
+    """Which of `client_ids` the user may see (one query for the lot)."""
+    if not client_ids:
+        return set()
+    visible = policy.visible_clients(user, assigned_only=assigned_only)
+    return set(db.session.scalars(select(Client.id).where(Client.id.in_(client_ids), visible)))
 
 
 def require_client(user: User, client_id: uuid.UUID, *, assigned_only: bool = False) -> Client:
-    client = db.session.get(Client, client_id)
-    if client is None or not may_see_client(user, client, assigned_only=assigned_only):
-        raise NotFound("no such client")
-    return client
+    """The client, if `user` may see them (see `policy.visible_clients`); else NotFound."""
+    return policy.require_visible(
+        user,
+        Client,
+        client_id,
+        what="client",
+        visible=policy.visible_clients(user, assigned_only=assigned_only),
+    )
 
 
 def read_client(user: User, client_id: uuid.UUID) -> Client:
     """A client's record, with the read of its identifying fields audited."""
     client = require_client(user, client_id)
-    audit.record(
-        "client.read",
-        actor=user,
-        object_type="client",
-        object_id=client.id,
-        client_id=client.id,
-        fields=IDENTIFYING_FIELDS,
-    )
+    audit.record_change("client.read", client, actor=user, fields=IDENTIFYING_FIELDS)
     return client
 
 
 def update_client(
     user: User, client_id: uuid.UUID, details: ClientDetails, *, expected_version: int
 ) -> Client:
+    """Replace a client's details, at the version the user saw."""
     client = require_client(user, client_id)
     if client.is_erased:
         raise Conflict("this client was erased; their record cannot change")
@@ -276,13 +235,8 @@ def update_client(
     identifiers = _checked_digests(details)
     _apply(client, details)
     crypto.set_blind_indexes(client.id, identifiers)
-    audit.record(
-        "client.update",
-        actor=user,
-        object_type="client",
-        object_id=client.id,
-        client_id=client.id,
-        fields=IDENTIFYING_FIELDS + STATISTICAL_FIELDS,
+    audit.record_change(
+        "client.update", client, actor=user, fields=IDENTIFYING_FIELDS + STATISTICAL_FIELDS
     )
     db.session.flush()
     return client
@@ -299,120 +253,14 @@ def search_clients(user: User, identifiers: crypto.Identifiers) -> list[Client]:
     clients = db.session.scalars(
         select(Client).where(Client.id.in_(matches), Client.erased_at.is_(None))
     ).all()
-    visible = [client for client in clients if may_see_client(user, client)]
+    seen = _visible_ids(user, [client.id for client in clients])
+    visible = [client for client in clients if client.id in seen]
     data_keys().preload(client_owner(client.id) for client in visible)
-    for client in visible:
-        audit.record(
-            "client.search_hit",
-            actor=user,
-            object_type="client",
-            object_id=client.id,
-            client_id=client.id,
-            fields=["given_name", "family_name"],
-        )
+    audit.record_many(
+        "client.search_hit",
+        actor=user,
+        object_type=Client.__audit_type__,
+        objects=[audit.Read(client.id, client.id) for client in visible],
+        fields=["given_name", "family_name"],
+    )
     return visible
-
-
-# --- consent ----------------------------------------------------------------------------
-
-
-def record_consent(
-    user: User,
-    client_id: uuid.UUID,
-    *,
-    purpose: ConsentPurpose,
-    legal_basis: LegalBasis,
-    notice_version: str,
-) -> Consent:
-    client = require_client(user, client_id)
-    if not notice_version.strip():
-        raise ValidationError(
-            "the privacy notice version is required", fields={"notice_version": ["required"]}
-        )
-    consent = Consent(
-        client_id=client.id,
-        purpose=purpose,
-        legal_basis=legal_basis,
-        notice_version=notice_version.strip(),
-        recorded_by_id=user.id,
-    )
-    db.session.add(consent)
-    audit.record(
-        "consent.record",
-        actor=user,
-        object_type="consent",
-        object_id=consent.id,
-        client_id=client.id,
-        fields=["purpose", "legal_basis"],
-    )
-    db.session.flush()
-    return consent
-
-
-def withdraw_consent(user: User, consent_id: uuid.UUID) -> Consent:
-    consent = db.session.get(Consent, consent_id)
-    if consent is None:
-        raise NotFound("no such consent")
-    with missing_as("no such consent"):
-        require_client(user, consent.client_id)
-    if consent.withdrawn_at is not None:
-        raise Conflict("this consent was already withdrawn")
-    consent.withdrawn_at = utcnow()
-    consent.withdrawn_by_id = user.id
-    audit.record(
-        "consent.withdraw",
-        actor=user,
-        object_type="consent",
-        object_id=consent.id,
-        client_id=consent.client_id,
-        fields=["withdrawn_at"],
-    )
-    db.session.flush()
-    return consent
-
-
-def consents_of(client_id: uuid.UUID) -> list[Consent]:
-    return list(
-        db.session.scalars(
-            select(Consent).where(Consent.client_id == client_id).order_by(Consent.given_at)
-        )
-    )
-
-
-def require_processing_basis(client_ids: Iterable[uuid.UUID]) -> None:
-    """Refuse to process a client's data for support services without a valid basis."""
-    ids = set(client_ids)
-    covered = set(
-        db.session.scalars(
-            select(Consent.client_id).where(
-                Consent.client_id.in_(ids),
-                Consent.purpose == ConsentPurpose.SUPPORT_SERVICES,
-                Consent.withdrawn_at.is_(None),
-            )
-        )
-    )
-    missing = ids - covered
-    if missing:
-        raise Conflict(
-            "no valid consent (or other legal basis) for support services is recorded for "
-            f"{len(missing)} client(s); record one before processing their data"
-        )
-
-
-# --- for the web interface ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ClientOverview:
-    client: Client
-    consents: list[Consent]
-    cases: list[Any]
-
-
-def client_overview(user: User, client_id: uuid.UUID, *, case_limit: int = 50) -> ClientOverview:
-    """A client's record (read audited), consents, and the cases of theirs the user may see."""
-    from casework.cases.services import CaseFilters, list_cases
-
-    client = read_client(user, client_id)
-    page = list_cases(user, CaseFilters(client_id=client.id), cursor=None, limit=case_limit)
-    return ClientOverview(client, consents_of(client.id), page.items)

@@ -1,0 +1,62 @@
+"""Finding cases by what the features above cases know of them: who works with the clients,
+in which service, and at which level an assessment placed the case."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, exists
+
+from casework.auth.models import User
+from casework.care.models import Enrolment
+from casework.case_assessments.models import Assessment
+from casework.cases.models import Case, CaseState
+from casework.cases.services import listing
+from casework.pagination import Page
+
+
+@dataclass(frozen=True)
+class CaseSearch:
+    state: CaseState | None = None
+    case_manager_id: uuid.UUID | None = None
+    practitioner_id: uuid.UUID | None = None
+    level: str | None = None
+    service_code: str | None = None
+    opened_from: datetime | None = None
+    opened_to: datetime | None = None
+    client_id: uuid.UUID | None = None
+
+
+def _conditions(search: CaseSearch) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if search.practitioner_id or search.service_code:
+        enrolled = exists().where(Enrolment.case_id == Case.id)
+        if search.practitioner_id:
+            enrolled = enrolled.where(Enrolment.practitioner_id == search.practitioner_id)
+        if search.service_code:
+            enrolled = enrolled.where(Enrolment.service_code == search.service_code)
+        conditions.append(enrolled)
+    if search.level:
+        conditions.append(
+            # Individual disclosures never show through a case-level filter.
+            exists().where(
+                Assessment.case_id == Case.id,
+                Assessment.level == search.level,
+                Assessment.is_individual.is_(False),
+            )
+        )
+    return conditions
+
+
+def find_cases(user: User, search: CaseSearch, *, cursor: str | None, limit: int) -> Page[Case]:
+    """The cases `user` may see that match `search`, newest first."""
+    filters = listing.CaseFilters(
+        state=search.state,
+        case_manager_id=search.case_manager_id,
+        opened_from=search.opened_from,
+        opened_to=search.opened_to,
+        client_id=search.client_id,
+    )
+    return listing.list_cases(user, filters, cursor=cursor, limit=limit, also=_conditions(search))
