@@ -7,7 +7,6 @@ on a new database created on that server for this run and dropped at its end.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -19,13 +18,14 @@ from hypothesis import settings
 from sqlalchemy import Connection
 
 from casework import create_app
-from casework.auth.models import Role, User
+from casework.auth.models import Language, Role, User
 from casework.catalogue.services import sync_catalogue
 from casework.crypto.keys import KeyMaterial
 from casework.db import db
 from casework.migrate import alembic_config
 from tests.database import is_postgres, throwaway_database
-from tests.factories import make_team, make_user
+from tests.factories import PASSWORD, make_team, make_user
+from tests.pages import sign_in
 
 # The same examples on every run: CI stays reproducible; widen the search locally with
 # --hypothesis-seed or by editing this profile.
@@ -33,7 +33,6 @@ settings.register_profile("casework", derandomize=True, deadline=None, database=
 settings.load_profile("casework")
 
 TEST_SERVER_URL = os.environ.get("CASEWORK_TEST_DATABASE_URL", "")
-PASSWORD = "correct horse battery"
 #: Keys made for this run only; no test touches the developer's instance key file.
 TEST_KEYS = KeyMaterial.generate("test-master")
 
@@ -130,24 +129,6 @@ def client(app: Flask) -> FlaskClient:
     return test_client
 
 
-_CSRF = re.compile(
-    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
-)
-
-
-def csrf_token(client: FlaskClient, path: str) -> str:
-    """The CSRF token from the form on `path`."""
-    page = client.get(path).get_data(as_text=True)
-    match = _CSRF.search(page)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1) or match.group(2)
-
-
-def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> Any:
-    token = csrf_token(client, "/sign-in")
-    return client.post("/sign-in", data={"email": email, "password": password, "csrf_token": token})
-
-
 @pytest.fixture
 def login_as(app: Flask, client: FlaskClient) -> Callable[..., User]:
     """Create a user with `role` (and extra roles) and sign the test client in as them."""
@@ -167,3 +148,17 @@ def login_as(app: Flask, client: FlaskClient) -> Callable[..., User]:
 def team(app: Flask) -> dict[str, Any]:
     """A committed team with every role (`tests.factories.TEAM_ROLES`), by member name."""
     return make_team(app)
+
+
+@pytest.fixture
+def team_emails(app: Flask, team: dict[str, Any]) -> dict[str, str]:
+    """The e-mail addresses of the `team`'s members by name (and their ids as `<name>_id`), each
+    reading the pages in English."""
+    with app.app_context():
+        people = {name: db.session.get(User, user_id) for name, user_id in team.items()}
+        for user in people.values():
+            assert user is not None
+            user.preferred_language = Language.EN
+        db.session.commit()
+        emails = {name: user.email for name, user in people.items() if user is not None}
+    return emails | {f"{name}_id": str(user_id) for name, user_id in team.items()}

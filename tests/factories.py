@@ -23,6 +23,9 @@ from casework.cases.services.cases import NewParticipant
 from casework.clients.models import Client, Consent, ConsentPurpose, Gender, LegalBasis
 from casework.db import db, utcnow
 
+#: Every test account's password unless a test says otherwise.
+PASSWORD = "correct horse battery"
+
 _numbers = itertools.count(1)
 
 
@@ -34,7 +37,7 @@ def _password_hash(password: str) -> str:
 def make_user(
     *,
     roles: Iterable[Role] = (Role.CASE_MANAGER,),
-    password: str = "correct horse battery",
+    password: str = PASSWORD,
     team: Team | None = None,
     **fields: Any,
 ) -> User:

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from casework.auth.models import Role, User
 from casework.db import db
 from casework.demo.services import DEMO_ACCOUNTS
-from tests.conftest import sign_in
+from tests.pages import sign_in
 
 
 def _user_count(app: Flask) -> int:

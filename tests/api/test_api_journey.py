@@ -11,9 +11,8 @@ from casework.audit.models import AuditEvent
 from casework.auth.models import Role
 from casework.auth.services import create_api_token, get_or_create_team
 from casework.db import db, utcnow
-from tests.cases.test_case_workflow import VIOLENT, norr_answers
-from tests.conftest import csrf_token
-from tests.factories import make_user
+from tests.factories import VIOLENT, make_user, norr_answers
+from tests.pages import csrf_token
 
 
 def _staff(app: Flask) -> dict[str, dict[str, str]]:
@@ -274,7 +273,7 @@ def test_a_new_password_ends_the_api_tokens_made_before_it(app: Flask) -> None:
 
     from casework.auth.models import User
     from casework.auth.services import change_password
-    from tests.conftest import PASSWORD
+    from tests.factories import PASSWORD
 
     staff = _staff(app)
     api = app.test_client()

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from casework.auth import services
 from casework.auth.models import Role, User, UserSession
 from casework.db import db
-from tests.conftest import PASSWORD, csrf_token, sign_in
+from tests.factories import PASSWORD
+from tests.pages import csrf_token, sign_in
 
 
 def _sign_out(client: FlaskClient):

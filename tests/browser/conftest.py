@@ -25,8 +25,9 @@ from casework.auth.models import Language, Role
 from casework.catalogue.services import sync_catalogue
 from casework.db import db
 from casework.migrate import alembic_config
-from tests.conftest import PASSWORD, make_test_app
+from tests.conftest import make_test_app
 from tests.database import throwaway_database
+from tests.factories import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

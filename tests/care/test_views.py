@@ -15,8 +15,8 @@ from casework.auth.models import Language, User
 from casework.care.models import Appointment, Attendance, NoteKind, NoteState, SessionNote
 from casework.care.services import notes
 from casework.db import db
-from tests.conftest import csrf_token, sign_in
 from tests.factories import staff
+from tests.pages import csrf_token, sign_in
 
 STALE_PAGE = "This page is out of date; reload it and try again."
 

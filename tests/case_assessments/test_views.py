@@ -21,8 +21,8 @@ from casework.case_assessments.models import (
 )
 from casework.case_assessments.services import assessments
 from casework.db import db
-from tests.conftest import csrf_token
 from tests.factories import CALM, VIOLENT, make_case, norr_answers
+from tests.pages import csrf_token
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from casework.auth.models import Language, Role, User
 from casework.db import db
-from tests.conftest import sign_in
+from tests.pages import sign_in
 
 EN = {"preferred_language": Language.EN}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
-from casework.auth.models import Role
+from casework.auth.models import Language, Role
 from tests.factories import PASSWORD
 from tests.pages import intake, post_form, sign_in
 
@@ -22,7 +22,7 @@ def test_client_search_is_a_post_and_finds_by_exact_phone(
 
 
 def test_a_link_cannot_empty_the_intake_basket(client: FlaskClient, login_as) -> None:
-    login_as(Role.CASE_MANAGER)
+    login_as(Role.CASE_MANAGER, preferred_language=Language.EN)
     client_id = intake(client, "Basia", "Koszykowa")
     gathered = "1 participant gathered for this case."
 

@@ -13,7 +13,7 @@ from casework.auth.models import Language, Role
 from casework.clock import centre_today
 from casework.consultations.models import InformationConsultation
 from casework.db import db
-from tests.conftest import csrf_token
+from tests.pages import csrf_token
 
 EN = {"preferred_language": Language.EN}
 

@@ -16,8 +16,8 @@ from casework.auth.models import Language, Role, User
 from casework.db import db, utcnow
 from casework.groups.models import GroupEnrolment, MeetingAttendance
 from casework.groups.services import enrolments, meetings, runs
-from tests.conftest import csrf_token, sign_in
 from tests.factories import make_case, make_consenting_client, make_team, make_user, staff
+from tests.pages import csrf_token, sign_in
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 #: A withdraw button: the enrolment in its action, the version the page showed in a hidden field.

@@ -6,45 +6,24 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
 
-from casework.auth.models import Language, User
-from casework.db import db
-from tests.conftest import csrf_token, sign_in
-from tests.factories import make_team
+from tests.pages import csrf_token, sign_in
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-
-
-@pytest.fixture
-def members(app: Flask) -> dict:
-    """E-mail addresses (and `<name>_id`s) of a team whose members read English."""
-    ids = make_team(app, "Supervision pages team")
-    with app.app_context():
-        people = db.session.scalars(select(User).where(User.id.in_(ids.values())))
-        emails = {}
-        for user in people:
-            user.preferred_language = Language.EN
-            emails[user.id] = user.email
-        db.session.commit()
-    return {name: emails[user_id] for name, user_id in ids.items()} | {
-        f"{name}_id": str(user_id) for name, user_id in ids.items()
-    }
 
 
 def _as(client: FlaskClient, email: str) -> None:
     assert sign_in(client, email).status_code == 302
 
 
-def _record(client: FlaskClient, members: dict, **extra: str) -> str:
+def _record(client: FlaskClient, team_emails: dict, **extra: str) -> str:
     token = csrf_token(client, "/supervision/new")
     response = client.post(
         "/supervision/new",
         data={
             "csrf_token": token,
-            "practitioner": members["therapist_id"],
+            "practitioner": team_emails["therapist_id"],
             "held_on": "2026-01-10",
             "notes": "Talked about boundaries with a very demanding family.",
             "actions-0-text": "Read the safety-plan guidance",
@@ -59,15 +38,15 @@ def _record(client: FlaskClient, members: dict, **extra: str) -> str:
 
 
 def test_a_supervisor_records_a_supervision_with_an_action(
-    client: FlaskClient, members: dict
+    client: FlaskClient, team_emails: dict
 ) -> None:
-    _as(client, members["supervisor"])
+    _as(client, team_emails["supervisor"])
     form = client.get("/supervision/new")
     assert form.status_code == 200 and form.headers["Cache-Control"] == "no-store"
     page = form.get_data(as_text=True)
-    assert f'value="{members["therapist_id"]}"' in page
-    assert f'value="{members["outside_supervisor_id"]}"' not in page
-    record_id = _record(client, members)
+    assert f'value="{team_emails["therapist_id"]}"' in page
+    assert f'value="{team_emails["outside_supervisor_id"]}"' not in page
+    record_id = _record(client, team_emails)
     page = client.get(f"/supervision/{record_id}").get_data(as_text=True)
     assert "The supervision record is saved." in page and "very demanding family" in page
     assert "Read the safety-plan guidance" in page and "Overdue" in page
@@ -85,14 +64,14 @@ def test_a_supervisor_records_a_supervision_with_an_action(
     assert "The action is added." in page and "Bring a case" in page
 
 
-def test_an_action_needs_its_due_date(client: FlaskClient, members: dict) -> None:
-    _as(client, members["supervisor"])
+def test_an_action_needs_its_due_date(client: FlaskClient, team_emails: dict) -> None:
+    _as(client, team_emails["supervisor"])
     token = csrf_token(client, "/supervision/new")
     response = client.post(
         "/supervision/new",
         data={
             "csrf_token": token,
-            "practitioner": members["therapist_id"],
+            "practitioner": team_emails["therapist_id"],
             "held_on": "2026-01-10",
             "notes": "Notes",
             "actions-0-text": "Something",
@@ -104,7 +83,7 @@ def test_an_action_needs_its_due_date(client: FlaskClient, members: dict) -> Non
         "/supervision/new",
         data={
             "csrf_token": token,
-            "practitioner": members["therapist_id"],
+            "practitioner": team_emails["therapist_id"],
             "held_on": "2026-01-10",
             "notes": "Notes",
             "actions-0-text": "Something",
@@ -115,12 +94,12 @@ def test_an_action_needs_its_due_date(client: FlaskClient, members: dict) -> Non
 
 
 def test_the_practitioner_reads_the_record_and_marks_an_action_done(
-    client: FlaskClient, members: dict
+    client: FlaskClient, team_emails: dict
 ) -> None:
-    _as(client, members["supervisor"])
-    record_id = _record(client, members)
+    _as(client, team_emails["supervisor"])
+    record_id = _record(client, team_emails)
     client.post("/sign-out", data={"csrf_token": csrf_token(client, "/")})
-    _as(client, members["therapist"])
+    _as(client, team_emails["therapist"])
     assert "Supervision records" in client.get("/").get_data(as_text=True)  # navigation
     assert f"/supervision/{record_id}" in client.get("/supervision").get_data(as_text=True)
     page = client.get(f"/supervision/{record_id}").get_data(as_text=True)
@@ -138,11 +117,11 @@ def test_the_practitioner_reads_the_record_and_marks_an_action_done(
 
 
 @pytest.mark.parametrize("who", ["facilitator", "outside_supervisor", "consultant", "admin"])
-def test_others_do_not_see_the_record(client: FlaskClient, members: dict, who: str) -> None:
-    _as(client, members["supervisor"])
-    record_id = _record(client, members)
+def test_others_do_not_see_the_record(client: FlaskClient, team_emails: dict, who: str) -> None:
+    _as(client, team_emails["supervisor"])
+    record_id = _record(client, team_emails)
     client.post("/sign-out", data={"csrf_token": csrf_token(client, "/")})
-    _as(client, members[who])
+    _as(client, team_emails[who])
     assert client.get(f"/supervision/{record_id}").status_code == 404
     if who in ("consultant", "admin"):
         assert client.get("/supervision").status_code == 404

@@ -1,0 +1,33 @@
+"""Security headers and the content security policy the pages keep to."""
+
+from __future__ import annotations
+
+import re
+
+from flask.testing import FlaskClient
+
+from casework.auth.models import Role
+
+
+def test_security_headers_on_every_response_and_a_relaxed_style_only_on_api_docs(
+    client: FlaskClient,
+) -> None:
+    page = client.get("/sign-in")
+    csp = page.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert page.headers["Referrer-Policy"] == "same-origin"
+    assert "<script>" not in page.get_data(as_text=True)
+    docs = client.get("/api/v1/docs")
+    assert "style-src 'self' 'unsafe-inline'" in docs.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in docs.headers["Content-Security-Policy"]
+
+
+def test_no_page_has_inline_scripts_or_style_attributes(client: FlaskClient, login_as) -> None:
+    login_as(Role.CASE_MANAGER, Role.THERAPIST, Role.SUPERVISOR)
+    for path in ("/", "/intake", "/clients/search", "/cases", "/agenda", "/my-clients", "/account"):
+        html = client.get(path).get_data(as_text=True)
+        assert re.search(r"<script(?![^>]*\bsrc=)", html) is None, path
+        assert " style=" not in html, path
