@@ -71,6 +71,25 @@ class LiveServer:
     app: Any
     emails: dict[str, str]
 
+    def group_run(self, name: str, *, capacity: int) -> str:
+        """A group run starting today, facilitated by the facilitator (made through the service)."""
+        from casework.auth.services import find_user
+        from casework.clock import centre_today
+        from casework.groups.services import runs as group_runs
+
+        with self.app.app_context():
+            facilitator = find_user(self.emails["facilitator"])
+            run = group_runs.create_run(
+                facilitator,
+                name=name,
+                service_code="support_group_fathers",
+                capacity=capacity,
+                starts_on=centre_today(),
+                facilitator_ids=[facilitator.id],
+            )
+            db.session.commit()
+            return str(run.id)
+
 
 def _make_staff(app: Any) -> dict[str, str]:
     from casework.auth.services import create_user, get_or_create_team

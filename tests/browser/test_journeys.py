@@ -20,26 +20,6 @@ pytestmark = [
 ]
 
 
-def _group_run(server, name: str, *, capacity: int) -> str:
-    """A current group run facilitated by the facilitator (made through the service)."""
-    from casework.auth.services import find_user
-    from casework.db import db
-    from casework.groups.services import runs as group_runs
-
-    with server.app.app_context():
-        facilitator = find_user(server.emails["facilitator"])
-        run = group_runs.create_run(
-            facilitator,
-            name=name,
-            service_code="support_group_fathers",
-            capacity=capacity,
-            starts_on=datetime.now(ZoneInfo("Europe/Warsaw")).date(),
-            facilitator_ids=[facilitator.id],
-        )
-        db.session.commit()
-        return str(run.id)
-
-
 def _intake(session, given: str, family: str, phone: str, *, another: bool = False) -> None:
     """Register a client: a new intake, or `another` participant for the same case."""
     page = session.page if another else session.go("/intake")
@@ -149,7 +129,7 @@ def test_case_manager_intake_norr_with_violence_then_recommendations_and_enrolme
     # the last step of intake: a seat in a group run (the run is the facilitator's)
     case_url = page.url.removesuffix("/summary")
     page.goto(case_url)
-    _group_run(session.server, "Parents' club (browser)", capacity=8)
+    session.server.group_run("Parents' club (browser)", capacity=8)
     page.click("text=Enrol in a group run (seats and waitlists)")
     page.wait_for_url("**/group-runs")
     assert "Kowalska" not in page.title()

@@ -7,8 +7,6 @@ from datetime import timedelta
 
 import pytest
 
-from tests.browser.test_journeys import _group_run
-
 pytestmark = [
     pytest.mark.browser,
     # The development server in the test's thread may leave a static file unclosed when the
@@ -69,7 +67,7 @@ def _high_level_case_without_contact(server) -> str:
 def test_a_supervisor_finds_a_high_level_case_without_contact_and_opens_it(visit) -> None:
     session = visit("supervisor")
     reference = _high_level_case_without_contact(session.server)
-    _group_run(session.server, "Fathers (browser dashboard)", capacity=2)
+    session.server.group_run("Fathers (browser dashboard)", capacity=2)
     page = session.page
     page.click("nav[aria-label=Main] >> text=Caseload review")
     page.wait_for_url("**/caseload")
@@ -87,7 +85,7 @@ def test_a_supervisor_finds_a_high_level_case_without_contact_and_opens_it(visit
 
 def test_a_facilitator_keeps_the_attendance_of_a_meeting(visit) -> None:
     session = visit("facilitator")
-    run_id = uuid.UUID(_group_run(session.server, "Mothers (browser attendance)", capacity=1))
+    run_id = uuid.UUID(session.server.group_run("Mothers (browser attendance)", capacity=1))
     from casework.auth.services import find_user
     from casework.db import db, utcnow
     from casework.groups.services import enrolments as group_enrolments
