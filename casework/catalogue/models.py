@@ -35,6 +35,3 @@ class Service(Base):
     @property
     def is_group(self) -> bool:
         return self.kind in (ServiceKind.GROUP, ServiceKind.WORKSHOP)
-
-    def label(self, language: str) -> str:
-        return self.name.get(language) or self.name.get("en") or self.code
