@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from assessments.vectors import vector_answers
 from casework.auth.models import User
-from casework.care import services as care
 from casework.care.models import AppointmentMode, Attendance, NoteKind
-from casework.case_assessments import services as assessing
+from casework.care.services import appointments, enrolments, notes
 from casework.case_assessments.models import Assessment, RecommendationKind
-from casework.cases import services as cases
+from casework.case_assessments.services import assessments as assessing
+from casework.case_assessments.services import recommendations as recommending
 from casework.cases.models import (
     Case,
     CaseKind,
@@ -24,9 +24,10 @@ from casework.cases.models import (
     ParticipantRole,
     ReferralSource,
 )
+from casework.cases.services import cases
 from casework.catalogue.library import library
-from casework.clients import services as clients
 from casework.clients.models import Client, ConsentPurpose, Gender, LegalBasis
+from casework.clients.services import clients, consents
 from casework.db import db, utcnow
 from casework.demo.people import synthetic_person
 
@@ -78,7 +79,7 @@ def _intake(manager: User, rng: random.Random, **person_fields: Any) -> Client:
         confirm_new=True,
     )
     basis = LegalBasis.LEGAL_OBLIGATION if rng.random() < 0.05 else LegalBasis.CONSENT
-    clients.record_consent(
+    consents.record_consent(
         manager,
         client.id,
         purpose=ConsentPurpose.SUPPORT_SERVICES,
@@ -117,22 +118,27 @@ def _assess(
     assessment = assessing.start_assessment(
         manager, case.id, instrument_id="norr", client_id=client_id, is_closing=closing
     )
-    assessing.save_answers(
-        manager, assessment.id, vector_answers(instrument, vector), expected_version=None
+    answers = vector_answers(instrument, vector)
+    assessing.save_answers(manager, assessment.id, answers, expected_version=assessment.version)
+    return assessing.complete_assessment(
+        manager, assessment.id, expected_version=assessment.version
     )
-    return assessing.complete_assessment(manager, assessment.id, expected_version=None)
 
 
 def _decide(manager: User, case: Case, rng: random.Random) -> None:
-    for recommendation in assessing.recommendations_of(manager, case.id, joint=False):
+    for recommendation in recommending.recommendations_of(manager, case.id, joint=False):
         declined = recommendation.kind == RecommendationKind.RECOMMEND and rng.random() < 0.2
         reason = (
             "Klientka woli na razie spotkania indywidualne."
             if declined
             else "Uzgodnione z klientem podczas rozmowy kwalifikacyjnej."
         )
-        assessing.decide(
-            manager, recommendation.id, accept=not declined, reason=reason, expected_version=None
+        recommending.decide(
+            manager,
+            recommendation.id,
+            accept=not declined,
+            reason=reason,
+            expected_version=recommendation.version,
         )
 
 
@@ -140,8 +146,8 @@ def _care(
     manager: User, therapist: User, case: Case, opened_days_ago: int, rng: random.Random
 ) -> None:
     participants = case.participants
-    enrolments = [
-        care.enrol(
+    enrolled = [
+        enrolments.enrol(
             manager,
             case.id,
             client_id=participant.client_id,
@@ -152,11 +158,11 @@ def _care(
     ]
     now = utcnow()
     for number in range(rng.randint(2, 5)):
-        enrolment = enrolments[number % len(enrolments)]
+        enrolment = enrolled[number % len(enrolled)]
         start = now - timedelta(
             days=max(1, opened_days_ago - 7 * (number + 1)), hours=rng.randint(0, 6)
         )
-        appointment = care.schedule_appointment(
+        appointment = appointments.schedule_appointment(
             therapist,
             enrolment.id,
             starts_at=start,
@@ -165,28 +171,28 @@ def _care(
             place="Sala 2",
         )
         attended = rng.random() < 0.85
-        care.record_attendance(
+        appointments.record_attendance(
             therapist,
             appointment.id,
-            expected_version=None,
+            expected_version=appointment.version,
             attendance=Attendance.ATTENDED if attended else Attendance.NO_SHOW,
         )
         if attended:
             individual = case.kind != CaseKind.INDIVIDUAL and rng.random() < 0.3
             kind = NoteKind.PRIVATE if rng.random() < 0.2 else NoteKind.PROGRESS
-            note = care.write_note(
+            note = notes.write_note(
                 therapist,
                 appointment.id,
                 kind=kind,
                 body=rng.choice(NOTES),
                 is_individual=individual,
             )
-            care.sign_note(therapist, note.id, expected_version=None)
+            notes.sign_note(therapist, note.id, expected_version=note.version)
     start = now + timedelta(days=rng.randint(0, 14), hours=rng.randint(8, 17))
     start = start.replace(minute=0, second=0, microsecond=0)
-    care.schedule_appointment(
+    appointments.schedule_appointment(
         therapist,
-        enrolments[0].id,
+        enrolled[0].id,
         starts_at=start,
         ends_at=start + timedelta(minutes=50),
         mode=AppointmentMode.IN_PERSON,
@@ -247,7 +253,7 @@ def create_case_demo(
                 manager,
                 case.id,
                 CaseState.ON_HOLD,
-                expected_version=None,
+                expected_version=case.version,
                 reason="Klientka wyjechała na kilka tygodni.",
             )
         if target == CaseState.CLOSED:
@@ -257,7 +263,7 @@ def create_case_demo(
                 case.id,
                 outcome=rng.choice(list(ClosureOutcome)),
                 reason="Cele pracy omówione na spotkaniu kończącym.",
-                expected_version=None,
+                expected_version=case.version,
             )
         _backdate(case, days_ago if target != CaseState.INTAKE else rng.randint(0, 10))
         db.session.flush()

@@ -123,5 +123,5 @@ def enrol_case(case_id: uuid.UUID) -> str | Response:
                     ),
                     "info",
                 )
-            return redirect(url_for("case_pages.show", case_id=case_id))
+            return redirect(url_for("casefile_pages.show", case_id=case_id))
     return render_template("groups/enrol_case.html", options=options, form=form)

@@ -11,15 +11,15 @@ from flask.testing import FlaskClient
 
 from casework.auth.models import Role
 from casework.auth.services import create_api_token, get_or_create_team
-from casework.care import services as care
 from casework.care.models import AppointmentMode, Attendance, NoteKind
-from casework.case_assessments import services as assessing
+from casework.care.services import appointments, enrolments, notes
+from casework.case_assessments.services import assessments as assessing
+from casework.case_assessments.services import recommendations as recommending
 from casework.cases.models import CaseKind
-from casework.clients.services import consents_of
+from casework.clients.services.consents import consents_of
 from casework.db import db, utcnow
 from tests.api.programmes_world import build_programmes
-from tests.cases.test_case_workflow import CALM, VIOLENT, norr_answers
-from tests.factories import make_case, make_user
+from tests.factories import CALM, VIOLENT, make_case, make_user, norr_answers
 
 ROLES = {
     "manager": (Role.CASE_MANAGER,),
@@ -50,7 +50,7 @@ def build_world(app: Flask) -> World:
         manager = db.session.get(type(user), world.users["manager"])
         case = make_case(manager, kind=CaseKind.COUPLE, children=True)
         first, second = case.client_ids
-        enrolment = care.enrol(
+        enrolment = enrolments.enrol(
             manager,
             case.id,
             client_id=first,
@@ -64,13 +64,18 @@ def build_world(app: Flask) -> World:
                 manager, case.id, instrument_id="norr", client_id=first, is_closing=closing
             )
             assessing.save_answers(
-                manager, assessment.id, norr_answers(vector), expected_version=None
+                manager,
+                assessment.id,
+                norr_answers(vector),
+                expected_version=assessment.version,
             )
             done.append(
-                assessing.complete_assessment(manager, assessment.id, expected_version=None)
+                assessing.complete_assessment(
+                    manager, assessment.id, expected_version=assessment.version
+                )
             )
-        recommendation = assessing.recommendations_of(manager, case.id, joint=False)[0]
-        appointment = care.schedule_appointment(
+        recommendation = recommending.recommendations_of(manager, case.id, joint=False)[0]
+        appointment = appointments.schedule_appointment(
             therapist,
             enrolment.id,
             starts_at=utcnow() - timedelta(hours=2),
@@ -78,13 +83,16 @@ def build_world(app: Flask) -> World:
             mode=AppointmentMode.IN_PERSON,
             place="Room 1",
         )
-        care.record_attendance(
-            therapist, appointment.id, attendance=Attendance.ATTENDED, expected_version=None
+        appointments.record_attendance(
+            therapist,
+            appointment.id,
+            attendance=Attendance.ATTENDED,
+            expected_version=appointment.version,
         )
-        note = care.write_note(
+        note = notes.write_note(
             therapist, appointment.id, kind=NoteKind.PROGRESS, body="Session one."
         )
-        care.sign_note(therapist, note.id, expected_version=None)
+        notes.sign_note(therapist, note.id, expected_version=note.version)
         from sqlalchemy import select
 
         from casework.auth.models import ApiToken
