@@ -98,8 +98,8 @@ def _register_blueprints(app: Flask) -> None:
     from casework.auth.views import bp as auth_bp
     from casework.care.views import bp as care_bp
     from casework.case_assessments.views import bp as case_assessments_bp
-    from casework.caseload.views import bp as caseload_bp
     from casework.casefile.views import bp as casefile_bp
+    from casework.caseload.views import bp as caseload_bp
     from casework.cases.views import bp as cases_bp
     from casework.catalogue.views import bp as catalogue_bp
     from casework.clients.views import bp as clients_bp
@@ -132,8 +132,8 @@ def _init_api(app: Flask) -> None:
     from casework.auth.api import blp as tokens
     from casework.care.api import blp as care
     from casework.case_assessments.api import blp as assessments
-    from casework.caseload.api import blp as caseload
     from casework.casefile.api import blp as casefile
+    from casework.caseload.api import blp as caseload
     from casework.cases.api import blp as cases
     from casework.catalogue.api import blp as catalogue
     from casework.clients.api import blp as clients

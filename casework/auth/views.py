@@ -10,6 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from casework.auth import services
+from casework.auth.current import current_staff
 from casework.auth.forms import (
     AccountEnabledForm,
     ApiTokenForm,
@@ -23,7 +24,6 @@ from casework.auth.forms import (
 )
 from casework.auth.models import Language, Role
 from casework.errors import DomainError, ValidationError
-from casework.web.current import current_staff
 from casework.web.errors import refuse_on_page
 from casework.web.input import local_path
 from casework.web.labels import choices

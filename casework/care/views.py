@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from casework.auth.current import current_staff
 from casework.care import pages
 from casework.care.forms import (
     AddendumForm,
@@ -25,7 +26,6 @@ from casework.care.models import AppointmentMode, Attendance, NoteKind
 from casework.care.services import appointments, enrolments, notes
 from casework.clock import centre_zone
 from casework.errors import DomainError, ValidationError
-from casework.web.current import current_staff
 from casework.web.errors import refuse_on_page, show_on_form
 from casework.web.input import whole_number
 

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from casework.auth.current import current_staff
 from casework.case_assessments import pages
 from casework.case_assessments.forms import (
     AddServiceForm,
@@ -22,7 +23,6 @@ from casework.case_assessments.forms import (
 from casework.case_assessments.models import AssessmentState
 from casework.case_assessments.services import assessments, recommendations
 from casework.errors import DomainError, ValidationError
-from casework.web.current import current_staff
 from casework.web.errors import refuse_on_page, show_on_form
 
 bp = Blueprint("assessment_pages", __name__, template_folder="templates")

@@ -9,13 +9,13 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from casework.auth.current import current_staff
 from casework.casefile.forms import action_forms
 from casework.casefile.pages import case_page
 from casework.cases.forms import CloseForm
 from casework.cases.models import ClosureOutcome
 from casework.cases.services import cases
 from casework.errors import DomainError
-from casework.web.current import current_staff
 from casework.web.errors import show_on_form
 
 bp = Blueprint("casefile_pages", __name__, template_folder="templates")

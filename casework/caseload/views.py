@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
+from casework.auth.current import current_staff, require_role_page
 from casework.auth.models import Role
 from casework.caseload.pages import dashboard
 from casework.caseload.services import ReviewSettings
 from casework.errors import ValidationError
-from casework.web.current import current_staff, require_role_page
 from casework.web.errors import refuse_on_page
 from casework.web.input import whole_number
 

@@ -14,6 +14,7 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from casework.auth.current import current_staff
 from casework.cases import pages
 from casework.cases.forms import AssignForm, BreakGlassForm, MoveForm, OpenCaseForm, ReopenForm
 from casework.cases.models import CaseKind, CaseState, ParticipantRole, ReferralSource
@@ -21,7 +22,6 @@ from casework.cases.services import break_glass as glass
 from casework.cases.services import cases, listing
 from casework.clients.intake import clear_intake, intake_participants
 from casework.errors import DomainError
-from casework.web.current import current_staff
 from casework.web.errors import refuse_on_page, show_on_form
 
 bp = Blueprint("case_pages", __name__, template_folder="templates")

@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from casework.auth.current import current_staff, require_role_page
 from casework.auth.models import Role
 from casework.catalogue.forms import ServiceActiveForm
 from casework.catalogue.services import list_services, set_service_active
-from casework.web.current import current_staff, require_role_page
 
 bp = Blueprint("catalogue_pages", __name__, template_folder="templates")
 

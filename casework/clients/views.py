@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from casework.auth.current import current_staff
 from casework.clients.forms import ClientSearchForm, ConsentForm, IntakeForm
 from casework.clients.intake import add_to_intake, clear_intake, intake_participants
 from casework.clients.models import ConsentPurpose, Gender, LegalBasis, MigrationReason
@@ -20,7 +21,6 @@ from casework.clients.pages import client_consents
 from casework.clients.services import clients, consents
 from casework.crypto.services import Identifiers
 from casework.errors import DomainError, ValidationError
-from casework.web.current import current_staff
 from casework.web.errors import show_on_form
 
 bp = Blueprint("client_pages", __name__, template_folder="templates")

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
+from casework.auth.current import current_staff, require_role_page
 from casework.auth.models import Role
 from casework.clients.models import Gender, MigrationReason
 from casework.clock import centre_today
@@ -14,7 +15,6 @@ from casework.consultations import services
 from casework.consultations.forms import LANGUAGES, ConsultationForm
 from casework.consultations.models import AgeGroup, Channel
 from casework.errors import ValidationError
-from casework.web.current import current_staff, require_role_page
 from casework.web.errors import show_on_form
 from casework.web.filters import localised
 

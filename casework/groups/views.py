@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from casework.auth.current import current_staff
 from casework.errors import DomainError
 from casework.groups import pages
 from casework.groups.forms import (
@@ -20,7 +21,6 @@ from casework.groups.forms import (
 )
 from casework.groups.models import GroupEnrolmentStatus
 from casework.groups.services import enrolments, meetings
-from casework.web.current import current_staff
 from casework.web.errors import refuse_on_page, show_on_form
 
 bp = Blueprint("group_pages", __name__, template_folder="templates")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import login_required
 
+from casework.auth.current import current_staff
 from casework.home.pages import my_work
-from casework.web.current import current_staff
 
 bp = Blueprint("home", __name__, template_folder="templates")
 

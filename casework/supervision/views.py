@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from casework.auth.current import current_staff, require_role_page
 from casework.auth.models import Role
 from casework.clock import centre_today
 from casework.errors import DomainError, ValidationError
@@ -17,7 +18,6 @@ from casework.policy import CLINICAL_ROLES
 from casework.supervision import pages
 from casework.supervision import services as supervision
 from casework.supervision.forms import ActionForm, RecordForm
-from casework.web.current import current_staff, require_role_page
 from casework.web.errors import refuse_on_page, show_on_form
 
 bp = Blueprint("supervision_pages", __name__, template_folder="templates")

@@ -26,7 +26,6 @@ HAPPY = {
 UNHAPPY = dict.fromkeys(HAPPY, "disagree") | {"sat_respect": "strongly_disagree"}
 
 
-
 def test_a_response_is_scored_by_the_engine(app: Flask, team) -> None:
     with app.app_context():
         response = surveys.record_response(
