@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -17,10 +14,10 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import HiddenInput
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from casework.care.models import AppointmentMode, Attendance, NoteKind
+from casework.web.forms import VersionedForm
 from casework.web.labels import choices
 
 
@@ -40,23 +37,6 @@ class AppointmentForm(FlaskForm):
     mode = SelectField(_l("Mode"), choices=choices(AppointmentMode))
     place = StringField(_l("Room (no client data)"), validators=[Optional(), Length(max=120)])
     is_joint = BooleanField(_l("Joint session (several participants)"))
-
-
-class VersionedForm(FlaskForm):
-    """A change to a versioned record: the page sends back the version it showed (required)."""
-
-    version = IntegerField(
-        widget=HiddenInput(),
-        validators=[
-            InputRequired(message=_l("This page is out of date; reload it and try again."))
-        ],
-    )
-
-    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
-        """Also list the hidden version's problem above the form, where it can be seen."""
-        valid = super().validate(extra_validators)
-        self.form_errors.extend(str(problem) for problem in self.version.errors)
-        return valid
 
 
 class AttendanceForm(VersionedForm):

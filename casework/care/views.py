@@ -149,7 +149,7 @@ def attendance(appointment_id: uuid.UUID) -> Response:
                 current_staff(),
                 appointment_id,
                 attendance=Attendance(form.attendance.data),
-                expected_version=form.version.data,
+                expected_version=form.expected_version,
             )
         except DomainError as error:
             refuse_on_page(error)
@@ -180,7 +180,7 @@ def _save_draft(note_id: uuid.UUID, *, sign: bool) -> str | Response:
                 current_staff(),
                 note_id,
                 body=form.body.data or "",
-                expected_version=form.version.data,
+                expected_version=form.expected_version,
             )
         except ValidationError as error:
             show_on_form(form, error)

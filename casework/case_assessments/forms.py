@@ -14,26 +14,17 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import UUID, DataRequired, InputRequired, Length, ValidationError
-from wtforms.widgets import HiddenInput
+from wtforms.validators import UUID, DataRequired, Length, ValidationError
 
 import assessments as engine
+from casework.web.forms import VersionedForm
 
 CHOOSE_A_PARTICIPANT = _l("Choose a participant.")
-
-
-def version_field() -> IntegerField:
-    """The version of the record the change is based on: required (optimistic locking)."""
-    return IntegerField(
-        widget=HiddenInput(),
-        validators=[InputRequired(_l("This page is out of date; reload it and try again."))],
-    )
 
 
 class StartAssessmentForm(FlaskForm):
@@ -87,13 +78,12 @@ def item_field_name(item: engine.Item) -> str:
     return f"item-{item.id}"
 
 
-class AnswersForm(FlaskForm):
+class AnswersForm(VersionedForm):
     """The questionnaire: the version the answers were based on, the button pressed, and a field
     per item of `instrument` (see `answers_form`)."""
 
     instrument: ClassVar[engine.Instrument]
 
-    version = version_field()
     action = StringField()
 
     @property
@@ -124,11 +114,10 @@ def answers_form(instrument: engine.Instrument, **options: Any) -> AnswersForm:
     return InstrumentAnswersForm(**options)
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(VersionedForm):
     """A decision on a recommendation, or a supervisor's on declining one (from the result
     page, whose fields are written out per recommendation)."""
 
-    version = version_field()
     #: The button pressed: accept or decline; confirm or refuse (a decline).
     decision = StringField()
     reason = TextAreaField(_l("Reason"), validators=[Length(max=2000)])

@@ -163,7 +163,7 @@ def decide(recommendation_id: uuid.UUID) -> Response:
             recommendation_id,
             accept=form.accepts,
             reason=form.decision_reason(),
-            expected_version=form.version.data,
+            expected_version=form.expected_version,
         ),
         _("The decision is saved."),
     )
@@ -180,7 +180,7 @@ def confirm(recommendation_id: uuid.UUID) -> Response:
             recommendation_id,
             confirm=form.confirms,
             reason=form.reason.data or "",
-            expected_version=form.version.data,
+            expected_version=form.expected_version,
         ),
         _("The decision is saved."),
     )

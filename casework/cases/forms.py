@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -13,12 +11,10 @@ from wtforms import (
     FieldList,
     FormField,
     HiddenField,
-    IntegerField,
     SelectField,
     TextAreaField,
 )
-from wtforms.validators import UUID, AnyOf, DataRequired, InputRequired, Length, Optional
-from wtforms.widgets import HiddenInput
+from wtforms.validators import UUID, AnyOf, DataRequired, Length, Optional
 
 from casework.cases.models import (
     CaseKind,
@@ -27,6 +23,7 @@ from casework.cases.models import (
     ParticipantRole,
     ReferralSource,
 )
+from casework.web.forms import VersionedForm
 from casework.web.labels import choices
 
 
@@ -45,28 +42,7 @@ class OpenCaseForm(FlaskForm):
     participants = FieldList(FormField(ParticipantRoleForm))
 
 
-class CaseChangeForm(FlaskForm):
-    """A change to a case: the page sends back the version of the case it showed (required)."""
-
-    version = IntegerField(
-        widget=HiddenInput(),
-        validators=[
-            InputRequired(message=_l("This page is out of date; reload it and try again."))
-        ],
-    )
-
-    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
-        """Also list the hidden version's problem above the form, where it can be seen."""
-        valid = super().validate(extra_validators)
-        self.form_errors.extend(str(problem) for problem in self.version.errors)
-        return valid
-
-    @property
-    def expected_version(self) -> int:
-        return int(self.version.data)
-
-
-class MoveForm(CaseChangeForm):
+class MoveForm(VersionedForm):
     to_state = SelectField(
         _l("Move to"),
         choices=[],
@@ -76,17 +52,17 @@ class MoveForm(CaseChangeForm):
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
 
 
-class CloseForm(CaseChangeForm):
+class CloseForm(VersionedForm):
     outcome = SelectField(_l("Outcome"), choices=choices(ClosureOutcome))
     reason = TextAreaField(_l("Closing summary"), validators=[DataRequired(), Length(max=4000)])
 
 
-class ReopenForm(CaseChangeForm):
+class ReopenForm(VersionedForm):
     #: Refused by the service when empty, with the message it gives.
     reason = TextAreaField(_l("Why is the case reopened?"))
 
 
-class AssignForm(CaseChangeForm):
+class AssignForm(VersionedForm):
     case_manager = SelectField(
         _l("Case manager"),
         choices=[],

@@ -11,20 +11,20 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
     StringField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from casework.clients.names import client_display_name
 from casework.clock import centre_zone
 from casework.groups.models import MeetingPresence
 from casework.groups.pages import CaseGroupOptions
 from casework.groups.services.meetings import Presence, SheetRow
+from casework.web.forms import VersionedForm
 from casework.web.labels import choices
 
 
@@ -102,11 +102,5 @@ class CaseGroupForm(FlaskForm):
         return uuid.UUID(self.run.data)
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(VersionedForm):
     """The withdraw button: the version of the enrolment the page showed."""
-
-    version = HiddenField(validators=[InputRequired(), Regexp(r"\A[0-9]{1,9}\Z")])
-
-    @property
-    def expected_version(self) -> int:
-        return int(self.version.data)
