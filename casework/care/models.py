@@ -57,6 +57,20 @@ class Attendance(enum.StrEnum):
     CANCELLED_BY_CENTRE = "cancelled_by_centre"
 
 
+class AppointmentSeries(Base):
+    """Weekly appointments scheduled together; each one stays an appointment of its own."""
+
+    __tablename__ = "appointment_series"
+    __audit_type__ = "appointment_series"
+
+    id: Mapped[UUIDPk]
+    enrolment_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("enrolments.id", ondelete="CASCADE"), index=True
+    )
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[Timestamp]
+
+
 class Appointment(Base):
     __tablename__ = "appointments"
     __audit_type__ = "appointment"
@@ -77,6 +91,10 @@ class Appointment(Base):
     is_joint: Mapped[bool] = mapped_column(default=False)
     attendance: Mapped[Attendance] = mapped_column(
         portable_enum(Attendance, "attendance"), default=Attendance.SCHEDULED
+    )
+    #: The weekly series it was scheduled in; rescheduling one keeps it in the series.
+    series_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("appointment_series.id", ondelete="SET NULL"), index=True
     )
     version: Mapped[int] = mapped_column(default=1)
 
@@ -148,3 +166,19 @@ class NoteAddendum(Base):
     created_at: Mapped[Timestamp]
 
     note: Mapped[SessionNote] = relationship(back_populates="addenda")
+
+
+class CalendarFeed(Base):
+    """A practitioner's secret iCalendar address: times, places and case references only."""
+
+    __tablename__ = "calendar_feeds"
+    __audit_type__ = "calendar_feed"
+
+    id: Mapped[UUIDPk]
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    #: SHA-256 (hex) of the secret in the address; the secret itself is shown once, never kept.
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[Timestamp]
+    revoked_at: Mapped[datetime | None]
