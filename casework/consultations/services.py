@@ -13,7 +13,7 @@ from casework import policy
 from casework.audit import services as audit
 from casework.auth.models import Role, User
 from casework.clients.models import Client, Gender, MigrationReason
-from casework.clients.services import require_processing_basis
+from casework.clients.services.consents import require_processing_basis
 from casework.clock import centre_today
 from casework.consultations.models import (
     AgeGroup,

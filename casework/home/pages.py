@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from casework.auth.models import Role, User
-from casework.care import services as care
 from casework.care.models import Appointment, SessionNote
-from casework.case_assessments import services as assessing
+from casework.care.services import appointments, notes
 from casework.case_assessments.models import Recommendation
-from casework.cases import services as cases
+from casework.case_assessments.services import recommendations as recommending
 from casework.cases.models import Case, CaseState
+from casework.cases.services import listing as cases
 from casework.clock import centre_midnight
 from casework.groups.services import runs
 from casework.groups.services.runs import RunFigures
@@ -34,7 +34,7 @@ def my_work(user: User) -> MyWork:
     work = MyWork()
     midnight = centre_midnight()
     if user.has_role(Role.THERAPIST, Role.CASE_MANAGER, Role.FACILITATOR):
-        work.appointments_today = care.agenda(
+        work.appointments_today = appointments.agenda(
             user, starts_from=midnight, starts_before=midnight + timedelta(days=1), limit=50
         ).items
     if user.has_role(Role.CASE_MANAGER, Role.THERAPIST, Role.FACILITATOR, Role.SUPERVISOR):
@@ -42,9 +42,9 @@ def my_work(user: User) -> MyWork:
     if user.has_role(Role.CASE_MANAGER):
         work.intake_queue = cases.intake_queue(user)
     if user.has_role(Role.CASE_MANAGER, Role.SUPERVISOR):
-        work.pending_decisions = assessing.pending_decisions(user)
+        work.pending_decisions = recommending.pending_decisions(user)
     if user.has_role(Role.THERAPIST):
-        work.drafts = care.drafts_to_finish(user)
+        work.drafts = notes.drafts_to_finish(user)
     if user.has_role(Role.FACILITATOR):
         work.waitlists = runs.list_runs(user, facilitated_by_me=True, limit=50).items
     return work
