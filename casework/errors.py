@@ -49,10 +49,10 @@ def require_text(value: str, *, field: str, message: str) -> str:
     return text
 
 
-def check_version(record: object, expected: int | None, what: str) -> None:
-    """Refuse an update based on a stale copy (optimistic locking)."""
+def check_version(record: object, expected: int, what: str) -> None:
+    """Refuse an update based on a stale copy (optimistic locking; the version is required)."""
     current = getattr(record, "version")  # noqa: B009
-    if expected is not None and expected != current:
+    if expected != current:
         raise Conflict(
             f"this {what} was changed by someone else (now version {current}, "
             f"you sent {expected}); reload it and try again"

@@ -76,9 +76,9 @@ def init_api(app: Flask, blueprints: Iterable[Blueprint]) -> None:
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     app.register_blueprint(docs)
-    for blueprint in app.blueprints.values():
-        if blueprint.url_prefix and blueprint.url_prefix.startswith(PREFIX):
-            csrf.exempt(blueprint)
+    for registered in app.blueprints.values():
+        if registered.url_prefix and registered.url_prefix.startswith(PREFIX):
+            csrf.exempt(registered)
     app.before_request(_api_guard)
 
 
