@@ -16,12 +16,14 @@ from casework.care.schemas import (
     AppointmentInSchema,
     AppointmentSchema,
     AttendanceSchema,
+    CancellationSchema,
     EnrolmentEndSchema,
     EnrolmentInSchema,
     EnrolmentSchema,
     NoteInSchema,
     NoteSchema,
     NoteUpdateSchema,
+    RescheduleSchema,
 )
 from casework.care.services import appointments, enrolments, notes
 from casework.case_assessments.schemas import ContextArgsSchema
@@ -69,6 +71,38 @@ class Agenda(MethodView):
     def get(self, args: dict[str, Any]) -> Any:
         """Your appointments in a time window (supervisors: a practitioner of their team)."""
         return page_response(appointments.agenda(current_staff(), **args))
+
+
+@blp.route("/appointments/<uuid:appointment_id>")
+class AppointmentById(MethodView):
+    @blp.arguments(RescheduleSchema)
+    @blp.response(200, AppointmentSchema)
+    def patch(self, data: dict[str, Any], appointment_id: uuid.UUID) -> Any:
+        """Move a scheduled appointment to another time (and room)."""
+        return appointments.reschedule_appointment(
+            current_staff(),
+            appointment_id,
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            place=data.get("place"),
+            expected_version=data["version"],
+        )
+
+
+@blp.route("/appointments/<uuid:appointment_id>/cancellation")
+class AppointmentCancellation(MethodView):
+    @blp.arguments(CancellationSchema)
+    @blp.response(200, AppointmentSchema(many=True))
+    def post(self, data: dict[str, Any], appointment_id: uuid.UUID) -> Any:
+        """Cancel a scheduled appointment (optionally the later ones of its weekly series);
+        answers every appointment cancelled."""
+        return appointments.cancel_appointment(
+            current_staff(),
+            appointment_id,
+            cancelled=data["attendance"],
+            expected_version=data["version"],
+            with_later_in_series=data["with_later_in_series"],
+        )
 
 
 @blp.route("/appointments/<uuid:appointment_id>/attendance")

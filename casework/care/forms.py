@@ -1,4 +1,5 @@
-"""Forms of enrolment, appointments, attendance and session notes."""
+"""Forms of enrolment, appointments (one or weekly, rescheduling, cancelling), attendance and
+session notes."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from wtforms import (
     TimeField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from casework.care.models import AppointmentMode, Attendance, NoteKind
+from casework.care.services.appointments import CANCELLATIONS, MAX_WEEKS
 from casework.web.forms import VersionedForm
 from casework.web.labels import choices
 
@@ -37,6 +40,34 @@ class AppointmentForm(FlaskForm):
     mode = SelectField(_l("Mode"), choices=choices(AppointmentMode))
     place = StringField(_l("Room (no client data)"), validators=[Optional(), Length(max=120)])
     is_joint = BooleanField(_l("Joint session (several participants)"))
+    weeks = IntegerField(
+        _l("Weekly: how many appointments"),
+        default=1,
+        validators=[Optional(), NumberRange(1, MAX_WEEKS)],
+    )
+
+
+class RescheduleForm(VersionedForm):
+    day = DateField(_l("Day"), validators=[DataRequired()])
+    starts = TimeField(_l("Starts at"), validators=[DataRequired()])
+    minutes = IntegerField(
+        _l("Length in minutes"), default=50, validators=[DataRequired(), NumberRange(5, 480)]
+    )
+    place = StringField(_l("Room (no client data)"), validators=[Optional(), Length(max=120)])
+
+
+class CancelForm(VersionedForm):
+    cancelled = SelectField(
+        _l("Cancelled by"),
+        choices=[choice for choice in choices(Attendance) if choice.value in CANCELLATIONS],
+    )
+    with_later_in_series = BooleanField(_l("Also the later appointments of this weekly series"))
+    #: The agenda week to return to.
+    week = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class CalendarFeedForm(FlaskForm):
+    """Creating or revoking one's calendar address: nothing to fill in but the token."""
 
 
 class AttendanceForm(VersionedForm):

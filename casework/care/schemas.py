@@ -37,6 +37,24 @@ class AppointmentInSchema(ma.Schema):
     mode = fields.Enum(AppointmentMode, by_value=True, required=True)
     place = text(120, allow_none=True)
     is_joint = fields.Boolean(load_default=False)
+    #: Over 1: a weekly series of that many appointments at the same local time.
+    weeks = fields.Integer(load_default=1, validate=validate.Range(1, 52))
+
+
+class RescheduleSchema(VersionSchema):
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    place = text(120, allow_none=True)
+
+
+class CancellationSchema(VersionSchema):
+    attendance = fields.Enum(
+        Attendance,
+        by_value=True,
+        required=True,
+        validate=validate.OneOf([Attendance.CANCELLED_BY_CLIENT, Attendance.CANCELLED_BY_CENTRE]),
+    )
+    with_later_in_series = fields.Boolean(load_default=False)
 
 
 class AppointmentSchema(ma.Schema):
@@ -50,6 +68,7 @@ class AppointmentSchema(ma.Schema):
     place = fields.String(allow_none=True)
     is_joint = fields.Boolean()
     attendance = fields.Enum(Attendance, by_value=True)
+    series_id = fields.UUID(allow_none=True)
     version = fields.Integer()
 
 

@@ -1,4 +1,5 @@
-"""Enrolment, appointments and attendance, the agenda, "my clients" and the session-note editor
+"""Enrolment, appointments (one or weekly; rescheduled and cancelled from the agenda) and
+attendance, the agenda and its secret calendar feed, "my clients" and the session-note editor
 (draft, sign, addendum; progress or private; individual or joint context)."""
 
 from __future__ import annotations
@@ -6,8 +7,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
@@ -17,15 +19,18 @@ from casework.care.forms import (
     AddendumForm,
     AppointmentForm,
     AttendanceForm,
+    CalendarFeedForm,
+    CancelForm,
     DraftForm,
     EnrolForm,
     NoteActionForm,
     NoteForm,
+    RescheduleForm,
 )
 from casework.care.models import AppointmentMode, Attendance, NoteKind
-from casework.care.services import appointments, enrolments, notes
+from casework.care.services import appointments, calendar, enrolments, notes
 from casework.clock import centre_zone
-from casework.errors import DomainError, ValidationError
+from casework.errors import DomainError, NotFound, ValidationError
 from casework.web.errors import refuse_on_page, show_on_form
 from casework.web.input import whole_number
 
@@ -72,6 +77,7 @@ def schedule(case_id: uuid.UUID) -> Response:
             mode=AppointmentMode(form.mode.data),
             place=form.place.data,
             is_joint=bool(form.is_joint.data),
+            weeks=form.weeks.data or 1,
         )
     except ValueError:
         flash(_("Choose an enrolment."), "error")
@@ -89,14 +95,132 @@ def agenda_page() -> str:
     weeks = whole_number(request.args.get("week"), signed=True) or 0
     page = pages.agenda_week(current_staff(), weeks=weeks)
     return render_template(
-        "care/agenda.html", appointments=page.appointments, start=page.start, weeks=page.weeks
+        "care/agenda.html",
+        rows=page.rows,
+        start=page.start,
+        weeks=page.weeks,
+        cancel_form=CancelForm(formdata=None, week=page.weeks),
+        level_names=pages.LEVEL_LABELS,
     )
+
+
+@bp.route("/appointments/<uuid:appointment_id>/reschedule", methods=["GET", "POST"])
+@login_required
+def reschedule(appointment_id: uuid.UUID) -> str | Response:
+    """Move an appointment to another day, time or room."""
+    form = RescheduleForm()
+    if form.validate_on_submit():
+        starts = datetime.combine(form.day.data, form.starts.data, tzinfo=centre_zone())
+        try:
+            moved = appointments.reschedule_appointment(
+                current_staff(),
+                appointment_id,
+                starts_at=starts,
+                ends_at=starts + timedelta(minutes=form.minutes.data or 50),
+                place=form.place.data,
+                expected_version=form.expected_version,
+            )
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            flash(_("The appointment is moved."), "info")
+            return redirect(url_for("care_pages.agenda_page", week=pages.week_of(moved)))
+    page = pages.appointment_page(current_staff(), appointment_id)
+    if not form.is_submitted():
+        form = RescheduleForm(
+            formdata=None,
+            day=page.local_start.date(),
+            starts=page.local_start.time(),
+            minutes=page.minutes,
+            place=page.appointment.place,
+            version=page.appointment.version,
+        )
+    return render_template(
+        "care/reschedule.html", page=page, form=form, level_names=pages.LEVEL_LABELS
+    )
+
+
+@bp.route("/appointments/<uuid:appointment_id>/cancel", methods=["POST"])
+@login_required
+def cancel(appointment_id: uuid.UUID) -> Response:
+    form = CancelForm()
+    if not form.validate_on_submit():
+        for problem in [*form.form_errors, *form.cancelled.errors]:
+            flash(str(problem), "error")
+    else:
+        try:
+            called_off = appointments.cancel_appointment(
+                current_staff(),
+                appointment_id,
+                cancelled=Attendance(form.cancelled.data),
+                expected_version=form.expected_version,
+                with_later_in_series=bool(form.with_later_in_series.data),
+            )
+        except DomainError as error:
+            refuse_on_page(error)
+        else:
+            flash(
+                ngettext(
+                    "%(num)d appointment is cancelled.",
+                    "%(num)d appointments are cancelled.",
+                    len(called_off),
+                ),
+                "info",
+            )
+    return redirect(url_for("care_pages.agenda_page", week=form.week.data or 0))
+
+
+@bp.route("/agenda/calendar", methods=["GET", "POST"])
+@login_required
+def calendar_feed_page() -> str:
+    """One's calendar address: made (shown once), replaced or revoked."""
+    form = CalendarFeedForm()
+    address = None
+    if form.validate_on_submit():
+        try:
+            _feed, secret = calendar.create_feed(current_staff())
+        except DomainError as error:
+            refuse_on_page(error)
+        else:
+            address = url_for("care_pages.calendar_file", secret=secret, _external=True)
+    return render_template(
+        "care/calendar.html",
+        feed=pages.calendar_page(current_staff()),
+        address=address,
+        form=form,
+    )
+
+
+@bp.route("/agenda/calendar/revoke", methods=["POST"])
+@login_required
+def revoke_calendar_feed() -> Response:
+    if CalendarFeedForm().validate_on_submit() and calendar.revoke_feed(current_staff()):
+        flash(_("The calendar address no longer works."), "info")
+    return redirect(url_for("care_pages.calendar_feed_page"))
+
+
+@bp.route("/calendar/<secret>.ics")
+def calendar_file(secret: str) -> Response:
+    """The feed a calendar application reads: no sign-in, the secret address is the key."""
+    try:
+        text = pages.calendar_feed(secret)
+    except NotFound:
+        abort(404)
+    response = Response(text, mimetype="text/calendar")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @bp.route("/my-clients")
 @login_required
 def my_clients() -> str:
-    return render_template("care/my_clients.html", rows=pages.my_clients(current_staff()))
+    return render_template(
+        "care/my_clients.html",
+        rows=pages.my_clients(current_staff()),
+        level_names=pages.LEVEL_LABELS,
+    )
 
 
 @bp.route("/appointments/<uuid:appointment_id>", methods=["GET", "POST"])
@@ -131,6 +255,8 @@ def appointment(appointment_id: uuid.UUID) -> str | Response:
         form=form,
         attendance_form=attendance_form,
         is_practitioner=page.is_practitioner,
+        page_who=page.who,
+        level_names=pages.LEVEL_LABELS,
     )
 
 

@@ -1,4 +1,5 @@
-"""What the caseload dashboard shows: the review's figures with the geometry of its charts."""
+"""What the caseload dashboard shows: the review's figures with the geometry of its charts, each
+figure with the list behind it; the lists say who and what (names read in one audited batch)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,21 @@ from flask_babel import lazy_gettext as _l
 
 from casework.auth.models import User
 from casework.auth.services import display_names
-from casework.caseload.services import ReviewSettings, review
+from casework.care.pages import LEVEL_LABELS
+from casework.care.services.worklists import Subject, who_and_what
+from casework.caseload.services import (
+    UNASSESSED,
+    FigureFilters,
+    ReviewSettings,
+    cases_behind,
+    review,
+)
 from casework.cases.models import CaseState
 
 #: Risk levels from the most serious; "unassessed" is a case without a completed risk assessment.
 LEVELS: tuple[tuple[str, object], ...] = (
-    ("very_high", _l("Very high")),
-    ("high", _l("High")),
-    ("moderate", _l("Moderate")),
-    ("low", _l("Low")),
-    ("unassessed", _l("Not assessed")),
+    *LEVEL_LABELS.items(),
+    (UNASSESSED, _l("Not assessed")),
 )
 OPEN_STATES = tuple(state for state in CaseState if state is not CaseState.CLOSED)
 
@@ -78,12 +84,14 @@ def dashboard(user: User, settings: ReviewSettings) -> dict[str, Any]:
     """Open cases per worker by state and level, high-level cases without contact, overdue
     reassessments and waitlists, as chart geometry and the same figures for the tables."""
     figures = review(user, settings=settings)
+    quiet, overdue = figures["high_risk_without_contact"], figures["overdue_reassessments"]
     names = display_names(
         [row["case_manager_id"] for row in figures["by_case_manager"]]
         + [row["practitioner_id"] for row in figures["by_practitioner"]]
-        + [row["case_manager_id"] for row in figures["high_risk_without_contact"]]
-        + [row["case_manager_id"] for row in figures["overdue_reassessments"]]
+        + [row["case_manager_id"] for row in quiet + overdue]
+        + [who for row in quiet for who in row["practitioner_ids"]]
     )
+    found = who_and_what(user, [Subject(row["case_id"]) for row in quiet + overdue])
     widest = max(
         (max(run["capacity"], run["active"]) + run["waitlisted"] for run in figures["waitlists"]),
         default=0,
@@ -93,6 +101,10 @@ def dashboard(user: User, settings: ReviewSettings) -> dict[str, Any]:
     ]
     return {
         "figures": figures,
+        "without_contact": list(zip(quiet, found[: len(quiet)], strict=True)),
+        "overdue": list(zip(overdue, found[len(quiet) :], strict=True)),
+        "open_cases": sum(row["cases"] for row in figures["by_case_manager"]),
+        "waiting": sum(run["waitlisted"] for run in figures["waitlists"]),
         "managers": per_worker(figures["by_case_manager"], "case_manager_id", names),
         "practitioners": per_worker(figures["by_practitioner"], "practitioner_id", names),
         "waitlists": waitlists,
@@ -100,4 +112,21 @@ def dashboard(user: User, settings: ReviewSettings) -> dict[str, Any]:
         "levels": LEVELS,
         "level_names": dict(LEVELS),
         "states": OPEN_STATES,
+    }
+
+
+def figure_list(user: User, filters: FigureFilters) -> dict[str, Any]:
+    """The cases behind one figure of the dashboard, each with who and what it is about."""
+    rows = cases_behind(user, filters)
+    found = who_and_what(user, [Subject(row["case_id"]) for row in rows])
+    names = display_names(
+        [row["case_manager_id"] for row in rows]
+        + [who for row in rows for who in row["practitioner_ids"]]
+        + [filters.case_manager_id, filters.practitioner_id]
+    )
+    return {
+        "rows": list(zip(rows, found, strict=True)),
+        "filters": filters,
+        "names": names,
+        "level_names": dict(LEVELS),
     }

@@ -32,8 +32,11 @@ class NoContactSchema(ma.Schema):
     case_id = fields.UUID()
     reference = fields.String()
     case_manager_id = fields.UUID(allow_none=True)
+    practitioner_ids = fields.List(fields.UUID())
     level = fields.String()
     last_contact_at = fields.DateTime(allow_none=True)
+    #: Since the last attended appointment, or since the case was opened if there was none.
+    days_without_contact = fields.Integer()
 
 
 class OverdueSchema(ma.Schema):

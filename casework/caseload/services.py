@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Subquery, and_, case, func, or_, select
@@ -16,13 +16,12 @@ from sqlalchemy import Subquery, and_, case, func, or_, select
 from casework import policy
 from casework.auth.models import User
 from casework.care.models import Appointment, Attendance, Enrolment, EnrolmentStatus
-from casework.case_assessments.models import Assessment, AssessmentState
+from casework.case_assessments.services.levels import latest_risk
 from casework.cases.models import Case, CaseState
 from casework.db import db, utcnow
 from casework.errors import ValidationError
 from casework.groups.models import GroupEnrolment, GroupEnrolmentStatus, GroupRun
 
-RISK_INSTRUMENT = "norr"
 HIGH_LEVELS = ("high", "very_high")
 UNASSESSED = "unassessed"
 #: States in which a case is worked on, so its risk should be reassessed regularly.
@@ -33,58 +32,6 @@ WORKING_STATES = (CaseState.ACTIVE, CaseState.ON_HOLD)
 class ReviewSettings:
     no_contact_days: int = 30
     reassessment_days: int = 90
-
-
-#: Risk levels from least to most severe; a case's level is its most severe participant's.
-SEVERITY = ("low", "moderate", "high", "very_high")
-
-
-def _latest_risk() -> Subquery:
-    """Each case's risk: the most severe of its participants' latest completed risk levels, and
-    when the newest of those assessments was completed.
-
-    Per participant, not per case: in a couple, one partner's calm reassessment must not hide
-    the other's very high risk.
-    """
-    ranked = (
-        select(
-            Assessment.case_id,
-            Assessment.level,
-            Assessment.completed_at,
-            func.row_number()
-            .over(
-                partition_by=(Assessment.case_id, Assessment.client_id),
-                order_by=(Assessment.completed_at.desc(), Assessment.id.desc()),
-            )
-            .label("rank"),
-        )
-        .where(
-            Assessment.state == AssessmentState.COMPLETED,
-            Assessment.instrument_id == RISK_INSTRUMENT,
-        )
-        .subquery()
-    )
-    severity = case(
-        *((ranked.c.level == level, rank) for rank, level in enumerate(SEVERITY, start=1)),
-        else_=0,
-    )
-    per_case = (
-        select(
-            ranked.c.case_id,
-            func.max(severity).label("severity"),
-            func.max(ranked.c.completed_at).label("completed_at"),
-        )
-        .where(ranked.c.rank == 1)
-        .group_by(ranked.c.case_id)
-        .subquery()
-    )
-    level = case(
-        *((per_case.c.severity == rank, level) for rank, level in enumerate(SEVERITY, start=1)),
-        else_=None,
-    )
-    return select(per_case.c.case_id, level.label("level"), per_case.c.completed_at).subquery(
-        "latest_risk"
-    )
 
 
 def _last_contact() -> Subquery:
@@ -111,7 +58,7 @@ def review(
             "day limits must be between 1 and 3650", fields={"no_contact_days": ["out of range"]}
         )
     now = now or utcnow()
-    latest = _latest_risk()
+    latest = latest_risk()
     level = func.coalesce(latest.c.level, UNASSESSED).label("level")
     open_cases = and_(Case.team_id.in_(teams), Case.state != CaseState.CLOSED)
 
@@ -136,6 +83,8 @@ def review(
     )
     contact = _last_contact()
     no_contact_since = now - timedelta(days=settings.no_contact_days)
+    #: Never contacted: counted from the opening of the case.
+    quiet_since = func.coalesce(contact.c.last_contact_at, Case.opened_at)
     without_contact = db.session.execute(
         select(
             Case.id,
@@ -143,16 +92,18 @@ def review(
             Case.case_manager_id,
             latest.c.level,
             contact.c.last_contact_at,
+            quiet_since,
         )
         .join(latest, latest.c.case_id == Case.id)
         .outerjoin(contact, contact.c.case_id == Case.id)
         .where(
             open_cases,
             latest.c.level.in_(HIGH_LEVELS),
+            Case.opened_at < no_contact_since,
             or_(contact.c.last_contact_at.is_(None), contact.c.last_contact_at < no_contact_since),
         )
-        .order_by(Case.reference)
-    )
+        .order_by(latest.c.severity.desc(), quiet_since, Case.reference)
+    ).all()
     reassess_before = now - timedelta(days=settings.reassessment_days)
     overdue = db.session.execute(
         select(Case.id, Case.reference, Case.case_manager_id, latest.c.completed_at)
@@ -164,6 +115,7 @@ def review(
         )
         .order_by(Case.reference)
     )
+    practitioners = practitioners_of([row[0] for row in without_contact])
     waiting = GroupEnrolment.status == GroupEnrolmentStatus.WAITLISTED
     seated = GroupEnrolment.status == GroupEnrolmentStatus.ACTIVE
     waitlists = db.session.execute(
@@ -196,10 +148,12 @@ def review(
                 "case_id": case_id,
                 "reference": reference,
                 "case_manager_id": manager,
+                "practitioner_ids": practitioners.get(case_id, []),
                 "level": lvl,
                 "last_contact_at": last,
+                "days_without_contact": (now - _aware(quiet)).days,
             }
-            for case_id, reference, manager, lvl, last in without_contact
+            for case_id, reference, manager, lvl, last, quiet in without_contact
         ],
         "overdue_reassessments": [
             {
@@ -221,3 +175,101 @@ def review(
             for run_id, name, capacity, active, waitlisted in waitlists
         ],
     }
+
+
+def _aware(moment: datetime) -> datetime:
+    """A timestamp read through coalesce() comes back without the column type's time zone."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def practitioners_of(case_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """The practitioners of each case's active enrolments (one query)."""
+    if not case_ids:
+        return {}
+    found: dict[uuid.UUID, list[uuid.UUID]] = {}
+    rows = db.session.execute(
+        select(Enrolment.case_id, Enrolment.practitioner_id)
+        .where(
+            Enrolment.case_id.in_(set(case_ids)),
+            Enrolment.practitioner_id.is_not(None),
+            Enrolment.status == EnrolmentStatus.ACTIVE,
+        )
+        .distinct()
+        .order_by(Enrolment.case_id, Enrolment.practitioner_id)
+    )
+    for case_id, practitioner_id in rows:
+        if case_id is not None and practitioner_id is not None:
+            found.setdefault(case_id, []).append(practitioner_id)
+    return found
+
+
+@dataclass(frozen=True)
+class FigureFilters:
+    """Which figure of the review a list is behind: a worker's open cases, in a state or a level."""
+
+    case_manager_id: uuid.UUID | None = None
+    practitioner_id: uuid.UUID | None = None
+    state: CaseState | None = None
+    #: A risk level code, or UNASSESSED.
+    level: str | None = None
+
+
+def cases_behind(
+    user: User, filters: FigureFilters, *, team_id: uuid.UUID | None = None, limit: int = 500
+) -> list[dict[str, Any]]:
+    """The open cases of the supervisor's teams a figure of the review counts, the most serious
+    level first, then the longest without contact."""
+    teams = policy.require_reviewed_teams(user, team_id)
+    latest = latest_risk()
+    contact = _last_contact()
+    level = func.coalesce(latest.c.level, UNASSESSED)
+    conditions = [Case.team_id.in_(teams), Case.state != CaseState.CLOSED]
+    if filters.case_manager_id is not None:
+        conditions.append(Case.case_manager_id == filters.case_manager_id)
+    if filters.practitioner_id is not None:
+        conditions.append(
+            Case.id.in_(
+                select(Enrolment.case_id).where(
+                    Enrolment.practitioner_id == filters.practitioner_id,
+                    Enrolment.status == EnrolmentStatus.ACTIVE,
+                )
+            )
+        )
+    if filters.state is not None:
+        conditions.append(Case.state == filters.state)
+    if filters.level is not None:
+        conditions.append(level == filters.level)
+    rows = db.session.execute(
+        select(
+            Case.id,
+            Case.reference,
+            Case.state,
+            Case.case_manager_id,
+            level,
+            contact.c.last_contact_at,
+        )
+        .outerjoin(latest, latest.c.case_id == Case.id)
+        .outerjoin(contact, contact.c.case_id == Case.id)
+        .where(*conditions)
+        .order_by(
+            func.coalesce(latest.c.severity, 0).desc(),
+            func.coalesce(contact.c.last_contact_at, Case.opened_at),
+            Case.reference,
+        )
+        .limit(limit)
+    ).all()
+    practitioners = practitioners_of([row[0] for row in rows])
+    return [
+        {
+            "case_id": case_id,
+            "reference": reference,
+            "state": CaseState(state),
+            "case_manager_id": manager,
+            "practitioner_ids": practitioners.get(case_id, []),
+            "level": lvl,
+            "last_contact_at": last,
+        }
+        for case_id, reference, state, manager, lvl, last in rows
+    ]

@@ -6,7 +6,8 @@ from flask import Blueprint, render_template, request
 
 from casework.auth.current import current_staff, require_role_page
 from casework.auth.models import Role
-from casework.caseload.pages import dashboard
+from casework.caseload.forms import FigureForm
+from casework.caseload.pages import dashboard, figure_list
 from casework.caseload.services import ReviewSettings
 from casework.errors import ValidationError
 from casework.web.errors import refuse_on_page
@@ -26,3 +27,12 @@ def caseload() -> str:
         refuse_on_page(error)
         page = dashboard(current_staff(), ReviewSettings())
     return render_template("caseload/caseload.html", **page)
+
+
+@bp.route("/caseload/cases")
+@require_role_page(Role.SUPERVISOR)
+def cases() -> str:
+    """The open cases behind a figure of the dashboard."""
+    form = FigureForm(request.args)
+    form.validate()
+    return render_template("caseload/cases.html", **figure_list(current_staff(), form.filters))

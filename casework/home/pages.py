@@ -1,4 +1,5 @@
-"""The "my work" page: what is waiting for the signed-in person today."""
+"""The "my work" page: what is waiting for the signed-in person today, each row saying whom and
+what it is about (the names of the whole page read in one audited batch)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from casework.auth.models import Role, User
-from casework.care.models import Appointment, SessionNote
+from casework.care.models import SessionNote
+from casework.care.pages import AppointmentRow, appointment_subject
 from casework.care.services import appointments, notes
+from casework.care.services.worklists import Subject, WhoAndWhat, who_and_what
 from casework.case_assessments.models import Recommendation
 from casework.case_assessments.services import recommendations as recommending
 from casework.cases.models import Case, CaseState
@@ -19,10 +22,10 @@ from casework.groups.services.runs import RunFigures
 
 @dataclass
 class MyWork:
-    appointments_today: list[Appointment] = field(default_factory=list)
-    cases_by_state: dict[CaseState, list[Case]] = field(default_factory=dict)
-    intake_queue: list[Case] = field(default_factory=list)
-    pending_decisions: list[Recommendation] = field(default_factory=list)
+    appointments_today: list[AppointmentRow] = field(default_factory=list)
+    cases_by_state: dict[CaseState, list[tuple[Case, WhoAndWhat]]] = field(default_factory=dict)
+    intake_queue: list[tuple[Case, WhoAndWhat]] = field(default_factory=list)
+    pending_decisions: list[tuple[Recommendation, WhoAndWhat]] = field(default_factory=list)
     drafts: list[SessionNote] = field(default_factory=list)
     #: Facilitators: the runs they facilitate, with seats and waitlist lengths.
     waitlists: list[RunFigures] = field(default_factory=list)
@@ -33,16 +36,36 @@ def my_work(user: User) -> MyWork:
     decisions, drafts and the waitlists of the runs one facilitates."""
     work = MyWork()
     midnight = centre_midnight()
+    today = []
     if user.has_role(Role.THERAPIST, Role.CASE_MANAGER, Role.FACILITATOR):
-        work.appointments_today = appointments.agenda(
+        today = appointments.agenda(
             user, starts_from=midnight, starts_before=midnight + timedelta(days=1), limit=50
         ).items
+    by_state: dict[CaseState, list[Case]] = {}
     if user.has_role(Role.CASE_MANAGER, Role.THERAPIST, Role.FACILITATOR, Role.SUPERVISOR):
-        work.cases_by_state = cases.open_cases_by_state(user)
-    if user.has_role(Role.CASE_MANAGER):
-        work.intake_queue = cases.intake_queue(user)
+        by_state = cases.open_cases_by_state(user)
+    queue = cases.intake_queue(user) if user.has_role(Role.CASE_MANAGER) else []
+    decisions: list[Recommendation] = []
     if user.has_role(Role.CASE_MANAGER, Role.SUPERVISOR):
-        work.pending_decisions = recommending.pending_decisions(user)
+        decisions = recommending.pending_decisions(user)
+    open_cases = [case for items in by_state.values() for case in items]
+    found = iter(
+        who_and_what(
+            user,
+            [appointment_subject(appointment) for appointment in today]
+            + [Subject(case.id) for case in open_cases + queue]
+            + [
+                Subject(r.case_id, client_ids=[r.client_id], service_codes=[r.service_code])
+                for r in decisions
+            ],
+        )
+    )
+    work.appointments_today = [AppointmentRow(a, next(found)) for a in today]
+    work.cases_by_state = {
+        state: [(case, next(found)) for case in items] for state, items in by_state.items()
+    }
+    work.intake_queue = [(case, next(found)) for case in queue]
+    work.pending_decisions = [(r, next(found)) for r in decisions]
     if user.has_role(Role.THERAPIST):
         work.drafts = notes.drafts_to_finish(user)
     if user.has_role(Role.FACILITATOR):

@@ -6,6 +6,7 @@ from flask import Blueprint, render_template
 from flask_login import login_required
 
 from casework.auth.current import current_staff
+from casework.care.pages import LEVEL_LABELS
 from casework.home.pages import my_work
 
 bp = Blueprint("home", __name__, template_folder="templates")
@@ -14,4 +15,6 @@ bp = Blueprint("home", __name__, template_folder="templates")
 @bp.route("/")
 @login_required
 def index() -> str:
-    return render_template("home/index.html", work=my_work(current_staff()))
+    return render_template(
+        "home/index.html", work=my_work(current_staff()), level_names=LEVEL_LABELS
+    )

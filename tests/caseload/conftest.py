@@ -60,6 +60,7 @@ def centre(app: Flask) -> dict:
     c5    m2       closed      very_high  none          today      -     (never counted)
     c6    m2       on_hold     very_high  40 days ago   today      t1
     c7    m1       intake      -          none          -          -
+    every case opened 90 days ago.
     elsewhere: a very_high active case of another team without contact (never counted)
     group runs: ours capacity 1 with 3 people (1 seated, 2 waiting); another team's run.
     """
@@ -87,6 +88,8 @@ def centre(app: Flask) -> dict:
         _contact(m2, t1, c["c6"], days_ago=40)
         elsewhere = make_case(outsider)
         make_assessment(outsider, elsewhere, VIOLENT)
+        for case in (*c.values(), elsewhere):  # opened before any contact window looked at
+            case.opened_at = utcnow() - timedelta(days=90)
         for name, state in (
             ("c1", "active"),
             ("c2", "active"),

@@ -48,8 +48,10 @@ def test_open_cases_by_practitioner(app: Flask, centre) -> None:
 
 def test_high_risk_cases_without_recent_contact(app: Flask, centre) -> None:
     with app.app_context():
-        within_30 = [r["reference"] for r in _review(centre)["high_risk_without_contact"]]
-        assert within_30 == sorted([centre["c1"], centre["c6"]])
+        within_30 = _review(centre)["high_risk_without_contact"]
+        # both very high: the one never contacted since its opening 90 days ago comes first
+        assert [r["reference"] for r in within_30] == [centre["c1"], centre["c6"]]
+        assert [r["days_without_contact"] for r in within_30] == [90, 40]
         within_60 = _review(centre, no_contact_days=60)["high_risk_without_contact"]
         assert [r["reference"] for r in within_60] == [centre["c1"]]
         assert within_60[0]["last_contact_at"] is None

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask
 
 from casework.care.services import enrolments
 from casework.case_assessments.services import assessments
 from casework.caseload.services import review
 from casework.cases.models import CaseKind
+from casework.db import utcnow
 from tests.factories import CALM, VIOLENT, make_case, norr_answers, staff
 
 
@@ -34,5 +37,6 @@ def test_the_caseload_review_shows_a_couple_case_at_its_most_severe_partners_lev
                 manager, a.id, norr_answers(vector), expected_version=a.version
             )
             assessments.complete_assessment(manager, a.id, expected_version=a.version)
+        case.opened_at = utcnow() - timedelta(days=60)
         figures = review(staff(team, "supervisor"))
         assert case.id in {row["case_id"] for row in figures["high_risk_without_contact"]}

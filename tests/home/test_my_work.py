@@ -41,7 +41,7 @@ def test_my_work_gathers_what_waits_for_each_role(app: Flask, team) -> None:
             mode=AppointmentMode.IN_PERSON,
         )
         work = my_work(therapist)
-        assert [a.id for a in work.appointments_today] == [appointment.id]
+        assert [row.appointment.id for row in work.appointments_today] == [appointment.id]
         assert CaseState.ACTIVE in work.cases_by_state or CaseState.INTAKE in work.cases_by_state
         assert my_work(manager).cases_by_state
         assert my_work(staff(team, "consultant")).appointments_today == []
