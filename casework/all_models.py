@@ -13,6 +13,7 @@ from casework.groups import models as group_models
 from casework.partners import models as partner_models
 from casework.supervision import models as supervision_models
 from casework.surveys import models as survey_models
+from casework.tasks import models as task_models
 
 __all__ = [
     "audit_models",
@@ -28,4 +29,5 @@ __all__ = [
     "partner_models",
     "supervision_models",
     "survey_models",
+    "task_models",
 ]

@@ -108,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     from casework.health import bp as health_bp
     from casework.home.views import bp as home_bp
     from casework.supervision.views import bp as supervision_bp
+    from casework.tasks.views import bp as tasks_bp
 
     for blueprint in (
         auth_bp,
@@ -116,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
         cases_bp,
         case_assessments_bp,
         care_bp,
+        tasks_bp,
         consultations_bp,
         groups_bp,
         supervision_bp,
@@ -143,6 +145,7 @@ def _init_api(app: Flask) -> None:
     from casework.privacy.api import blp as privacy
     from casework.supervision.api import blp as supervision
     from casework.surveys.api import blp as surveys
+    from casework.tasks.api import blp as tasks
 
     init_api(
         app,
@@ -153,6 +156,7 @@ def _init_api(app: Flask) -> None:
             cases,
             assessments,
             care,
+            tasks,
             catalogue,
             groups,
             consultations,
@@ -172,8 +176,9 @@ def _register_cli(app: Flask) -> None:
     from casework.demo.cli import demo
     from casework.keyadmin.cli import keys_cli
     from casework.migrate import db_cli
+    from casework.tasks.cli import tasks_cli
 
-    for command in (db_cli, users_cli, demo, keys_cli, audit_cli, catalogue_cli):
+    for command in (db_cli, users_cli, demo, keys_cli, audit_cli, catalogue_cli, tasks_cli):
         app.cli.add_command(command)
 
 

@@ -38,6 +38,14 @@ def load_config(
         "BABEL_DEFAULT_LOCALE": environ.get("CASEWORK_DEFAULT_LANGUAGE", "pl"),
         "BABEL_DEFAULT_TIMEZONE": environ.get("CASEWORK_TIMEZONE", "Europe/Warsaw"),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # Task reminders by e-mail: none are sent while no SMTP host is set.
+        "CASEWORK_SMTP_HOST": environ.get("CASEWORK_SMTP_HOST") or None,
+        "CASEWORK_SMTP_PORT": _int(environ, "CASEWORK_SMTP_PORT", 587),
+        "CASEWORK_SMTP_USER": environ.get("CASEWORK_SMTP_USER") or None,
+        "CASEWORK_SMTP_PASSWORD": environ.get("CASEWORK_SMTP_PASSWORD") or None,
+        "CASEWORK_SMTP_STARTTLS": environ.get("CASEWORK_SMTP_STARTTLS", "true") != "false",
+        "CASEWORK_MAIL_FROM": environ.get("CASEWORK_MAIL_FROM", "casework@localhost"),
+        "CASEWORK_BASE_URL": environ.get("CASEWORK_BASE_URL", "http://localhost:5000"),
     }
     config.update(overrides)
     if production:

@@ -31,6 +31,7 @@ from casework.clients.models import ConsentPurpose, Gender, LegalBasis, Migratio
 from casework.consultations.models import AgeGroup, Channel
 from casework.crypto.blind_index import IndexKind
 from casework.groups.models import MeetingPresence
+from casework.tasks.models import TaskKind, TaskState
 from casework.web.labels import LABELS, label, register_labels
 
 __all__ = ["LABELS", "label"]
@@ -141,6 +142,17 @@ _PAIRS: tuple[tuple[enum.Enum, object], ...] = (
     (IndexKind.EMAIL, _l("E-mail")),
     (IndexKind.SURNAME_BIRTH_YEAR, _l("Surname and year of birth")),
     (IndexKind.DOCUMENT, _l("Identity document")),
+    (TaskKind.SAFETY_PLAN, _l("Safety plan")),
+    (TaskKind.BLUE_CARD, _l("Blue Card procedure (Niebieska Karta)")),
+    (TaskKind.CHILD_PROTECTION, _l("Child-protection notice")),
+    (TaskKind.MANDATORY_ACTION, _l("Mandatory action")),
+    (TaskKind.STEP, _l("Step of the plan")),
+    (TaskKind.FOLLOW_UP, _l("Follow-up")),
+    (TaskKind.REASSESSMENT, _l("Reassessment")),
+    (TaskState.OPEN, _l("To do")),
+    (TaskState.DONE, _l("Done")),
+    (TaskState.DECLINE_REQUESTED, _l("Decline awaits a supervisor")),
+    (TaskState.DECLINED, _l("Declined")),
 )
 
 register_labels(_PAIRS)

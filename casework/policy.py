@@ -138,7 +138,8 @@ def require_visible(
     its own predicate, or that of the case it belongs to."""
     if visible is None:
         visible = _visibility_rule(user, model)
-    row = db.session.scalar(select(model).where(model.id == object_id, visible))  # type: ignore[attr-defined]
+    query = select(model).where(model.id == object_id, visible)  # type: ignore[attr-defined]
+    row: ModelT | None = db.session.scalar(query)  # type: ignore[arg-type]
     if row is None:
         raise NotFound(f"no such {what}")
     return row
@@ -171,19 +172,43 @@ def may_break_glass(user: User) -> bool:
     return user.has_role(*CLINICAL_ROLES, Role.CONSULTANT)
 
 
-def require_case_manager_of(user: User, case: Case) -> None:
-    """Managing a case (states, routing decisions, enrolments): its manager or a supervisor."""
+def may_manage_case(user: User, case: Case) -> bool:
+    """Managing a case (states, routing decisions, enrolments, the case plan): its manager, a
+    case manager taking it from the intake queue, or a supervisor of its team."""
     if case.case_manager_id == user.id and user.has_role(Role.CASE_MANAGER):
-        return
+        return True
     if (
         case.case_manager_id is None
         and case.state == CaseState.INTAKE
         and user.has_role(Role.CASE_MANAGER)
     ):
-        return  # taking a case from the intake queue
-    if supervises_case(user, case):
-        return
-    raise Forbidden("only the case manager of this case or a supervisor of its team may do this")
+        return True
+    return supervises_case(user, case)
+
+
+def require_case_manager_of(user: User, case: Case) -> None:
+    if not may_manage_case(user, case):
+        raise Forbidden(
+            "only the case manager of this case or a supervisor of its team may do this"
+        )
+
+
+def may_assess_case(user: User, case: Case) -> bool:
+    """Starting an assessment: a practitioner of one of the case's participants, or whoever
+    manages the case."""
+    if user.has_role(Role.THERAPIST) and practitioner_client_ids(user, case):
+        return True
+    return may_manage_case(user, case)
+
+
+def may_override_exclusion(user: User, case: Case) -> bool:
+    """Enrolling despite an exclusion of the latest routing: a supervisor of the case's team."""
+    return supervises_case(user, case)
+
+
+def may_work_on_task(user: User, owner_id: uuid.UUID | None, case: Case) -> bool:
+    """Marking a task done or asking to decline it: its owner, or whoever manages the case."""
+    return owner_id == user.id or may_manage_case(user, case)
 
 
 def supervises_case(user: User, case: Case) -> bool:

@@ -19,6 +19,7 @@ FEATURE_ORDER = [
     "cases",
     "case_assessments",
     "care",
+    "tasks",
     "groups",
     "consultations",
     "partners",

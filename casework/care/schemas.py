@@ -13,6 +13,8 @@ class EnrolmentInSchema(ma.Schema):
     client_id = fields.UUID(required=True)
     service_code = fields.String(required=True, validate=validate.Length(min=1, max=60))
     practitioner_id = fields.UUID(allow_none=True)
+    #: A supervisor's written reason to enrol despite an exclusion of the latest routing.
+    override_reason = fields.String(allow_none=True, validate=validate.Length(max=2000))
 
 
 class EnrolmentSchema(ma.Schema):

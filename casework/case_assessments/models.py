@@ -115,3 +115,29 @@ class Recommendation(Base):
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class ExclusionOverride(Base):
+    """A supervisor's written decision to enrol a person in a service the latest routing of their
+    case ruled out; shown on the case."""
+
+    __tablename__ = "exclusion_overrides"
+    __audit_type__ = "exclusion_override"
+
+    id: Mapped[UUIDPk]
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    #: The enrolment it allowed (enrolments sit above assessments; the key is by table name).
+    enrolment_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("enrolments.id", ondelete="SET NULL")
+    )
+    #: The person enrolled; their key encrypts the reason.
+    client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("clients.id"))
+    service_code: Mapped[str] = mapped_column(ForeignKey("services.code"))
+    #: The exclusion rule overridden ("withheld" for one from another person's disclosure).
+    rule_id: Mapped[str] = mapped_column(String(80))
+    reason_ciphertext: Mapped[bytes | None] = encrypted_column("reason")
+    reason = Encrypted[str]("reason_ciphertext", owner="client_id")
+    supervisor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[Timestamp]

@@ -14,6 +14,7 @@ from casework.auth.models import User
 from casework.case_assessments.models import Assessment, Recommendation
 from casework.case_assessments.services import assessments, closing, recommendations
 from casework.catalogue.services import list_services
+from casework.web.collation import sorted_choices
 from casework.web.filters import localised
 
 Text = dict[str, str]
@@ -138,7 +139,9 @@ def result(user: User, assessment_id: uuid.UUID) -> ResultPage:
         widths={s["id"]: _band_width(s, instrument) for s in outcome.get("scales", [])},
         scale_titles={scale.id: scale.title for scale in instrument.scales},
         level_guidance=_level_guidance(instrument, outcome.get("level")),
-        service_choices=[(service.code, localised(service.name)) for service in list_services()],
+        service_choices=sorted_choices(
+            [(service.code, localised(service.name)) for service in list_services()]
+        ),
     )
 
 

@@ -20,7 +20,7 @@ from casework.case_assessments.forms import (
     StartAssessmentForm,
     answers_form,
 )
-from casework.case_assessments.models import AssessmentState
+from casework.case_assessments.models import AssessmentState, Decision, Recommendation
 from casework.case_assessments.services import assessments, recommendations
 from casework.errors import DomainError, ValidationError
 from casework.web.errors import refuse_on_page, show_on_form
@@ -155,18 +155,34 @@ def _change_on_result_page(
 @bp.route("/recommendations/<uuid:recommendation_id>/decide", methods=["POST"])
 @login_required
 def decide(recommendation_id: uuid.UUID) -> Response:
+    """Decide; an acceptance opens the enrolment it leads to, prefilled."""
     form = DecisionForm()
-    return _change_on_result_page(
+    decided: list[Recommendation] = []
+    back = _change_on_result_page(
         form,
-        lambda: recommendations.decide(
-            current_staff(),
-            recommendation_id,
-            accept=form.accepts,
-            reason=form.decision_reason(),
-            expected_version=form.expected_version,
+        lambda: decided.append(
+            recommendations.decide(
+                current_staff(),
+                recommendation_id,
+                accept=form.accepts,
+                reason=form.decision_reason(),
+                expected_version=form.expected_version,
+            )
         ),
         _("The decision is saved."),
     )
+    if not decided or decided[0].decision != Decision.ACCEPTED:
+        return back
+    step = recommendations.enrolment_step(decided[0])
+    if step == "enrol":
+        return redirect(
+            url_for(
+                "casefile_pages.enrol", case_id=decided[0].case_id, recommendation=recommendation_id
+            )
+        )
+    if step == "group":
+        return redirect(url_for("group_pages.enrol_case", case_id=decided[0].case_id))
+    return back
 
 
 @bp.route("/recommendations/<uuid:recommendation_id>/confirm", methods=["POST"])

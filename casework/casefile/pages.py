@@ -1,6 +1,7 @@
 """What the case page shows: the case, its participants, a timeline of what the viewer may see
-(assessments, decisions, enrolments, appointments, notes, state changes) and what its action
-forms offer. Composed from the services of cases, assessments, care and the catalogue."""
+(assessments, decisions, enrolments, appointments, notes, state changes), its plan and safety
+tasks, the exclusions overridden, and the actions the policy lets the viewer take. Composed from
+the services of cases, assessments, care, tasks and the catalogue."""
 
 from __future__ import annotations
 
@@ -18,14 +19,22 @@ from casework.care.models import Appointment, Enrolment, EnrolmentStatus, Sessio
 from casework.care.services import appointments as care_appointments
 from casework.care.services import enrolments as care_enrolments
 from casework.care.services import notes as care_notes
-from casework.case_assessments.models import Assessment, AssessmentState, Recommendation
+from casework.case_assessments.models import (
+    Assessment,
+    AssessmentState,
+    ExclusionOverride,
+    Recommendation,
+)
 from casework.case_assessments.services import assessments as assessing
+from casework.case_assessments.services import exclusions
 from casework.case_assessments.services import recommendations as recommending
 from casework.cases.models import Case, CaseState, CaseStateChange
 from casework.cases.services import cases
 from casework.catalogue.models import Service
 from casework.catalogue.services import list_services, service_names
 from casework.crypto.keystore import client_owner, data_keys
+from casework.errors import NotFound
+from casework.tasks.pages import CasePlanPage, case_plan_page
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,13 @@ class CaseActions:
     #: Whom the viewer may hand the case to: empty unless they may reassign it.
     case_managers: list[User]
     may_reassign: bool
+    #: Close, move, enrol and decide (the case's manager or a supervisor of its team).
+    may_manage: bool
+    may_assess: bool
+    #: May enrol despite an exclusion, with a written reason (a supervisor of the team).
+    may_override: bool
+    #: Services the latest routing rules out: code -> the reason, by language.
+    excluded: dict[str, dict[str, str]]
 
 
 @dataclass
@@ -63,6 +79,10 @@ class CasePage:
     staff_names: dict[uuid.UUID, str] = field(default_factory=dict)
     timeline: list[TimelineEntry] = field(default_factory=list)
     actions: CaseActions | None = None
+    plan: CasePlanPage | None = None
+    overrides: list[ExclusionOverride] = field(default_factory=list)
+    #: The viewer may schedule in these enrolments (they are its practitioner or manage the case).
+    schedulable: list[Enrolment] = field(default_factory=list)
 
     @property
     def is_joint_case(self) -> bool:
@@ -77,12 +97,8 @@ class CasePage:
 
     @property
     def schedulable_enrolments(self) -> list[Enrolment]:
-        """Active enrolments with a practitioner: the ones appointments are made in."""
-        return [
-            e
-            for e in self.enrolments
-            if e.practitioner_id is not None and e.status == EnrolmentStatus.ACTIVE
-        ]
+        """Active enrolments with a practitioner that the viewer may schedule in."""
+        return self.schedulable
 
     @property
     def closing_reassessments(self) -> list[Assessment]:
@@ -100,14 +116,7 @@ def case_page(
     Participants' names are read (audited); notes are read through `notes_of_case` (audited).
     """
     case = cases.get_case(user, case_id)
-    data_keys().preload(client_owner(client_id) for client_id in case.client_ids)
-    audit.record_many(
-        "client.read",
-        actor=user,
-        object_type="client",
-        objects=[audit.Read(client_id, client_id) for client_id in case.client_ids],
-        fields=["given_name", "family_name"],
-    )
+    _read_participant_names(user, case)
     page = CasePage(
         case=case,
         joint=joint,
@@ -125,9 +134,31 @@ def case_page(
         + [enrolment.practitioner_id for enrolment in page.enrolments]
     )
     page.timeline = _timeline(page)
+    current = [
+        e
+        for e in page.enrolments
+        if e.practitioner_id is not None and e.status == EnrolmentStatus.ACTIVE
+    ]
+    page.plan = case_plan_page(user, case, practitioner_ids=[e.practitioner_id for e in current])
+    page.overrides = exclusions.overrides_of_case(user, case)
+    page.staff_names |= display_names(o.supervisor_id for o in page.overrides)
+    manages = policy.may_manage_case(user, case)
+    page.schedulable = [e for e in current if manages or e.practitioner_id == user.id]
     if with_actions:
         page.actions = _actions(user, case)
     return page
+
+
+def _read_participant_names(user: User, case: Case) -> None:
+    """Unlock the participants' keys with one query; their names' read is audited once."""
+    data_keys().preload(client_owner(client_id) for client_id in case.client_ids)
+    audit.record_many(
+        "client.read",
+        actor=user,
+        object_type="client",
+        objects=[audit.Read(client_id, client_id) for client_id in case.client_ids],
+        fields=["given_name", "family_name"],
+    )
 
 
 def _timeline(page: CasePage) -> list[TimelineEntry]:
@@ -146,11 +177,53 @@ def _timeline(page: CasePage) -> list[TimelineEntry]:
 
 def _actions(user: User, case: Case) -> CaseActions:
     may_reassign = policy.supervises_case(user, case)
+    may_manage = policy.may_manage_case(user, case)
     return CaseActions(
         instruments=assessing.instruments_available(),
-        services=list_services(),
+        services=[service for service in list_services() if not service.is_group],
         therapists=staff_with_role(Role.THERAPIST),
         service_names=service_names(),
         case_managers=staff_with_role(Role.CASE_MANAGER) if may_reassign else [],
         may_reassign=may_reassign,
+        may_manage=may_manage,
+        may_assess=policy.may_assess_case(user, case),
+        may_override=policy.may_override_exclusion(user, case),
+        excluded=exclusions.excluded_services(case) if may_manage else {},
     )
+
+
+@dataclass(frozen=True)
+class EnrolPage:
+    """The enrolment form of a case on its own page, prefilled from an accepted recommendation."""
+
+    case: Case
+    actions: CaseActions
+    client_id: uuid.UUID | None
+    service_code: str | None
+    #: The practitioner who already works with that participant on this case, if any.
+    practitioner_id: uuid.UUID | None
+
+
+def enrol_page(user: User, case_id: uuid.UUID, recommendation_id: uuid.UUID | None) -> EnrolPage:
+    """What the enrolment page offers; with an accepted recommendation: its service, the person
+    it is for, and their current practitioner."""
+    case = cases.get_case(user, case_id)
+    policy.require_case_manager_of(user, case)
+    _read_participant_names(user, case)
+    client_id = service_code = practitioner_id = None
+    if recommendation_id is not None:
+        recommendation = recommending.accepted_recommendation(user, recommendation_id)
+        if recommendation.case_id != case.id:
+            raise NotFound("no such accepted recommendation")
+        client_id, service_code = recommendation.client_id, recommendation.service_code
+        practitioner_id = next(
+            (
+                e.practitioner_id
+                for e in care_enrolments.enrolments_of_case(user, case.id)
+                if e.client_id == client_id
+                and e.practitioner_id is not None
+                and e.status == EnrolmentStatus.ACTIVE
+            ),
+            None,
+        )
+    return EnrolPage(case, _actions(user, case), client_id, service_code, practitioner_id)

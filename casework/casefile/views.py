@@ -1,4 +1,6 @@
-"""The case page with its timeline and action forms, the printable summary, and closing."""
+"""The case page with its timeline and action forms, enrolling (prefilled from an accepted
+recommendation; an exclusion refused unless a supervisor overrides it), the printable summary,
+and closing."""
 
 from __future__ import annotations
 
@@ -10,13 +12,16 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from casework.auth.current import current_staff
-from casework.casefile.forms import action_forms
-from casework.casefile.pages import case_page
+from casework.care.services import enrolments
+from casework.case_assessments.services.exclusions import ServiceExcluded
+from casework.casefile.forms import PrefillArgs, action_forms, enrol_form
+from casework.casefile.pages import case_page, enrol_page
 from casework.cases.forms import CloseForm
 from casework.cases.models import ClosureOutcome
 from casework.cases.services import cases
 from casework.errors import DomainError
 from casework.web.errors import show_on_form
+from casework.web.filters import localised
 
 bp = Blueprint("casefile_pages", __name__, template_folder="templates")
 
@@ -27,6 +32,47 @@ def show(case_id: uuid.UUID) -> str:
     joint = request.args.get("view") == "joint"
     page = case_page(current_staff(), case_id, joint=joint)
     return render_template("casefile/show.html", page=page, **action_forms(page))
+
+
+@bp.route("/cases/<uuid:case_id>/enrol", methods=["GET", "POST"])
+@login_required
+def enrol(case_id: uuid.UUID) -> str | Response:
+    """Enrol a participant (prefilled from an accepted recommendation); a service the latest
+    routing ruled out is refused with its reason unless a supervisor gives theirs."""
+    page = enrol_page(current_staff(), case_id, PrefillArgs(request.args).recommendation_id)
+    form = enrol_form(
+        page.case,
+        page.actions,
+        client=str(page.client_id or ""),
+        service=page.service_code,
+        practitioner=str(page.practitioner_id or ""),
+    )
+    if form.validate_on_submit():
+        try:
+            enrolments.enrol(
+                current_staff(),
+                case_id,
+                client_id=uuid.UUID(form.client.data),
+                service_code=form.service.data,
+                practitioner_id=uuid.UUID(form.practitioner.data)
+                if form.practitioner.data
+                else None,
+                override_reason=form.override_reason.data,
+            )
+        except ServiceExcluded as error:
+            form.service.errors = [
+                _(
+                    "The latest assessment rules this service out: %(reason)s Only a supervisor "
+                    "may enrol despite it, with a written reason.",
+                    reason=localised(error.exclusion.reason),
+                )
+            ]
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            flash(_("The client is enrolled."), "info")
+            return redirect(url_for("casefile_pages.show", case_id=case_id))
+    return render_template("casefile/enrol.html", page=page, form=form)
 
 
 @bp.route("/cases/<uuid:case_id>/summary")

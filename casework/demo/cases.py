@@ -28,8 +28,11 @@ from casework.cases.services import cases
 from casework.catalogue.library import library
 from casework.clients.models import Client, ConsentPurpose, Gender, LegalBasis
 from casework.clients.services import clients, consents
+from casework.clock import centre_today
 from casework.db import db, utcnow
 from casework.demo.people import synthetic_person
+from casework.tasks.models import MANDATORY_KINDS, Task, TaskKind, TaskState
+from casework.tasks.services import plan
 
 #: NORR's own test vectors, weighted towards the calmer ones as in a real intake.
 RISK_PROFILES = [
@@ -57,6 +60,17 @@ NOTES = [
     "Rozmowa o sposobach radzenia sobie ze stresem związanym z pracą i mieszkaniem.",
     "Обговорили план безпеки та контакти на випадок кризи.",
     "Client reports fewer conflicts; we practised naming needs without blame.",
+]
+
+TASK_NOTES = [
+    "Plan bezpieczeństwa omówiony i przekazany klientce.",
+    "Procedura „Niebieskie Karty” wszczęta, formularz A wypełniony.",
+    "Powiadomienie wysłane do ośrodka pomocy społecznej.",
+]
+GOALS = [
+    "Bezpieczne mieszkanie dla klientki i dzieci.",
+    "Mniej kłótni w domu; rozmowa bez przemocy.",
+    "Стабільна робота та житло.",
 ]
 
 
@@ -200,6 +214,51 @@ def _care(
     )
 
 
+def _tasks(manager: User, therapist: User, case: Case, target: CaseState, seed: int) -> None:
+    """Safety tasks done, still open or overdue, and a case plan for active cases (demo dates:
+    an overdue plan step is set back by hand, which the use case would refuse)."""
+    rng = random.Random(seed)  # its own generator: the rest of the demo stays as it was
+    today = centre_today()
+    safety = db.session.scalars(
+        select(Task).where(Task.case_id == case.id, Task.kind.in_(MANDATORY_KINDS))
+    )
+    for task in list(safety):
+        if target == CaseState.CLOSED or (
+            target in (CaseState.ACTIVE, CaseState.ON_HOLD) and rng.random() < 0.6
+        ):
+            plan.complete_task(
+                manager,
+                task.id,
+                done_on=today,
+                note=rng.choice(TASK_NOTES),
+                expected_version=task.version,
+            )
+        else:
+            task.due_on = today + timedelta(days=rng.randint(-6, 4))
+    if target != CaseState.ACTIVE:
+        return
+    goal = plan.add_goal(manager, case.id, text=rng.choice(GOALS))
+    follow_up = plan.add_task(
+        manager,
+        case.id,
+        kind=TaskKind.FOLLOW_UP,
+        title="Telefon kontrolny po dwóch tygodniach.",
+        owner_id=therapist.id,
+        due_on=today + timedelta(days=rng.randint(0, 10)),
+        goal_id=goal.id,
+    )
+    if rng.random() < 0.3:
+        follow_up.due_on = today - timedelta(days=rng.randint(1, 5))
+    plan.add_task(
+        manager,
+        case.id,
+        kind=TaskKind.REASSESSMENT,
+        title="Ponowna ocena NORR.",
+        owner_id=manager.id,
+        due_on=today + timedelta(days=rng.randint(20, 90)),
+    )
+
+
 def _backdate(case: Case, days: int) -> None:
     """Spread the demo over the past year (demo only: real records keep their real times)."""
     shift = timedelta(days=days)
@@ -212,6 +271,11 @@ def _backdate(case: Case, days: int) -> None:
         assessment.started_at -= shift
         if assessment.completed_at:
             assessment.completed_at -= shift
+    for task in db.session.scalars(select(Task).where(Task.case_id == case.id)):
+        task.created_at -= shift
+        if task.state == TaskState.DONE and task.done_on:
+            task.done_on -= shift
+            task.due_on -= shift
 
 
 def create_case_demo(
@@ -265,6 +329,7 @@ def create_case_demo(
                 reason="Cele pracy omówione na spotkaniu kończącym.",
                 expected_version=case.version,
             )
+        _tasks(manager, therapist, case, target, seed=number)
         _backdate(case, days_ago if target != CaseState.INTAKE else rng.randint(0, 10))
         db.session.flush()
     return made

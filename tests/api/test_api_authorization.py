@@ -155,6 +155,39 @@ ROUTES: dict[tuple[str, str], tuple[set[str], Any]] = {
             "mode": "remote",
         },
     ),
+    ("GET", "/api/v1/cases/<uuid:case_id>/goals"): (CASE_TEAM, None),
+    ("POST", "/api/v1/cases/<uuid:case_id>/goals"): (MANAGING, lambda w: {"text": "Work again"}),
+    ("POST", "/api/v1/goals/<uuid:goal_id>/achieved"): (
+        MANAGING,
+        lambda w: {"version": w["goal_version"]},
+    ),
+    ("GET", "/api/v1/cases/<uuid:case_id>/tasks"): (CASE_TEAM, None),
+    ("POST", "/api/v1/cases/<uuid:case_id>/tasks"): (
+        MANAGING,
+        lambda w: {
+            "kind": "follow_up",
+            "title": "Call after the holidays",
+            "owner_id": str(w["users"]["therapist"]),
+            "due_on": (utcnow() + timedelta(days=3)).date().isoformat(),
+        },
+    ),
+    ("GET", "/api/v1/tasks/mine"): (EVERYONE, None),
+    ("POST", "/api/v1/tasks/<uuid:task_id>/done"): (
+        MANAGING,
+        lambda w: {
+            "done_on": utcnow().date().isoformat(),
+            "note": "Plan agreed with the client",
+            "version": w["task_version"],
+        },
+    ),
+    ("POST", "/api/v1/tasks/<uuid:task_id>/decline"): (
+        MANAGING,
+        lambda w: {"reason": "Client refuses", "version": w["task_version"]},
+    ),
+    ("POST", "/api/v1/tasks/<uuid:task_id>/confirm"): (
+        {"supervisor"},
+        lambda w: {"confirm": True, "version": w["task_version"]},
+    ),
     ("GET", "/api/v1/appointments"): (EVERYONE, lambda w: _window()),
     ("POST", "/api/v1/appointments/<uuid:appointment_id>/attendance"): (
         CASE_TEAM,

@@ -18,6 +18,8 @@ from casework.case_assessments.services import recommendations as recommending
 from casework.cases.models import CaseKind
 from casework.clients.services.consents import consents_of
 from casework.db import db, utcnow
+from casework.tasks.models import Task, TaskKind
+from casework.tasks.services import plan
 from tests.api.programmes_world import build_programmes
 from tests.factories import CALM, VIOLENT, make_case, make_user, norr_answers
 
@@ -98,6 +100,11 @@ def build_world(app: Flask) -> World:
         from casework.auth.models import ApiToken
 
         token_id = db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == manager.id))
+        safety_plan = db.session.scalar(
+            select(Task).where(Task.case_id == case.id, Task.kind == TaskKind.SAFETY_PLAN)
+        )
+        assert safety_plan is not None
+        goal = plan.add_goal(manager, case.id, text="Safety at home first.")
         world.ids = {
             "case_id": case.id,
             "client_id": first,
@@ -116,6 +123,10 @@ def build_world(app: Flask) -> World:
             "appointment_version": appointment.version,
             "note_version": note.version,
             "assessment_version": done[0].version,
+            "task_id": safety_plan.id,
+            "task_version": safety_plan.version,
+            "goal_id": goal.id,
+            "goal_version": goal.version,
         }
         world.ids |= build_programmes(world.users, case.id, first)
         db.session.commit()

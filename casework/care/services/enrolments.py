@@ -1,4 +1,5 @@
-"""Enrolling a case participant in a service, ending an enrolment, and who may see which."""
+"""Enrolling a case participant in a service (refused where the latest routing ruled it out,
+unless a supervisor overrides with a written reason), ending an enrolment, and who may see which."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from casework import policy
 from casework.audit import services as audit
 from casework.auth.models import Role, User
 from casework.care.models import Enrolment, EnrolmentStatus
+from casework.case_assessments.services import exclusions
 from casework.cases.models import Case, CaseState
 from casework.cases.services import cases
 from casework.catalogue.models import Service, ServiceKind
 from casework.clients.services.consents import require_processing_basis
 from casework.db import db, utcnow
-from casework.errors import Conflict, ValidationError, check_version
+from casework.errors import Conflict, Forbidden, ValidationError, check_version
 
 #: Services delivered by one named practitioner.
 PRACTITIONER_SERVICES = (
@@ -36,8 +38,11 @@ def enrol(
     client_id: uuid.UUID,
     service_code: str,
     practitioner_id: uuid.UUID | None = None,
+    override_reason: str | None = None,
 ) -> Enrolment:
-    """Enrol a participant of a case in a service; the case becomes active if it was routing."""
+    """Enrol a participant of a case in a service; the case becomes active if it was routing.
+    A service the latest routing ruled out for them is refused (`exclusions.ServiceExcluded`)
+    unless a supervisor of the case's team gives an `override_reason`, which is kept and audited."""
     case = policy.require_case(user, case_id)
     policy.require_case_manager_of(user, case)
     cases.require_not_closed(case)
@@ -48,6 +53,13 @@ def enrol(
         )
     service = _require_enrollable_service(service_code)
     _check_practitioner(service, practitioner_id)
+    exclusion = exclusions.exclusion_for(case, client_id, service)
+    override_reason = (override_reason or "").strip()
+    if exclusion is not None:
+        if not override_reason:
+            raise exclusions.ServiceExcluded(exclusion)
+        if not policy.may_override_exclusion(user, case):
+            raise Forbidden("only a supervisor of this case's team may override an exclusion")
     require_processing_basis([client_id])
     duplicate = db.session.scalar(
         select(Enrolment.id).where(
@@ -73,6 +85,15 @@ def enrol(
         "enrolment.create", enrolment, actor=user, fields=["service_code", "practitioner_id"]
     )
     db.session.flush()
+    if exclusion is not None:
+        exclusions.record_override(
+            user,
+            case,
+            exclusion,
+            client_id=client_id,
+            reason=override_reason,
+            enrolment_id=enrolment.id,
+        )
     return enrolment
 
 

@@ -1,5 +1,6 @@
-"""The case manager's decisions on recommendations: accept, decline (a mandatory action's decline
-waits for a supervisor), add a service by hand; and what waits for a decision."""
+"""The case manager's decisions on recommendations: accept (which leads on to the enrolment),
+decline (a mandatory action's decline waits for a supervisor), add a service by hand; and what
+waits for a decision."""
 
 from __future__ import annotations
 
@@ -13,13 +14,16 @@ from casework.auth.models import User
 from casework.case_assessments.models import Decision, Recommendation, RecommendationKind
 from casework.cases.models import Case, CaseState
 from casework.cases.services import cases
-from casework.catalogue.models import Service
+from casework.catalogue.models import Service, ServiceKind
 from casework.db import db, utcnow
 from casework.errors import Conflict, NotFound, ValidationError, check_version, require_text
 
 #: What a decision changes; its audit event is filed under the recommendation's client, whose
 #: key holds the reason (a participant's, for an individual recommendation).
 DECISION_FIELDS = ("decision", "decision_reason")
+
+#: Services an accepted recommendation is followed up as tasks, not by an enrolment.
+FOLLOWED_UP_AS_TASKS = (ServiceKind.PROCEDURE, ServiceKind.REFERRAL)
 
 
 def _may_see(user: User, case: Case, recommendation: Recommendation, *, joint: bool) -> bool:
@@ -172,3 +176,21 @@ def pending_decisions(user: User, *, limit: int = 50) -> list[Recommendation]:
         .limit(limit)
     )
     return list(db.session.scalars(query))
+
+
+def enrolment_step(recommendation: Recommendation) -> str | None:
+    """Where accepting `recommendation` leads: "enrol" (a service one is enrolled in directly),
+    "group" (joined through a group run), or None (a procedure or referral: its tasks follow it)."""
+    service = db.session.get(Service, recommendation.service_code)
+    if service is None or not service.is_active or service.kind in FOLLOWED_UP_AS_TASKS:
+        return None
+    return "group" if service.is_group else "enrol"
+
+
+def accepted_recommendation(user: User, recommendation_id: uuid.UUID) -> Recommendation:
+    """An accepted recommendation `user` may see outside the joint context (to prefill the
+    enrolment it leads to); else NotFound."""
+    recommendation, _case = _visible_recommendation(user, recommendation_id)
+    if recommendation.decision != Decision.ACCEPTED:
+        raise NotFound("no such accepted recommendation")
+    return recommendation

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
+from blinker import Namespace
 from sqlalchemy import select
 
 import assessments as engine
@@ -28,6 +29,11 @@ WITHHELD_REASON = {
     "uk": "Наразі не пропонуємо – спершу потрібно обговорити з координатором випадку.",
 }
 
+#: Sent (sender: the case; `actor`: who completed the assessment) once a completed assessment
+#: routed its case, so features above this one act on the new recommendations (the tasks
+#: feature opens a task for each mandatory action).
+routed = Namespace().signal("case-routed")
+
 
 def route(case: Case, assessment: Assessment, user: User) -> None:
     """Recommendations from the case's newest results, stored on the completed `assessment`.
@@ -37,7 +43,7 @@ def route(case: Case, assessment: Assessment, user: User) -> None:
     withheld from the joint recommendations with a neutral reason, and pending joint
     recommendations of such a service are declined with that reason.
     """
-    completed = _latest_completed(case)
+    completed = latest_completed(case)
     joint_rows = [row for row in completed if not row.is_individual]
     facts = dict(assessment.facts)
     rules = library().routing
@@ -46,6 +52,7 @@ def route(case: Case, assessment: Assessment, user: User) -> None:
         assessment.routing = everything.to_dict()
         _recommend(case, assessment, everything.recommendations, individual=True)
         _withhold_pending(case, everything, user)
+        routed.send(case, actor=user)
         return
     joint = engine.route_explained(_results(joint_rows), facts, rules)
     withheld = {e.service for e in everything.exclusions} - {e.service for e in joint.exclusions}
@@ -65,9 +72,10 @@ def route(case: Case, assessment: Assessment, user: User) -> None:
     ]
     assessment.routing = routing
     _recommend(case, assessment, offered, individual=False)
+    routed.send(case, actor=user)
 
 
-def _latest_completed(case: Case) -> list[Assessment]:
+def latest_completed(case: Case) -> list[Assessment]:
     """The newest completed, non-closing assessment per (instrument, client) on the case."""
     rows = db.session.scalars(
         select(Assessment)

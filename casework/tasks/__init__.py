@@ -1,0 +1,2 @@
+"""Tasks of a case: its mandatory safety actions and its plan (goals, steps, follow-up and
+reassessment dates)."""
