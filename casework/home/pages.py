@@ -18,6 +18,7 @@ from casework.cases.services import listing as cases
 from casework.clock import centre_midnight
 from casework.groups.services import runs
 from casework.groups.services.runs import RunFigures
+from casework.tasks.pages import MyTasksPage, my_tasks_page
 
 
 @dataclass
@@ -29,6 +30,8 @@ class MyWork:
     drafts: list[SessionNote] = field(default_factory=list)
     #: Facilitators: the runs they facilitate, with seats and waitlist lengths.
     waitlists: list[RunFigures] = field(default_factory=list)
+    #: Tasks one owns (overdue, due this week); supervisors: their teams' overdue safety tasks.
+    tasks: MyTasksPage | None = None
 
 
 def my_work(user: User) -> MyWork:
@@ -68,6 +71,8 @@ def my_work(user: User) -> MyWork:
     work.pending_decisions = [(r, next(found)) for r in decisions]
     if user.has_role(Role.THERAPIST):
         work.drafts = notes.drafts_to_finish(user)
+    if user.has_role(Role.CASE_MANAGER, Role.THERAPIST, Role.FACILITATOR, Role.SUPERVISOR):
+        work.tasks = my_tasks_page(user)
     if user.has_role(Role.FACILITATOR):
         work.waitlists = runs.list_runs(user, facilitated_by_me=True, limit=50).items
     return work
