@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import assessments as engine
+from casework import policy
 from casework.auth.models import User
 from casework.case_assessments.models import Assessment, Recommendation
 from casework.case_assessments.services import assessments, closing, recommendations
+from casework.cases.models import CaseState
 from casework.catalogue.services import list_services
 from casework.web.collation import sorted_choices
 from casework.web.filters import localised
@@ -94,6 +96,10 @@ class ResultPage:
     level_guidance: Text | None
     #: The active services a case manager may add: (code, name in the page language).
     service_choices: list[tuple[str, str]]
+    #: The viewer may decide and add services (manages the case); may confirm declines
+    #: (supervises its team).
+    may_decide: bool = False
+    may_confirm: bool = False
 
 
 def _band_width(scale: Mapping[str, Any], instrument: engine.Instrument) -> int:
@@ -128,6 +134,8 @@ def result(user: User, assessment_id: uuid.UUID) -> ResultPage:
     assessment = assessments.read_assessment(user, assessment_id)
     instrument = assessments.instrument_of(assessment)
     outcome = assessment.result or {}
+    case = policy.require_case(user, assessment.case_id)
+    open_case = case.state != CaseState.CLOSED
     return ResultPage(
         assessment=assessment,
         instrument=instrument,
@@ -142,6 +150,8 @@ def result(user: User, assessment_id: uuid.UUID) -> ResultPage:
         service_choices=sorted_choices(
             [(service.code, localised(service.name)) for service in list_services()]
         ),
+        may_decide=open_case and policy.may_manage_case(user, case),
+        may_confirm=open_case and policy.supervises_case(user, case),
     )
 
 

@@ -33,7 +33,7 @@ def violent_couple(app: Flask, team: dict[str, Any], team_emails: dict[str, str]
     with app.app_context():
         manager = staff(team, "manager")
         case = make_case(manager, kind=CaseKind.COUPLE)
-        make_assessment(manager, case, VIOLENT)
+        assessment = make_assessment(manager, case, VIOLENT)
         enrolments.enrol(
             manager,
             case.id,
@@ -50,6 +50,7 @@ def violent_couple(app: Flask, team: dict[str, Any], team_emails: dict[str, str]
             "therapist": str(team["therapist"]),
             "safety_plan": str(safety_plan.id),
             "reference": case.reference,
+            "assessment": str(assessment.id),
         }
         db.session.commit()
     return ids | {"emails": team_emails}
@@ -142,6 +143,19 @@ def test_a_therapist_is_offered_no_managers_actions(
         assert action not in page, action
     assert "Start an assessment" in page  # they work with one of the partners
     assert "Safety actions to do" in page  # and see what is still to do
+    result = client.get(f"/assessments/{violent_couple['assessment']}/result")
+    text = result.get_data(as_text=True)
+    assert result.status_code == 200 and "Recommendations" in text
+    assert 'value="accept"' not in text and "Add a service" not in text
+
+
+def test_the_case_manager_decides_on_the_result_page_but_confirms_no_decline(
+    client: FlaskClient, violent_couple: dict
+) -> None:
+    sign_in(client, violent_couple["emails"]["manager"], PASSWORD)
+    text = client.get(f"/assessments/{violent_couple['assessment']}/result").get_data(as_text=True)
+    assert 'value="accept"' in text and "Add a service" in text
+    assert 'value="confirm"' not in text
 
 
 def test_the_supervisor_may_reassign_and_override_but_sees_the_same_tasks(
