@@ -8,11 +8,6 @@ Pure Python: no Flask, SQLAlchemy or `casework` imports (tests/assessments enfor
     recommendations = route([result], facts, rules)
 """
 
-from __future__ import annotations
-
-from collections.abc import Mapping
-from typing import Any
-
 from .errors import (
     AnswerError,
     AssessmentError,
@@ -23,98 +18,23 @@ from .errors import (
 )
 from .loader import load_instrument, load_instruments, parse_instrument
 from .model import (
-    Action,
-    Band,
-    BandSet,
-    FactSpec,
-    Flag,
-    HiddenAnswers,
-    Instrument,
-    Item,
-    ItemKind,
-    Level,
-    Method,
-    MissingAction,
-    MissingRule,
-    Option,
-    Rule,
-    Scale,
-    Section,
-    Vector,
-)
+    Action, Band, BandSet, FactSpec, Flag, HiddenAnswers, Instrument, Item, ItemKind, Level,
+    Method, MissingAction, MissingRule, Option, Rule, Scale, Section, Vector,
+)  # fmt: skip
 from .result import FiredRule, Outcome, Result, ScaleResult, TraceEntry
 from .routing import (
-    Exclusion,
-    Recommendation,
-    RoutingDecision,
-    RoutingRule,
-    RoutingRules,
-    RuleKind,
-    Service,
-    ServiceKind,
-    route,
-    route_explained,
-)
-from .routing_loader import load_routing
-from .scoring import score_plan
+    Exclusion, Recommendation, RoutingDecision, RoutingRule, RoutingRules, RuleKind, Service,
+    ServiceKind, load_routing, route, route_explained,
+)  # fmt: skip
+from .scoring import score
 from .vectors import run_vectors
 
-
-def score(
-    instrument: Instrument, answers: Mapping[str, Any], facts: Mapping[str, Any] | None = None
-) -> Result:
-    """Score `answers` (item id -> option code, number, text or None) for a client with `facts`.
-
-    Raises AnswerError listing every invalid answer or fact. Deterministic: the same instrument
-    version, answers and facts always give an equal Result.
-    """
-    return score_plan(instrument.compiled, answers, facts or {})
-
-
 __all__ = [
-    "Action",
-    "AnswerError",
-    "AssessmentError",
-    "Band",
-    "BandSet",
-    "Exclusion",
-    "FactSpec",
-    "FiredRule",
-    "Flag",
-    "HiddenAnswers",
-    "Instrument",
-    "InstrumentError",
-    "Item",
-    "ItemKind",
-    "Level",
-    "Method",
-    "MissingAction",
-    "MissingRule",
-    "Option",
-    "Outcome",
-    "Problem",
-    "Recommendation",
-    "Result",
-    "ResultFormatError",
-    "RoutingDecision",
-    "RoutingError",
-    "RoutingRule",
-    "RoutingRules",
-    "Rule",
-    "RuleKind",
-    "Scale",
-    "ScaleResult",
-    "Section",
-    "Service",
-    "ServiceKind",
-    "TraceEntry",
-    "Vector",
-    "load_instrument",
-    "load_instruments",
-    "load_routing",
-    "parse_instrument",
-    "route",
-    "route_explained",
-    "run_vectors",
-    "score",
-]
+    "Action", "AnswerError", "AssessmentError", "Band", "BandSet", "Exclusion", "FactSpec",
+    "FiredRule", "Flag", "HiddenAnswers", "Instrument", "InstrumentError", "Item", "ItemKind",
+    "Level", "Method", "MissingAction", "MissingRule", "Option", "Outcome", "Problem",
+    "Recommendation", "Result", "ResultFormatError", "RoutingDecision", "RoutingError",
+    "RoutingRule", "RoutingRules", "Rule", "RuleKind", "Scale", "ScaleResult", "Section",
+    "Service", "ServiceKind", "TraceEntry", "Vector", "load_instrument", "load_instruments",
+    "load_routing", "parse_instrument", "route", "route_explained", "run_vectors", "score",
+]  # fmt: skip

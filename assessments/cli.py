@@ -18,8 +18,8 @@ from .loader import load_instrument
 from .model import Instrument
 from .render import render_result, render_routing
 from .result import Result
-from .routing import route_explained
-from .routing_loader import load_routing
+from .routing import load_routing, route_explained
+from .scoring import score
 from .vectors import run_vectors
 from .yamlio import load_yaml
 
@@ -155,7 +155,7 @@ def _score(args: argparse.Namespace) -> int:
     instrument = load_instrument(args.instrument)
     answers = _mapping(args.answers, "answers")
     facts = _mapping(args.facts, "facts")
-    result = instrument.score(answers, facts)
+    result = score(instrument, answers, facts)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, sort_keys=True))
     else:

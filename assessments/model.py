@@ -1,6 +1,7 @@
 """The validated instrument: what a file declares, as immutable dataclasses the web UI can render.
 
 Every human-readable text is a `dict` language -> text holding every language of the instrument.
+Scoring (scoring.py) reads these declarations directly; nothing is compiled or attached later.
 """
 
 from __future__ import annotations
@@ -8,14 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import Any
 
-from .conditions import Condition
-from .numbers import Number
-
-if TYPE_CHECKING:
-    from .plan import Plan
-    from .result import Result
+from .conditions import Condition, Context
+from .numbers import Number, as_number, multiply
 
 Text = dict[str, str]
 
@@ -39,6 +37,8 @@ class MissingAction(StrEnum):
 
     PRORATE = "prorate"
     SCORE_ANSWERED = "score_answered"
+    #: Each missing item counts as the declared `value` (e.g. the scale midpoint).
+    IMPUTE = "impute"
 
 
 class HiddenAnswers(StrEnum):
@@ -64,7 +64,7 @@ class Section:
     description: Text | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Item:
     id: str
     kind: ItemKind
@@ -75,6 +75,8 @@ class Item:
     maximum: Number | None = None
     integer: bool = True
     reverse: bool = False
+    #: Multiplies the scored value, e.g. a checklist item that counts double.
+    weight: Number = 1
     tags: tuple[str, ...] = ()
     guidance: Text | None = None
     supporting_questions: tuple[Text, ...] = ()
@@ -91,11 +93,12 @@ class Item:
     def is_choice(self) -> bool:
         return self.kind in (ItemKind.SINGLE_CHOICE, ItemKind.YES_NO)
 
+    @cached_property
+    def _options(self) -> dict[str, Option]:
+        return {option.code: option for option in self.options}
+
     def option(self, code: str) -> Option | None:
-        for option in self.options:
-            if option.code == code:
-                return option
-        return None
+        return self._options.get(code) if isinstance(code, str) else None
 
     def value_range(self) -> tuple[Number, Number] | None:
         """The lowest and highest value the answer can carry, before reverse scoring."""
@@ -105,6 +108,48 @@ class Item:
         if self.minimum is not None and self.maximum is not None:
             return self.minimum, self.maximum
         return None
+
+    def read(self, answer: Any) -> tuple[Any, str | None]:
+        """The answer as conditions read it (a number normalised), or why it is not valid."""
+        if self.is_choice:
+            if self.option(answer) is None:
+                expected = ", ".join(option.code for option in self.options)
+                return None, f"unknown option code {answer!r}; expected one of: {expected}"
+            return answer, None
+        if self.kind == ItemKind.TEXT:
+            return (
+                (answer, None)
+                if isinstance(answer, str)
+                else (None, "expected free text (a string)")
+            )
+        number = as_number(answer)
+        if number is None:
+            return None, f"expected a number, got {answer!r}"
+        if self.integer and not isinstance(number, int):
+            return None, f"expected a whole number, got {answer!r}"
+        if (self.minimum is not None and number < self.minimum) or (
+            self.maximum is not None and number > self.maximum
+        ):
+            return None, f"{number} is out of range {self.minimum}..{self.maximum}"
+        return number, None
+
+    def value_of(self, answer: Any) -> Number:
+        """The declared value of a valid answer (before reverse scoring)."""
+        option = self.option(answer) if self.is_choice else None
+        return option.value if option is not None else answer
+
+    def score_of(self, value: Number) -> Number:
+        """What a declared value contributes to scales: reverse-scored, then weighted."""
+        if self.reverse:
+            low, high = self.value_range() or (0, 0)
+            value = low + high - value
+        return value if self.weight == 1 else multiply(value, self.weight)
+
+    def is_positive(self, answer: Any) -> bool:
+        option = self.option(answer) if self.is_choice else None
+        if option is not None:
+            return option.positive
+        return self.positive_min is not None and answer is not None and answer >= self.positive_min
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,11 +180,37 @@ class BandSet:
 
 
 @dataclass(frozen=True, slots=True)
+class NormTable:
+    """A norm table: raw score ranges -> standard score, for clients whose facts match `when`."""
+
+    when: Condition | None
+    #: (lowest raw, highest raw, standard score), inclusive, covering every possible raw score.
+    rows: tuple[tuple[Number, Number, Number], ...]
+
+    def lookup(self, raw: Number) -> Number | None:
+        return next((score for low, high, score in self.rows if low <= raw <= high), None)
+
+
+@dataclass(frozen=True, slots=True)
 class MissingRule:
     """Up to `max_missing` items may be missing; with more, the scale is marked missing."""
 
     max_missing: int = 0
     action: MissingAction = MissingAction.PRORATE
+    #: The value each missing item counts as, with action `impute`.
+    value: Number = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSpec:
+    """What reliable change and clinical significance need: the standard error of measurement
+    (given, or from the reference group's standard deviation and the reliability), and a cut-off:
+    the first clinical score (the last one on a scale where higher is better)."""
+
+    standard_error: Number | None = None
+    reliability: Number | None = None
+    sd: Number | None = None
+    cutoff: Number | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +228,10 @@ class Scale:
     band_sets: tuple[BandSet, ...] = ()
     higher_is: str = "worse"
     description: Text | None = None
+    #: Client facts without which the scale is undetermined (its bands or norms depend on them).
+    requires: tuple[str, ...] = ()
+    norms: tuple[NormTable, ...] = ()
+    change: ChangeSpec | None = None
     line: int = 0
 
     @property
@@ -204,6 +279,15 @@ class Rule:
     actions: tuple[str, ...] = ()
     line: int = 0
 
+    @property
+    def effects(self) -> tuple[str, ...]:
+        """What the rule does, in words, for the explanation."""
+        effects = [f"sets level to {self.set_level}"] if self.set_level else []
+        if self.raise_level:
+            effects.append(f"raises level to at least {self.raise_level}")
+        effects += [f"raises flag {flag}" for flag in self.flags]
+        return (*effects, *(f"requires action {action}" for action in self.actions))
+
 
 @dataclass(frozen=True, slots=True)
 class FactSpec:
@@ -212,6 +296,33 @@ class FactSpec:
     name: str
     kind: str
     values: tuple[str, ...] = ()
+    #: How to name the fact in an "undetermined" reason; None: its name.
+    label: Text | None = None
+
+    def accepts(self, value: Any) -> bool:
+        if self.kind == "boolean":
+            return isinstance(value, bool)
+        if self.kind == "number":
+            return as_number(value) is not None
+        return isinstance(value, str) and value in self.values
+
+
+@dataclass(frozen=True, slots=True)
+class Discrepancy:
+    """Partners whose scores on `scale` differ by more than `more_than` raise `flag`."""
+
+    scale: str
+    more_than: Number
+    flag: str
+
+
+@dataclass(frozen=True, slots=True)
+class Combination:
+    """How partners' results combine into a couple or family result (see couples.py)."""
+
+    level: str | None = "highest"
+    flags: tuple[str, ...] = ()
+    discrepancies: tuple[Discrepancy, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,13 +338,14 @@ class Vector:
     line: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Instrument:
     id: str
     version: str
     title: Text
     languages: tuple[str, ...]
     items: tuple[Item, ...]
+    #: In the order the file declares them; `scoring_order` puts components first.
     scales: tuple[Scale, ...]
     levels: tuple[Level, ...]
     description: Text | None = None
@@ -241,43 +353,58 @@ class Instrument:
     citation: str = ""
     sections: tuple[Section, ...] = ()
     level_scale: str | None = None
+    #: The level when no band decides it and no rule sets or raises one.
+    default_level: str | None = None
     flags: tuple[Flag, ...] = ()
     actions: tuple[Action, ...] = ()
     rules: tuple[Rule, ...] = ()
     facts: tuple[FactSpec, ...] = ()
+    #: Refuse to score when more items than this are unanswered (None: no such limit).
+    max_unanswered: int | None = None
+    couple: Combination | None = None
     vectors: tuple[Vector, ...] = ()
+    scoring_order: tuple[str, ...] = ()
     source: str = ""
     #: SHA-256 of the file the instrument was loaded from.
     source_sha256: str = ""
-    plan: Plan | None = field(default=None, compare=False, repr=False)
 
     @property
     def key(self) -> tuple[str, str]:
         return self.id, self.version
 
+    @cached_property
+    def _index(self) -> dict[str, dict[str, Any]]:
+        return {
+            "item": {item.id: item for item in self.items},
+            "scale": {scale.id: scale for scale in self.scales},
+            "level": {level.code: level for level in self.levels},
+            "flag": {flag.code: flag for flag in self.flags},
+            "action": {action.code: action for action in self.actions},
+        }
+
     def item(self, item_id: str) -> Item:
-        return self.compiled.items_by_id[item_id].item
+        return self._index["item"][item_id]  # type: ignore[no-any-return]
 
     def scale(self, scale_id: str) -> Scale:
-        return self.compiled.scales_by_id[scale_id]
+        return self._index["scale"][scale_id]  # type: ignore[no-any-return]
 
     def level(self, code: str) -> Level:
-        return self.compiled.levels_by_code[code]
+        return self._index["level"][code]  # type: ignore[no-any-return]
 
     def flag(self, code: str) -> Flag:
-        return self.compiled.flags_by_code[code]
+        return self._index["flag"][code]  # type: ignore[no-any-return]
 
     def action(self, code: str) -> Action:
-        return self.compiled.actions_by_code[code]
+        return self._index["action"][code]  # type: ignore[no-any-return]
+
+    def has(self, kind: str, code: str | None) -> bool:
+        return code in self._index[kind]
 
     def items_in(self, section: str) -> tuple[Item, ...]:
         return tuple(item for item in self.items if item.section == section)
 
-    def visible_items(
-        self, answers: Mapping[str, Any], facts: Mapping[str, Any] | None = None
-    ) -> tuple[Item, ...]:
-        """The items to ask now, given the answers so far (for a form that reveals follow-ups)."""
-        return self.compiled.visible_items(answers, facts or {})
+    def tagged(self, tag: str) -> tuple[str, ...]:
+        return tuple(item.id for item in self.items if tag in item.tags)
 
     def text(self, text: Text | None, language: str) -> str:
         """A text in `language`, falling back to the instrument's first language."""
@@ -285,11 +412,30 @@ class Instrument:
             return ""
         return text.get(language) or text[self.languages[0]]
 
-    def score(self, answers: Mapping[str, Any], facts: Mapping[str, Any] | None = None) -> Result:
-        return self.compiled.score(answers, facts)
+    def visible_items(
+        self, answers: Mapping[str, Any], facts: Mapping[str, Any] | None = None
+    ) -> tuple[Item, ...]:
+        """The items to ask now, given the answers so far (for a form that reveals follow-ups);
+        invalid answers count as unanswered."""
+        context = Context({}, facts or {})
+        visible = []
+        for item in self.items:
+            if item.visible_when is None or item.visible_when.holds(context):
+                visible.append(item)
+                answer, problem = (
+                    item.read(answers[item.id]) if answers.get(item.id) is not None else (None, "")
+                )
+                if problem is None:
+                    record_answer(context, item, answer)
+        return tuple(visible)
 
-    @property
-    def compiled(self) -> Plan:
-        if self.plan is None:
-            raise RuntimeError("instrument was not compiled; load it with load_instrument()")
-        return self.plan
+
+def record_answer(context: Context, item: Item, answer: Any) -> None:
+    """Make a valid answer visible to the conditions of later items and of rules."""
+    context.answers[item.id] = answer
+    if answer is not None and item.kind != ItemKind.TEXT:
+        value = item.value_of(answer)
+        context.values[item.id] = value
+        context.scores[item.id] = item.score_of(value)
+        if item.is_positive(answer):
+            context.positive.add(item.id)

@@ -1,389 +1,442 @@
-"""Score answers with a compiled plan: check answers, apply visibility, scales, bands and rules.
+"""Score answers: check them, ask items in order, score scales, choose bands, apply rules.
 
-The common case (every answer a valid option code) costs one dictionary lookup per answer; the
-caller's answers dict is read, never copied, unless a number must be normalised or an answer to
-a hidden item discarded.
+One path for every instrument; conditions evaluate themselves on a `Context` that fills as the
+items are walked in file order, so a condition sees exactly the answers of the items before it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from operator import mul
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
-from .answers import check_other_answers, hide_items, sort_answers
+from .conditions import Context
 from .errors import AnswerError, Problem
-from .evaluation import Context
-from .facts import fact_problems
-from .model import Band, Method
+from .messages import message
+from .model import (
+    FactSpec,
+    HiddenAnswers,
+    Instrument,
+    ItemKind,
+    Method,
+    MissingAction,
+    Scale,
+    record_answer,
+)
 from .numbers import Number, divide, multiply, round_to
 from .result import (
     COMPLETE,
+    IMPUTED,
     MISSING,
     NOT_APPLICABLE,
     PARTIAL,
     PRORATED,
+    UNDETERMINED,
     FiredRule,
     Outcome,
     Result,
     ScaleResult,
 )
 
-if TYPE_CHECKING:
-    from .plan import Plan, ScalePlan
-
-_NONE: tuple[str, ...] = ()
-_NO_ITEMS: frozenset[str] = frozenset()
-#: Builds a named tuple from a tuple of its fields without the Python-level `__new__` of
-#: NamedTuple (which only passes its arguments on to this).
-_new = tuple.__new__
+HIDDEN_ANSWER = "this item is not asked given the other answers; leave it unanswered"
 
 
-def score_plan(plan: Plan, answers: Mapping[str, Any], facts: Mapping[str, Any]) -> Result:
-    # (`type(...) is dict` first: a plain dict needs no abstract-base-class check.)
-    if type(answers) is not dict and not isinstance(answers, Mapping):
+def score(
+    instrument: Instrument, answers: Mapping[str, Any], facts: Mapping[str, Any] | None = None
+) -> Result:
+    """Score `answers` (item id -> option code, number, text or None) for a client with `facts`.
+
+    Raises AnswerError listing every invalid answer or fact. Deterministic: the same instrument
+    version, answers and facts always give an equal Result.
+    """
+    facts = {} if facts is None else facts
+    accepted = _read_answers(instrument, answers, facts)
+    context = Context({}, facts)
+    scored: dict[str, Number] = {}
+    hidden, discarded, refused = [], [], []
+    not_applicable: set[str] = set()
+    for item in instrument.items:
+        if item.visible_when is None or item.visible_when.holds(context):
+            if item.id in accepted:
+                record_answer(context, item, accepted[item.id])
+            continue
+        hidden.append(item.id)
+        if accepted.get(item.id) is not None:
+            discarded.append(item.id)
+            if item.hidden_answers == HiddenAnswers.REJECT:
+                refused.append(Problem(HIDDEN_ANSWER, item=item.id, field="answer"))
+        elif item.id in accepted:
+            context.answers[item.id] = None
+        if item.hidden_value is not None:
+            scored[item.id] = item.hidden_value
+        else:
+            not_applicable.add(item.id)
+    if refused:
+        raise AnswerError(refused)
+    _refuse_beyond_unanswered(instrument, context, hidden)
+    scored.update(context.scores)
+    results: dict[str, ScaleResult] = {}
+    for scale_id in instrument.scoring_order:
+        scale = instrument.scale(scale_id)
+        results[scale_id] = score_scale(instrument, scale, scored, results, not_applicable, context)
+    context.scales = results
+    return _conclude(instrument, context, results, tuple(hidden), tuple(discarded))
+
+
+def _read_answers(instrument: Instrument, answers: Any, facts: Any) -> dict[str, Any]:
+    if not isinstance(answers, Mapping):
         raise AnswerError(
             [Problem("answers must be a mapping of item id to answer", field="answers")]
         )
-    if type(facts) is not dict and not isinstance(facts, Mapping):
+    if not isinstance(facts, Mapping):
         raise AnswerError([Problem("facts must be a mapping of fact name to value", field="facts")])
-    asked: Mapping[str, Any] = answers
-    problems: list[Problem] = []
-    lookup = plan.answer_lookup
-    try:
-        # The common case: every answer is an option code (or free text); one lookup each.
-        scored: dict[str, Any] = {item: lookup[item][answer] for item, answer in answers.items()}
-    except (KeyError, TypeError):
-        scored, others = sort_answers(plan, answers)
-        asked, problems = check_other_answers(plan, answers, others, scored)
-    if plan.fact_specs:
-        problems += fact_problems(plan.fact_specs, facts)
+    accepted: dict[str, Any] = {}
+    problems = []
+    for item_id, answer in answers.items():
+        if not instrument.has("item", item_id):
+            problems.append(Problem(f"unknown item {item_id!r}", item=str(item_id), field="answer"))
+            continue
+        value, problem = (
+            instrument.item(item_id).read(answer) if answer is not None else (None, None)
+        )
+        if problem is not None:
+            problems.append(Problem(problem, item=item_id, field="answer"))
+        accepted[item_id] = value
+    problems += fact_problems(instrument.facts, facts)
     if problems:
         raise AnswerError(problems)
-    context = Context(asked, facts)
-    hidden: tuple[str, ...] = _NONE
-    discarded: tuple[str, ...] = _NONE
-    not_applicable: frozenset[str] | set[str] = _NO_ITEMS
-    if plan.conditional_groups:
-        hidden, discarded, not_applicable = hide_items(plan, context, scored)
-
-    results: dict[str, ScaleResult] = {}
-    for scale in plan.scales:
-        if scale.exact:
-            # Fast path: whole numbers summed, nothing missing; the general path does the rest.
-            values: tuple[Any, ...]
-            if scale.from_scales:
-                values = tuple([results[component].score for component in scale.components])
-                if None in values:
-                    results[scale.id] = _score_scale(
-                        scale, scored, results, not_applicable, context
-                    )
-                    continue
-            else:
-                try:
-                    values = scale.fetch(scored)
-                except KeyError:
-                    results[scale.id] = (
-                        _exact_with_gaps(scale, scored, not_applicable, context)
-                        if not_applicable
-                        else _score_scale(scale, scored, results, not_applicable, context)
-                    )
-                    continue
-            weights = scale.weights
-            total = sum(values) if weights is None else sum(map(mul, values, weights))
-            entry = scale.band_of.get(total) if scale.band_of is not None else None
-            if entry is None:
-                results[scale.id] = _result(
-                    scale, total, total, COMPLETE, _band(scale, total, context), values, _NONE
-                )
-            else:
-                # Unpacked first: a starred field in the tuple display builds a list.
-                band, label, bounds = entry
-                results[scale.id] = _new(
-                    ScaleResult,
-                    (
-                        scale.id,
-                        total,
-                        total,
-                        COMPLETE,
-                        band,
-                        label,
-                        bounds,
-                        scale.components,
-                        values,
-                        _NONE,
-                        scale.describe,
-                    ),
-                )
-            continue
-        results[scale.id] = _score_scale(scale, scored, results, not_applicable, context)
-    context.scales = results
-    answers_now = context.answers
-    positive = {item for item, codes in plan.positive_codes if answers_now.get(item) in codes}
-    for item, facts_of_item in plan.positive_numbers:
-        if facts_of_item.is_positive(answers_now.get(item)):
-            positive.add(item)
-    context.positive = positive
-    return _conclude(plan, results, context, hidden, discarded)
+    return accepted
 
 
-def _exact_with_gaps(
-    scale: ScalePlan,
+def fact_problems(specs: Iterable[FactSpec], facts: Mapping[str, Any]) -> list[Problem]:
+    """One problem per declared fact with an impossible value; absent and undeclared facts pass."""
+    problems = []
+    for spec in specs:
+        value = facts.get(spec.name)
+        if value is not None and not spec.accepts(value):
+            expected = ", ".join(spec.values) if spec.kind == "enum" else spec.kind
+            message = f"{value!r} is not a valid value (expected {expected})"
+            problems.append(Problem(message, item=f"facts.{spec.name}", field="fact"))
+    return problems
+
+
+def _refuse_beyond_unanswered(instrument: Instrument, context: Context, hidden: list[str]) -> None:
+    if instrument.max_unanswered is None:
+        return
+    asked = [i for i in instrument.items if i.kind != ItemKind.TEXT and i.id not in hidden]
+    unanswered = [item.id for item in asked if context.answers.get(item.id) is None]
+    if len(unanswered) > instrument.max_unanswered:
+        text = (
+            f"{len(unanswered)} items are unanswered ({', '.join(unanswered)}); this instrument is "
+            f"scored with at most {instrument.max_unanswered} unanswered"
+        )
+        raise AnswerError([Problem(text, field="answers")])
+
+
+def describe_method(instrument: Instrument, scale: Scale) -> str:
+    words = {Method.SUM: "sum", Method.MEAN: "mean", Method.WEIGHTED_SUM: "weighted sum"}
+    described = words.get(scale.method, f"sum x {scale.factor}")
+    reversed_items = [
+        c for c in scale.items if instrument.has("item", c) and instrument.item(c).reverse
+    ]
+    return described + (f" (reverse-scored: {', '.join(reversed_items)})" if reversed_items else "")
+
+
+def score_scale(
+    instrument: Instrument,
+    scale: Scale,
     scored: Mapping[str, Number],
-    not_applicable: frozenset[str] | set[str],
+    results: Mapping[str, ScaleResult],
+    not_applicable: set[str],
     context: Context,
 ) -> ScaleResult:
-    """An exact scale some of whose items are not applicable (hidden with no hidden value):
-    what `_score_scale` gives, without its general arithmetic, unless an item is missing."""
+    """Score one scale from its components' values (items) or scores (scales)."""
+    method = describe_method(instrument, scale)
     components = scale.components
-    values = tuple(map(scored.get, components))
-    na = tuple(filter(not_applicable.__contains__, components)) or _NONE
-    # Items not applicable are never scored (hide_items drops their answers), so each of them is
-    # a None here, and any other None is a missing item: the general path handles those.
-    if values.count(None) != len(na):
-        return _score_scale(scale, scored, {}, not_applicable, context)
-    if len(na) == len(components):
-        return _new(
-            ScaleResult,
-            (
+    na: tuple[str, ...] = ()
+    if scale.scales:
+        parts = [results[component] for component in components]
+        found: list[Number | None] = [part.score for part in parts]
+        if any(part.status == MISSING for part in parts):
+            return ScaleResult(
                 scale.id,
                 None,
                 None,
-                NOT_APPLICABLE,
+                MISSING,
                 None,
                 None,
                 None,
                 components,
-                values,
-                na,
-                scale.describe,
-            ),
-        )
-    # Summed with 0 for the items not applicable, in C rather than in a Python loop.
-    get, zeros, weights = scored.get, scale.zeros, scale.weights
-    if weights is None:
-        total = sum(map(get, components, zeros))
-    else:
-        total = sum(map(mul, map(get, components, zeros), weights))
-    entry = scale.band_of.get(total) if scale.band_of is not None else None
-    if entry is None:
-        return _result(scale, total, total, COMPLETE, _band(scale, total, context), values, na)
-    band, label, bounds = entry
-    return _new(
-        ScaleResult,
-        (
-            scale.id,
-            total,
-            total,
-            COMPLETE,
-            band,
-            label,
-            bounds,
-            components,
-            values,
-            na,
-            scale.describe,
-        ),
-    )
-
-
-def _score_scale(
-    scale: ScalePlan,
-    scored: Mapping[str, Number],
-    results: Mapping[str, ScaleResult],
-    not_applicable: frozenset[str] | set[str],
-    context: Context,
-) -> ScaleResult:
-    components = scale.components
-    if scale.from_scales:
-        parts = [results[component] for component in components]
-        found: list[Number | None] = [part.score for part in parts]
-        if any(part.status == MISSING for part in parts):
-            return _missing(scale, tuple(found), _NONE)
-        na = tuple(part.id for part in parts if part.status == NOT_APPLICABLE) or _NONE
+                tuple(found),
+                (),
+                method,
+            )
+        blocked = next((part for part in parts if part.status == UNDETERMINED), None)
+        if blocked is not None:
+            return _undetermined(scale, None, tuple(found), (), method, blocked.reason)
+        na = tuple(part.id for part in parts if part.status == NOT_APPLICABLE)
     else:
         found = [scored.get(component) for component in components]
-        na = tuple(c for c in components if c in not_applicable) if not_applicable else _NONE
-    weights = scale.weights or (1,) * len(components)
+        na = tuple(component for component in components if component in not_applicable)
     total_weight: Number = 0
     answered_weight: Number = 0
     raw: Number = 0
-    missing = 0
-    for component, value, weight in zip(components, found, weights, strict=True):
+    missing: list[tuple[str, Number]] = []
+    for component, value in zip(components, found, strict=True):
+        weight = scale.weight(component)
         if value is None:
             if component not in na:
-                missing += 1
+                missing.append((component, weight))
                 total_weight += weight
             continue
         raw += value if weight == 1 else multiply(value, weight)
         total_weight += weight
         answered_weight += weight
     values = tuple(found)
-    if answered_weight == 0 and missing == 0:
+    if answered_weight == 0 and not missing:
         return ScaleResult(
-            scale.id,
-            None,
-            None,
-            NOT_APPLICABLE,
-            None,
-            None,
-            None,
-            components,
-            values,
-            na,
-            scale.describe,
+            scale.id, None, None, NOT_APPLICABLE, None, None, None, components, values, na, method
         )
-    if missing > scale.max_missing or answered_weight == 0:
-        return _missing(scale, values, na)
-    status = COMPLETE
-    value = raw
+    if len(missing) > scale.missing.max_missing or answered_weight == 0:
+        return ScaleResult(
+            scale.id, None, None, MISSING, None, None, None, components, values, na, method
+        )
+    status, value = COMPLETE, raw
+    if missing and scale.missing.action == MissingAction.IMPUTE:
+        status = IMPUTED
+        value = raw + sum((multiply(scale.missing.value, weight) for _, weight in missing), start=0)
+        answered_weight = total_weight  # a mean divides by every item, the imputed ones included
     if scale.method == Method.MEAN:
-        value = divide(raw, answered_weight)
-        if missing:
-            status = PRORATED if scale.prorate else PARTIAL
-    elif missing:
-        if scale.prorate:
+        value = divide(value, answered_weight)
+        if missing and status == COMPLETE:
+            status = PRORATED if scale.missing.action == MissingAction.PRORATE else PARTIAL
+    elif missing and status == COMPLETE:
+        if scale.missing.action == MissingAction.PRORATE:
             value = divide(multiply(raw, total_weight), answered_weight)
             status = PRORATED
         else:
             status = PARTIAL
     if scale.method == Method.SCALED_SUM:
         value = multiply(value, scale.factor)
-    final = round_to(value, scale.decimals, scale.rounding)
-    return _result(scale, raw, final, status, _band(scale, final, context), values, na)
+    final: Number | None = round_to(value, scale.decimals, scale.rounding)
+    absent = [name for name in scale.requires if context.facts.get(name) is None]
+    if absent:
+        labels = [_fact_label(instrument, name) for name in absent]
+        fact = (
+            labels[0]
+            if len(labels) == 1
+            else {k: ", ".join(t[k] for t in labels) for k in labels[0]}
+        )
+        reason = message("fact_missing", instrument.languages, fact=fact)
+        return _undetermined(scale, raw, values, na, method, reason)
+    if scale.norms:
+        table = next((t for t in scale.norms if t.when is None or t.when.holds(context)), None)
+        final = table.lookup(final) if table is not None else None
+        if final is None:
+            reason = message("no_norms", instrument.languages)
+            return _undetermined(scale, raw, values, na, method, reason)
+    bands = next((s.bands for s in scale.band_sets if s.when is None or s.when.holds(context)), ())
+    band = next((band for band in bands if band.contains(final)), None)
+    if band is None:
+        return ScaleResult(
+            scale.id, raw, final, status, None, None, None, components, values, na, method
+        )
+    return ScaleResult(
+        scale.id,
+        raw,
+        final,
+        status,
+        band.code,
+        band.label,
+        band.bounds,
+        components,
+        values,
+        na,
+        method,
+    )
 
 
-def _result(
-    scale: ScalePlan,
-    raw: Number,
-    score: Number,
-    status: str,
-    band: Band | None,
+def _fact_label(instrument: Instrument, name: str) -> dict[str, str]:
+    spec = next((spec for spec in instrument.facts if spec.name == name), None)
+    return (
+        spec.label
+        if spec is not None and spec.label
+        else {lang: name for lang in instrument.languages}
+    )
+
+
+def _undetermined(
+    scale: Scale,
+    raw: Number | None,
     values: tuple[Number | None, ...],
     na: tuple[str, ...],
-) -> ScaleResult:
-    if band is None:
-        return _new(
-            ScaleResult,
-            (
-                scale.id,
-                raw,
-                score,
-                status,
-                None,
-                None,
-                None,
-                scale.components,
-                values,
-                na,
-                scale.describe,
-            ),
-        )
-    return _new(
-        ScaleResult,
-        (
-            scale.id,
-            raw,
-            score,
-            status,
-            band.code,
-            band.label,
-            band.bounds,
-            scale.components,
-            values,
-            na,
-            scale.describe,
-        ),
-    )
-
-
-def _missing(
-    scale: ScalePlan, found: tuple[Number | None, ...], na: tuple[str, ...]
+    method: str,
+    reason: dict[str, str] | None,
 ) -> ScaleResult:
     return ScaleResult(
-        scale.id, None, None, MISSING, None, None, None, scale.components, found, na, scale.describe
+        scale.id,
+        raw,
+        None,
+        UNDETERMINED,
+        None,
+        None,
+        None,
+        scale.components,
+        values,
+        na,
+        method,
+        reason,
     )
 
 
-def _band(scale: ScalePlan, score: Number, context: Context) -> Band | None:
-    bands = scale.bands
-    if bands is None:
-        for test, candidate in scale.band_sets:
-            if test is None or test(context):
-                bands = candidate
-                break
-        else:
-            return None
-    for band in bands:
-        if band.minimum <= score <= band.maximum:
-            return band
-    return None
+def level_of_band(instrument: Instrument, band_code: str | None) -> str | None:
+    """The level that a band of the level scale stands for."""
+    level = None
+    if instrument.level_scale is not None and band_code is not None:
+        for band_set in instrument.scale(instrument.level_scale).band_sets:
+            for band in band_set.bands:
+                if band.code == band_code:
+                    level = band.level or (
+                        band.code if instrument.has("level", band.code) else None
+                    )
+    return level
 
 
 def _conclude(
-    plan: Plan,
-    scales: dict[str, ScaleResult],
+    instrument: Instrument,
     context: Context,
+    scales: dict[str, ScaleResult],
     hidden: tuple[str, ...],
     discarded: tuple[str, ...],
 ) -> Result:
+    """Level from the bands of the level scale (or the default level), then the rules in order:
+    raise_level never lowers, set_level overrides everything and the most severe one wins."""
     band_level = None
-    if plan.level_scale is not None:
-        band_level = plan.band_level.get(scales[plan.level_scale].band)  # type: ignore[arg-type]
-    level = band_level
-    rank = plan.level_rank
-    fired: list[FiredRule] = []
+    if instrument.level_scale is not None:
+        band_level = level_of_band(instrument, scales[instrument.level_scale].band)
+    level = band_level if instrument.level_scale is not None else instrument.default_level
+    forced: str | None = None
+    rank = {level.code: level.rank for level in instrument.levels}
+    fired = []
     flags: dict[str, list[str]] = {}
     actions: dict[str, list[str]] = {}
-    forced: str | None = None
-    for test, step in plan.rule_steps:
-        if not test(context):
+    for rule in instrument.rules:
+        if not rule.when.holds(context):
             continue
-        explain, rule_id, set_level, raise_level, rule_flags, rule_actions, effects, reason = step
-        if set_level is not None and (forced is None or rank[set_level] > rank[forced]):
-            forced = set_level
-        if raise_level is not None and (level is None or rank[raise_level] > rank[level]):
-            level = raise_level
-        for flag in rule_flags:
-            if flag in flags:
-                flags[flag].append(rule_id)
-            else:
-                flags[flag] = [rule_id]
-        for action in rule_actions:
-            if action in actions:
-                actions[action].append(rule_id)
-            else:
-                actions[action] = [rule_id]
-        fired.append(_new(FiredRule, (rule_id, effects, reason, explain(context))))
-    if forced is not None:
-        level = forced
-    positive = context.positive or _NO_ITEMS
+        if rule.set_level is not None and (forced is None or rank[rule.set_level] > rank[forced]):
+            forced = rule.set_level
+        if rule.raise_level is not None and (level is None or rank[rule.raise_level] > rank[level]):
+            level = rule.raise_level
+        for code in rule.flags:
+            flags.setdefault(code, []).append(rule.id)
+        for code in rule.actions:
+            actions.setdefault(code, []).append(rule.id)
+        fired.append(FiredRule(rule.id, rule.effects, rule.reason, rule.when.explain(context)))
+    level = forced or level
     positive_tags = {}
-    if positive:
-        is_positive = positive.__contains__
-        for tag, tagged, members in plan.tag_members:
-            if not members.isdisjoint(positive):
-                positive_tags[tag] = tuple(filter(is_positive, tagged))
-    return _new(
-        Result,
-        (
-            plan.instrument.id,
-            plan.instrument.version,
-            level,
-            plan.level_labels.get(level),  # type: ignore[arg-type]
-            band_level,
-            plan.declared(scales),
-            _outcomes(flags, plan.flag_labels) if flags else (),
-            _outcomes(actions, plan.action_labels) if actions else (),
-            tuple(fired),
-            positive_tags,
-            hidden,
-            discarded,
+    for tag in sorted({tag for item in instrument.items for tag in item.tags}):
+        items = tuple(item for item in instrument.tagged(tag) if item in context.positive)
+        if items:
+            positive_tags[tag] = items
+    return Result(
+        instrument_id=instrument.id,
+        instrument_version=instrument.version,
+        level=level,
+        level_label=instrument.level(level).label if level is not None else None,
+        band_level=band_level,
+        scales=tuple(scales[scale.id] for scale in instrument.scales),
+        flags=tuple(
+            Outcome(code, instrument.flag(code).label, tuple(ids))
+            for code, ids in sorted(flags.items())
         ),
+        mandatory_actions=tuple(
+            Outcome(code, instrument.action(code).label, tuple(ids))
+            for code, ids in sorted(actions.items())
+        ),
+        rules=tuple(fired),
+        positive_tags=positive_tags,
+        hidden=hidden,
+        discarded=discarded,
     )
 
 
-def _outcomes(raised: dict[str, list[str]], labels: Mapping[str, Any]) -> tuple[Outcome, ...]:
-    return tuple(
-        [_new(Outcome, (code, labels[code], tuple(ids))) for code, ids in sorted(raised.items())]
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """The lowest and highest score a scale can produce, worked out from the declarations."""
+
+    low: Number
+    high: Number
+    #: The scale can come out "not applicable" (all its items hidden with no hidden_value).
+    may_be_na: bool = False
+
+
+def bounds(instrument: Instrument, *, before_norms: bool = False) -> dict[str, Bounds]:
+    """Bounds of every scale whose components all have a range; weights and factors are > 0.
+
+    `before_norms`: the scores a norm table is looked up with, rather than its standard scores.
+    """
+    found: dict[str, Bounds] = {}
+    for scale_id in instrument.scoring_order:
+        scale = instrument.scale(scale_id)
+        parts = []
+        for component in scale.components:
+            part = found.get(component) if scale.scales else _item_bounds(instrument, component)
+            if part is None:
+                break
+            if scale.missing.action == MissingAction.IMPUTE and scale.missing.max_missing:
+                imputed = scale.missing.value
+                part = Bounds(min(part.low, imputed), max(part.high, imputed), part.may_be_na)
+            parts.append((part, scale.weight(component)))
+        else:
+            found[scale_id] = _combine(scale, parts, norms=not before_norms)
+    return found
+
+
+def _item_bounds(instrument: Instrument, item_id: str) -> Bounds | None:
+    item = instrument.item(item_id) if instrument.has("item", item_id) else None
+    value_range = item.value_range() if item is not None else None
+    if item is None or value_range is None:
+        return None
+    low, high = (multiply(value, item.weight) for value in value_range)
+    if item.visible_when is not None:
+        if item.hidden_value is None:
+            return Bounds(low, high, may_be_na=True)
+        low, high = min(low, item.hidden_value), max(high, item.hidden_value)
+    return Bounds(low, high)
+
+
+def _combine(scale: Scale, parts: list[tuple[Bounds, Number]], *, norms: bool) -> Bounds:
+    may_be_na = all(part.may_be_na for part, _ in parts)
+    lowest = min(part.low for part, _ in parts)
+    highest = max(part.high for part, _ in parts)
+    if scale.method == Method.MEAN:
+        low, high = lowest, highest
+    else:
+        # A part that may be not applicable may also contribute nothing, as if it scored 0.
+        low = sum((multiply(min(p.low, 0) if p.may_be_na else p.low, w) for p, w in parts), start=0)
+        high = sum(
+            (multiply(max(p.high, 0) if p.may_be_na else p.high, w) for p, w in parts), start=0
+        )
+        may_miss = scale.missing.max_missing > 0
+        if may_miss and scale.missing.action == MissingAction.SCORE_ANSWERED:
+            low = min(low, sum((multiply(min(p.low, 0), w) for p, w in parts), start=0))
+            high = max(high, sum((multiply(max(p.high, 0), w) for p, w in parts), start=0))
+        if (may_miss and scale.missing.action == MissingAction.PRORATE) or any(
+            p.may_be_na for p, _ in parts
+        ):
+            # Prorating multiplies the mean of the answered items by the applicable weight.
+            total = sum((weight for _, weight in parts), start=0)
+            smallest = min(weight for _, weight in parts)
+            low = min(low, multiply(total, lowest), multiply(smallest, lowest))
+            high = max(high, multiply(total, highest), multiply(smallest, highest))
+        if scale.method == Method.SCALED_SUM:
+            low, high = multiply(low, scale.factor), multiply(high, scale.factor)
+    if scale.norms and norms:
+        scores = [score for table in scale.norms for _, _, score in table.rows]
+        return Bounds(min(scores), max(scores), may_be_na)
+    exact_low, exact_high = divide(low, 1), divide(high, 1)
+    return Bounds(
+        round_to(exact_low, scale.decimals, scale.rounding),
+        round_to(exact_high, scale.decimals, scale.rounding),
+        may_be_na,
     )

@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from .errors import AnswerError, Problem
-from .fields import Reader, items_with_lines
+from .fields import Reader
 from .model import Instrument, Item, Vector
 from .numbers import as_number
 from .result import Result
+from .scoring import score
 
 EXPECT_FIELDS = (
     "level",
@@ -21,18 +22,12 @@ EXPECT_FIELDS = (
     "hidden",
     "discarded",
 )
-SCALE_EXPECT_FIELDS = ("score", "raw", "band", "status")
+SCALE_EXPECT_FIELDS = ("score", "raw", "band", "status", "reason")
 
 
 def read_vectors(root: Reader) -> tuple[Vector, ...]:
     vectors: list[Vector] = []
-    for index, raw, line in items_with_lines(root.sequence("vectors", required=False) or []):
-        name = (
-            raw.get("name") if isinstance(raw, dict) and isinstance(raw.get("name"), str) else None
-        )
-        reader = Reader(
-            root.reporter, raw, f"vectors[{index}]", item=name and f"vector {name}", line=line
-        )
+    for reader in root.each("vectors", name="name", prefix="vector "):
         if not reader.valid:
             continue
         reader.only(["name", "answers", "facts", "expect", "expect_errors", "fill"])
@@ -149,7 +144,7 @@ def check_vector(instrument: Instrument, vector: Vector) -> list[Problem]:
         )
 
     try:
-        result = instrument.score(vector_answers(instrument, vector), vector.facts)
+        result = score(instrument, vector_answers(instrument, vector), vector.facts)
     except AnswerError as error:
         rejected = sorted({problem.item or "" for problem in error.problems})
         if sorted(vector.expect_errors) != rejected:
