@@ -18,13 +18,38 @@ from .errors import (
 )
 from .loader import load_instrument, load_instruments, parse_instrument
 from .model import (
-    Action, Band, BandSet, FactSpec, Flag, HiddenAnswers, Instrument, Item, ItemKind, Level,
-    Method, MissingAction, MissingRule, Option, Rule, Scale, Section, Vector,
+    Action,
+    Band,
+    BandSet,
+    FactSpec,
+    Flag,
+    HiddenAnswers,
+    Instrument,
+    Item,
+    ItemKind,
+    Level,
+    Method,
+    MissingAction,
+    MissingRule,
+    Option,
+    Rule,
+    Scale,
+    Section,
+    Vector,
 )  # fmt: skip
 from .result import FiredRule, Outcome, Result, ScaleResult, TraceEntry
 from .routing import (
-    Exclusion, Recommendation, RoutingDecision, RoutingRule, RoutingRules, RuleKind, Service,
-    ServiceKind, load_routing, route, route_explained,
+    Exclusion,
+    Recommendation,
+    RoutingDecision,
+    RoutingRule,
+    RoutingRules,
+    RuleKind,
+    Service,
+    ServiceKind,
+    load_routing,
+    route,
+    route_explained,
 )  # fmt: skip
 from .scoring import score
 from .vectors import run_vectors

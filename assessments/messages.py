@@ -17,17 +17,17 @@ CATALOGUE: dict[str, Text] = {
         "en": "undetermined: no norms for this client's facts",
         "uk": "неможливо визначити: немає норм для цих даних клієнта",
     },
-    "improved": {
+    "reliably_improved": {
         "pl": "istotna poprawa ({scale}: {before} → {after}, RCI {rci})",
         "en": "reliably improved ({scale}: {before} → {after}, RCI {rci})",
         "uk": "достовірне покращення ({scale}: {before} → {after}, RCI {rci})",
     },
-    "unchanged": {
+    "no_reliable_change": {
         "pl": "bez istotnej zmiany ({scale}: {before} → {after}, RCI {rci})",
         "en": "no reliable change ({scale}: {before} → {after}, RCI {rci})",
         "uk": "без достовірних змін ({scale}: {before} → {after}, RCI {rci})",
     },
-    "deteriorated": {
+    "reliably_deteriorated": {
         "pl": "istotne pogorszenie ({scale}: {before} → {after}, RCI {rci})",
         "en": "reliably deteriorated ({scale}: {before} → {after}, RCI {rci})",
         "uk": "достовірне погіршення ({scale}: {before} → {after}, RCI {rci})",

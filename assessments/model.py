@@ -336,6 +336,8 @@ class Vector:
     expect_errors: tuple[str, ...] = ()
     fill: str | None = None
     line: int = 0
+    #: The earlier result of a change, or the other partner of a couple.
+    other: Vector | None = None
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
+from decimal import Decimal
 from typing import Any
 
 from .errors import Problem, ResultFormatError
@@ -53,23 +54,9 @@ class ScaleResult:
         return tuple(c for c, v in pairs if v is None and c not in self.not_applicable)
 
     def to_dict(self) -> dict[str, Any]:
-        data = {
-            "id": self.id,
-            "raw": _number(self.raw),
-            "score": _number(self.score),
-            "status": self.status,
-            "band": self.band,
-            "band_label": self.band_label,
-            "band_range": None
-            if self.band_range is None
-            else [to_json(v) for v in self.band_range],
-            "components": list(self.components),
-            "values": [_number(value) for value in self.values],
-            "not_applicable": list(self.not_applicable),
-            "method": self.method,
-        }
+        data = plain(self)
         # Only new kinds of result carry a reason, so results stored before it are unchanged.
-        return data | ({"reason": self.reason} if self.reason is not None else {})
+        return data if self.reason is not None else {k: v for k, v in data.items() if k != "reason"}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ScaleResult:
@@ -102,7 +89,7 @@ class Outcome:
     rules: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "label": self.label, "rules": list(self.rules)}
+        return plain(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Outcome:
@@ -120,12 +107,7 @@ class FiredRule:
     evidence: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule,
-            "effects": list(self.effects),
-            "reason": self.reason,
-            "evidence": self.evidence,
-        }
+        return plain(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FiredRule:
@@ -142,8 +124,7 @@ class TraceEntry:
     reason: Text | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        fields = ("step", "target", "message", "reason")
-        return {name: getattr(self, name) for name in fields}
+        return plain(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +143,10 @@ class Result:
     positive_tags: Mapping[str, tuple[str, ...]]
     hidden: tuple[str, ...]
     discarded: tuple[str, ...]
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.instrument_id, self.instrument_version
 
     def rule(self, rule_id: str) -> FiredRule:
         for fired in self.rules:
@@ -244,8 +229,17 @@ class Result:
             raise ResultFormatError([Problem(f"malformed stored result: {e!r}")]) from e
 
 
-def _number(value: Number | None) -> int | str | None:
-    return None if value is None else to_json(value)
+def plain(value: Any) -> Any:
+    """A record as JSON-safe data: exact numbers as int or decimal string, tuples as lists."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {field.name: plain(getattr(value, field.name)) for field in fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [plain(part) for part in value]
+    if isinstance(value, Mapping):
+        return {key: plain(part) for key, part in value.items()}
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return to_json(value)
+    return value
 
 
 def _read_number(value: Any) -> Number | None:

@@ -20,7 +20,7 @@ from .errors import AnswerError, Problem, RoutingError
 from .fields import Reader, Reporter
 from .loader import read_facts, read_languages, read_version
 from .model import FactSpec, Instrument
-from .result import Result
+from .result import Result, plain
 from .scoring import fact_problems
 from .yamlio import load_yaml
 
@@ -83,18 +83,7 @@ class Recommendation:
     evidence: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "service": self.service,
-            "service_name": self.service_name,
-            "service_kind": self.service_kind,
-            "kind": self.kind,
-            "priority": self.priority,
-            "reason": self.reason,
-            "rule_id": self.rule_id,
-            "also_by": list(self.also_by),
-            "offered_in_client_language": self.offered_in_client_language,
-            "evidence": self.evidence,
-        }
+        return plain(self)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,14 +98,7 @@ class Exclusion:
     evidence: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "service": self.service,
-            "service_name": self.service_name,
-            "rule_id": self.rule_id,
-            "reason": self.reason,
-            "removed": list(self.removed),
-            "evidence": self.evidence,
-        }
+        return plain(self)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,10 +107,7 @@ class RoutingDecision:
     exclusions: tuple[Exclusion, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "recommendations": [r.to_dict() for r in self.recommendations],
-            "exclusions": [e.to_dict() for e in self.exclusions],
-        }
+        return plain(self)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)

@@ -150,142 +150,87 @@ def score_scale(
     not_applicable: set[str],
     context: Context,
 ) -> ScaleResult:
-    """Score one scale from its components' values (items) or scores (scales)."""
-    method = describe_method(instrument, scale)
-    components = scale.components
-    na: tuple[str, ...] = ()
+    """Score one scale from its components' values (items) or scores (scales).
+
+    With W the total weight of the applicable components and A the weight of those answered,
+    raw is the weighted sum of the answered ones; prorating scales it by W / A.
+    """
+    components, na = scale.components, tuple(c for c in scale.components if c in not_applicable)
     if scale.scales:
         parts = [results[component] for component in components]
         found: list[Number | None] = [part.score for part in parts]
-        if any(part.status == MISSING for part in parts):
-            return ScaleResult(
-                scale.id,
-                None,
-                None,
-                MISSING,
-                None,
-                None,
-                None,
-                components,
-                tuple(found),
-                (),
-                method,
-            )
-        blocked = next((part for part in parts if part.status == UNDETERMINED), None)
-        if blocked is not None:
-            return _undetermined(scale, None, tuple(found), (), method, blocked.reason)
         na = tuple(part.id for part in parts if part.status == NOT_APPLICABLE)
     else:
         found = [scored.get(component) for component in components]
-        na = tuple(component for component in components if component in not_applicable)
+
+    def outcome(status: str, raw: Any = None, final: Any = None, reason: Any = None) -> ScaleResult:
+        bands = next(
+            (s.bands for s in scale.band_sets if s.when is None or s.when.holds(context)), ()
+        )
+        band = next((b for b in bands if final is not None and b.contains(final)), None)
+        return ScaleResult(
+            scale.id, raw, final, status, band and band.code, band and band.label, band and band.bounds,
+            components, tuple(found), na, describe_method(instrument, scale), reason,
+        )  # fmt: skip
+
+    if scale.scales:
+        if any(part.status == MISSING for part in parts):
+            return outcome(MISSING)
+        blocked = next((part for part in parts if part.status == UNDETERMINED), None)
+        if blocked is not None:
+            return outcome(UNDETERMINED, reason=blocked.reason)
     total_weight: Number = 0
     answered_weight: Number = 0
     raw: Number = 0
-    missing: list[tuple[str, Number]] = []
+    missing: list[Number] = []
     for component, value in zip(components, found, strict=True):
         weight = scale.weight(component)
-        if value is None:
-            if component not in na:
-                missing.append((component, weight))
-                total_weight += weight
+        if value is not None:
+            raw += value if weight == 1 else multiply(value, weight)
+            answered_weight += weight
+        elif component in na:
             continue
-        raw += value if weight == 1 else multiply(value, weight)
+        else:
+            missing.append(weight)
         total_weight += weight
-        answered_weight += weight
-    values = tuple(found)
     if answered_weight == 0 and not missing:
-        return ScaleResult(
-            scale.id, None, None, NOT_APPLICABLE, None, None, None, components, values, na, method
-        )
+        return outcome(NOT_APPLICABLE)
     if len(missing) > scale.missing.max_missing or answered_weight == 0:
-        return ScaleResult(
-            scale.id, None, None, MISSING, None, None, None, components, values, na, method
-        )
-    status, value = COMPLETE, raw
-    if missing and scale.missing.action == MissingAction.IMPUTE:
+        return outcome(MISSING)
+    status, value, action = COMPLETE, raw, scale.missing.action
+    if missing and action == MissingAction.IMPUTE:
         status = IMPUTED
-        value = raw + sum((multiply(scale.missing.value, weight) for _, weight in missing), start=0)
+        value = raw + sum((multiply(scale.missing.value, weight) for weight in missing), start=0)
         answered_weight = total_weight  # a mean divides by every item, the imputed ones included
+    elif missing:
+        status = PRORATED if action == MissingAction.PRORATE else PARTIAL
     if scale.method == Method.MEAN:
         value = divide(value, answered_weight)
-        if missing and status == COMPLETE:
-            status = PRORATED if scale.missing.action == MissingAction.PRORATE else PARTIAL
-    elif missing and status == COMPLETE:
-        if scale.missing.action == MissingAction.PRORATE:
-            value = divide(multiply(raw, total_weight), answered_weight)
-            status = PRORATED
-        else:
-            status = PARTIAL
+    elif status == PRORATED:
+        value = divide(multiply(raw, total_weight), answered_weight)
     if scale.method == Method.SCALED_SUM:
         value = multiply(value, scale.factor)
     final: Number | None = round_to(value, scale.decimals, scale.rounding)
-    absent = [name for name in scale.requires if context.facts.get(name) is None]
+    absent = [
+        _fact_label(instrument, name) for name in scale.requires if context.facts.get(name) is None
+    ]
     if absent:
-        labels = [_fact_label(instrument, name) for name in absent]
-        fact = (
-            labels[0]
-            if len(labels) == 1
-            else {k: ", ".join(t[k] for t in labels) for k in labels[0]}
+        fact = {language: ", ".join(label[language] for label in absent) for language in absent[0]}
+        return outcome(
+            UNDETERMINED, raw, reason=message("fact_missing", instrument.languages, fact=fact)
         )
-        reason = message("fact_missing", instrument.languages, fact=fact)
-        return _undetermined(scale, raw, values, na, method, reason)
     if scale.norms:
         table = next((t for t in scale.norms if t.when is None or t.when.holds(context)), None)
-        final = table.lookup(final) if table is not None else None
+        final = table.lookup(final) if table is not None and final is not None else None
         if final is None:
-            reason = message("no_norms", instrument.languages)
-            return _undetermined(scale, raw, values, na, method, reason)
-    bands = next((s.bands for s in scale.band_sets if s.when is None or s.when.holds(context)), ())
-    band = next((band for band in bands if band.contains(final)), None)
-    if band is None:
-        return ScaleResult(
-            scale.id, raw, final, status, None, None, None, components, values, na, method
-        )
-    return ScaleResult(
-        scale.id,
-        raw,
-        final,
-        status,
-        band.code,
-        band.label,
-        band.bounds,
-        components,
-        values,
-        na,
-        method,
-    )
+            return outcome(UNDETERMINED, raw, reason=message("no_norms", instrument.languages))
+    return outcome(status, raw, final)
 
 
 def _fact_label(instrument: Instrument, name: str) -> dict[str, str]:
     spec = next((spec for spec in instrument.facts if spec.name == name), None)
     return (
-        spec.label
-        if spec is not None and spec.label
-        else {lang: name for lang in instrument.languages}
-    )
-
-
-def _undetermined(
-    scale: Scale,
-    raw: Number | None,
-    values: tuple[Number | None, ...],
-    na: tuple[str, ...],
-    method: str,
-    reason: dict[str, str] | None,
-) -> ScaleResult:
-    return ScaleResult(
-        scale.id,
-        raw,
-        None,
-        UNDETERMINED,
-        None,
-        None,
-        None,
-        scale.components,
-        values,
-        na,
-        method,
-        reason,
+        spec.label if spec is not None and spec.label else dict.fromkeys(instrument.languages, name)
     )
 
 
