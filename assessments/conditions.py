@@ -47,19 +47,29 @@ WORDS = {
 class Context:
     """What conditions read while scoring (or routing).
 
-    `answers` holds the answers of the items asked so far (option code, number or text);
-    `values` their declared values and `scores` their values after reverse scoring and weight.
+    `answers` holds the valid answers (option code, number or text) of the items asked; `items`
+    the items by id, which say what an answer is worth (`Item.valued`).
     """
 
     answers: dict[str, Any]
     facts: Mapping[str, Any]
-    values: dict[str, Number] = field(default_factory=dict)
-    scores: dict[str, Number] = field(default_factory=dict)
-    positive: set[str] = field(default_factory=set)
+    items: Mapping[str, Any] = field(default_factory=dict)
     scales: Mapping[str, Any] = field(default_factory=dict)
     results: Sequence[Any] = ()
     #: Routing: the combined couple or family results (see couples.py).
     combined: Sequence[Any] = ()
+    #: The items answered positively, once every item is asked or hidden (None: not yet known).
+    positive: set[str] | None = None
+
+    def valued(self, item: str) -> tuple[Number, Number, bool] | None:
+        """(declared value, score, positive) of the item's answer; None if unanswered or text."""
+        return self.items[item].valued(self.answers.get(item)) if item in self.items else None
+
+    def is_positive(self, item: str) -> bool:
+        if self.positive is not None:
+            return item in self.positive
+        found = self.valued(item)
+        return found is not None and found[2]
 
 
 def compare(op: str, value: Any, operand: Any) -> bool:
@@ -130,15 +140,15 @@ class ItemTest(Condition):
         if answer is None:
             return False
         if op == "positive":
-            return (item in context.positive) == operand
+            return context.is_positive(item) == operand
         if op == "equals":
             return bool(answer == operand)
         if op == "in":
             return answer in operand
         if op == "not_in":
             return answer not in operand
-        value = (context.scores if self.on == "score" else context.values).get(item)
-        return value is not None and compare(op, value, operand)
+        found = context.valued(item)
+        return found is not None and compare(op, found[1 if self.on == "score" else 0], operand)
 
     def predicate(self) -> str:
         if self.op in ("answered", "positive"):
@@ -233,7 +243,9 @@ class CountTest(Condition):
 
     def matching(self, context: Context) -> list[str]:
         if self.test is None:
-            return [item for item in self.items if item in context.positive]
+            if context.positive is not None:
+                return [item for item in self.items if item in context.positive]
+            return [item for item in self.items if context.is_positive(item)]
         return [item for item in self.items if self.test.holds_for(item, context)]
 
     def holds(self, context: Context) -> bool:

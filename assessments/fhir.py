@@ -288,8 +288,12 @@ def import_questionnaire(questionnaire: Mapping[str, Any]) -> str:
             if lang not in languages:
                 del found[lang]
     scored = [item["id"] for item in items if item["kind"] in ("single_choice", "yes_no")]
-    low = sum(min(o["value"] for o in item["options"]) for item in items if item["id"] in scored)
-    high = sum(max(o["value"] for o in item["options"]) for item in items if item["id"] in scored)
+    ranges = [[o["value"] for o in item["options"]] for item in items if item["id"] in scored]
+    # Wide enough for any score, conditional (possibly not applicable) items included.
+    low = min(0, sum(map(min, ranges), start=0), len(ranges) * min(map(min, ranges), default=0))
+    high = max(sum(map(max, ranges), start=0), len(ranges) * max(map(max, ranges), default=0))
+    values = [value for values in ranges for value in values]
+    decimals = max((len(repr(v).split(".")[1]) for v in values if isinstance(v, float)), default=0)
     placeholder = dict.fromkeys(languages, "Not rated yet")
     document = {
         "format": 1,
@@ -302,7 +306,7 @@ def import_questionnaire(questionnaire: Mapping[str, Any]) -> str:
         **({"sections": sections} if sections else {}),
         "items": items,
         "scales": [
-            {"id": "total", "title": dict.fromkeys(languages, "Total"), "items": scored,
+            {"id": "total", "title": dict.fromkeys(languages, "Total"), "items": scored, "decimals": decimals,
              "bands": [{"code": "not_rated", "min": low, "max": high}]}
         ] if scored else [],
         "levels": [{"code": "not_rated", "label": placeholder}],

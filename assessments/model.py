@@ -94,11 +94,12 @@ class Item:
         return self.kind in (ItemKind.SINGLE_CHOICE, ItemKind.YES_NO)
 
     @cached_property
-    def _options(self) -> dict[str, Option]:
-        return {option.code: option for option in self.options}
+    def choices(self) -> dict[str, tuple[Number, Number, bool]]:
+        """Option code -> (declared value, score, positive), for reading answers."""
+        return {o.code: (o.value, self.score_of(o.value), o.positive) for o in self.options}
 
     def option(self, code: str) -> Option | None:
-        return self._options.get(code) if isinstance(code, str) else None
+        return next((option for option in self.options if option.code == code), None)
 
     def value_range(self) -> tuple[Number, Number] | None:
         """The lowest and highest value the answer can carry, before reverse scoring."""
@@ -112,7 +113,7 @@ class Item:
     def read(self, answer: Any) -> tuple[Any, str | None]:
         """The answer as conditions read it (a number normalised), or why it is not valid."""
         if self.is_choice:
-            if self.option(answer) is None:
+            if not isinstance(answer, str) or answer not in self.choices:
                 expected = ", ".join(option.code for option in self.options)
                 return None, f"unknown option code {answer!r}; expected one of: {expected}"
             return answer, None
@@ -133,11 +134,6 @@ class Item:
             return None, f"{number} is out of range {self.minimum}..{self.maximum}"
         return number, None
 
-    def value_of(self, answer: Any) -> Number:
-        """The declared value of a valid answer (before reverse scoring)."""
-        option = self.option(answer) if self.is_choice else None
-        return option.value if option is not None else answer
-
     def score_of(self, value: Number) -> Number:
         """What a declared value contributes to scales: reverse-scored, then weighted."""
         if self.reverse:
@@ -145,11 +141,15 @@ class Item:
             value = low + high - value
         return value if self.weight == 1 else multiply(value, self.weight)
 
-    def is_positive(self, answer: Any) -> bool:
-        option = self.option(answer) if self.is_choice else None
-        if option is not None:
-            return option.positive
-        return self.positive_min is not None and answer is not None and answer >= self.positive_min
+    def valued(self, answer: Any) -> tuple[Number, Number, bool] | None:
+        """(declared value, score, positive) of a valid answer; None unanswered or free text."""
+        if answer is None or self.kind == ItemKind.TEXT:
+            return None
+        choice = self.choices.get(answer)
+        if choice is not None:
+            return choice
+        positive = self.positive_min is not None and answer >= self.positive_min
+        return answer, self.score_of(answer), positive
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,13 +376,47 @@ class Instrument:
 
     @cached_property
     def _index(self) -> dict[str, dict[str, Any]]:
+        items = {item.id: item for item in self.items}
+        words = {Method.SUM: "sum", Method.MEAN: "mean", Method.WEIGHTED_SUM: "weighted sum"}
+        methods = {}
+        for scale in self.scales:
+            reversed_items = [c for c in scale.items if c in items and items[c].reverse]
+            listed = f" (reverse-scored: {', '.join(reversed_items)})" if reversed_items else ""
+            methods[scale.id] = words.get(scale.method, f"sum x {scale.factor}") + listed
         return {
-            "item": {item.id: item for item in self.items},
+            "item": items,
             "scale": {scale.id: scale for scale in self.scales},
             "level": {level.code: level for level in self.levels},
             "flag": {flag.code: flag for flag in self.flags},
             "action": {action.code: action for action in self.actions},
+            "tag": {tag: self.tagged(tag) for item in self.items for tag in item.tags},
+            "method": methods,
+            "conditional": {item.id: item for item in self.items if item.visible_when},
+            "rank": {level.code: level.rank for level in self.levels},
         }
+
+    @property
+    def items_by_id(self) -> dict[str, Item]:
+        return self._index["item"]
+
+    @property
+    def tags(self) -> dict[str, tuple[str, ...]]:
+        """Tag -> the ids of the items carrying it, in file order."""
+        return self._index["tag"]
+
+    def method_of(self, scale_id: str) -> str:
+        """How a scale is scored, in words: "sum (reverse-scored: q2)"."""
+        return self._index["method"][scale_id]  # type: ignore[no-any-return]
+
+    @property
+    def ranks(self) -> dict[str, int]:
+        """Level code -> rank, 0 the least severe."""
+        return self._index["rank"]
+
+    @property
+    def conditional_items(self) -> tuple[Item, ...]:
+        """The items asked only when their `visible_when` holds, in file order."""
+        return tuple(self._index["conditional"].values())
 
     def item(self, item_id: str) -> Item:
         return self._index["item"][item_id]  # type: ignore[no-any-return]
@@ -419,25 +453,12 @@ class Instrument:
     ) -> tuple[Item, ...]:
         """The items to ask now, given the answers so far (for a form that reveals follow-ups);
         invalid answers count as unanswered."""
-        context = Context({}, facts or {})
+        context = Context({}, facts or {}, self.items_by_id)
         visible = []
         for item in self.items:
             if item.visible_when is None or item.visible_when.holds(context):
                 visible.append(item)
-                answer, problem = (
-                    item.read(answers[item.id]) if answers.get(item.id) is not None else (None, "")
-                )
-                if problem is None:
-                    record_answer(context, item, answer)
+                answer = answers.get(item.id)
+                if answer is not None and item.read(answer)[1] is None:
+                    context.answers[item.id] = item.read(answer)[0]
         return tuple(visible)
-
-
-def record_answer(context: Context, item: Item, answer: Any) -> None:
-    """Make a valid answer visible to the conditions of later items and of rules."""
-    context.answers[item.id] = answer
-    if answer is not None and item.kind != ItemKind.TEXT:
-        value = item.value_of(answer)
-        context.values[item.id] = value
-        context.scores[item.id] = item.score_of(value)
-        if item.is_positive(answer):
-            context.positive.add(item.id)

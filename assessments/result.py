@@ -1,5 +1,9 @@
 """The outcome of scoring: scale scores, bands, level, flags, mandatory actions, and why.
 
+The records are values: nothing changes them after scoring. They are plain, not frozen,
+dataclasses only because freezing them made scoring NORR three times slower
+(benchmarks/bench_scoring.py), more than any other single cost.
+
 `Result.to_dict()` is what the web service stores; `Result.from_dict()` reads it back into an equal
 Result. Numbers are exact: a score with 0 decimals is a JSON integer, any other score is a decimal
 string such as "1.33" (never a float).
@@ -24,7 +28,7 @@ MISSING, NOT_APPLICABLE, UNDETERMINED = "missing", "not_applicable", "undetermin
 STATUSES = (COMPLETE, PRORATED, PARTIAL, IMPUTED, MISSING, NOT_APPLICABLE, UNDETERMINED)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ScaleResult:
     """One scale: `values[i]` is what `components[i]` contributed (after reverse scoring and
     weight), None if it was missing or not applicable."""
@@ -79,7 +83,7 @@ class ScaleResult:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Outcome:
     """A flag or a mandatory action: its code, translated label, and the ids of the rules that
     raised it (their reasons and evidence are in `Result.rules`)."""
@@ -96,7 +100,7 @@ class Outcome:
         return cls(data["code"], data["label"], tuple(data["rules"]))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FiredRule:
     """A rule that fired: what it did, its translated reason, and the answers or scores that
     made it fire."""
@@ -114,7 +118,7 @@ class FiredRule:
         return cls(data["rule"], tuple(data["effects"]), data["reason"], data["evidence"])
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TraceEntry:
     """One step of the explanation: `step` is scale, band, hidden, rule or level."""
 
@@ -127,7 +131,7 @@ class TraceEntry:
         return plain(self)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Result:
     instrument_id: str
     instrument_version: str

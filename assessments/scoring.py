@@ -14,6 +14,7 @@ from .conditions import Context
 from .errors import AnswerError, Problem
 from .messages import message
 from .model import (
+    Band,
     FactSpec,
     HiddenAnswers,
     Instrument,
@@ -21,7 +22,6 @@ from .model import (
     Method,
     MissingAction,
     Scale,
-    record_answer,
 )
 from .numbers import Number, divide, multiply, round_to
 from .result import (
@@ -38,6 +38,12 @@ from .result import (
     ScaleResult,
 )
 
+MEAN, SCALED_SUM = Method.MEAN, Method.SCALED_SUM
+IMPUTE, PRORATE, SCORE_ANSWERED = (
+    MissingAction.IMPUTE,
+    MissingAction.PRORATE,
+    MissingAction.SCORE_ANSWERED,
+)
 HIDDEN_ANSWER = "this item is not asked given the other answers; leave it unanswered"
 
 
@@ -50,23 +56,21 @@ def score(
     version, answers and facts always give an equal Result.
     """
     facts = {} if facts is None else facts
-    accepted = _read_answers(instrument, answers, facts)
-    context = Context({}, facts)
+    # Conditions read only earlier items, so every answer can be in view from the start;
+    # the answers of items found hidden leave it as the items are walked in file order.
+    context = Context(_read_answers(instrument, answers, facts), facts, instrument.items_by_id)
     scored: dict[str, Number] = {}
     hidden, discarded, refused = [], [], []
     not_applicable: set[str] = set()
-    for item in instrument.items:
-        if item.visible_when is None or item.visible_when.holds(context):
-            if item.id in accepted:
-                record_answer(context, item, accepted[item.id])
+    for item in instrument.conditional_items:
+        if item.visible_when.holds(context):  # type: ignore[union-attr]
             continue
         hidden.append(item.id)
-        if accepted.get(item.id) is not None:
+        if context.answers.get(item.id) is not None:
             discarded.append(item.id)
+            del context.answers[item.id]
             if item.hidden_answers == HiddenAnswers.REJECT:
                 refused.append(Problem(HIDDEN_ANSWER, item=item.id, field="answer"))
-        elif item.id in accepted:
-            context.answers[item.id] = None
         if item.hidden_value is not None:
             scored[item.id] = item.hidden_value
         else:
@@ -74,7 +78,13 @@ def score(
     if refused:
         raise AnswerError(refused)
     _refuse_beyond_unanswered(instrument, context, hidden)
-    scored.update(context.scores)
+    context.positive = set()
+    for item_id, answer in context.answers.items():
+        found = context.items[item_id].valued(answer)
+        if found is not None:
+            scored[item_id] = found[1]
+            if found[2]:
+                context.positive.add(item_id)
     results: dict[str, ScaleResult] = {}
     for scale_id in instrument.scoring_order:
         scale = instrument.scale(scale_id)
@@ -92,13 +102,16 @@ def _read_answers(instrument: Instrument, answers: Any, facts: Any) -> dict[str,
         raise AnswerError([Problem("facts must be a mapping of fact name to value", field="facts")])
     accepted: dict[str, Any] = {}
     problems = []
+    items = instrument.items_by_id
     for item_id, answer in answers.items():
-        if not instrument.has("item", item_id):
+        item = items.get(item_id)
+        if item is None:
             problems.append(Problem(f"unknown item {item_id!r}", item=str(item_id), field="answer"))
             continue
-        value, problem = (
-            instrument.item(item_id).read(answer) if answer is not None else (None, None)
-        )
+        if type(answer) is str and answer in item.choices:
+            accepted[item_id] = answer  # the common case: a valid option code
+            continue
+        value, problem = item.read(answer) if answer is not None else (None, None)
         if problem is not None:
             problems.append(Problem(problem, item=item_id, field="answer"))
         accepted[item_id] = value
@@ -133,15 +146,6 @@ def _refuse_beyond_unanswered(instrument: Instrument, context: Context, hidden: 
         raise AnswerError([Problem(text, field="answers")])
 
 
-def describe_method(instrument: Instrument, scale: Scale) -> str:
-    words = {Method.SUM: "sum", Method.MEAN: "mean", Method.WEIGHTED_SUM: "weighted sum"}
-    described = words.get(scale.method, f"sum x {scale.factor}")
-    reversed_items = [
-        c for c in scale.items if instrument.has("item", c) and instrument.item(c).reverse
-    ]
-    return described + (f" (reverse-scored: {', '.join(reversed_items)})" if reversed_items else "")
-
-
 def score_scale(
     instrument: Instrument,
     scale: Scale,
@@ -155,22 +159,21 @@ def score_scale(
     With W the total weight of the applicable components and A the weight of those answered,
     raw is the weighted sum of the answered ones; prorating scales it by W / A.
     """
-    components, na = scale.components, tuple(c for c in scale.components if c in not_applicable)
+    components = scale.components
+    na = tuple(c for c in components if c in not_applicable) if not_applicable else ()
     if scale.scales:
         parts = [results[component] for component in components]
         found: list[Number | None] = [part.score for part in parts]
         na = tuple(part.id for part in parts if part.status == NOT_APPLICABLE)
     else:
         found = [scored.get(component) for component in components]
+    values = tuple(found)
 
     def outcome(status: str, raw: Any = None, final: Any = None, reason: Any = None) -> ScaleResult:
-        bands = next(
-            (s.bands for s in scale.band_sets if s.when is None or s.when.holds(context)), ()
-        )
-        band = next((b for b in bands if final is not None and b.contains(final)), None)
+        band = _band(scale, final, context) if final is not None else None
         return ScaleResult(
             scale.id, raw, final, status, band and band.code, band and band.label, band and band.bounds,
-            components, tuple(found), na, describe_method(instrument, scale), reason,
+            components, values, na, instrument.method_of(scale.id), reason,
         )  # fmt: skip
 
     if scale.scales:
@@ -179,36 +182,37 @@ def score_scale(
         blocked = next((part for part in parts if part.status == UNDETERMINED), None)
         if blocked is not None:
             return outcome(UNDETERMINED, reason=blocked.reason)
-    total_weight: Number = 0
-    answered_weight: Number = 0
-    raw: Number = 0
-    missing: list[Number] = []
-    for component, value in zip(components, found, strict=True):
-        weight = scale.weight(component)
-        if value is not None:
-            raw += value if weight == 1 else multiply(value, weight)
-            answered_weight += weight
-        elif component in na:
-            continue
-        else:
-            missing.append(weight)
-        total_weight += weight
+    weights = scale.weights
+    weight_of = [weights.get(c, 1) for c in components] if weights else [1] * len(components)
+    if weights:
+        pairs = zip(found, weight_of, strict=True)
+        found = [v if v is None or w == 1 else multiply(v, w) for v, w in pairs]
+    answered = [value for value in found if value is not None]
+    raw: Number = sum(answered)
+    if len(answered) == len(found):
+        answered_weight = total_weight = sum(weight_of)
+        missing: list[Number] = []
+    else:
+        answered_weight = sum([w for v, w in zip(found, weight_of, strict=True) if v is not None])
+        triples = zip(components, found, weight_of, strict=True)
+        missing = [w for c, v, w in triples if v is None and c not in na]
+        total_weight = answered_weight + sum(missing)
     if answered_weight == 0 and not missing:
         return outcome(NOT_APPLICABLE)
     if len(missing) > scale.missing.max_missing or answered_weight == 0:
         return outcome(MISSING)
     status, value, action = COMPLETE, raw, scale.missing.action
-    if missing and action == MissingAction.IMPUTE:
+    if missing and action == IMPUTE:
         status = IMPUTED
         value = raw + sum((multiply(scale.missing.value, weight) for weight in missing), start=0)
         answered_weight = total_weight  # a mean divides by every item, the imputed ones included
     elif missing:
-        status = PRORATED if action == MissingAction.PRORATE else PARTIAL
-    if scale.method == Method.MEAN:
+        status = PRORATED if action == PRORATE else PARTIAL
+    if scale.method == MEAN:
         value = divide(value, answered_weight)
     elif status == PRORATED:
         value = divide(multiply(raw, total_weight), answered_weight)
-    if scale.method == Method.SCALED_SUM:
+    if scale.method == SCALED_SUM:
         value = multiply(value, scale.factor)
     final: Number | None = round_to(value, scale.decimals, scale.rounding)
     absent = [
@@ -225,6 +229,17 @@ def score_scale(
         if final is None:
             return outcome(UNDETERMINED, raw, reason=message("no_norms", instrument.languages))
     return outcome(status, raw, final)
+
+
+def _band(scale: Scale, score: Number, context: Context) -> Band | None:
+    """The band containing `score`, in the first band set whose facts condition holds."""
+    for band_set in scale.band_sets:
+        if band_set.when is None or band_set.when.holds(context):
+            for band in band_set.bands:
+                if band.minimum <= score <= band.maximum:
+                    return band
+            return None
+    return None
 
 
 def _fact_label(instrument: Instrument, name: str) -> dict[str, str]:
@@ -261,7 +276,7 @@ def _conclude(
         band_level = level_of_band(instrument, scales[instrument.level_scale].band)
     level = band_level if instrument.level_scale is not None else instrument.default_level
     forced: str | None = None
-    rank = {level.code: level.rank for level in instrument.levels}
+    rank = instrument.ranks
     fired = []
     flags: dict[str, list[str]] = {}
     actions: dict[str, list[str]] = {}
@@ -278,9 +293,9 @@ def _conclude(
             actions.setdefault(code, []).append(rule.id)
         fired.append(FiredRule(rule.id, rule.effects, rule.reason, rule.when.explain(context)))
     level = forced or level
-    positive_tags = {}
-    for tag in sorted({tag for item in instrument.items for tag in item.tags}):
-        items = tuple(item for item in instrument.tagged(tag) if item in context.positive)
+    positive_tags, positive = {}, context.positive or set()
+    for tag, tagged in sorted(instrument.tags.items()):
+        items = tuple(item for item in tagged if item in positive)
         if items:
             positive_tags[tag] = items
     return Result(
@@ -328,7 +343,7 @@ def bounds(instrument: Instrument, *, before_norms: bool = False) -> dict[str, B
             part = found.get(component) if scale.scales else _item_bounds(instrument, component)
             if part is None:
                 break
-            if scale.missing.action == MissingAction.IMPUTE and scale.missing.max_missing:
+            if scale.missing.action == IMPUTE and scale.missing.max_missing:
                 imputed = scale.missing.value
                 part = Bounds(min(part.low, imputed), max(part.high, imputed), part.may_be_na)
             parts.append((part, scale.weight(component)))
@@ -354,7 +369,7 @@ def _combine(scale: Scale, parts: list[tuple[Bounds, Number]], *, norms: bool) -
     may_be_na = all(part.may_be_na for part, _ in parts)
     lowest = min(part.low for part, _ in parts)
     highest = max(part.high for part, _ in parts)
-    if scale.method == Method.MEAN:
+    if scale.method == MEAN:
         low, high = lowest, highest
     else:
         # A part that may be not applicable may also contribute nothing, as if it scored 0.
@@ -366,15 +381,13 @@ def _combine(scale: Scale, parts: list[tuple[Bounds, Number]], *, norms: bool) -
         if may_miss and scale.missing.action == MissingAction.SCORE_ANSWERED:
             low = min(low, sum((multiply(min(p.low, 0), w) for p, w in parts), start=0))
             high = max(high, sum((multiply(max(p.high, 0), w) for p, w in parts), start=0))
-        if (may_miss and scale.missing.action == MissingAction.PRORATE) or any(
-            p.may_be_na for p, _ in parts
-        ):
+        if (may_miss and scale.missing.action == PRORATE) or any(p.may_be_na for p, _ in parts):
             # Prorating multiplies the mean of the answered items by the applicable weight.
             total = sum((weight for _, weight in parts), start=0)
             smallest = min(weight for _, weight in parts)
             low = min(low, multiply(total, lowest), multiply(smallest, lowest))
             high = max(high, multiply(total, highest), multiply(smallest, highest))
-        if scale.method == Method.SCALED_SUM:
+        if scale.method == SCALED_SUM:
             low, high = multiply(low, scale.factor), multiply(high, scale.factor)
     if scale.norms and norms:
         scores = [score for table in scale.norms for _, _, score in table.rows]

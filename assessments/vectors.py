@@ -42,7 +42,8 @@ def read_vectors(root: Reader) -> tuple[Vector, ...]:
             # The earlier result (for `change`) or the other partner's (for `couple`).
             entry = reader.child("other")
             entry.only(["answers", "facts", "fill"])
-            other = Vector(f"{name} (other)", *_given(entry), {}, line=entry.line)
+            given, facts, fill = _given(entry)
+            other = Vector(f"{name} (other)", given, facts, {}, fill=fill, line=entry.line)
         answers, facts, fill = _given(reader)
         expect: dict[str, Any] = {}
         if reader.has("expect"):
@@ -156,7 +157,7 @@ def check_vector(instrument: Instrument, vector: Vector) -> list[Problem]:
     try:
         result = score(instrument, vector_answers(instrument, vector), vector.facts)
     except AnswerError as error:
-        rejected = sorted({problem.item or "" for problem in error.problems})
+        rejected = sorted({problem.item or "answers" for problem in error.problems})
         if sorted(vector.expect_errors) != rejected:
             wanted = ", ".join(vector.expect_errors) or "none"
             messages = "; ".join(str(problem) for problem in error.problems)
