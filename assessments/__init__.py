@@ -21,8 +21,6 @@ from .errors import (
 from .loader import load_instrument, load_instruments, parse_instrument
 from .model import (
     Action,
-    Band,
-    BandSet,
     FactSpec,
     Flag,
     HiddenAnswers,
@@ -30,15 +28,11 @@ from .model import (
     Item,
     ItemKind,
     Level,
-    Method,
-    MissingAction,
-    MissingRule,
     Option,
     Rule,
-    Scale,
     Section,
     Vector,
-)  # fmt: skip
+)
 from .result import FiredRule, Outcome, Result, ScaleResult, TraceEntry
 from .routing import (
     Exclusion,
@@ -53,6 +47,7 @@ from .routing import (
     route,
     route_explained,
 )  # fmt: skip
+from .scale_model import Band, BandSet, Method, MissingAction, MissingRule, Scale  # fmt: skip
 from .scoring import score
 from .vectors import run_vectors
 

@@ -15,9 +15,10 @@ from typing import Any
 
 from .errors import AssessmentError, Problem
 from .messages import message
-from .model import ChangeSpec, Instrument, Scale
+from .model import Instrument
 from .numbers import CONTEXT, Number, divide, round_to
 from .result import Result, plain
+from .scale_model import ChangeSpec, Scale
 
 Text = dict[str, str]
 RELIABLE = Decimal("1.96")
@@ -129,7 +130,9 @@ def _scale_change(
         explanation = {
             language: f"{text}; {note[language]}" for language, text in explanation.items()
         }
-    return ScaleChange(scale.id, first, second, difference, rci, status, *clinical, explanation)
+    return ScaleChange(
+        scale.id, first, second, difference, rci, status, clinical[0], clinical[1], explanation
+    )
 
 
 def _clinical(score: Number, cutoff: Number, better: bool) -> bool:

@@ -36,7 +36,7 @@ def canonical(instrument: Instrument) -> str:
     return f"urn:casework:instrument:{instrument.id}"
 
 
-def _text(instrument: Instrument, text: Mapping[str, str] | None, key: str, language: str) -> Json:
+def _text(instrument: Instrument, text: dict[str, str] | None, key: str, language: str) -> Json:
     """`key` in `language`, and `_key` with the translation extension for the other languages."""
     if not text:
         return {}
@@ -228,7 +228,7 @@ def export_response(
 
 
 def _answer(item: Item, answer: Any, language: str) -> Json:
-    option = item.option(answer) if item.is_choice else None
+    option = next((o for o in item.options if o.code == answer), None)
     if option is not None:
         return {
             "valueCoding": {"code": option.code, "display": option.label.get(language, option.code)}
@@ -306,8 +306,8 @@ def import_questionnaire(questionnaire: Mapping[str, Any]) -> str:
         **({"sections": sections} if sections else {}),
         "items": items,
         "scales": [
-            {"id": "total", "title": dict.fromkeys(languages, "Total"), "items": scored, "decimals": decimals,
-             "bands": [{"code": "not_rated", "min": low, "max": high}]}
+            {"id": "total", "title": dict.fromkeys(languages, "Total"), "items": scored,
+             "decimals": decimals, "bands": [{"code": "not_rated", "min": low, "max": high}]}
         ] if scored else [],
         "levels": [{"code": "not_rated", "label": placeholder}],
         "level_scale": "total" if scored else None,

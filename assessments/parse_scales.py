@@ -5,23 +5,21 @@ from __future__ import annotations
 from graphlib import CycleError, TopologicalSorter
 from itertools import pairwise
 
+from .bounds import Bounds
 from .condition_parser import Scope, parse_condition
 from .fields import Reader, Text
-from .model import (
+from .model import FactSpec, Item, ItemKind
+from .numbers import ROUNDING_MODES, Number, step
+from .scale_model import (
     Band,
     BandSet,
     ChangeSpec,
-    FactSpec,
-    Item,
-    ItemKind,
     Method,
     MissingAction,
     MissingRule,
     NormTable,
     Scale,
 )
-from .numbers import ROUNDING_MODES, Number, step
-from .scoring import Bounds
 
 SCALE_FIELDS = (
     "id", "title", "description", "method", "items", "scales", "weights", "factor", "decimals",
@@ -157,7 +155,10 @@ def _read_missing(reader: Reader, size: int, built_on_scales: bool) -> MissingRu
     if not reader.has("missing"):
         return MissingRule()
     if built_on_scales:
-        message = "a scale built on scales is missing when any of them is missing; it takes no 'missing' rule"
+        message = (
+            "a scale built on scales is missing when any of them is missing; "
+            "it takes no 'missing' rule"
+        )
         reader.report(message, "missing")
         return MissingRule()
     missing = reader.child("missing")
@@ -302,6 +303,5 @@ def check_bands(reader: Reader, scale: Scale, bounds: Bounds | None, raw: Bounds
                     else f"no norm row covers scores {between}"
                 )
         if limits[0][1] > covered.low or limits[-1][2] < covered.high:
-            report(
-                f"{kind} cover {limits[0][1]}..{limits[-1][2]} but the scale can score {covered.low}..{covered.high}"
-            )
+            scores = f"{covered.low}..{covered.high}"
+            report(f"{kind} cover {limits[0][1]}..{limits[-1][2]} but the scale can score {scores}")

@@ -18,8 +18,9 @@ from .condition_parser import InstrumentNames, Scope, parse_condition
 from .conditions import Condition, Context
 from .errors import AnswerError, Problem, RoutingError
 from .fields import Reader, Reporter
-from .loader import read_facts, read_languages, read_version
+from .loader import read_languages, read_version
 from .model import FactSpec, Instrument
+from .parse_items import read_facts
 from .result import Result, plain
 from .scoring import fact_problems
 from .yamlio import load_yaml

@@ -147,7 +147,8 @@ def test_status_conditions_can_test_partial(doc, make):
 def test_an_unquoted_comma_in_a_one_line_text_says_quote_this_text(dump_yaml, doc, broken):
     text = dump_yaml(doc).replace(
         "- id: q1\n  kind: single_choice\n  options: freq\n  text:\n    en: Q1\n    pl: Q1 (pl)\n",
-        "- id: q1\n  kind: single_choice\n  options: freq\n  text: {en: Yes, that is true, pl: Tak}\n",
+        "- id: q1\n  kind: single_choice\n  options: freq\n"
+        "  text: {en: Yes, that is true, pl: Tak}\n",
     )
     line = next(n for n, row in enumerate(text.splitlines(), 1) if "that is true" in row)
     (problem,) = [p for p in broken(text) if "unquoted comma" in p.message]

@@ -19,7 +19,7 @@ from assessments import (
     route,
     score,
 )
-from assessments.scoring import bounds as scale_bounds
+from assessments.bounds import bounds as scale_bounds
 
 INSTRUMENTS = Path(__file__).resolve().parents[2] / "instruments"
 NORR = load_instrument(INSTRUMENTS / "norr.yaml")

@@ -28,11 +28,6 @@ def positive(instrument: Instrument, item_id: str, answer: Any) -> bool:
     if answer is None:
         return False
     if item.options:
-        values = [o.value for o in item.options]
-        scored = {
-            o.code: (min(values) + max(values) - o.value if item.reverse else o.value)
-            for o in item.options
-        }
         declared = {o.code: o for o in item.options}[answer]
         # Options may say positive: true/false; otherwise above the lowest possible score.
         return declared.positive
