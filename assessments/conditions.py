@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,16 +73,18 @@ class Context:
         return found is not None and found[2]
 
 
+OPERATORS = {
+    "at_least": operator.ge,
+    "at_most": operator.le,
+    "greater_than": operator.gt,
+    "more_than": operator.gt,
+    "less_than": operator.lt,
+    "equals": operator.eq,
+}
+
+
 def compare(op: str, value: Any, operand: Any) -> bool:
-    if op == "at_least":
-        return bool(value >= operand)
-    if op == "at_most":
-        return bool(value <= operand)
-    if op in ("greater_than", "more_than"):
-        return bool(value > operand)
-    if op == "less_than":
-        return bool(value < operand)
-    return bool(value == operand)
+    return bool(OPERATORS[op](value, operand))
 
 
 def show(value: Any) -> str:

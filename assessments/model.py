@@ -131,11 +131,9 @@ class Item:
 
     def valued(self, answer: Any) -> tuple[Number, Number, bool] | None:
         """(declared value, score, positive) of a valid answer; None unanswered or free text."""
-        if answer is None or self.kind == ItemKind.TEXT:
-            return None
-        choice = self.choices.get(answer)
-        if choice is not None:
-            return choice
+        choice = self.choices.get(answer) if isinstance(answer, str) else None
+        if choice is not None or answer is None or isinstance(answer, str):
+            return choice  # an option, or no answer, or free text
         positive = self.positive_min is not None and answer >= self.positive_min
         return answer, self.score_of(answer), positive
 

@@ -218,9 +218,8 @@ def score_scale(
     if scale.method == SCALED_SUM:
         value = multiply(value, scale.factor)
     final: Number | None = round_to(value, scale.decimals, scale.rounding)
-    absent = [
-        _fact_label(instrument, name) for name in scale.requires if context.facts.get(name) is None
-    ]
+    facts = context.facts
+    absent = [_fact_label(instrument, f) for f in scale.requires if facts.get(f) is None]
     if absent:
         fact = {language: ", ".join(label[language] for label in absent) for language in absent[0]}
         return outcome(
