@@ -271,7 +271,7 @@ class Instrument:
         return self.id, self.version
 
     @cached_property
-    def _index(self) -> dict[str, dict[str, Any]]:
+    def _index(self) -> dict[str, Any]:
         items = {item.id: item for item in self.items}
         words = {Method.SUM: "sum", Method.MEAN: "mean", Method.WEIGHTED_SUM: "weighted sum"}
         methods = {}
@@ -287,7 +287,7 @@ class Instrument:
             "action": {action.code: action for action in self.actions},
             "tag": {tag: self.tagged(tag) for item in self.items for tag in item.tags},
             "method": methods,
-            "conditional": {item.id: item for item in self.items if item.visible_when},
+            "conditional": tuple(item for item in self.items if item.visible_when),
             "rank": {level.code: level.rank for level in self.levels},
         }
 
@@ -312,7 +312,7 @@ class Instrument:
     @property
     def conditional_items(self) -> tuple[Item, ...]:
         """The items asked only when their `visible_when` holds, in file order."""
-        return tuple(self._index["conditional"].values())
+        return self._index["conditional"]  # type: ignore[return-value]
 
     def item(self, item_id: str) -> Item:
         return self._index["item"][item_id]  # type: ignore[no-any-return]
