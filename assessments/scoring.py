@@ -151,63 +151,42 @@ def score_scale(
     raw is the weighted sum of the answered ones; prorating scales it by W / A.
     """
     components = scale.components
-    na = tuple(c for c in components if c in not_applicable) if not_applicable else ()
     if scale.scales:
         parts = [results[component] for component in components]
         found: list[Number | None] = [part.score for part in parts]
         na = tuple(part.id for part in parts if part.status == NOT_APPLICABLE)
+        blocked = [part for part in parts if part.status in (MISSING, UNDETERMINED)]
+        if blocked:
+            missing_part = any(part.status == MISSING for part in blocked)
+            status, reason = (MISSING, None) if missing_part else (UNDETERMINED, blocked[0].reason)
+            return _scale_result(instrument, scale, context, found, (), status, reason=reason)
     else:
         found = [scored.get(component) for component in components]
-    values = tuple(found)
-
-    def outcome(status: str, raw: Any = None, final: Any = None, reason: Any = None) -> ScaleResult:
-        band = _band(scale, final, context) if final is not None else None
-        code, label, limits = (band.code, band.label, band.bounds) if band else (None, None, None)
-        method = instrument.method_of(scale.id)
-        return ScaleResult(
-            scale.id,
-            raw,
-            final,
-            status,
-            code,
-            label,
-            limits,
-            components,
-            values,
-            na,
-            method,
-            reason,
-        )
-
-    if scale.scales:
-        if any(part.status == MISSING for part in parts):
-            return outcome(MISSING)
-        blocked = next((part for part in parts if part.status == UNDETERMINED), None)
-        if blocked is not None:
-            return outcome(UNDETERMINED, reason=blocked.reason)
+        na = tuple(c for c in components if c in not_applicable) if not_applicable else ()
     weights = scale.weights
     weight_of = [weights.get(c, 1) for c in components] if weights else [1] * len(components)
+    contributions = found
     if weights:
         pairs = zip(found, weight_of, strict=True)
-        found = [v if v is None or w == 1 else multiply(v, w) for v, w in pairs]
-    answered = [value for value in found if value is not None]
-    raw: Number = sum(answered)
-    if len(answered) == len(found):
-        answered_weight = total_weight = sum(weight_of)
-        missing: list[Number] = []
-    else:
-        answered_weight = sum([w for v, w in zip(found, weight_of, strict=True) if v is not None])
+        contributions = [v if v is None or w == 1 else multiply(v, w) for v, w in pairs]
+    if None in found:
+        raw: Number = sum([value for value in contributions if value is not None])
+        answered = zip(found, weight_of, strict=True)
+        answered_weight: Number = sum([w for v, w in answered if v is not None])
         triples = zip(components, found, weight_of, strict=True)
         missing = [w for c, v, w in triples if v is None and c not in na]
         total_weight = answered_weight + sum(missing)
+    else:
+        raw, answered_weight, missing = sum(contributions), sum(weight_of), []  # type: ignore[arg-type]
+        total_weight = answered_weight
     if answered_weight == 0 and not missing:
-        return outcome(NOT_APPLICABLE)
+        return _scale_result(instrument, scale, context, found, na, NOT_APPLICABLE)
     if len(missing) > scale.missing.max_missing or answered_weight == 0:
-        return outcome(MISSING)
+        return _scale_result(instrument, scale, context, found, na, MISSING)
     status, value, action = COMPLETE, raw, scale.missing.action
     if missing and action == IMPUTE:
         status = IMPUTED
-        value = raw + sum((multiply(scale.missing.value, weight) for weight in missing), start=0)
+        value = raw + sum([multiply(scale.missing.value, weight) for weight in missing])
         answered_weight = total_weight  # a mean divides by every item, the imputed ones included
     elif missing:
         status = PRORATED if action == PRORATE else PARTIAL
@@ -222,15 +201,47 @@ def score_scale(
     absent = [_fact_label(instrument, f) for f in scale.requires if facts.get(f) is None]
     if absent:
         fact = {language: ", ".join(label[language] for label in absent) for language in absent[0]}
-        return outcome(
-            UNDETERMINED, raw, reason=message("fact_missing", instrument.languages, fact=fact)
-        )
+        reason = message("fact_missing", instrument.languages, fact=fact)
+        return _scale_result(instrument, scale, context, found, na, UNDETERMINED, raw, None, reason)
     if scale.norms:
         table = next((t for t in scale.norms if t.when is None or t.when.holds(context)), None)
         final = table.lookup(final) if table is not None and final is not None else None
         if final is None:
-            return outcome(UNDETERMINED, raw, reason=message("no_norms", instrument.languages))
-    return outcome(status, raw, final)
+            reason = message("no_norms", instrument.languages)
+            return _scale_result(
+                instrument, scale, context, found, na, UNDETERMINED, raw, None, reason
+            )
+    return _scale_result(instrument, scale, context, found, na, status, raw, final)
+
+
+def _scale_result(
+    instrument: Instrument,
+    scale: Scale,
+    context: Context,
+    values: list[Number | None],
+    na: tuple[str, ...],
+    status: str,
+    raw: Number | None = None,
+    final: Number | None = None,
+    reason: dict[str, str] | None = None,
+) -> ScaleResult:
+    band = _band(scale, final, context) if final is not None else None
+    code, label, limits = (band.code, band.label, band.bounds) if band else (None, None, None)
+    method = instrument.method_of(scale.id)
+    return ScaleResult(
+        scale.id,
+        raw,
+        final,
+        status,
+        code,
+        label,
+        limits,
+        scale.components,
+        tuple(values),
+        na,
+        method,
+        reason,
+    )
 
 
 def _band(scale: Scale, score: Number, context: Context) -> Band | None:
