@@ -252,7 +252,7 @@ class CountTest(Condition):
         return [item for item in self.items if self.test.holds_for(item, context)]
 
     def holds(self, context: Context) -> bool:
-        return compare(self.op, len(self.matching(context)), self.count)
+        return OPERATORS[self.op](len(self.matching(context)), self.count)  # type: ignore[no-any-return]
 
     def describe(self) -> str:
         among = f"items tagged {self.tag}" if self.tag else show(self.items)

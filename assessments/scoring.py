@@ -27,7 +27,7 @@ from .result import (
     Result,
     ScaleResult,
 )
-from .scale_model import Band, Method, MissingAction, Scale
+from .scale_model import Method, MissingAction, Scale
 
 MEAN, SCALED_SUM = Method.MEAN, Method.SCALED_SUM
 IMPUTE, PRORATE, SCORE_ANSWERED = (
@@ -49,17 +49,19 @@ def score(
     facts = {} if facts is None else facts
     # Conditions read only earlier items, so every answer can be in view from the start;
     # the answers of items found hidden leave it as the items are walked in file order.
-    context = Context(_read_answers(instrument, answers, facts), facts, instrument.items_by_id)
-    scored: dict[str, Number] = {}
+    accepted, scored, positive = _read_answers(instrument, answers, facts)
+    context = Context(accepted, facts, instrument.items_by_id, positive=positive)
     hidden, discarded, refused = [], [], []
     not_applicable: set[str] = set()
     for item in instrument.conditional_items:
         if item.visible_when.holds(context):  # type: ignore[union-attr]
             continue
         hidden.append(item.id)
-        if context.answers.get(item.id) is not None:
+        if accepted.get(item.id) is not None:
             discarded.append(item.id)
-            del context.answers[item.id]
+            del accepted[item.id]
+            scored.pop(item.id, None)
+            positive.discard(item.id)
             if item.hidden_answers == HiddenAnswers.REJECT:
                 refused.append(Problem(HIDDEN_ANSWER, item=item.id, field="answer"))
         if item.hidden_value is not None:
@@ -69,13 +71,6 @@ def score(
     if refused:
         raise AnswerError(refused)
     _refuse_beyond_unanswered(instrument, context, hidden)
-    context.positive = set()
-    for item_id, answer in context.answers.items():
-        found = context.items[item_id].valued(answer)
-        if found is not None:
-            scored[item_id] = found[1]
-            if found[2]:
-                context.positive.add(item_id)
     results: dict[str, ScaleResult] = {}
     for scale_id in instrument.scoring_order:
         scale = instrument.scale(scale_id)
@@ -84,7 +79,11 @@ def score(
     return _conclude(instrument, context, results, tuple(hidden), tuple(discarded))
 
 
-def _read_answers(instrument: Instrument, answers: Any, facts: Any) -> dict[str, Any]:
+def _read_answers(
+    instrument: Instrument, answers: Any, facts: Any
+) -> tuple[dict[str, Any], dict[str, Number], set[str]]:
+    """The valid answers (numbers normalised), what each scores, and which are positive;
+    AnswerError lists every invalid answer and fact."""
     if not isinstance(answers, Mapping):
         raise AnswerError(
             [Problem("answers must be a mapping of item id to answer", field="answers")]
@@ -92,6 +91,8 @@ def _read_answers(instrument: Instrument, answers: Any, facts: Any) -> dict[str,
     if not isinstance(facts, Mapping):
         raise AnswerError([Problem("facts must be a mapping of fact name to value", field="facts")])
     accepted: dict[str, Any] = {}
+    scored: dict[str, Number] = {}
+    positive: set[str] = set()
     problems = []
     items = instrument.items_by_id
     for item_id, answer in answers.items():
@@ -99,17 +100,20 @@ def _read_answers(instrument: Instrument, answers: Any, facts: Any) -> dict[str,
         if item is None:
             problems.append(Problem(f"unknown item {item_id!r}", item=str(item_id), field="answer"))
             continue
-        if type(answer) is str and answer in item.choices:
-            accepted[item_id] = answer  # the common case: a valid option code
-            continue
-        value, problem = item.read(answer) if answer is not None else (None, None)
-        if problem is not None:
-            problems.append(Problem(problem, item=item_id, field="answer"))
-        accepted[item_id] = value
+        if type(answer) is not str or answer not in item.choices:  # not a valid option code
+            answer, problem = item.read(answer) if answer is not None else (None, None)
+            if problem is not None:
+                problems.append(Problem(problem, item=item_id, field="answer"))
+        accepted[item_id] = answer
+        found = item.choices.get(answer) if type(answer) is str else item.valued(answer)
+        if found is not None:
+            scored[item_id] = found[1]
+            if found[2]:
+                positive.add(item_id)
     problems += fact_problems(instrument.facts, facts)
     if problems:
         raise AnswerError(problems)
-    return accepted
+    return accepted, scored, positive
 
 
 def fact_problems(specs: Iterable[FactSpec], facts: Mapping[str, Any]) -> list[Problem]:
@@ -196,7 +200,9 @@ def score_scale(
         value = divide(multiply(raw, total_weight), answered_weight)
     if scale.method == SCALED_SUM:
         value = multiply(value, scale.factor)
-    final: Number | None = round_to(value, scale.decimals, scale.rounding)
+    final: Number | None = value
+    if scale.decimals or not isinstance(value, int):
+        final = round_to(value, scale.decimals, scale.rounding)
     facts = context.facts
     absent = [_fact_label(instrument, f) for f in scale.requires if facts.get(f) is None]
     if absent:
@@ -225,8 +231,14 @@ def _scale_result(
     final: Number | None = None,
     reason: dict[str, str] | None = None,
 ) -> ScaleResult:
-    band = _band(scale, final, context) if final is not None else None
-    code, label, limits = (band.code, band.label, band.bounds) if band else (None, None, None)
+    code = label = limits = None
+    for band_set in scale.band_sets if final is not None else ():
+        if band_set.when is None or band_set.when.holds(context):
+            for band in band_set.bands:
+                if band.minimum <= final <= band.maximum:  # type: ignore[operator]
+                    code, label, limits = band.code, band.label, (band.minimum, band.maximum)
+                    break
+            break
     method = instrument.method_of(scale.id)
     return ScaleResult(
         scale.id,
@@ -242,17 +254,6 @@ def _scale_result(
         method,
         reason,
     )
-
-
-def _band(scale: Scale, score: Number, context: Context) -> Band | None:
-    """The band containing `score`, in the first band set whose facts condition holds."""
-    for band_set in scale.band_sets:
-        if band_set.when is None or band_set.when.holds(context):
-            for band in band_set.bands:
-                if band.minimum <= score <= band.maximum:
-                    return band
-            return None
-    return None
 
 
 def _fact_label(instrument: Instrument, name: str) -> dict[str, str]:
