@@ -84,8 +84,8 @@ def _combine(scale: Scale, parts: list[tuple[Bounds, Number]], *, norms: bool) -
             high = max(high, multiply(total, highest), multiply(smallest, highest))
         if scale.method == Method.SCALED_SUM:
             low, high = multiply(low, scale.factor), multiply(high, scale.factor)
-    if scale.norms and norms:
-        scores = [score for table in scale.norms for _, _, score in table.rows]
+    scores = [score for table in scale.norms for _, _, score in table.rows]
+    if scores and norms:
         return Bounds(min(scores), max(scores), may_be_na)
     exact_low, exact_high = divide(low, 1), divide(high, 1)
     return Bounds(

@@ -144,7 +144,7 @@ def build_instrument(data: Any, problems: list[Problem], file: str, digest: str)
         title=title or {},
         languages=reporter.languages,
         items=items,
-        scales=tuple(scales[scale_id] for scale_id in declared if scale_id in scales),
+        scales=tuple(scales[s] for s in declared if isinstance(s, str) and s in scales),
         levels=levels,
         description=description,
         licence=licence or "",

@@ -53,6 +53,8 @@ def read_vectors(root: Reader) -> tuple[Vector, ...]:
                 nested = expect_reader.child(key) if expect_reader.has(key) else None
                 for scale_id in nested.data if nested is not None else ():
                     nested.child(str(scale_id)).only(allowed)  # type: ignore[union-attr]
+            for key in ("flags", "actions", "rules", "hidden", "discarded"):
+                expect_reader.sequence(key, required=False)
             if expect_reader.has("couple"):
                 expect_reader.child("couple").only(["level", "flags"])
             if (expect_reader.has("change") or expect_reader.has("couple")) and other is None:
@@ -87,9 +89,11 @@ def check_vector_names(instrument: Instrument, problems: list[Problem]) -> None:
             expected = vector.expect.get(key)
             if expected is None:
                 continue
-            listed = [expected] if key == "level" else list(expected)
+            listed = [expected] if key == "level" else expected
+            if not isinstance(listed, (list, dict)):
+                listed = [listed]  # reported below as an unknown name
             for name in listed:
-                if name not in names:
+                if not isinstance(name, str) or name not in names:
                     problems.append(
                         Problem(
                             f"expects unknown {key.rstrip('s')} {name!r}",

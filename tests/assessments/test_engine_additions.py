@@ -10,11 +10,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from assessments import (
     AnswerError,
     AssessmentError,
     CombinedResult,
+    InstrumentError,
     combine,
     load_instrument,
     load_routing,
@@ -277,8 +281,6 @@ def test_routing_reads_the_combined_result_with_of_couple(tmp_path):
             ],
         }
     )
-    import yaml
-
     (tmp_path / "rules.yaml").write_text(yaml.safe_dump(rules), "utf-8")
     (tmp_path / "services.yaml").write_text(
         (ROOT / "instruments" / "routing" / "services.yaml").read_text("utf-8"), "utf-8"
@@ -297,3 +299,40 @@ def test_routing_reads_the_combined_result_with_of_couple(tmp_path):
     (tmp_path / "rules.yaml").write_text(yaml.safe_dump(rules), "utf-8")
     with pytest.raises(AssessmentError, match="no instrument declares combinable flag"):
         load_routing(tmp_path / "rules.yaml", [NEWER])
+
+
+def _paths(node, prefix=()):
+    found = [prefix]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _paths(value, (*prefix, index))
+    return found
+
+
+NEWER_DOCUMENT = yaml.safe_load(NEWER_TEXT)
+NEWER_PATHS = _paths(NEWER_DOCUMENT)[1:]
+JUNK = st.sampled_from(
+    [None, True, 0, -1, 2.5, "x", "yes", [], {}, [1, "a"], {"a": 1}, {"item": "low_mood"},
+     {"fact": "sex"}, {"min": 0}, {"items": ["x"]}, {"tag": 1}]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(NEWER_PATHS), JUNK), min_size=1, max_size=3))
+def test_corrupting_the_newer_rules_gives_instrument_errors_never_a_traceback(changes):
+    document = copy.deepcopy(NEWER_DOCUMENT)
+    for path, junk in changes:
+        target = document
+        try:
+            for step in path[:-1]:
+                target = target[step]
+            target[path[-1]] = junk
+        except (KeyError, IndexError, TypeError):
+            continue
+    try:
+        run_vectors(parse_instrument(yaml.safe_dump(document, allow_unicode=True), "fuzz.yaml"))
+    except InstrumentError as error:
+        assert all(problem.message for problem in error.problems)
