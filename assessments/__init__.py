@@ -8,11 +8,8 @@ Pure Python: no Flask, SQLAlchemy or `casework` imports (tests/assessments enfor
     recommendations = route([result], facts, rules)
 """
 
-from __future__ import annotations
-
-from collections.abc import Mapping
-from typing import Any
-
+from .change import Change, ScaleChange, measure_change
+from .couples import CombinedResult, combine
 from .errors import (
     AnswerError,
     AssessmentError,
@@ -24,8 +21,6 @@ from .errors import (
 from .loader import load_instrument, load_instruments, parse_instrument
 from .model import (
     Action,
-    Band,
-    BandSet,
     FactSpec,
     Flag,
     HiddenAnswers,
@@ -33,12 +28,8 @@ from .model import (
     Item,
     ItemKind,
     Level,
-    Method,
-    MissingAction,
-    MissingRule,
     Option,
     Rule,
-    Scale,
     Section,
     Vector,
 )
@@ -52,24 +43,13 @@ from .routing import (
     RuleKind,
     Service,
     ServiceKind,
+    load_routing,
     route,
     route_explained,
-)
-from .routing_loader import load_routing
-from .scoring import score_plan
+)  # fmt: skip
+from .scale_model import Band, BandSet, Method, MissingAction, MissingRule, Scale  # fmt: skip
+from .scoring import score
 from .vectors import run_vectors
-
-
-def score(
-    instrument: Instrument, answers: Mapping[str, Any], facts: Mapping[str, Any] | None = None
-) -> Result:
-    """Score `answers` (item id -> option code, number, text or None) for a client with `facts`.
-
-    Raises AnswerError listing every invalid answer or fact. Deterministic: the same instrument
-    version, answers and facts always give an equal Result.
-    """
-    return score_plan(instrument.compiled, answers, facts or {})
-
 
 __all__ = [
     "Action",
@@ -77,6 +57,8 @@ __all__ = [
     "AssessmentError",
     "Band",
     "BandSet",
+    "Change",
+    "CombinedResult",
     "Exclusion",
     "FactSpec",
     "FiredRule",
@@ -103,18 +85,21 @@ __all__ = [
     "Rule",
     "RuleKind",
     "Scale",
+    "ScaleChange",
     "ScaleResult",
     "Section",
     "Service",
     "ServiceKind",
     "TraceEntry",
     "Vector",
+    "combine",
     "load_instrument",
     "load_instruments",
     "load_routing",
+    "measure_change",
     "parse_instrument",
     "route",
     "route_explained",
     "run_vectors",
     "score",
-]
+]  # fmt: skip

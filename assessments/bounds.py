@@ -1,32 +1,56 @@
 """The lowest and highest score each scale can produce, worked out from the declarations alone.
 
-Used to check that bands cover every possible score, and by the tests to check that no score
-ever falls outside its bounds. Weights and factors are positive (validation ensures it).
+Used to check that bands and norm tables cover every possible score, and by the tests to check
+that no score ever falls outside its bounds. Weights and factors are positive (the loader checks).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .model import Item, Method, MissingAction, Scale
+from .model import Instrument
 from .numbers import Number, divide, multiply, round_to
+from .scale_model import Method, MissingAction, Scale
 
 
 @dataclass(frozen=True, slots=True)
 class Bounds:
+    """The lowest and highest score a scale can produce, worked out from the declarations."""
+
     low: Number
     high: Number
     #: The scale can come out "not applicable" (all its items hidden with no hidden_value).
     may_be_na: bool = False
 
 
-def item_bounds(item: Item) -> Bounds | None:
-    """The scored range of an item, widened by its hidden_value; None if it has no range."""
-    value_range = item.value_range()
-    if value_range is None:
+def bounds(instrument: Instrument, *, before_norms: bool = False) -> dict[str, Bounds]:
+    """Bounds of every scale whose components all have a range; weights and factors are > 0.
+
+    `before_norms`: the scores a norm table is looked up with, rather than its standard scores.
+    """
+    found: dict[str, Bounds] = {}
+    for scale_id in instrument.scoring_order:
+        scale = instrument.scale(scale_id)
+        parts = []
+        for component in scale.components:
+            part = found.get(component) if scale.scales else _item_bounds(instrument, component)
+            if part is None:
+                break
+            if scale.missing.action == MissingAction.IMPUTE and scale.missing.max_missing:
+                imputed = scale.missing.value
+                part = Bounds(min(part.low, imputed), max(part.high, imputed), part.may_be_na)
+            parts.append((part, scale.weight(component)))
+        else:
+            found[scale_id] = _combine(scale, parts, norms=not before_norms)
+    return found
+
+
+def _item_bounds(instrument: Instrument, item_id: str) -> Bounds | None:
+    item = instrument.item(item_id) if instrument.has("item", item_id) else None
+    value_range = item.value_range() if item is not None else None
+    if item is None or value_range is None:
         return None
-    low, high = value_range
+    low, high = (multiply(value, item.weight) for value in value_range)
     if item.visible_when is not None:
         if item.hidden_value is None:
             return Bounds(low, high, may_be_na=True)
@@ -34,64 +58,38 @@ def item_bounds(item: Item) -> Bounds | None:
     return Bounds(low, high)
 
 
-def scale_bounds(scales: Sequence[Scale], items: Mapping[str, Item]) -> dict[str, Bounds]:
-    """Bounds of every scale; `scales` must be in dependency order (components first)."""
-    result: dict[str, Bounds] = {}
-    for scale in scales:
-        parts: list[tuple[Bounds, Number]] = []
-        for component in scale.components:
-            bounds = result.get(component) if scale.scales else _maybe(items.get(component))
-            if bounds is None:
-                break
-            parts.append((bounds, scale.weight(component)))
-        else:
-            result[scale.id] = _combine(scale, parts)
-    return result
-
-
-def _maybe(item: Item | None) -> Bounds | None:
-    return item_bounds(item) if item is not None else None
-
-
-def _combine(scale: Scale, parts: list[tuple[Bounds, Number]]) -> Bounds:
-    may_be_na = all(bounds.may_be_na for bounds, _ in parts)
-    lowest = min(bounds.low for bounds, _ in parts)
-    highest = max(bounds.high for bounds, _ in parts)
+def _combine(scale: Scale, parts: list[tuple[Bounds, Number]], *, norms: bool) -> Bounds:
+    may_be_na = all(part.may_be_na for part, _ in parts)
+    lowest = min(part.low for part, _ in parts)
+    highest = max(part.high for part, _ in parts)
     if scale.method == Method.MEAN:
         low, high = lowest, highest
     else:
-        low = sum((multiply(_low_or_zero(b), w) for b, w in parts), start=0)
-        high = sum((multiply(_high_or_zero(b), w) for b, w in parts), start=0)
+        # A part that may be not applicable may also contribute nothing, as if it scored 0.
+        low = sum((multiply(min(p.low, 0) if p.may_be_na else p.low, w) for p, w in parts), start=0)
+        high = sum(
+            (multiply(max(p.high, 0) if p.may_be_na else p.high, w) for p, w in parts), start=0
+        )
         may_miss = scale.missing.max_missing > 0
         if may_miss and scale.missing.action == MissingAction.SCORE_ANSWERED:
-            # Missing items add nothing, as if each could score 0.
-            low = min(low, sum((multiply(min(b.low, 0), w) for b, w in parts), start=0))
-            high = max(high, sum((multiply(max(b.high, 0), w) for b, w in parts), start=0))
-        prorates = may_miss and scale.missing.action == MissingAction.PRORATE
-        if prorates or any(bounds.may_be_na for bounds, _ in parts):
+            low = min(low, sum((multiply(min(p.low, 0), w) for p, w in parts), start=0))
+            high = max(high, sum((multiply(max(p.high, 0), w) for p, w in parts), start=0))
+        if (may_miss and scale.missing.action == MissingAction.PRORATE) or any(
+            p.may_be_na for p, _ in parts
+        ):
+            # Prorating multiplies the mean of the answered items by the applicable weight.
             total = sum((weight for _, weight in parts), start=0)
             smallest = min(weight for _, weight in parts)
-            # Prorating multiplies the mean of the answered items by the applicable weight.
-            candidates_low = [multiply(total, lowest), multiply(smallest, lowest)]
-            candidates_high = [multiply(total, highest), multiply(smallest, highest)]
-            low = min(low, *candidates_low)
-            high = max(high, *candidates_high)
+            low = min(low, multiply(total, lowest), multiply(smallest, lowest))
+            high = max(high, multiply(total, highest), multiply(smallest, highest))
         if scale.method == Method.SCALED_SUM:
             low, high = multiply(low, scale.factor), multiply(high, scale.factor)
+    scores = [score for table in scale.norms for _, _, score in table.rows]
+    if scores and norms:
+        return Bounds(min(scores), max(scores), may_be_na)
+    exact_low, exact_high = divide(low, 1), divide(high, 1)
     return Bounds(
-        round_to(_exact(low), scale.decimals, scale.rounding),
-        round_to(_exact(high), scale.decimals, scale.rounding),
+        round_to(exact_low, scale.decimals, scale.rounding),
+        round_to(exact_high, scale.decimals, scale.rounding),
         may_be_na,
     )
-
-
-def _low_or_zero(bounds: Bounds) -> Number:
-    return min(bounds.low, 0) if bounds.may_be_na else bounds.low
-
-
-def _high_or_zero(bounds: Bounds) -> Number:
-    return max(bounds.high, 0) if bounds.may_be_na else bounds.high
-
-
-def _exact(value: Number) -> Number:
-    return divide(value, 1)

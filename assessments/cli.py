@@ -13,13 +13,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from . import fhir
 from .errors import AssessmentError, Problem
 from .loader import load_instrument
 from .model import Instrument
 from .render import render_result, render_routing
 from .result import Result
-from .routing import route_explained
-from .routing_loader import load_routing
+from .routing import load_routing, route_explained
+from .scoring import score
 from .vectors import run_vectors
 from .yamlio import load_yaml
 
@@ -49,12 +50,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     route.add_argument("rules", type=Path, help="routing directory or rules file")
     route.add_argument("results", type=Path, nargs="+")
     _common(route)
+    fhir = commands.add_parser("fhir", help="FHIR R4 Questionnaire export and import")
+    fhir_commands = fhir.add_subparsers(dest="direction", required=True)
+    export = fhir_commands.add_parser(
+        "export", help="an instrument as a Questionnaire, or answers as a QuestionnaireResponse"
+    )
+    export.add_argument("instrument", type=Path)
+    export.add_argument("--answers", type=Path, help="JSON answers: write a QuestionnaireResponse")
+    _common(export)
+    imported = fhir_commands.add_parser(
+        "import", help="a Questionnaire as the start of an instrument file"
+    )
+    imported.add_argument("questionnaire", type=Path)
     args = parser.parse_args(argv)
     try:
         if args.command == "validate":
             return _validate(args.paths)
         if args.command == "score":
             return _score(args)
+        if args.command == "fhir":
+            return _fhir(args)
         return _route(args)
     except (AssessmentError, InputError) as error:
         for problem in error.problems:
@@ -68,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--facts", type=Path, help="JSON file with client facts")
-    parser.add_argument("--lang", choices=("pl", "en", "uk"), default="en")
+    parser.add_argument("--lang", choices=("pl", "en", "uk"), default=None)
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
 
 
@@ -155,11 +170,11 @@ def _score(args: argparse.Namespace) -> int:
     instrument = load_instrument(args.instrument)
     answers = _mapping(args.answers, "answers")
     facts = _mapping(args.facts, "facts")
-    result = instrument.score(answers, facts)
+    result = score(instrument, answers, facts)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, sort_keys=True))
     else:
-        print(render_result(result, instrument, args.lang))
+        print(render_result(result, instrument, args.lang or "en"))
     return 0
 
 
@@ -180,5 +195,23 @@ def _route(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(decision.to_dict(), ensure_ascii=False, indent=2, sort_keys=True))
     else:
-        print(render_routing(decision, args.lang))
+        print(render_routing(decision, args.lang or "en"))
+    return 0
+
+
+def _fhir(args: argparse.Namespace) -> int:
+    if args.direction == "import":
+        questionnaire = _mapping(args.questionnaire, "questionnaire")
+        if questionnaire.get("resourceType") != "Questionnaire":
+            problem = Problem("expected a FHIR Questionnaire", file=str(args.questionnaire))
+            raise InputError([problem])
+        print(fhir.import_questionnaire(questionnaire), end="")
+        return 0
+    instrument = load_instrument(args.instrument)
+    if args.answers is None:
+        resource = fhir.export_questionnaire(instrument, args.lang)
+    else:
+        answers, facts = _mapping(args.answers, "answers"), _mapping(args.facts, "facts")
+        resource = fhir.export_response(instrument, answers, facts, args.lang)
+    print(json.dumps(resource, ensure_ascii=False, indent=2))
     return 0

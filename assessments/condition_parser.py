@@ -16,37 +16,17 @@ from .conditions import (
     AllOf,
     AnyOf,
     Condition,
+    CountTest,
     FactTest,
     ItemTest,
     Not,
-    PositiveCount,
     ResultTest,
     ScaleTest,
 )
 from .fields import Reader
 from .model import FactSpec, Item, ItemKind
 from .numbers import as_number
-
-
-@dataclass
-class Scope:
-    """What a condition may refer to where it stands.
-
-    `items` None forbids item tests; `scale_bands` None forbids scale tests; `instruments` maps
-    instrument id -> known levels/flags/actions/tags/scale bands for routing (None: result tests
-    are forbidden; an empty dict: allowed but unchecked).
-    """
-
-    where: str
-    facts: Mapping[str, FactSpec]
-    items: Mapping[str, Item] | None = None
-    tags: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    scale_bands: Mapping[str, set[str]] | None = None
-    statuses: tuple[str, ...] = ("complete", "prorated", "missing", "not_applicable")
-    instruments: Mapping[str, InstrumentNames] | None = None
-    item_hint: Callable[[str], str] = lambda item_id: ""
-    #: Items declared with problems of their own: references to them are not reported again.
-    broken: set[str] = field(default_factory=set)
+from .result import STATUSES
 
 
 @dataclass
@@ -58,6 +38,28 @@ class InstrumentNames:
     actions: set[str]
     tags: set[str]
     scale_bands: dict[str, set[str]]
+    #: The levels and flags of its combined couple result; None: it declares no combination.
+    couple: tuple[set[str], set[str]] | None = None
+
+
+@dataclass
+class Scope:
+    """What a condition may refer to where it stands.
+
+    `items` None forbids item tests; `scale_bands` None forbids scale tests; `instruments` maps
+    instrument id -> its names for routing (None: result tests are forbidden; an empty dict:
+    allowed but unchecked).
+    """
+
+    where: str
+    facts: Mapping[str, FactSpec]
+    items: Mapping[str, Item] | None = None
+    tags: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    scale_bands: Mapping[str, set[str]] | None = None
+    instruments: Mapping[str, InstrumentNames] | None = None
+    item_hint: Callable[[str], str] = lambda item_id: ""
+    #: Items declared with problems of their own: references to them are not reported again.
+    broken: set[str] = field(default_factory=set)
 
 
 def parse_condition(reader: Reader, key: str, scope: Scope) -> Condition | None:
@@ -72,25 +74,12 @@ def _parse(reader: Reader, scope: Scope) -> Condition | None:
     for combinator in ("all", "any"):
         if combinator in data:
             reader.only([combinator])
-            parts_raw = reader.sequence(combinator)
-            if parts_raw is None:
-                return None
-            if not parts_raw:
+            raw_parts = reader.sequence(combinator)
+            if raw_parts is not None and not raw_parts:
                 reader.report(f"'{combinator}' needs at least one condition", combinator)
+            if not raw_parts:
                 return None
-            parts = [
-                _parse(
-                    Reader(
-                        reader.reporter,
-                        raw,
-                        f"{reader.path(combinator)}[{index}]",
-                        item=reader.item,
-                        line=reader.line_of(combinator),
-                    ),
-                    scope,
-                )
-                for index, raw in enumerate(parts_raw)
-            ]
+            parts = [_parse(part, scope) for part in reader.each(combinator)]
             if any(part is None for part in parts):
                 return None
             checked = tuple(part for part in parts if part is not None)
@@ -103,21 +92,21 @@ def _parse(reader: Reader, scope: Scope) -> Condition | None:
         return _item_test(reader, scope)
     if "fact" in data:
         return _fact_test(reader, scope)
-    if "positive_among" in data:
-        return _positive_count(reader, scope)
+    if "positive_among" in data or "count" in data:
+        return _count(reader, scope)
     if scope.instruments is not None and any(op in data for op in RESULT_OPS):
         return _result_test(reader, scope)
     if "scale" in data:
         return _scale_test(reader, scope)
     reader.report(
-        f"not a condition in {scope.where}: expected item, fact, scale, positive_among, "
+        f"not a condition in {scope.where}: expected item, fact, scale, positive_among, count, "
         "all, any or not" + (", or a result test" if scope.instruments is not None else "")
     )
     return None
 
 
-def _one_op(reader: Reader, subject: str, ops: tuple[str, ...]) -> str | None:
-    reader.only((subject, *ops))
+def _one_op(reader: Reader, subject: tuple[str, ...], ops: tuple[str, ...]) -> str | None:
+    reader.only((*subject, *ops))
     present = [op for op in ops if op in reader.data]
     if len(present) != 1:
         reader.report(f"give exactly one test out of: {', '.join(ops)}")
@@ -125,62 +114,72 @@ def _one_op(reader: Reader, subject: str, ops: tuple[str, ...]) -> str | None:
     return present[0]
 
 
-def _item_test(reader: Reader, scope: Scope) -> Condition | None:
+def _known_item(reader: Reader, scope: Scope, item_id: str | None, key: str) -> Item | None:
     if scope.items is None:
-        reader.report(f"{scope.where} cannot test answers", "item")
+        reader.report(f"{scope.where} cannot test answers", key)
         return None
-    item_id = reader.code("item")
-    op = _one_op(reader, "item", ITEM_OPS)
-    if item_id is None or op is None:
+    if item_id is None or item_id in scope.broken:
         return None
     item = scope.items.get(item_id)
-    if item is None and item_id in scope.broken:
-        return None
     if item is None:
-        reader.report(f"unknown item {item_id!r}{scope.item_hint(item_id)}", "item")
+        reader.report(f"unknown item {item_id!r}{scope.item_hint(item_id)}", key)
+    return item
+
+
+def _item_test(reader: Reader, scope: Scope) -> ItemTest | None:
+    op = _one_op(reader, ("item", "on"), ITEM_OPS)
+    item = _known_item(reader, scope, reader.code("item"), "item")
+    if item is None or op is None:
         return None
+    return _predicate(reader, item.id, [item], op)
+
+
+def _predicate(reader: Reader, name: str, items: list[Item], op: str) -> ItemTest | None:
+    """The test `op` of `reader`, checked against every item it will be applied to."""
     raw = reader.raw(op)
+    on = reader.choice("on", ("raw", "score"), default="raw") or "raw"
+    if reader.has("on") and op not in COMPARISONS:
+        reader.report("'on' applies only to comparisons (at_least, at_most, ...)", "on")
     if op in ("answered", "positive"):
         if not isinstance(raw, bool):
             reader.report("expected true or false", op)
             return None
-        if op == "positive" and item.kind == ItemKind.TEXT:
-            reader.report(f"free-text item {item_id!r} is never positive", op)
+        text = next((item.id for item in items if item.kind == ItemKind.TEXT), None)
+        if op == "positive" and text:
+            reader.report(f"free-text item {text!r} is never positive", op)
             return None
-        return ItemTest(item_id, op, raw)
-    if item.kind == ItemKind.TEXT:
-        reader.report(f"free-text item {item_id!r} can only be tested with 'answered'", op)
+        return ItemTest(name, op, raw)
+    text = next((item.id for item in items if item.kind == ItemKind.TEXT), None)
+    if text:
+        reader.report(f"free-text item {text!r} can only be tested with 'answered'", op)
         return None
     if op in COMPARISONS:
         number = reader.number(op)
-        return ItemTest(item_id, op, number) if number is not None else None
+        return ItemTest(name, op, number, on) if number is not None else None
     values = raw if op in ("in", "not_in") else [raw]
     if not isinstance(values, list) or not values:
         reader.report("expected a non-empty list", op)
         return None
-    if item.is_choice:
-        codes = {option.code for option in item.options}
-        unknown = [value for value in values if value not in codes]
-        if unknown:
-            reader.report(
-                f"item {item_id!r} has no option {unknown[0]!r}; "
-                f"options: {', '.join(sorted(codes))}",
-                op,
-            )
-            return None
-        operand: Any = tuple(values)
-    else:
-        numbers = [as_number(value) for value in values]
-        if any(number is None for number in numbers):
+    for item in items:
+        if item.is_choice:
+            codes = [option.code for option in item.options]
+            unknown = [value for value in values if value not in codes]
+            if unknown:
+                options = ", ".join(sorted(codes))
+                reader.report(
+                    f"item {item.id!r} has no option {unknown[0]!r}; options: {options}", op
+                )
+                return None
+        elif any(as_number(value) is None for value in values):
             reader.report("number items are compared with numbers", op)
             return None
-        operand = tuple(numbers)
-    return ItemTest(item_id, op, operand if op != "equals" else operand[0])
+    operand = tuple(as_number(v) if as_number(v) is not None else v for v in values)
+    return ItemTest(name, op, operand if op != "equals" else operand[0])
 
 
-def _fact_test(reader: Reader, scope: Scope) -> Condition | None:
+def _fact_test(reader: Reader, scope: Scope) -> FactTest | None:
     name = reader.code("fact")
-    op = _one_op(reader, "fact", FACT_OPS)
+    op = _one_op(reader, ("fact",), FACT_OPS)
     if name is None or op is None:
         return None
     spec = scope.facts.get(name)
@@ -207,68 +206,70 @@ def _fact_test(reader: Reader, scope: Scope) -> Condition | None:
         reader.report("expected a non-empty list", op)
         return None
     for value in values:
-        if not _fits(spec, value):
+        if not spec.accepts(value):
             allowed = ", ".join(spec.values) if spec.kind == "enum" else spec.kind
             reader.report(f"{value!r} is not a possible value of fact {name!r} ({allowed})", op)
             return None
-    operand = tuple(values)
-    return FactTest(name, op, operand if op != "equals" else operand[0])
+    return FactTest(name, op, tuple(values) if op != "equals" else values[0])
 
 
-def _fits(spec: FactSpec, value: Any) -> bool:
-    if spec.kind == "boolean":
-        return isinstance(value, bool)
-    if spec.kind == "number":
-        return as_number(value) is not None
-    return value in spec.values
-
-
-def _positive_count(reader: Reader, scope: Scope) -> Condition | None:
-    op = _one_op(reader, "positive_among", COUNT_OPS)
+def _count(reader: Reader, scope: Scope) -> CountTest | None:
+    key = "positive_among" if "positive_among" in reader.data else "count"
+    op = _one_op(reader, (key,), COUNT_OPS)
     count = reader.integer(op) if op else None
-    raw = reader.raw("positive_among")
     if scope.items is None:
-        reader.report(f"{scope.where} cannot test answers", "positive_among")
+        reader.report(f"{scope.where} cannot test answers", key)
         return None
-    tag = None
-    if isinstance(raw, dict):
-        among = reader.child("positive_among")
+    test_op = None
+    if key == "count":
+        among = reader.child(key)
+        if not among.valid:
+            return None
+        source = among.exactly_one(("items", "tag"))
+        test_op = _one_op(among, ("items", "tag", "on"), ITEM_OPS)
+    elif isinstance(reader.raw(key), dict):
+        among, source = reader.child(key), "tag"
         among.only(["tag"])
-        tag = among.code("tag")
+    else:
+        among, source = reader, key
+    if source is None:
+        return None
+    tag = among.code("tag") if source == "tag" else None
+    if source == "tag":
         if tag is None:
             return None
         if tag not in scope.tags:
-            reader.report(f"no item carries the tag {tag!r}", "positive_among")
+            reader.report(f"no item carries the tag {tag!r}", key)
             return None
-        items = scope.tags[tag]
+        ids: list[str] = list(scope.tags[tag])
     else:
-        listed = reader.codes("positive_among")
+        listed = among.codes(source)
         if listed is None:
             return None
         unknown = [item_id for item_id in listed if item_id not in scope.items]
         if any(item_id in scope.broken for item_id in unknown):
             return None
         if unknown:
-            reader.report(
-                f"unknown item {unknown[0]!r}{scope.item_hint(unknown[0])}", "positive_among"
-            )
+            reader.report(f"unknown item {unknown[0]!r}{scope.item_hint(unknown[0])}", key)
             return None
-        text_items = [item_id for item_id in listed if scope.items[item_id].kind == ItemKind.TEXT]
-        if text_items:
-            reader.report(f"free-text item {text_items[0]!r} is never positive", "positive_among")
-            return None
-        items = tuple(listed)
-    if op is None or count is None:
+        ids = listed
+    items = [scope.items[item_id] for item_id in ids]
+    text = next((item.id for item in items if item.kind == ItemKind.TEXT), None)
+    if key == "positive_among" and text:
+        reader.report(f"free-text item {text!r} is never positive", key)
         return None
-    return PositiveCount(tuple(items), tag, op, count)
+    test = _predicate(among, "", items, test_op) if test_op else None
+    if op is None or count is None or (key == "count" and test is None):
+        return None
+    return CountTest(tuple(ids), tag, op, count, test)
 
 
-def _scale_test(reader: Reader, scope: Scope) -> Condition | None:
+def _scale_test(reader: Reader, scope: Scope) -> ScaleTest | None:
     if scope.scale_bands is None:
         reader.report(f"{scope.where} cannot test scales", "scale")
         return None
     scale_id = reader.code("scale")
-    op = _one_op(reader, "scale", SCALE_OPS)
+    op = _one_op(reader, ("scale",), SCALE_OPS)
     if scale_id is None or op is None:
         return None
     if scale_id not in scope.scale_bands:
@@ -280,29 +281,36 @@ def _scale_test(reader: Reader, scope: Scope) -> Condition | None:
     values = reader.codes(op) if op != "band" else [reader.code(op)]
     if not values or None in values:
         return None
-    allowed = scope.statuses if op == "status_in" else scope.scale_bands[scale_id]
+    allowed = STATUSES if op == "status_in" else scope.scale_bands[scale_id]
     unknown = [value for value in values if value not in allowed]
     if unknown:
         reader.report(f"{unknown[0]!r} is not one of: {', '.join(sorted(allowed))}", op)
         return None
-    if op == "band":
-        return ScaleTest(scale_id, "band_in", (values[0],))
-    return ScaleTest(scale_id, op, tuple(v for v in values if v is not None))
+    return ScaleTest(scale_id, "band_in" if op == "band" else op, tuple(str(v) for v in values))
 
 
-def _result_test(reader: Reader, scope: Scope) -> Condition | None:
+def _result_test(reader: Reader, scope: Scope) -> ResultTest | None:
     assert scope.instruments is not None
-    op = _one_op(reader, "instrument", RESULT_OPS) if "scale" not in reader.data else None
     if "scale" in reader.data:
         reader.only(["instrument", "scale", "band_in"])
-        op = "band_in"
+        op: str | None = "band_in"
+    else:
+        op = _one_op(reader, ("instrument", "of"), RESULT_OPS)
     instrument = reader.code("instrument", required=False)
+    of = reader.choice("of", ("person", "couple"), default="person") or "person"
     if op is None:
         return None
     names = scope.instruments.get(instrument) if instrument else None
     if instrument and scope.instruments and names is None:
         reader.report(f"unknown instrument {instrument!r}", "instrument")
         return None
+    if of == "couple":
+        if op not in ("level_in", "flag"):
+            reader.report("a combined couple result has only levels and flags", op)
+            return None
+        if names is not None and names.couple is None:
+            reader.report(f"instrument {instrument!r} declares no couple combination", "of")
+            return None
     scale = reader.code("scale") if op == "band_in" else None
     if op in ("level_in", "band_in"):
         values = reader.codes(op)
@@ -318,14 +326,18 @@ def _result_test(reader: Reader, scope: Scope) -> Condition | None:
         if bad:
             reader.report(f"{bad[0]!r} is not one of: {', '.join(sorted(known or ()))}", op)
             return None
-        return ResultTest(instrument, op, tuple(values), scale)
+        return ResultTest(instrument, op, tuple(values), scale, of)
     code = reader.code(op)
     if code is None:
         return None
     if names is not None or (scope.instruments and instrument is None):
         pools = [names] if names is not None else list(scope.instruments.values())
         attribute = {"flag": "flags", "action": "actions", "tag_positive": "tags"}[op]
-        if not any(code in getattr(pool, attribute) for pool in pools):
-            reader.report(f"no instrument declares {op.replace('_positive', '')} {code!r}", op)
+        known_codes: list[Any] = [getattr(pool, attribute) for pool in pools if pool is not None]
+        if of == "couple":
+            known_codes = [pool.couple[1] for pool in pools if pool is not None and pool.couple]
+        if not any(code in codes for codes in known_codes):
+            what = "combinable flag" if of == "couple" else op.replace("_positive", "")
+            reader.report(f"no instrument declares {what} {code!r}", op)
             return None
-    return ResultTest(instrument, op, code, None)
+    return ResultTest(instrument, op, code, None, of)

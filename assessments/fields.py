@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .errors import Problem
@@ -94,6 +94,22 @@ class Reader:
             item=item or self.item,
             line=self.line_of(key),
         )
+
+    def each(
+        self, key: str, *, required: bool = False, name: str = "", prefix: str = ""
+    ) -> Iterator[Reader]:
+        """A reader for every entry of the list under `key`; `name` is the field whose value
+        names the entry in problems (e.g. an item's id), shown after `prefix`."""
+        for index, raw, line in items_with_lines(self.sequence(key, required=required) or []):
+            label = raw.get(name) if name and isinstance(raw, dict) else None
+            item = f"{prefix}{label}" if isinstance(label, str) else None
+            yield Reader(
+                self.reporter,
+                raw,
+                f"{self.path(key)}[{index}]",
+                item=item or (None if name else self.item),
+                line=line,
+            )
 
     def only(self, allowed: Iterable[str]) -> None:
         """Report keys that the format does not know (usually typos such as `reversed`)."""
@@ -263,8 +279,17 @@ def read_text(
             result[language] = entry.strip()
     for language in value:
         if language not in reporter.languages:
+            hint = f"translation for undeclared language {language!r}; declare it in 'languages'"
+            keys = list(value)
+            before = keys[keys.index(language) - 1] if keys.index(language) else None
+            if value[language] is None and before is not None:
+                # `{pl: a, b, en: c}` reads `b` as a key: an unquoted comma cut the text.
+                hint = (
+                    f"{language!r} looks like the rest of a text cut at an unquoted comma; "
+                    f'quote this text: {before}: "{value[before]}, {language}"'
+                )
             reporter.add(
-                f"translation for undeclared language {language!r}; declare it in 'languages'",
+                hint,
                 item=item,
                 field=f"{field}.{language}",
                 line=value.line_of(language) if isinstance(value, LocatedDict) else line,

@@ -1,4 +1,4 @@
-"""Load instrument files: read, validate everything at once, and compile into a scoring plan."""
+"""Load instrument files: read the YAML, validate everything at once, build the Instrument."""
 
 from __future__ import annotations
 
@@ -6,61 +6,48 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from .bounds import scale_bounds
-from .condition_parser import Scope
+from .bounds import bounds
+from .condition_parser import Scope, parse_condition
 from .errors import InstrumentError, Problem
-from .fields import LANGUAGE_PATTERN, VERSION_PATTERN, Reader, Reporter
-from .model import HiddenAnswers, Instrument, Item, Scale
-from .parse_bands import check_bands
-from .parse_items import read_facts, read_items, read_option_sets, read_sections
-from .parse_scoring import (
-    read_actions,
-    read_band_labels,
-    read_flags,
-    read_levels,
-    read_rules,
-    read_scales,
+from .fields import LANGUAGE_PATTERN, VERSION_PATTERN, Reader, Reporter, Text
+from .model import (
+    Action,
+    Combination,
+    Discrepancy,
+    Flag,
+    Instrument,
+    Level,
+    Rule,
 )
-from .plan import compile_plan
+from .parse_items import read_facts, read_items, read_sections
+from .parse_scales import check_bands, read_scales
 from .vectors import check_vector_names, read_vectors
 from .yamlio import load_yaml, parse_yaml
 
 TOP_FIELDS = (
-    "format",
-    "id",
-    "version",
-    "title",
-    "description",
-    "licence",
-    "citation",
-    "languages",
-    "facts",
-    "hidden_answers",
-    "option_sets",
-    "band_labels",
-    "sections",
-    "items",
-    "scales",
-    "levels",
-    "level_scale",
-    "flags",
-    "actions",
-    "rules",
-    "vectors",
-)
+    "format", "id", "version", "title", "description", "licence", "citation", "languages",
+    "facts", "hidden_answers", "option_sets", "band_labels", "sections", "items", "scales",
+    "levels", "level_scale", "default_level", "max_unanswered", "flags", "actions", "rules",
+    "couple", "vectors",
+)  # fmt: skip
+RULE_FIELDS = ("id", "when", "reason", "set_level", "raise_level", "flags", "actions")
 FORMAT = 1
 
 
 def load_instrument(path: str | Path) -> Instrument:
-    """Load, validate and compile one instrument file; InstrumentError lists every problem."""
+    """Load and validate one instrument file; InstrumentError lists every problem."""
     data, problems = load_yaml(path)
-    return _build(data, problems, str(path), _digest(path))
+    try:
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        digest = ""
+    return build_instrument(data, problems, str(path), digest)
 
 
 def parse_instrument(text: str, file: str = "<string>") -> Instrument:
     """Like load_instrument, from YAML text (for tests and tools)."""
     data, problems = parse_yaml(text, file)
-    return _build(data, problems, file, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    return build_instrument(data, problems, file, hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
 def load_instruments(directory: str | Path) -> dict[tuple[str, str], Instrument]:
@@ -78,13 +65,8 @@ def load_instruments(directory: str | Path) -> dict[tuple[str, str], Instrument]
             continue
         if instrument.key in instruments:
             other = instruments[instrument.key].source
-            problems.append(
-                Problem(
-                    f"{instrument.id} {instrument.version} is also defined in {other}",
-                    file=str(path),
-                    field="version",
-                )
-            )
+            message = f"{instrument.id} {instrument.version} is also defined in {other}"
+            problems.append(Problem(message, file=str(path), field="version"))
             continue
         instruments[instrument.key] = instrument
     if problems:
@@ -92,14 +74,7 @@ def load_instruments(directory: str | Path) -> dict[tuple[str, str], Instrument]
     return instruments
 
 
-def _digest(path: str | Path) -> str:
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return ""
-
-
-def _build(data: Any, problems: list[Problem], file: str, digest: str) -> Instrument:
+def build_instrument(data: Any, problems: list[Problem], file: str, digest: str) -> Instrument:
     if data is None and problems:
         raise InstrumentError(problems)
     reporter = Reporter(file)
@@ -113,37 +88,25 @@ def _build(data: Any, problems: list[Problem], file: str, digest: str) -> Instru
             f"unsupported format {root.raw('format')!r}; this engine reads format {FORMAT}",
             "format",
         )
-    languages = _languages(root)
-    reporter.languages = languages
-    instrument_id = root.code("id")
-    version = root.string("version")
-    if version is not None and not VERSION_PATTERN.match(version):
-        root.report(f"version {version!r} is not a semantic version such as 1.0.0", "version")
-    title = root.text("title")
-    description = root.text("description", required=False)
-    licence = root.string("licence")
-    citation = root.string("citation")
+    reporter.languages = read_languages(root)
+    instrument_id, version, title = root.code("id"), read_version(root), root.text("title")
     facts = read_facts(root)
-    default_hidden = HiddenAnswers(
-        root.choice(
-            "hidden_answers", [m.value for m in HiddenAnswers], default=HiddenAnswers.DISCARD.value
-        )
-        or "discard"
-    )
+    description = root.text("description", required=False)
+    licence, citation = root.string("licence"), root.string("citation")
     sections = read_sections(root)
-    items = read_items(
-        root,
-        facts=facts,
-        sections=sections,
-        option_sets=read_option_sets(root),
-        default_hidden=default_hidden,
-    )
+    items = read_items(root, facts, {section.id for section in sections})
     items_by_id = {item.id: item for item in items}
     broken = _declared(data, "items", "id") - items_by_id.keys()
-    levels = read_levels(root)
+    levels = tuple(
+        Level(c, label, rank, guidance)
+        for rank, (c, label, _, guidance) in enumerate(_coded(root, "levels"))
+    )
     level_codes = {level.code for level in levels}
     # A band coded like a level borrows the level's label unless band_labels says otherwise.
-    band_labels = {level.code: level.label for level in levels} | read_band_labels(root)
+    band_labels = {level.code: level.label for level in levels}
+    labels = root.child("band_labels") if root.has("band_labels") else None
+    for code in labels.data if labels is not None else ():
+        band_labels[str(code)] = labels.text(str(code)) or {}  # type: ignore[union-attr]
     order = read_scales(
         root,
         items=items_by_id,
@@ -152,62 +115,68 @@ def _build(data: Any, problems: list[Problem], file: str, digest: str) -> Instru
         level_codes=level_codes,
         broken=broken,
     )
-    scales_by_id = {scale.id: scale for scale in order}
-    level_scale = _level_scale(root, scales_by_id, level_codes)
-    flags, actions = read_flags(root), read_actions(root)
+    scales = {scale.id: scale for scale in order}
+    flags = tuple(Flag(code, label, text) for code, label, text, _ in _coded(root, "flags"))
+    actions = tuple(Action(code, label, text) for code, label, text, _ in _coded(root, "actions"))
+    tags: dict[str, tuple[str, ...]] = {}
+    for item in items:
+        for tag in item.tags:
+            tags[tag] = (*tags.get(tag, ()), item.id)
     scope = Scope(
         where="a rule",
         facts=facts,
         items=items_by_id,
         broken=broken,
-        tags=_tags(items),
+        tags=tags,
         scale_bands={s.id: {b.code for bs in s.band_sets for b in bs.bands} for s in order},
     )
-    rules = read_rules(
-        root,
-        scope=scope,
-        levels=level_codes,
-        flags={f.code for f in flags},
-        actions={a.code for a in actions},
+    rules = _read_rules(
+        root, scope, level_codes, {f.code for f in flags}, {a.code for a in actions}
     )
-    vectors = read_vectors(root)
-    declared = [scale for scale in _declared_order(data) if scale in scales_by_id]
-    bounds = scale_bounds(order, items_by_id)
-    for scale in order:
-        check_bands(root, scale, bounds.get(scale.id))
-    # Built even when problems were found, only to check the vectors against it; never returned.
+    declared = (
+        [entry.get("id") for entry in data.get("scales") or [] if isinstance(entry, dict)]
+        if isinstance(data.get("scales"), list)
+        else []
+    )
     instrument = Instrument(
         id=instrument_id or "",
         version=version or "",
         title=title or {},
-        languages=languages,
+        languages=reporter.languages,
         items=items,
-        scales=tuple(scales_by_id[scale_id] for scale_id in declared),
+        scales=tuple(scales[s] for s in declared if isinstance(s, str) and s in scales),
         levels=levels,
         description=description,
         licence=licence or "",
         citation=citation or "",
         sections=sections,
-        level_scale=level_scale,
+        level_scale=_level_scale(root, scales, level_codes),
+        default_level=_default_level(root, level_codes),
         flags=flags,
         actions=actions,
         rules=rules,
         facts=tuple(facts.values()),
-        vectors=vectors,
+        max_unanswered=root.integer("max_unanswered", default=0)
+        if root.has("max_unanswered")
+        else None,
+        couple=read_combination(root, "couple", scales, {f.code for f in flags}),
+        vectors=read_vectors(root),
+        scoring_order=tuple(scale.id for scale in order),
         source=file,
         source_sha256=digest,
     )
+    raw_bounds, final_bounds = bounds(instrument, before_norms=True), bounds(instrument)
+    for scale in order:
+        check_bands(root, scale, final_bounds.get(scale.id), raw_bounds.get(scale.id))
     check_vector_names(instrument, reporter.problems)
     if reporter.problems or instrument_id is None or version is None or title is None:
         raise InstrumentError(reporter.problems)
-    object.__setattr__(instrument, "plan", compile_plan(instrument, order))
     return instrument
 
 
-def _languages(root: Reader) -> tuple[str, ...]:
-    codes = root.sequence("languages") or []
-    languages = []
-    for index, code in enumerate(codes):
+def read_languages(root: Reader) -> tuple[str, ...]:
+    languages: list[str] = []
+    for index, code in enumerate(root.sequence("languages") or []):
         if not isinstance(code, str) or not LANGUAGE_PATTERN.match(code):
             root.report(
                 f"{code!r} is not a language code such as pl, en or uk", f"languages[{index}]"
@@ -221,7 +190,94 @@ def _languages(root: Reader) -> tuple[str, ...]:
     return tuple(languages)
 
 
-def _level_scale(root: Reader, scales: dict[str, Scale], level_codes: set[str]) -> str | None:
+def read_version(root: Reader) -> str | None:
+    version = root.string("version")
+    if version is not None and not VERSION_PATTERN.match(version):
+        root.report(f"version {version!r} is not a semantic version such as 1.0.0", "version")
+    return version
+
+
+def _coded(root: Reader, key: str) -> list[tuple[str, Text, Text | None, Text | None]]:
+    """Read a list of {code, label, description|guidance}: levels, flags and actions."""
+    entries: list[tuple[str, Text, Text | None, Text | None]] = []
+    for reader in root.each(key, required=key == "levels"):
+        reader.only(["code", "label", "description", "guidance"])
+        code, label = reader.code("code"), reader.text("label")
+        description, guidance = (
+            reader.text("description", required=False),
+            reader.text("guidance", required=False),
+        )
+        if code in [entry[0] for entry in entries]:
+            reader.report(f"{code!r} is declared twice", "code")
+        elif code is not None:
+            entries.append((code, label or {}, description, guidance))
+    return entries
+
+
+def _read_rules(
+    root: Reader, scope: Scope, levels: set[str], flags: set[str], actions: set[str]
+) -> tuple[Rule, ...]:
+    rules: list[Rule] = []
+    for reader in root.each("rules", name="id", prefix="rule "):
+        if not reader.valid:
+            continue
+        reader.only(RULE_FIELDS)
+        rule_id = reader.code("id")
+        when = parse_condition(reader, "when", scope) if reader.has("when") else None
+        if not reader.has("when"):
+            reader.missing("when")
+        reason = reader.text("reason")
+        set_level, raise_level = (
+            _known(reader, "set_level", levels, "level"),
+            _known(reader, "raise_level", levels, "level"),
+        )
+        rule_flags, rule_actions = (
+            _known_list(reader, "flags", flags, "flag"),
+            _known_list(reader, "actions", actions, "action"),
+        )
+        if not (set_level or raise_level or rule_flags or rule_actions):
+            reader.report("a rule needs an effect: set_level, raise_level, flags or actions")
+        if set_level and raise_level:
+            reader.report("give set_level or raise_level, not both")
+        if any(rule.id == rule_id for rule in rules):
+            reader.report(f"rule id {rule_id!r} is used twice", "id")
+        elif rule_id and when is not None and reason is not None:
+            rules.append(
+                Rule(
+                    rule_id,
+                    when,
+                    reason,
+                    set_level,
+                    raise_level,
+                    rule_flags,
+                    rule_actions,
+                    reader.line,
+                )
+            )
+    return tuple(rules)
+
+
+def _known(reader: Reader, key: str, known: set[str], what: str) -> str | None:
+    code = reader.code(key, required=False)
+    if code is not None and code not in known:
+        reader.report(
+            f"unknown {what} {code!r}; declared: {', '.join(sorted(known)) or 'none'}", key
+        )
+        return None
+    return code
+
+
+def _known_list(reader: Reader, key: str, known: set[str], what: str) -> tuple[str, ...]:
+    codes = reader.codes(key, required=False) or []
+    for code in codes:
+        if code not in known:
+            reader.report(
+                f"unknown {what} {code!r}; declared: {', '.join(sorted(known)) or 'none'}", key
+            )
+    return tuple(code for code in codes if code in known)
+
+
+def _level_scale(root: Reader, scales: dict[str, Any], level_codes: set[str]) -> str | None:
     scale_id = root.code("level_scale", required=False)
     if scale_id is None:
         return None
@@ -229,43 +285,61 @@ def _level_scale(root: Reader, scales: dict[str, Scale], level_codes: set[str]) 
     if scale is None:
         root.report(f"unknown scale {scale_id!r}", "level_scale")
         return None
-    for band_set in scale.band_sets:
-        for band in band_set.bands:
-            if band.level is None and band.code not in level_codes:
-                root.reporter.add(
-                    f"band {band.code!r} decides the level but names no level; add "
-                    "'level:' or use a level code as the band code",
-                    item=f"scale {scale_id}",
-                    field="bands",
-                    line=scale.line or None,
-                )
+    for band in (band for band_set in scale.band_sets for band in band_set.bands):
+        if band.level is None and band.code not in level_codes:
+            message = (
+                f"band {band.code!r} decides the level but names no level; add 'level:' or use "
+                "a level code as the band code"
+            )
+            root.reporter.add(
+                message, item=f"scale {scale_id}", field="bands", line=scale.line or None
+            )
     if not scale.band_sets:
         root.report(f"scale {scale_id!r} decides the level but has no bands", "level_scale")
     return scale_id
 
 
-def _tags(items: tuple[Item, ...]) -> dict[str, tuple[str, ...]]:
-    tags: dict[str, list[str]] = {}
-    for item in items:
-        for tag in item.tags:
-            tags.setdefault(tag, []).append(item.id)
-    return {tag: tuple(ids) for tag, ids in tags.items()}
+def _default_level(root: Reader, level_codes: set[str]) -> str | None:
+    level = _known(root, "default_level", level_codes, "level")
+    if level is not None and root.has("level_scale"):
+        root.report(
+            "give level_scale or default_level, not both: the bands decide the level",
+            "default_level",
+        )
+    return level
 
 
-def _declared_order(data: dict[str, Any]) -> list[str]:
-    raw = data.get("scales")
-    if not isinstance(raw, list):
-        return []
-    return [
-        entry["id"] for entry in raw if isinstance(entry, dict) and isinstance(entry.get("id"), str)
-    ]
+def read_combination(
+    root: Reader, key: str, scales: dict[str, Any], flags: set[str]
+) -> Combination | None:
+    """How partners' results combine: `level: highest`, `flags: [...]`, `discrepancies: [...]`."""
+    if not root.has(key):
+        return None
+    reader = root.child(key)
+    reader.only(["level", "flags", "discrepancies"])
+    level = reader.choice("level", ("highest", "none"), default="highest")
+    combined = _known_list(reader, "flags", flags, "flag")
+    discrepancies = []
+    for entry in reader.each("discrepancies"):
+        entry.only(["scale", "more_than", "flag"])
+        scale, more_than, flag = (
+            entry.code("scale"),
+            entry.number("more_than"),
+            _known(entry, "flag", flags, "flag"),
+        )
+        if scale is not None and scale not in scales:
+            entry.report(f"unknown scale {scale!r}", "scale")
+        elif scale and more_than is not None and flag:
+            discrepancies.append(Discrepancy(scale, more_than, flag))
+    return Combination(level if level == "highest" else None, combined, tuple(discrepancies))
 
 
 def _declared(data: dict[str, Any], key: str, name: str) -> set[str]:
     """Every id written under `key`, valid or not (to avoid reporting a broken entry twice)."""
     raw = data.get(key)
-    if not isinstance(raw, list):
-        return set()
+    entries = raw if isinstance(raw, list) else []
     return {
-        entry[name] for entry in raw if isinstance(entry, dict) and isinstance(entry.get(name), str)
+        entry[name]
+        for entry in entries
+        if isinstance(entry, dict) and isinstance(entry.get(name), str)
     }

@@ -1,21 +1,23 @@
 """The validated instrument: what a file declares, as immutable dataclasses the web UI can render.
 
 Every human-readable text is a `dict` language -> text holding every language of the instrument.
+Scoring (scoring.py) reads these declarations directly; nothing is compiled or attached later.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import Any
 
-from .conditions import Condition
-from .numbers import Number
-
-if TYPE_CHECKING:
-    from .plan import Plan
-    from .result import Result
+from .conditions import Condition, Context
+from .numbers import Number, as_number, multiply
+from .scale_model import (
+    Method,
+    Scale,
+)
 
 Text = dict[str, str]
 
@@ -25,20 +27,6 @@ class ItemKind(StrEnum):
     YES_NO = "yes_no"
     NUMBER = "number"
     TEXT = "text"
-
-
-class Method(StrEnum):
-    SUM = "sum"
-    MEAN = "mean"
-    WEIGHTED_SUM = "weighted_sum"
-    SCALED_SUM = "scaled_sum"
-
-
-class MissingAction(StrEnum):
-    """What a scale does when some items are missing but no more than `max_missing`."""
-
-    PRORATE = "prorate"
-    SCORE_ANSWERED = "score_answered"
 
 
 class HiddenAnswers(StrEnum):
@@ -64,7 +52,7 @@ class Section:
     description: Text | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Item:
     id: str
     kind: ItemKind
@@ -75,6 +63,8 @@ class Item:
     maximum: Number | None = None
     integer: bool = True
     reverse: bool = False
+    #: Multiplies the scored value, e.g. a checklist item that counts double.
+    weight: Number = 1
     tags: tuple[str, ...] = ()
     guidance: Text | None = None
     supporting_questions: tuple[Text, ...] = ()
@@ -91,11 +81,13 @@ class Item:
     def is_choice(self) -> bool:
         return self.kind in (ItemKind.SINGLE_CHOICE, ItemKind.YES_NO)
 
+    @cached_property
+    def choices(self) -> dict[str, tuple[Number, Number, bool]]:
+        """Option code -> (declared value, score, positive), for reading answers."""
+        return {o.code: (o.value, self.score_of(o.value), o.positive) for o in self.options}
+
     def option(self, code: str) -> Option | None:
-        for option in self.options:
-            if option.code == code:
-                return option
-        return None
+        return next((option for option in self.options if option.code == code), None)
 
     def value_range(self) -> tuple[Number, Number] | None:
         """The lowest and highest value the answer can carry, before reverse scoring."""
@@ -106,65 +98,44 @@ class Item:
             return self.minimum, self.maximum
         return None
 
+    def read(self, answer: Any) -> tuple[Any, str | None]:
+        """The answer as conditions read it (a number normalised), or why it is not valid."""
+        if self.is_choice:
+            if not isinstance(answer, str) or answer not in self.choices:
+                expected = ", ".join(option.code for option in self.options)
+                return None, f"unknown option code {answer!r}; expected one of: {expected}"
+            return answer, None
+        if self.kind == ItemKind.TEXT:
+            return (
+                (answer, None)
+                if isinstance(answer, str)
+                else (None, "expected free text (a string)")
+            )
+        number = as_number(answer)
+        if number is None:
+            return None, f"expected a number, got {answer!r}"
+        if self.integer and not isinstance(number, int):
+            return None, f"expected a whole number, got {answer!r}"
+        if (self.minimum is not None and number < self.minimum) or (
+            self.maximum is not None and number > self.maximum
+        ):
+            return None, f"{number} is out of range {self.minimum}..{self.maximum}"
+        return number, None
 
-@dataclass(frozen=True, slots=True)
-class Band:
-    code: str
-    minimum: Number
-    maximum: Number
-    label: Text
-    #: The instrument level this band stands for, when the scale decides the level.
-    level: str | None = None
-    #: How to tailor help for people in this band (the "auxiliary scenario").
-    guidance: Text | None = None
+    def score_of(self, value: Number) -> Number:
+        """What a declared value contributes to scales: reverse-scored, then weighted."""
+        if self.reverse:
+            low, high = self.value_range() or (0, 0)
+            value = low + high - value
+        return value if self.weight == 1 else multiply(value, self.weight)
 
-    def contains(self, score: Number) -> bool:
-        return self.minimum <= score <= self.maximum
-
-    @property
-    def bounds(self) -> tuple[Number, Number]:
-        return self.minimum, self.maximum
-
-
-@dataclass(frozen=True, slots=True)
-class BandSet:
-    """Bands that apply when `when` holds for the client facts (None: the default set)."""
-
-    when: Condition | None
-    bands: tuple[Band, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class MissingRule:
-    """Up to `max_missing` items may be missing; with more, the scale is marked missing."""
-
-    max_missing: int = 0
-    action: MissingAction = MissingAction.PRORATE
-
-
-@dataclass(frozen=True, slots=True)
-class Scale:
-    id: str
-    title: Text
-    method: Method
-    items: tuple[str, ...] = ()
-    scales: tuple[str, ...] = ()
-    weights: Mapping[str, Number] = field(default_factory=dict)
-    factor: Number = 1
-    decimals: int = 0
-    rounding: str = "half_up"
-    missing: MissingRule = MissingRule()
-    band_sets: tuple[BandSet, ...] = ()
-    higher_is: str = "worse"
-    description: Text | None = None
-    line: int = 0
-
-    @property
-    def components(self) -> tuple[str, ...]:
-        return self.items or self.scales
-
-    def weight(self, component: str) -> Number:
-        return self.weights.get(component, 1)
+    def valued(self, answer: Any) -> tuple[Number, Number, bool] | None:
+        """(declared value, score, positive) of a valid answer; None unanswered or free text."""
+        choice = self.choices.get(answer) if isinstance(answer, str) else None
+        if choice is not None or answer is None or isinstance(answer, str):
+            return choice  # an option, or no answer, or free text
+        positive = self.positive_min is not None and answer >= self.positive_min
+        return answer, self.score_of(answer), positive
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +175,15 @@ class Rule:
     actions: tuple[str, ...] = ()
     line: int = 0
 
+    @property
+    def effects(self) -> tuple[str, ...]:
+        """What the rule does, in words, for the explanation."""
+        effects = [f"sets level to {self.set_level}"] if self.set_level else []
+        if self.raise_level:
+            effects.append(f"raises level to at least {self.raise_level}")
+        effects += [f"raises flag {flag}" for flag in self.flags]
+        return (*effects, *(f"requires action {action}" for action in self.actions))
+
 
 @dataclass(frozen=True, slots=True)
 class FactSpec:
@@ -212,6 +192,33 @@ class FactSpec:
     name: str
     kind: str
     values: tuple[str, ...] = ()
+    #: How to name the fact in an "undetermined" reason; None: its name.
+    label: Text | None = None
+
+    def accepts(self, value: Any) -> bool:
+        if self.kind == "boolean":
+            return isinstance(value, bool)
+        if self.kind == "number":
+            return as_number(value) is not None
+        return isinstance(value, str) and value in self.values
+
+
+@dataclass(frozen=True, slots=True)
+class Discrepancy:
+    """Partners whose scores on `scale` differ by more than `more_than` raise `flag`."""
+
+    scale: str
+    more_than: Number
+    flag: str
+
+
+@dataclass(frozen=True, slots=True)
+class Combination:
+    """How partners' results combine into a couple or family result (see couples.py)."""
+
+    level: str | None = "highest"
+    flags: tuple[str, ...] = ()
+    discrepancies: tuple[Discrepancy, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,15 +232,18 @@ class Vector:
     expect_errors: tuple[str, ...] = ()
     fill: str | None = None
     line: int = 0
+    #: The earlier result of a change, or the other partner of a couple.
+    other: Vector | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Instrument:
     id: str
     version: str
     title: Text
     languages: tuple[str, ...]
     items: tuple[Item, ...]
+    #: In the order the file declares them; `scoring_order` puts components first.
     scales: tuple[Scale, ...]
     levels: tuple[Level, ...]
     description: Text | None = None
@@ -241,43 +251,92 @@ class Instrument:
     citation: str = ""
     sections: tuple[Section, ...] = ()
     level_scale: str | None = None
+    #: The level when no band decides it and no rule sets or raises one.
+    default_level: str | None = None
     flags: tuple[Flag, ...] = ()
     actions: tuple[Action, ...] = ()
     rules: tuple[Rule, ...] = ()
     facts: tuple[FactSpec, ...] = ()
+    #: Refuse to score when more items than this are unanswered (None: no such limit).
+    max_unanswered: int | None = None
+    couple: Combination | None = None
     vectors: tuple[Vector, ...] = ()
+    scoring_order: tuple[str, ...] = ()
     source: str = ""
     #: SHA-256 of the file the instrument was loaded from.
     source_sha256: str = ""
-    plan: Plan | None = field(default=None, compare=False, repr=False)
 
     @property
     def key(self) -> tuple[str, str]:
         return self.id, self.version
 
+    @cached_property
+    def _index(self) -> dict[str, Any]:
+        items = {item.id: item for item in self.items}
+        words = {Method.SUM: "sum", Method.MEAN: "mean", Method.WEIGHTED_SUM: "weighted sum"}
+        methods = {}
+        for scale in self.scales:
+            reversed_items = [c for c in scale.items if c in items and items[c].reverse]
+            listed = f" (reverse-scored: {', '.join(reversed_items)})" if reversed_items else ""
+            methods[scale.id] = words.get(scale.method, f"sum x {scale.factor}") + listed
+        return {
+            "item": items,
+            "scale": {scale.id: scale for scale in self.scales},
+            "level": {level.code: level for level in self.levels},
+            "flag": {flag.code: flag for flag in self.flags},
+            "action": {action.code: action for action in self.actions},
+            "tag": {tag: self.tagged(tag) for item in self.items for tag in item.tags},
+            "method": methods,
+            "conditional": tuple(item for item in self.items if item.visible_when),
+            "rank": {level.code: level.rank for level in self.levels},
+        }
+
+    @property
+    def items_by_id(self) -> dict[str, Item]:
+        return self._index["item"]
+
+    @property
+    def tags(self) -> dict[str, tuple[str, ...]]:
+        """Tag -> the ids of the items carrying it, in file order."""
+        return self._index["tag"]
+
+    def method_of(self, scale_id: str) -> str:
+        """How a scale is scored, in words: "sum (reverse-scored: q2)"."""
+        return self._index["method"][scale_id]  # type: ignore[no-any-return]
+
+    @property
+    def ranks(self) -> dict[str, int]:
+        """Level code -> rank, 0 the least severe."""
+        return self._index["rank"]
+
+    @property
+    def conditional_items(self) -> tuple[Item, ...]:
+        """The items asked only when their `visible_when` holds, in file order."""
+        return self._index["conditional"]  # type: ignore[return-value]
+
     def item(self, item_id: str) -> Item:
-        return self.compiled.items_by_id[item_id].item
+        return self._index["item"][item_id]  # type: ignore[no-any-return]
 
     def scale(self, scale_id: str) -> Scale:
-        return self.compiled.scales_by_id[scale_id]
+        return self._index["scale"][scale_id]  # type: ignore[no-any-return]
 
     def level(self, code: str) -> Level:
-        return self.compiled.levels_by_code[code]
+        return self._index["level"][code]  # type: ignore[no-any-return]
 
     def flag(self, code: str) -> Flag:
-        return self.compiled.flags_by_code[code]
+        return self._index["flag"][code]  # type: ignore[no-any-return]
 
     def action(self, code: str) -> Action:
-        return self.compiled.actions_by_code[code]
+        return self._index["action"][code]  # type: ignore[no-any-return]
+
+    def has(self, kind: str, code: str | None) -> bool:
+        return code in self._index[kind]
 
     def items_in(self, section: str) -> tuple[Item, ...]:
         return tuple(item for item in self.items if item.section == section)
 
-    def visible_items(
-        self, answers: Mapping[str, Any], facts: Mapping[str, Any] | None = None
-    ) -> tuple[Item, ...]:
-        """The items to ask now, given the answers so far (for a form that reveals follow-ups)."""
-        return self.compiled.visible_items(answers, facts or {})
+    def tagged(self, tag: str) -> tuple[str, ...]:
+        return tuple(item.id for item in self.items if tag in item.tags)
 
     def text(self, text: Text | None, language: str) -> str:
         """A text in `language`, falling back to the instrument's first language."""
@@ -285,11 +344,17 @@ class Instrument:
             return ""
         return text.get(language) or text[self.languages[0]]
 
-    def score(self, answers: Mapping[str, Any], facts: Mapping[str, Any] | None = None) -> Result:
-        return self.compiled.score(answers, facts)
-
-    @property
-    def compiled(self) -> Plan:
-        if self.plan is None:
-            raise RuntimeError("instrument was not compiled; load it with load_instrument()")
-        return self.plan
+    def visible_items(
+        self, answers: Mapping[str, Any], facts: Mapping[str, Any] | None = None
+    ) -> tuple[Item, ...]:
+        """The items to ask now, given the answers so far (for a form that reveals follow-ups);
+        invalid answers count as unanswered."""
+        context = Context({}, facts or {}, self.items_by_id)
+        visible = []
+        for item in self.items:
+            if item.visible_when is None or item.visible_when.holds(context):
+                visible.append(item)
+                answer = answers.get(item.id)
+                if answer is not None and item.read(answer)[1] is None:
+                    context.answers[item.id] = item.read(answer)[0]
+        return tuple(visible)

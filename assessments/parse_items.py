@@ -2,88 +2,53 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import NamedTuple
-
 from .condition_parser import Scope, parse_condition
-from .fields import Reader, Text, items_with_lines
+from .fields import Reader, Text
 from .model import FactSpec, HiddenAnswers, Item, ItemKind, Option, Section
 from .numbers import Number
 
 ITEM_FIELDS = (
-    "id",
-    "kind",
-    "text",
-    "section",
-    "options",
-    "min",
-    "max",
-    "integer",
-    "reverse",
-    "tags",
-    "guidance",
-    "supporting_questions",
-    "visible_when",
-    "hidden_value",
-    "hidden_answers",
+    "id", "kind", "text", "section", "options", "min", "max", "integer", "reverse", "weight",
+    "tags", "guidance", "supporting_questions", "visible_when", "hidden_value", "hidden_answers",
     "positive_min",
+)  # fmt: skip
+#: Used by yes_no items that give no options when the file declares no `yes_no` option set.
+BUILT_IN_YES_NO = (
+    {"code": "no", "value": 0, "label": {"pl": "Nie", "en": "No", "uk": "Ні"}},
+    {"code": "yes", "value": 1, "label": {"pl": "Tak", "en": "Yes", "uk": "Так"}},
 )
-OPTION_FIELDS = ("code", "value", "label", "positive")
-
-
-class RawOption(NamedTuple):
-    """An option as written; whether it is positive is settled per item (reverse scoring)."""
-
-    code: str
-    value: Number
-    label: Text
-    positive: bool | None
+#: An option as written: code, value, label, and `positive` if declared.
+RawOption = tuple[str, Number, Text, bool | None]
 
 
 def read_facts(root: Reader) -> dict[str, FactSpec]:
     facts: dict[str, FactSpec] = {}
-    if not root.has("facts"):
-        return facts
-    reader = root.child("facts")
-    for name in reader.data:
-        spec = reader.child(str(name))
+    reader = root.child("facts") if root.has("facts") else None
+    for name in reader.data if reader is not None else ():
+        spec = reader.child(str(name))  # type: ignore[union-attr]
         if not isinstance(name, str) or not spec.valid:
             continue
-        spec.only(["values", "type"])
-        kind = spec.choice("type", ("enum", "boolean", "number"), default="enum")
-        values: list[str] = []
-        if kind == "enum":
-            values = spec.codes("values") or []
-        elif spec.has("values"):
+        spec.only(["values", "type", "label"])
+        kind = spec.choice("type", ("enum", "boolean", "number"), default="enum") or "enum"
+        values = spec.codes("values") or [] if kind == "enum" else []
+        if kind != "enum" and spec.has("values"):
             spec.report("only enum facts list values", "values")
-        facts[name] = FactSpec(name, kind or "enum", tuple(values))
+        facts[name] = FactSpec(name, kind, tuple(values), spec.text("label", required=False))
     return facts
 
 
 def read_sections(root: Reader) -> tuple[Section, ...]:
     sections: list[Section] = []
-    for index, raw, line in items_with_lines(root.sequence("sections", required=False) or []):
-        reader = Reader(root.reporter, raw, f"sections[{index}]", line=line)
+    for reader in root.each("sections"):
         reader.only(["id", "title", "description"])
-        section_id = reader.code("id")
-        title = reader.text("title")
-        description = reader.text("description", required=False)
-        if section_id:
-            sections.append(Section(section_id, title or {}, description))
-    _report_duplicates(root, "sections", [section.id for section in sections])
+        section_id, title = reader.code("id"), reader.text("title")
+        if any(section.id == section_id for section in sections):
+            root.report(f"{section_id!r} is declared twice", "sections")
+        elif section_id:
+            sections.append(
+                Section(section_id, title or {}, reader.text("description", required=False))
+            )
     return tuple(sections)
-
-
-def read_option_sets(root: Reader) -> dict[str, tuple[RawOption, ...]]:
-    option_sets: dict[str, tuple[RawOption, ...]] = {}
-    if not root.has("option_sets"):
-        return option_sets
-    reader = root.child("option_sets")
-    for name in reader.data:
-        options = _read_options(reader, str(name))
-        if options is not None:
-            option_sets[str(name)] = options
-    return option_sets
 
 
 def _read_options(parent: Reader, key: str) -> tuple[RawOption, ...] | None:
@@ -94,69 +59,44 @@ def _read_options(parent: Reader, key: str) -> tuple[RawOption, ...] | None:
         parent.report("a choice needs at least two options", key)
         return None
     options: list[RawOption] = []
-    for index, raw, line in items_with_lines(raw_options):
-        reader = Reader(
-            parent.reporter, raw, f"{parent.path(key)}[{index}]", item=parent.item, line=line
-        )
-        reader.only(OPTION_FIELDS)
+    for reader in parent.each(key):
+        reader.only(["code", "value", "label", "positive"])
         code, value, label = reader.code("code"), reader.number("value"), reader.text("label")
         positive = reader.boolean("positive") if reader.has("positive") else None
+        if code in [option[0] for option in options]:
+            parent.report(f"{code!r} is declared twice", key)
         if code is not None and value is not None:
-            options.append(RawOption(code, value, label or {}, positive))
-    _report_duplicates(parent, key, [option.code for option in options])
+            options.append((code, value, label or {}, positive))
     return tuple(options) if len(options) == len(raw_options) else None
 
 
-def _settle_positive(options: tuple[RawOption, ...], reverse: bool) -> tuple[Option, ...]:
-    """By default an answer is positive when it scores above the item's lowest possible score."""
-    values = [option.value for option in options]
-    low, high = min(values), max(values)
-
-    def scored(value: Number) -> Number:
-        return low + high - value if reverse else value
-
-    floor = min(scored(value) for value in values)
-    return tuple(
-        Option(
-            option.code,
-            option.value,
-            option.label,
-            option.positive if option.positive is not None else scored(option.value) > floor,
-        )
-        for option in options
+def read_items(root: Reader, facts: dict[str, FactSpec], section_ids: set[str]) -> tuple[Item, ...]:
+    option_sets: dict[str, tuple[RawOption, ...]] = {}
+    sets_reader = root.child("option_sets") if root.has("option_sets") else None
+    for name in sets_reader.data if sets_reader is not None else ():
+        options = _read_options(sets_reader, str(name))  # type: ignore[arg-type]
+        if options is not None:
+            option_sets[str(name)] = options
+    hidden = (
+        root.choice("hidden_answers", [m.value for m in HiddenAnswers], default="discard")
+        or "discard"
     )
-
-
-def read_items(
-    root: Reader,
-    *,
-    facts: dict[str, FactSpec],
-    sections: tuple[Section, ...],
-    option_sets: dict[str, tuple[RawOption, ...]],
-    default_hidden: HiddenAnswers,
-) -> tuple[Item, ...]:
     items: dict[str, Item] = {}
-    section_ids = {section.id for section in sections}
-    raw_items = root.sequence("items") or []
-    if not raw_items and root.has("items"):
+    if root.has("items") and not root.raw("items"):
         root.report("an instrument needs at least one item", "items")
     declared: set[str] = set()
-    for index, raw, line in items_with_lines(raw_items):
-        item_id = (
-            raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
-        )
-        reader = Reader(root.reporter, raw, f"items[{index}]", item=item_id, line=line)
+    for reader in root.each("items", required=True, name="id"):
         if not reader.valid:
             continue
         broken = declared - items.keys()
-        declared.add(item_id or "")
-        item = _read_item(reader, items, broken, facts, section_ids, option_sets, default_hidden)
-        if item is None:
-            continue
-        if item.id in items:
+        declared.add(reader.item or "")
+        item = _read_item(
+            reader, items, broken, facts, section_ids, option_sets, HiddenAnswers(hidden)
+        )
+        if item is not None and item.id in items:
             reader.report(f"item id {item.id!r} is used twice", "id")
-            continue
-        items[item.id] = item
+        elif item is not None:
+            items[item.id] = item
     return tuple(items.values())
 
 
@@ -172,16 +112,13 @@ def _read_item(
     reader.only(ITEM_FIELDS)
     item_id = reader.code("id")
     kind_name = reader.choice("kind", [kind.value for kind in ItemKind])
-    text = reader.text("text")
+    kind = ItemKind(kind_name) if kind_name else None
     section = reader.code("section", required=False)
     if section is not None and section not in section_ids:
         reader.report(f"unknown section {section!r}; declare it under 'sections'", "section")
     reverse = reader.boolean("reverse")
-    kind = ItemKind(kind_name) if kind_name else None
     raw_options = _item_options(reader, kind, option_sets)
     minimum, maximum = reader.number("min", required=False), reader.number("max", required=False)
-    integer = reader.boolean("integer", default=True)
-    positive_min = reader.number("positive_min", required=False)
     if kind == ItemKind.NUMBER:
         if minimum is not None and maximum is not None and minimum > maximum:
             reader.report(f"min {minimum} is greater than max {maximum}", "min")
@@ -193,17 +130,22 @@ def _read_item(
                 reader.report(f"'{key}' applies only to number items", key)
     if kind == ItemKind.TEXT and reverse:
         reader.report("a free-text item is never scored, so it cannot be reverse-scored", "reverse")
-    options = _settle_positive(raw_options, reverse) if raw_options else ()
-    tags = tuple(reader.codes("tags", required=False) or ())
-    guidance = reader.text("guidance", required=False)
-    supporting = reader.texts("supporting_questions")
+    weight = reader.number("weight", required=False)
+    if weight is not None and (weight <= 0 or kind == ItemKind.TEXT):
+        reader.report("a weight is a number greater than 0, on an item that is scored", "weight")
     visible_when = None
     if reader.has("visible_when"):
+
+        def hint(name: str) -> str:
+            if name == item_id:
+                return " (an item cannot depend on itself)"
+            return " (a condition may only refer to items declared before this one)"
+
         scope = Scope(
             where="a visibility condition",
             facts=facts,
             items=earlier,
-            item_hint=_earlier_hint(item_id),
+            item_hint=hint,
             broken=broken,
         )
         visible_when = parse_condition(reader, "visible_when", scope)
@@ -213,41 +155,45 @@ def _read_item(
             "hidden_value needs visible_when: an item that is always asked is never hidden",
             "hidden_value",
         )
-    hidden_name = reader.choice(
-        "hidden_answers", [mode.value for mode in HiddenAnswers], default=default_hidden.value
+    hidden_answers = reader.choice(
+        "hidden_answers", [m.value for m in HiddenAnswers], default=default_hidden.value
     )
-    if item_id is None or kind is None:
-        return None
-    if kind in (ItemKind.SINGLE_CHOICE, ItemKind.YES_NO) and not options:
-        return None
-    return Item(
-        id=item_id,
-        kind=kind,
-        text=text or {},
+    item = Item(
+        id=item_id or "",
+        kind=kind or ItemKind.TEXT,
+        text=reader.text("text") or {},
         section=section,
-        options=options,
+        options=_settle_positive(raw_options or (), reverse),
         minimum=minimum,
         maximum=maximum,
-        integer=integer,
+        integer=reader.boolean("integer", default=True),
         reverse=reverse,
-        tags=tags,
-        guidance=guidance,
-        supporting_questions=supporting,
+        weight=weight if weight is not None and weight > 0 else 1,
+        tags=tuple(reader.codes("tags", required=False) or ()),
+        guidance=reader.text("guidance", required=False),
+        supporting_questions=reader.texts("supporting_questions"),
         visible_when=visible_when,
         hidden_value=hidden_value,
-        hidden_answers=HiddenAnswers(hidden_name or default_hidden),
-        positive_min=positive_min,
+        hidden_answers=HiddenAnswers(hidden_answers or default_hidden),
+        positive_min=reader.number("positive_min", required=False),
         line=reader.line,
     )
+    if item_id is None or kind is None or (item.is_choice and not item.options):
+        return None
+    return item
 
 
-def _earlier_hint(item_id: str | None) -> Callable[[str], str]:
-    def hint(name: str) -> str:
-        if name == item_id:
-            return " (an item cannot depend on itself)"
-        return " (a condition may only refer to items declared before this one)"
-
-    return hint
+def _settle_positive(options: tuple[RawOption, ...], reverse: bool) -> tuple[Option, ...]:
+    """By default an answer is positive when it scores above the item's lowest possible score."""
+    if not options:
+        return ()
+    values = [value for _, value, _, _ in options]
+    low, high = min(values), max(values)
+    scored = [low + high - value if reverse else value for value in values]
+    return tuple(
+        Option(code, value, label, positive if positive is not None else score > min(scored))
+        for (code, value, label, positive), score in zip(options, scored, strict=True)
+    )
 
 
 def _item_options(
@@ -260,8 +206,18 @@ def _item_options(
             reader.report(f"{kind.value} items have no options", "options")
         return None
     raw = reader.raw("options")
-    if raw is None and kind == ItemKind.YES_NO and "yes_no" in option_sets:
-        raw = "yes_no"
+    if raw is None and kind == ItemKind.YES_NO:
+        if "yes_no" in option_sets:
+            return option_sets["yes_no"]
+        missing = [lang for lang in reader.reporter.languages if lang not in ("pl", "en", "uk")]
+        if missing:
+            reader.report(
+                f"the built-in yes/no options have no {missing[0]!r} labels; "
+                "declare option set yes_no",
+                "options",
+            )
+            return None
+        return tuple((o["code"], o["value"], o["label"], None) for o in BUILT_IN_YES_NO)  # type: ignore[misc]
     if isinstance(raw, str):
         if raw not in option_sets:
             known = ", ".join(sorted(option_sets)) or "none"
@@ -273,16 +229,8 @@ def _item_options(
     if (
         options
         and kind == ItemKind.YES_NO
-        and sorted(option.code for option in options) != ["no", "yes"]
+        and sorted(option[0] for option in options) != ["no", "yes"]
     ):
         reader.report("a yes_no item has exactly the options 'yes' and 'no'", "options")
         return None
     return options
-
-
-def _report_duplicates(reader: Reader, key: str, codes: list[str]) -> None:
-    seen: set[str] = set()
-    for code in codes:
-        if code in seen:
-            reader.report(f"{code!r} is declared twice", key)
-        seen.add(code)

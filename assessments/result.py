@@ -1,7 +1,8 @@
 """The outcome of scoring: scale scores, bands, level, flags, mandatory actions, and why.
 
-The records are immutable named tuples: scoring builds many of them, and a named tuple is built
-several times faster than a frozen dataclass.
+The records are values: nothing changes them after scoring. They are plain, not frozen,
+dataclasses only because freezing them made scoring NORR three times slower
+(benchmarks/bench_scoring.py), more than any other single cost.
 
 `Result.to_dict()` is what the web service stores; `Result.from_dict()` reads it back into an equal
 Result. Numbers are exact: a score with 0 decimals is a JSON integer, any other score is a decimal
@@ -12,8 +13,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+from dataclasses import dataclass, fields, is_dataclass
+from decimal import Decimal
+from typing import Any
 
 from .errors import Problem, ResultFormatError
 from .numbers import Number, display, from_json, to_json
@@ -21,17 +23,15 @@ from .numbers import Number, display, from_json, to_json
 Text = dict[str, str]
 
 FORMAT = 1
-
-COMPLETE = "complete"
-PRORATED = "prorated"
-PARTIAL = "partial"
-MISSING = "missing"
-NOT_APPLICABLE = "not_applicable"
+COMPLETE, PRORATED, PARTIAL, IMPUTED = "complete", "prorated", "partial", "imputed"
+MISSING, NOT_APPLICABLE, UNDETERMINED = "missing", "not_applicable", "undetermined"
+STATUSES = (COMPLETE, PRORATED, PARTIAL, IMPUTED, MISSING, NOT_APPLICABLE, UNDETERMINED)
 
 
-class ScaleResult(NamedTuple):
-    """One scale: `values[i]` is what `components[i]` contributed (after reverse scoring), None if
-    it was missing or not applicable."""
+@dataclass(slots=True)
+class ScaleResult:
+    """One scale: `values[i]` is what `components[i]` contributed (after reverse scoring and
+    weight), None if it was missing or not applicable."""
 
     id: str
     raw: Number | None
@@ -44,39 +44,23 @@ class ScaleResult(NamedTuple):
     values: tuple[Number | None, ...]
     not_applicable: tuple[str, ...]
     method: str
+    #: Why the scale is undetermined (translated), e.g. "sex not recorded".
+    reason: Text | None = None
 
     @property
     def contributions(self) -> tuple[tuple[str, Number], ...]:
-        return tuple(
-            (component, value)
-            for component, value in zip(self.components, self.values, strict=True)
-            if value is not None
-        )
+        pairs = zip(self.components, self.values, strict=True)
+        return tuple((component, value) for component, value in pairs if value is not None)
 
     @property
     def missing(self) -> tuple[str, ...]:
-        return tuple(
-            component
-            for component, value in zip(self.components, self.values, strict=True)
-            if value is None and component not in self.not_applicable
-        )
+        pairs = zip(self.components, self.values, strict=True)
+        return tuple(c for c, v in pairs if v is None and c not in self.not_applicable)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "raw": _number(self.raw),
-            "score": _number(self.score),
-            "status": self.status,
-            "band": self.band,
-            "band_label": self.band_label,
-            "band_range": None
-            if self.band_range is None
-            else [to_json(v) for v in self.band_range],
-            "components": list(self.components),
-            "values": [_number(value) for value in self.values],
-            "not_applicable": list(self.not_applicable),
-            "method": self.method,
-        }
+        data = plain(self)
+        # Only new kinds of result carry a reason, so results stored before it are unchanged.
+        return data if self.reason is not None else {k: v for k, v in data.items() if k != "reason"}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ScaleResult:
@@ -95,10 +79,12 @@ class ScaleResult(NamedTuple):
             values=tuple(_read_number(value) for value in data["values"]),
             not_applicable=tuple(data["not_applicable"]),
             method=data["method"],
+            reason=data.get("reason"),
         )
 
 
-class Outcome(NamedTuple):
+@dataclass(slots=True)
+class Outcome:
     """A flag or a mandatory action: its code, translated label, and the ids of the rules that
     raised it (their reasons and evidence are in `Result.rules`)."""
 
@@ -107,14 +93,15 @@ class Outcome(NamedTuple):
     rules: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "label": self.label, "rules": list(self.rules)}
+        return plain(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Outcome:
         return cls(data["code"], data["label"], tuple(data["rules"]))
 
 
-class FiredRule(NamedTuple):
+@dataclass(slots=True)
+class FiredRule:
     """A rule that fired: what it did, its translated reason, and the answers or scores that
     made it fire."""
 
@@ -124,19 +111,14 @@ class FiredRule(NamedTuple):
     evidence: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule,
-            "effects": list(self.effects),
-            "reason": self.reason,
-            "evidence": self.evidence,
-        }
+        return plain(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FiredRule:
         return cls(data["rule"], tuple(data["effects"]), data["reason"], data["evidence"])
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TraceEntry:
     """One step of the explanation: `step` is scale, band, hidden, rule or level."""
 
@@ -146,15 +128,11 @@ class TraceEntry:
     reason: Text | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "step": self.step,
-            "target": self.target,
-            "message": self.message,
-            "reason": self.reason,
-        }
+        return plain(self)
 
 
-class Result(NamedTuple):
+@dataclass(slots=True)
+class Result:
     instrument_id: str
     instrument_version: str
     level: str | None
@@ -170,6 +148,10 @@ class Result(NamedTuple):
     hidden: tuple[str, ...]
     discarded: tuple[str, ...]
 
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.instrument_id, self.instrument_version
+
     def rule(self, rule_id: str) -> FiredRule:
         for fired in self.rules:
             if fired.rule == rule_id:
@@ -184,6 +166,9 @@ class Result(NamedTuple):
             if scale.id == scale_id:
                 return scale
         raise KeyError(f"result of {self.instrument_id} has no scale {scale_id!r}")
+
+    def band_of(self, scale_id: str) -> str | None:
+        return next((scale.band for scale in self.scales if scale.id == scale_id), None)
 
     @property
     def flag_codes(self) -> tuple[str, ...]:
@@ -226,9 +211,8 @@ class Result(NamedTuple):
         """Read a stored result back; the trace is rebuilt, not read."""
         try:
             if data.get("format") != FORMAT:
-                raise ResultFormatError(
-                    [Problem(f"unknown result format {data.get('format')!r}", field="format")]
-                )
+                problem = Problem(f"unknown result format {data.get('format')!r}", field="format")
+                raise ResultFormatError([problem])
             return cls(
                 instrument_id=data["instrument"]["id"],
                 instrument_version=data["instrument"]["version"],
@@ -245,19 +229,21 @@ class Result(NamedTuple):
             )
         except ResultFormatError:
             raise
-        except (
-            KeyError,
-            TypeError,
-            ValueError,
-            AttributeError,
-            IndexError,
-            ArithmeticError,
-        ) as error:
-            raise ResultFormatError([Problem(f"malformed stored result: {error!r}")]) from error
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError, ArithmeticError) as e:
+            raise ResultFormatError([Problem(f"malformed stored result: {e!r}")]) from e
 
 
-def _number(value: Number | None) -> int | str | None:
-    return None if value is None else to_json(value)
+def plain(value: Any) -> Any:
+    """A record as JSON-safe data: exact numbers as int or decimal string, tuples as lists."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {field.name: plain(getattr(value, field.name)) for field in fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [plain(part) for part in value]
+    if isinstance(value, Mapping):
+        return {key: plain(part) for key, part in value.items()}
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return to_json(value)
+    return value
 
 
 def _read_number(value: Any) -> Number | None:
@@ -268,13 +254,8 @@ def build_trace(result: Result) -> tuple[TraceEntry, ...]:
     entries: list[TraceEntry] = []
     for item_id in result.hidden:
         note = "; its answer was discarded" if item_id in result.discarded else ""
-        entries.append(
-            TraceEntry(
-                "hidden",
-                item_id,
-                f"item {item_id} was not asked (its condition did not hold){note}",
-            )
-        )
+        message = f"item {item_id} was not asked (its condition did not hold){note}"
+        entries.append(TraceEntry("hidden", item_id, message))
     for scale in result.scales:
         parts = [f"{component}={display(value)}" for component, value in scale.contributions]
         parts += [f"{component}=missing" for component in scale.missing]
@@ -283,25 +264,15 @@ def build_trace(result: Result) -> tuple[TraceEntry, ...]:
             f"{scale.method} of {', '.join(parts)}: raw {display(scale.raw)}, score "
             f"{display(scale.score)} ({scale.status})"
         )
-        entries.append(TraceEntry("scale", scale.id, message))
+        entries.append(TraceEntry("scale", scale.id, message, scale.reason))
         if scale.band is not None and scale.band_range is not None:
             low, high = scale.band_range
-            entries.append(
-                TraceEntry(
-                    "band", scale.id, f"score {scale.score} is in band {scale.band} ({low}..{high})"
-                )
-            )
-    entries.append(
-        TraceEntry("level", "bands", f"level from bands: {result.band_level or 'undetermined'}")
-    )
+            message = f"score {scale.score} is in band {scale.band} ({low}..{high})"
+            entries.append(TraceEntry("band", scale.id, message))
+    band_level = result.band_level or "undetermined"
+    entries.append(TraceEntry("level", "bands", f"level from bands: {band_level}"))
     for rule in result.rules:
-        entries.append(
-            TraceEntry(
-                "rule",
-                rule.rule,
-                f"fired because {rule.evidence}; {', '.join(rule.effects)}",
-                rule.reason,
-            )
-        )
+        message = f"fired because {rule.evidence}; {', '.join(rule.effects)}"
+        entries.append(TraceEntry("rule", rule.rule, message, rule.reason))
     entries.append(TraceEntry("level", "final", f"final level: {result.level or 'undetermined'}"))
     return tuple(entries)

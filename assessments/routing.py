@@ -9,16 +9,21 @@ lower priority number wins, then the earlier rule.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
-from .conditions import Condition
-from .errors import AnswerError, Problem
-from .evaluation import Context, Explainer, Test, compile_condition, compile_explainer
-from .facts import fact_problems
-from .model import FactSpec
-from .result import Result
+from .condition_parser import InstrumentNames, Scope, parse_condition
+from .conditions import Condition, Context
+from .errors import AnswerError, Problem, RoutingError
+from .fields import Reader, Reporter
+from .loader import read_languages, read_version
+from .model import FactSpec, Instrument
+from .parse_items import read_facts
+from .result import Result, plain
+from .scoring import fact_problems
+from .yamlio import load_yaml
 
 Text = dict[str, str]
 
@@ -79,18 +84,7 @@ class Recommendation:
     evidence: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "service": self.service,
-            "service_name": self.service_name,
-            "service_kind": self.service_kind,
-            "kind": self.kind,
-            "priority": self.priority,
-            "reason": self.reason,
-            "rule_id": self.rule_id,
-            "also_by": list(self.also_by),
-            "offered_in_client_language": self.offered_in_client_language,
-            "evidence": self.evidence,
-        }
+        return plain(self)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,14 +99,7 @@ class Exclusion:
     evidence: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "service": self.service,
-            "service_name": self.service_name,
-            "rule_id": self.rule_id,
-            "reason": self.reason,
-            "removed": list(self.removed),
-            "evidence": self.evidence,
-        }
+        return plain(self)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,10 +108,7 @@ class RoutingDecision:
     exclusions: tuple[Exclusion, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "recommendations": [r.to_dict() for r in self.recommendations],
-            "exclusions": [e.to_dict() for e in self.exclusions],
-        }
+        return plain(self)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -136,30 +120,40 @@ class RoutingRules:
     rules: tuple[RoutingRule, ...]
     facts: tuple[FactSpec, ...] = ()
     sources: tuple[str, ...] = ()
-    tests: tuple[Test, ...] = field(default=(), compare=False, repr=False)
-    explainers: tuple[Explainer, ...] = field(default=(), compare=False, repr=False)
 
 
 def route(
-    results: Iterable[Result], facts: Mapping[str, Any] | None, rules: RoutingRules
+    results: Iterable[Result],
+    facts: Mapping[str, Any] | None,
+    rules: RoutingRules,
+    *,
+    combined: Iterable[Any] = (),
 ) -> list[Recommendation]:
-    """Recommended services for a case, most urgent first (mandatory before recommended)."""
-    return list(route_explained(results, facts, rules).recommendations)
+    """Recommended services for a case, most urgent first (mandatory before recommended).
+
+    `combined`: the case's couple or family results (`assessments.combine`), which rules read
+    with `of: couple`.
+    """
+    return list(route_explained(results, facts, rules, combined=combined).recommendations)
 
 
 def route_explained(
-    results: Iterable[Result], facts: Mapping[str, Any] | None, rules: RoutingRules
+    results: Iterable[Result],
+    facts: Mapping[str, Any] | None,
+    rules: RoutingRules,
+    *,
+    combined: Iterable[Any] = (),
 ) -> RoutingDecision:
     """Like `route`, and also list the exclusions that fired, with what they removed."""
     facts = facts or {}
     _check_facts(rules.facts, facts)
-    context = Context({}, facts, results=tuple(results))
+    context = Context({}, facts, results=tuple(results), combined=tuple(combined))
     candidates: dict[str, list[tuple[RoutingRule, str]]] = {}
     excluded: dict[str, list[tuple[RoutingRule, str]]] = {}
-    for rule, test, explain in zip(rules.rules, rules.tests, rules.explainers, strict=True):
-        if not test(context):
+    for rule in rules.rules:
+        if not rule.when.holds(context):
             continue
-        evidence = explain(context)
+        evidence = rule.when.explain(context)
         target = excluded if rule.kind == RuleKind.EXCLUDE else candidates
         for code in rule.services:
             target.setdefault(code, []).append((rule, evidence))
@@ -213,9 +207,171 @@ def _check_facts(specs: Sequence[FactSpec], facts: Mapping[str, Any]) -> None:
         raise AnswerError(problems)
 
 
-def compile_rules(rules: tuple[RoutingRule, ...]) -> tuple[Test, ...]:
-    return tuple(compile_condition(rule.when) for rule in rules)
+CATALOGUE_FIELDS = ("format", "kind", "id", "version", "languages", "services")
+RULES_FIELDS = ("format", "kind", "id", "version", "languages", "catalogue", "facts", "rules")
+SERVICE_FIELDS = ("code", "kind", "name", "description", "languages")
+RULE_FIELDS = ("id", "kind", "when", "services", "priority", "reason")
 
 
-def compile_explainers(rules: tuple[RoutingRule, ...]) -> tuple[Explainer, ...]:
-    return tuple(compile_explainer(rule.when) for rule in rules)
+def load_routing(
+    path: str | Path, instruments: Mapping[Any, Instrument] | Iterable[Instrument] | None = None
+) -> RoutingRules:
+    """Load routing rules and their service catalogue from a rules file or a directory.
+
+    A directory must hold one `kind: routing_rules` file and the `kind: service_catalogue`
+    file(s); a rules file names its catalogue with `catalogue:` (relative to itself).
+    With `instruments`, every instrument, level, scale, band, flag, action and tag that a rule
+    names is checked against them. Raises RoutingError listing every problem.
+    """
+    path = Path(path)
+    problems: list[Problem] = []
+    documents = _documents(path, problems)
+    rules_docs = [(file, data) for file, data in documents if data.get("kind") == "routing_rules"]
+    catalogue_docs = [
+        (file, data) for file, data in documents if data.get("kind") == "service_catalogue"
+    ]
+    for file, data in documents:
+        if data.get("kind") not in ("routing_rules", "service_catalogue"):
+            problems.append(
+                Problem(
+                    "'kind' must be routing_rules or service_catalogue",
+                    file=file,
+                    field="kind",
+                    line=_line(data, "kind"),
+                )
+            )
+    if len(rules_docs) != 1:
+        problems.append(
+            Problem(f"expected one routing_rules file, found {len(rules_docs)}", file=str(path))
+        )
+        raise RoutingError(problems)
+    rules_file, rules_data = rules_docs[0]
+    if rules_data.get("catalogue") and not path.is_dir():
+        catalogue_path = Path(rules_file).parent / str(rules_data["catalogue"])
+        catalogue_docs += _documents(catalogue_path, problems)
+    if not catalogue_docs:
+        problems.append(Problem("no service catalogue found", file=rules_file, field="catalogue"))
+    services: dict[str, Service] = {}
+    for file, data in catalogue_docs:
+        services.update(_read_catalogue(file, data, problems, services))
+    rules = _read_rules(rules_file, rules_data, services, _names(instruments), problems)
+    if problems:
+        raise RoutingError(problems)
+    return rules
+
+
+def _documents(path: Path, problems: list[Problem]) -> list[tuple[str, Any]]:
+    paths = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+    documents = []
+    for file in paths:
+        data, found = load_yaml(file)
+        problems.extend(found)
+        if isinstance(data, dict):
+            documents.append((str(file), data))
+        elif data is not None:
+            problems.append(Problem("expected a mapping at the top of the file", file=str(file)))
+    return documents
+
+
+def _line(data: Any, key: str) -> int | None:
+    return data.line_of(key) if hasattr(data, "line_of") else None
+
+
+def _header(reader: Reader, fields: tuple[str, ...]) -> tuple[str | None, str | None]:
+    reader.only(fields)
+    reader.reporter.languages = read_languages(reader)
+    return reader.code("id"), read_version(reader)
+
+
+def _read_catalogue(
+    file: str, data: Any, problems: list[Problem], known: dict[str, Service]
+) -> dict[str, Service]:
+    root = Reader(Reporter(file), data, "")
+    _header(root, CATALOGUE_FIELDS)
+    services: dict[str, Service] = {}
+    for reader in root.each("services", required=True, name="code", prefix="service "):
+        reader.only(SERVICE_FIELDS)
+        code = reader.code("code")
+        kind = reader.choice("kind", [kind.value for kind in ServiceKind])
+        name, description = reader.text("name"), reader.text("description", required=False)
+        languages = tuple(reader.codes("languages", required=False) or ())
+        if code in services or code in known:
+            reader.report(f"service {code!r} is declared twice", "code")
+        elif code and kind:
+            services[code] = Service(code, ServiceKind(kind), name or {}, description, languages)
+    problems.extend(root.reporter.problems)
+    return services
+
+
+def _read_rules(
+    file: str,
+    data: Any,
+    services: dict[str, Service],
+    instruments: dict[str, InstrumentNames],
+    problems: list[Problem],
+) -> RoutingRules:
+    root = Reader(Reporter(file), data, "")
+    rules_id, version = _header(root, RULES_FIELDS)
+    facts = read_facts(root)
+    scope = Scope(where="a routing rule", facts=facts, instruments=instruments)
+    rules: list[RoutingRule] = []
+    for reader in root.each("rules", required=True, name="id", prefix="rule "):
+        if not reader.valid:
+            continue
+        reader.only(RULE_FIELDS)
+        rule_id = reader.code("id")
+        kind = reader.choice("kind", [kind.value for kind in RuleKind])
+        when = parse_condition(reader, "when", scope) if reader.has("when") else None
+        if not reader.has("when"):
+            reader.missing("when")
+        codes = reader.codes("services") or []
+        for code in codes:
+            if services and code not in services:
+                known = ", ".join(sorted(services))
+                reader.report(f"unknown service {code!r}; the catalogue has: {known}", "services")
+        priority = reader.integer("priority", minimum=1, default=3) or 3
+        if kind == RuleKind.EXCLUDE and reader.has("priority"):
+            reader.report("an exclusion has no priority", "priority")
+        reason = reader.text("reason")
+        if any(rule.id == rule_id for rule in rules):
+            reader.report(f"rule id {rule_id!r} is used twice", "id")
+        elif rule_id and kind and when is not None and codes and reason:
+            rules.append(
+                RoutingRule(
+                    rule_id, RuleKind(kind), when, tuple(codes), reason, priority, reader.line
+                )
+            )
+    problems.extend(root.reporter.problems)
+    return RoutingRules(
+        id=rules_id or "",
+        version=version or "",
+        languages=root.reporter.languages,
+        services=services,
+        rules=tuple(rules),
+        facts=tuple(facts.values()),
+        sources=(file,),
+    )
+
+
+def _names(
+    instruments: Mapping[Any, Instrument] | Iterable[Instrument] | None,
+) -> dict[str, InstrumentNames]:
+    if instruments is None:
+        return {}
+    values = instruments.values() if isinstance(instruments, Mapping) else instruments
+    names: dict[str, InstrumentNames] = {}
+    for instrument in values:
+        entry = names.setdefault(instrument.id, InstrumentNames(set(), set(), set(), set(), {}))
+        entry.levels |= {level.code for level in instrument.levels}
+        entry.flags |= {flag.code for flag in instrument.flags}
+        entry.actions |= {action.code for action in instrument.actions}
+        entry.tags |= {tag for item in instrument.items for tag in item.tags}
+        for scale in instrument.scales:
+            bands = entry.scale_bands.setdefault(scale.id, set())
+            bands |= {band.code for band_set in scale.band_sets for band in band_set.bands}
+        if instrument.couple is not None:
+            combined = instrument.couple
+            flags = {*combined.flags, *(d.flag for d in combined.discrepancies)}
+            levels, known = entry.couple or (set(), set())
+            entry.couple = (levels | entry.levels, known | flags)
+    return names

@@ -1,389 +1,334 @@
-"""Score answers with a compiled plan: check answers, apply visibility, scales, bands and rules.
+"""Score answers: check them, ask items in order, score scales, choose bands, apply rules.
 
-The common case (every answer a valid option code) costs one dictionary lookup per answer; the
-caller's answers dict is read, never copied, unless a number must be normalised or an answer to
-a hidden item discarded.
+One path for every instrument; conditions evaluate themselves on a `Context` that fills as the
+items are walked in file order, so a condition sees exactly the answers of the items before it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from operator import mul
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-from .answers import check_other_answers, hide_items, sort_answers
+from .conditions import Context
 from .errors import AnswerError, Problem
-from .evaluation import Context
-from .facts import fact_problems
-from .model import Band, Method
+from .messages import message
+from .model import FactSpec, HiddenAnswers, Instrument, ItemKind
 from .numbers import Number, divide, multiply, round_to
 from .result import (
     COMPLETE,
+    IMPUTED,
     MISSING,
     NOT_APPLICABLE,
     PARTIAL,
     PRORATED,
+    UNDETERMINED,
     FiredRule,
     Outcome,
     Result,
     ScaleResult,
 )
+from .scale_model import Method, MissingAction, Scale
 
-if TYPE_CHECKING:
-    from .plan import Plan, ScalePlan
+MEAN, SCALED_SUM = Method.MEAN, Method.SCALED_SUM
+IMPUTE, PRORATE, SCORE_ANSWERED = (
+    MissingAction.IMPUTE,
+    MissingAction.PRORATE,
+    MissingAction.SCORE_ANSWERED,
+)
+HIDDEN_ANSWER = "this item is not asked given the other answers; leave it unanswered"
 
-_NONE: tuple[str, ...] = ()
-_NO_ITEMS: frozenset[str] = frozenset()
-#: Builds a named tuple from a tuple of its fields without the Python-level `__new__` of
-#: NamedTuple (which only passes its arguments on to this).
-_new = tuple.__new__
+
+def score(
+    instrument: Instrument, answers: Mapping[str, Any], facts: Mapping[str, Any] | None = None
+) -> Result:
+    """Score `answers` (item id -> option code, number, text or None) for a client with `facts`.
+
+    Raises AnswerError listing every invalid answer or fact. Deterministic: the same instrument
+    version, answers and facts always give an equal Result.
+    """
+    facts = {} if facts is None else facts
+    # Conditions read only earlier items, so every answer can be in view from the start;
+    # the answers of items found hidden leave it as the items are walked in file order.
+    accepted, scored, positive = _read_answers(instrument, answers, facts)
+    context = Context(accepted, facts, instrument.items_by_id, positive=positive)
+    hidden, discarded, refused = [], [], []
+    not_applicable: set[str] = set()
+    for item in instrument.conditional_items:
+        if item.visible_when.holds(context):  # type: ignore[union-attr]
+            continue
+        hidden.append(item.id)
+        if accepted.get(item.id) is not None:
+            discarded.append(item.id)
+            del accepted[item.id]
+            scored.pop(item.id, None)
+            positive.discard(item.id)
+            if item.hidden_answers == HiddenAnswers.REJECT:
+                refused.append(Problem(HIDDEN_ANSWER, item=item.id, field="answer"))
+        if item.hidden_value is not None:
+            scored[item.id] = item.hidden_value
+        else:
+            not_applicable.add(item.id)
+    if refused:
+        raise AnswerError(refused)
+    _refuse_beyond_unanswered(instrument, context, hidden)
+    results: dict[str, ScaleResult] = {}
+    for scale_id in instrument.scoring_order:
+        scale = instrument.scale(scale_id)
+        results[scale_id] = score_scale(instrument, scale, scored, results, not_applicable, context)
+    context.scales = results
+    return _conclude(instrument, context, results, tuple(hidden), tuple(discarded))
 
 
-def score_plan(plan: Plan, answers: Mapping[str, Any], facts: Mapping[str, Any]) -> Result:
-    # (`type(...) is dict` first: a plain dict needs no abstract-base-class check.)
-    if type(answers) is not dict and not isinstance(answers, Mapping):
+def _read_answers(
+    instrument: Instrument, answers: Any, facts: Any
+) -> tuple[dict[str, Any], dict[str, Number], set[str]]:
+    """The valid answers (numbers normalised), what each scores, and which are positive;
+    AnswerError lists every invalid answer and fact."""
+    if not isinstance(answers, Mapping):
         raise AnswerError(
             [Problem("answers must be a mapping of item id to answer", field="answers")]
         )
-    if type(facts) is not dict and not isinstance(facts, Mapping):
+    if not isinstance(facts, Mapping):
         raise AnswerError([Problem("facts must be a mapping of fact name to value", field="facts")])
-    asked: Mapping[str, Any] = answers
-    problems: list[Problem] = []
-    lookup = plan.answer_lookup
-    try:
-        # The common case: every answer is an option code (or free text); one lookup each.
-        scored: dict[str, Any] = {item: lookup[item][answer] for item, answer in answers.items()}
-    except (KeyError, TypeError):
-        scored, others = sort_answers(plan, answers)
-        asked, problems = check_other_answers(plan, answers, others, scored)
-    if plan.fact_specs:
-        problems += fact_problems(plan.fact_specs, facts)
+    accepted: dict[str, Any] = {}
+    scored: dict[str, Number] = {}
+    positive: set[str] = set()
+    problems = []
+    items = instrument.items_by_id
+    for item_id, answer in answers.items():
+        item = items.get(item_id)
+        if item is None:
+            problems.append(Problem(f"unknown item {item_id!r}", item=str(item_id), field="answer"))
+            continue
+        if type(answer) is not str or answer not in item.choices:  # not a valid option code
+            answer, problem = item.read(answer) if answer is not None else (None, None)
+            if problem is not None:
+                problems.append(Problem(problem, item=item_id, field="answer"))
+        accepted[item_id] = answer
+        found = item.choices.get(answer) if type(answer) is str else item.valued(answer)
+        if found is not None:
+            scored[item_id] = found[1]
+            if found[2]:
+                positive.add(item_id)
+    problems += fact_problems(instrument.facts, facts)
     if problems:
         raise AnswerError(problems)
-    context = Context(asked, facts)
-    hidden: tuple[str, ...] = _NONE
-    discarded: tuple[str, ...] = _NONE
-    not_applicable: frozenset[str] | set[str] = _NO_ITEMS
-    if plan.conditional_groups:
-        hidden, discarded, not_applicable = hide_items(plan, context, scored)
-
-    results: dict[str, ScaleResult] = {}
-    for scale in plan.scales:
-        if scale.exact:
-            # Fast path: whole numbers summed, nothing missing; the general path does the rest.
-            values: tuple[Any, ...]
-            if scale.from_scales:
-                values = tuple([results[component].score for component in scale.components])
-                if None in values:
-                    results[scale.id] = _score_scale(
-                        scale, scored, results, not_applicable, context
-                    )
-                    continue
-            else:
-                try:
-                    values = scale.fetch(scored)
-                except KeyError:
-                    results[scale.id] = (
-                        _exact_with_gaps(scale, scored, not_applicable, context)
-                        if not_applicable
-                        else _score_scale(scale, scored, results, not_applicable, context)
-                    )
-                    continue
-            weights = scale.weights
-            total = sum(values) if weights is None else sum(map(mul, values, weights))
-            entry = scale.band_of.get(total) if scale.band_of is not None else None
-            if entry is None:
-                results[scale.id] = _result(
-                    scale, total, total, COMPLETE, _band(scale, total, context), values, _NONE
-                )
-            else:
-                # Unpacked first: a starred field in the tuple display builds a list.
-                band, label, bounds = entry
-                results[scale.id] = _new(
-                    ScaleResult,
-                    (
-                        scale.id,
-                        total,
-                        total,
-                        COMPLETE,
-                        band,
-                        label,
-                        bounds,
-                        scale.components,
-                        values,
-                        _NONE,
-                        scale.describe,
-                    ),
-                )
-            continue
-        results[scale.id] = _score_scale(scale, scored, results, not_applicable, context)
-    context.scales = results
-    answers_now = context.answers
-    positive = {item for item, codes in plan.positive_codes if answers_now.get(item) in codes}
-    for item, facts_of_item in plan.positive_numbers:
-        if facts_of_item.is_positive(answers_now.get(item)):
-            positive.add(item)
-    context.positive = positive
-    return _conclude(plan, results, context, hidden, discarded)
+    return accepted, scored, positive
 
 
-def _exact_with_gaps(
-    scale: ScalePlan,
-    scored: Mapping[str, Number],
-    not_applicable: frozenset[str] | set[str],
-    context: Context,
-) -> ScaleResult:
-    """An exact scale some of whose items are not applicable (hidden with no hidden value):
-    what `_score_scale` gives, without its general arithmetic, unless an item is missing."""
-    components = scale.components
-    values = tuple(map(scored.get, components))
-    na = tuple(filter(not_applicable.__contains__, components)) or _NONE
-    # Items not applicable are never scored (hide_items drops their answers), so each of them is
-    # a None here, and any other None is a missing item: the general path handles those.
-    if values.count(None) != len(na):
-        return _score_scale(scale, scored, {}, not_applicable, context)
-    if len(na) == len(components):
-        return _new(
-            ScaleResult,
-            (
-                scale.id,
-                None,
-                None,
-                NOT_APPLICABLE,
-                None,
-                None,
-                None,
-                components,
-                values,
-                na,
-                scale.describe,
-            ),
+def fact_problems(specs: Iterable[FactSpec], facts: Mapping[str, Any]) -> list[Problem]:
+    """One problem per declared fact with an impossible value; absent and undeclared facts pass."""
+    problems = []
+    for spec in specs:
+        value = facts.get(spec.name)
+        if value is not None and not spec.accepts(value):
+            expected = ", ".join(spec.values) if spec.kind == "enum" else spec.kind
+            message = f"{value!r} is not a valid value (expected {expected})"
+            problems.append(Problem(message, item=f"facts.{spec.name}", field="fact"))
+    return problems
+
+
+def _refuse_beyond_unanswered(instrument: Instrument, context: Context, hidden: list[str]) -> None:
+    if instrument.max_unanswered is None:
+        return
+    asked = [i for i in instrument.items if i.kind != ItemKind.TEXT and i.id not in hidden]
+    unanswered = [item.id for item in asked if context.answers.get(item.id) is None]
+    if len(unanswered) > instrument.max_unanswered:
+        text = (
+            f"{len(unanswered)} items are unanswered ({', '.join(unanswered)}); this instrument is "
+            f"scored with at most {instrument.max_unanswered} unanswered"
         )
-    # Summed with 0 for the items not applicable, in C rather than in a Python loop.
-    get, zeros, weights = scored.get, scale.zeros, scale.weights
-    if weights is None:
-        total = sum(map(get, components, zeros))
-    else:
-        total = sum(map(mul, map(get, components, zeros), weights))
-    entry = scale.band_of.get(total) if scale.band_of is not None else None
-    if entry is None:
-        return _result(scale, total, total, COMPLETE, _band(scale, total, context), values, na)
-    band, label, bounds = entry
-    return _new(
-        ScaleResult,
-        (
-            scale.id,
-            total,
-            total,
-            COMPLETE,
-            band,
-            label,
-            bounds,
-            components,
-            values,
-            na,
-            scale.describe,
-        ),
-    )
+        raise AnswerError([Problem(text, field="answers")])
 
 
-def _score_scale(
-    scale: ScalePlan,
+def score_scale(
+    instrument: Instrument,
+    scale: Scale,
     scored: Mapping[str, Number],
     results: Mapping[str, ScaleResult],
-    not_applicable: frozenset[str] | set[str],
+    not_applicable: set[str],
     context: Context,
 ) -> ScaleResult:
+    """Score one scale from its components' values (items) or scores (scales).
+
+    With W the total weight of the applicable components and A the weight of those answered,
+    raw is the weighted sum of the answered ones; prorating scales it by W / A.
+    """
     components = scale.components
-    if scale.from_scales:
+    if scale.scales:
         parts = [results[component] for component in components]
         found: list[Number | None] = [part.score for part in parts]
-        if any(part.status == MISSING for part in parts):
-            return _missing(scale, tuple(found), _NONE)
-        na = tuple(part.id for part in parts if part.status == NOT_APPLICABLE) or _NONE
+        na = tuple(part.id for part in parts if part.status == NOT_APPLICABLE)
+        blocked = [part for part in parts if part.status in (MISSING, UNDETERMINED)]
+        if blocked:
+            missing_part = any(part.status == MISSING for part in blocked)
+            status, reason = (MISSING, None) if missing_part else (UNDETERMINED, blocked[0].reason)
+            return _scale_result(instrument, scale, context, found, (), status, reason=reason)
     else:
         found = [scored.get(component) for component in components]
-        na = tuple(c for c in components if c in not_applicable) if not_applicable else _NONE
-    weights = scale.weights or (1,) * len(components)
-    total_weight: Number = 0
-    answered_weight: Number = 0
-    raw: Number = 0
-    missing = 0
-    for component, value, weight in zip(components, found, weights, strict=True):
-        if value is None:
-            if component not in na:
-                missing += 1
-                total_weight += weight
-            continue
-        raw += value if weight == 1 else multiply(value, weight)
-        total_weight += weight
-        answered_weight += weight
-    values = tuple(found)
-    if answered_weight == 0 and missing == 0:
-        return ScaleResult(
-            scale.id,
-            None,
-            None,
-            NOT_APPLICABLE,
-            None,
-            None,
-            None,
-            components,
-            values,
-            na,
-            scale.describe,
-        )
-    if missing > scale.max_missing or answered_weight == 0:
-        return _missing(scale, values, na)
-    status = COMPLETE
-    value = raw
-    if scale.method == Method.MEAN:
-        value = divide(raw, answered_weight)
-        if missing:
-            status = PRORATED if scale.prorate else PARTIAL
+        na = tuple(c for c in components if c in not_applicable) if not_applicable else ()
+    weights = scale.weights
+    weight_of = [weights.get(c, 1) for c in components] if weights else [1] * len(components)
+    contributions = found
+    if weights:
+        pairs = zip(found, weight_of, strict=True)
+        contributions = [v if v is None or w == 1 else multiply(v, w) for v, w in pairs]
+    if None in found:
+        raw: Number = sum([value for value in contributions if value is not None])
+        answered = zip(found, weight_of, strict=True)
+        answered_weight: Number = sum([w for v, w in answered if v is not None])
+        triples = zip(components, found, weight_of, strict=True)
+        missing = [w for c, v, w in triples if v is None and c not in na]
+        total_weight = answered_weight + sum(missing)
+    else:
+        raw, answered_weight, missing = sum(contributions), sum(weight_of), []  # type: ignore[arg-type]
+        total_weight = answered_weight
+    if answered_weight == 0 and not missing:
+        return _scale_result(instrument, scale, context, found, na, NOT_APPLICABLE)
+    if len(missing) > scale.missing.max_missing or answered_weight == 0:
+        return _scale_result(instrument, scale, context, found, na, MISSING)
+    status, value, action = COMPLETE, raw, scale.missing.action
+    if missing and action == IMPUTE:
+        status = IMPUTED
+        value = raw + sum([multiply(scale.missing.value, weight) for weight in missing])
+        answered_weight = total_weight  # a mean divides by every item, the imputed ones included
     elif missing:
-        if scale.prorate:
-            value = divide(multiply(raw, total_weight), answered_weight)
-            status = PRORATED
-        else:
-            status = PARTIAL
-    if scale.method == Method.SCALED_SUM:
+        status = PRORATED if action == PRORATE else PARTIAL
+    if scale.method == MEAN:
+        value = divide(value, answered_weight)
+    elif status == PRORATED:
+        value = divide(multiply(raw, total_weight), answered_weight)
+    if scale.method == SCALED_SUM:
         value = multiply(value, scale.factor)
-    final = round_to(value, scale.decimals, scale.rounding)
-    return _result(scale, raw, final, status, _band(scale, final, context), values, na)
+    final: Number | None = value
+    if scale.decimals or not isinstance(value, int):
+        final = round_to(value, scale.decimals, scale.rounding)
+    facts = context.facts
+    absent = [_fact_label(instrument, f) for f in scale.requires if facts.get(f) is None]
+    if absent:
+        fact = {language: ", ".join(label[language] for label in absent) for language in absent[0]}
+        reason = message("fact_missing", instrument.languages, fact=fact)
+        return _scale_result(instrument, scale, context, found, na, UNDETERMINED, raw, None, reason)
+    if scale.norms:
+        table = next((t for t in scale.norms if t.when is None or t.when.holds(context)), None)
+        final = table.lookup(final) if table is not None and final is not None else None
+        if final is None:
+            reason = message("no_norms", instrument.languages)
+            return _scale_result(
+                instrument, scale, context, found, na, UNDETERMINED, raw, None, reason
+            )
+    return _scale_result(instrument, scale, context, found, na, status, raw, final)
 
 
-def _result(
-    scale: ScalePlan,
-    raw: Number,
-    score: Number,
-    status: str,
-    band: Band | None,
-    values: tuple[Number | None, ...],
+def _scale_result(
+    instrument: Instrument,
+    scale: Scale,
+    context: Context,
+    values: list[Number | None],
     na: tuple[str, ...],
+    status: str,
+    raw: Number | None = None,
+    final: Number | None = None,
+    reason: dict[str, str] | None = None,
 ) -> ScaleResult:
-    if band is None:
-        return _new(
-            ScaleResult,
-            (
-                scale.id,
-                raw,
-                score,
-                status,
-                None,
-                None,
-                None,
-                scale.components,
-                values,
-                na,
-                scale.describe,
-            ),
-        )
-    return _new(
-        ScaleResult,
-        (
-            scale.id,
-            raw,
-            score,
-            status,
-            band.code,
-            band.label,
-            band.bounds,
-            scale.components,
-            values,
-            na,
-            scale.describe,
-        ),
-    )
-
-
-def _missing(
-    scale: ScalePlan, found: tuple[Number | None, ...], na: tuple[str, ...]
-) -> ScaleResult:
+    code = label = limits = None
+    for band_set in scale.band_sets if final is not None else ():
+        if band_set.when is None or band_set.when.holds(context):
+            for band in band_set.bands:
+                if band.minimum <= final <= band.maximum:  # type: ignore[operator]
+                    code, label, limits = band.code, band.label, (band.minimum, band.maximum)
+                    break
+            break
+    method = instrument.method_of(scale.id)
     return ScaleResult(
-        scale.id, None, None, MISSING, None, None, None, scale.components, found, na, scale.describe
+        scale.id,
+        raw,
+        final,
+        status,
+        code,
+        label,
+        limits,
+        scale.components,
+        tuple(values),
+        na,
+        method,
+        reason,
     )
 
 
-def _band(scale: ScalePlan, score: Number, context: Context) -> Band | None:
-    bands = scale.bands
-    if bands is None:
-        for test, candidate in scale.band_sets:
-            if test is None or test(context):
-                bands = candidate
-                break
-        else:
-            return None
-    for band in bands:
-        if band.minimum <= score <= band.maximum:
-            return band
-    return None
+def _fact_label(instrument: Instrument, name: str) -> dict[str, str]:
+    spec = next((spec for spec in instrument.facts if spec.name == name), None)
+    return (
+        spec.label if spec is not None and spec.label else dict.fromkeys(instrument.languages, name)
+    )
+
+
+def level_of_band(instrument: Instrument, band_code: str | None) -> str | None:
+    """The level that a band of the level scale stands for."""
+    level = None
+    if instrument.level_scale is not None and band_code is not None:
+        for band_set in instrument.scale(instrument.level_scale).band_sets:
+            for band in band_set.bands:
+                if band.code == band_code:
+                    level = band.level or (
+                        band.code if instrument.has("level", band.code) else None
+                    )
+    return level
 
 
 def _conclude(
-    plan: Plan,
-    scales: dict[str, ScaleResult],
+    instrument: Instrument,
     context: Context,
+    scales: dict[str, ScaleResult],
     hidden: tuple[str, ...],
     discarded: tuple[str, ...],
 ) -> Result:
+    """Level from the bands of the level scale (or the default level), then the rules in order:
+    raise_level never lowers, set_level overrides everything and the most severe one wins."""
     band_level = None
-    if plan.level_scale is not None:
-        band_level = plan.band_level.get(scales[plan.level_scale].band)  # type: ignore[arg-type]
-    level = band_level
-    rank = plan.level_rank
-    fired: list[FiredRule] = []
+    if instrument.level_scale is not None:
+        band_level = level_of_band(instrument, scales[instrument.level_scale].band)
+    level = band_level if instrument.level_scale is not None else instrument.default_level
+    forced: str | None = None
+    rank = instrument.ranks
+    fired = []
     flags: dict[str, list[str]] = {}
     actions: dict[str, list[str]] = {}
-    forced: str | None = None
-    for test, step in plan.rule_steps:
-        if not test(context):
+    for rule in instrument.rules:
+        if not rule.when.holds(context):
             continue
-        explain, rule_id, set_level, raise_level, rule_flags, rule_actions, effects, reason = step
-        if set_level is not None and (forced is None or rank[set_level] > rank[forced]):
-            forced = set_level
-        if raise_level is not None and (level is None or rank[raise_level] > rank[level]):
-            level = raise_level
-        for flag in rule_flags:
-            if flag in flags:
-                flags[flag].append(rule_id)
-            else:
-                flags[flag] = [rule_id]
-        for action in rule_actions:
-            if action in actions:
-                actions[action].append(rule_id)
-            else:
-                actions[action] = [rule_id]
-        fired.append(_new(FiredRule, (rule_id, effects, reason, explain(context))))
-    if forced is not None:
-        level = forced
-    positive = context.positive or _NO_ITEMS
-    positive_tags = {}
-    if positive:
-        is_positive = positive.__contains__
-        for tag, tagged, members in plan.tag_members:
-            if not members.isdisjoint(positive):
-                positive_tags[tag] = tuple(filter(is_positive, tagged))
-    return _new(
-        Result,
-        (
-            plan.instrument.id,
-            plan.instrument.version,
-            level,
-            plan.level_labels.get(level),  # type: ignore[arg-type]
-            band_level,
-            plan.declared(scales),
-            _outcomes(flags, plan.flag_labels) if flags else (),
-            _outcomes(actions, plan.action_labels) if actions else (),
-            tuple(fired),
-            positive_tags,
-            hidden,
-            discarded,
+        if rule.set_level is not None and (forced is None or rank[rule.set_level] > rank[forced]):
+            forced = rule.set_level
+        if rule.raise_level is not None and (level is None or rank[rule.raise_level] > rank[level]):
+            level = rule.raise_level
+        for code in rule.flags:
+            flags.setdefault(code, []).append(rule.id)
+        for code in rule.actions:
+            actions.setdefault(code, []).append(rule.id)
+        fired.append(FiredRule(rule.id, rule.effects, rule.reason, rule.when.explain(context)))
+    level = forced or level
+    positive_tags, positive = {}, context.positive or set()
+    for tag, tagged in sorted(instrument.tags.items()):
+        items = tuple(item for item in tagged if item in positive)
+        if items:
+            positive_tags[tag] = items
+    return Result(
+        instrument_id=instrument.id,
+        instrument_version=instrument.version,
+        level=level,
+        level_label=instrument.level(level).label if level is not None else None,
+        band_level=band_level,
+        scales=tuple(scales[scale.id] for scale in instrument.scales),
+        flags=tuple(
+            Outcome(code, instrument.flag(code).label, tuple(ids))
+            for code, ids in sorted(flags.items())
         ),
-    )
-
-
-def _outcomes(raised: dict[str, list[str]], labels: Mapping[str, Any]) -> tuple[Outcome, ...]:
-    return tuple(
-        [_new(Outcome, (code, labels[code], tuple(ids))) for code, ids in sorted(raised.items())]
+        mandatory_actions=tuple(
+            Outcome(code, instrument.action(code).label, tuple(ids))
+            for code, ids in sorted(actions.items())
+        ),
+        rules=tuple(fired),
+        positive_tags=positive_tags,
+        hidden=hidden,
+        discarded=discarded,
     )

@@ -3,68 +3,76 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
-from .errors import AnswerError, Problem
-from .fields import Reader, items_with_lines
+from .change import measure_change
+from .couples import combine
+from .errors import AnswerError, AssessmentError, Problem
+from .fields import Reader
 from .model import Instrument, Item, Vector
 from .numbers import as_number
 from .result import Result
+from .scoring import score
 
 EXPECT_FIELDS = (
-    "level",
-    "band_level",
-    "scales",
-    "flags",
-    "actions",
-    "rules",
-    "hidden",
-    "discarded",
+    "level", "band_level", "scales", "flags", "actions", "rules", "hidden", "discarded", "change",
+    "couple",
+)  # fmt: skip
+SCALE_EXPECT_FIELDS = ("score", "raw", "band", "status", "reason")
+CHANGE_FIELDS = (
+    "difference",
+    "rci",
+    "status",
+    "crossed_cutoff",
+    "clinical_before",
+    "clinical_after",
 )
-SCALE_EXPECT_FIELDS = ("score", "raw", "band", "status")
 
 
 def read_vectors(root: Reader) -> tuple[Vector, ...]:
     vectors: list[Vector] = []
-    for index, raw, line in items_with_lines(root.sequence("vectors", required=False) or []):
-        name = (
-            raw.get("name") if isinstance(raw, dict) and isinstance(raw.get("name"), str) else None
-        )
-        reader = Reader(
-            root.reporter, raw, f"vectors[{index}]", item=name and f"vector {name}", line=line
-        )
+    for reader in root.each("vectors", name="name", prefix="vector "):
         if not reader.valid:
             continue
-        reader.only(["name", "answers", "facts", "expect", "expect_errors", "fill"])
+        reader.only(["name", "answers", "facts", "expect", "expect_errors", "fill", "other"])
         name = reader.string("name")
-        fill = reader.choice("fill", ("lowest", "highest"), default="none")
-        answers = reader.child("answers").data if reader.has("answers") else {}
-        facts = reader.child("facts").data if reader.has("facts") else {}
+        other = None
+        if reader.has("other"):
+            # The earlier result (for `change`) or the other partner's (for `couple`).
+            entry = reader.child("other")
+            entry.only(["answers", "facts", "fill"])
+            given, facts, fill = _given(entry)
+            other = Vector(f"{name} (other)", given, facts, {}, fill=fill, line=entry.line)
+        answers, facts, fill = _given(reader)
         expect: dict[str, Any] = {}
         if reader.has("expect"):
             expect_reader = reader.child("expect")
             expect_reader.only(EXPECT_FIELDS)
-            if expect_reader.has("scales"):
-                scales_reader = expect_reader.child("scales")
-                for scale_id in scales_reader.data:
-                    scales_reader.child(str(scale_id)).only(SCALE_EXPECT_FIELDS)
+            for key, allowed in (("scales", SCALE_EXPECT_FIELDS), ("change", CHANGE_FIELDS)):
+                nested = expect_reader.child(key) if expect_reader.has(key) else None
+                for scale_id in nested.data if nested is not None else ():
+                    nested.child(str(scale_id)).only(allowed)  # type: ignore[union-attr]
+            for key in ("flags", "actions", "rules", "hidden", "discarded"):
+                expect_reader.sequence(key, required=False)
+            if expect_reader.has("couple"):
+                expect_reader.child("couple").only(["level", "flags"])
+            if (expect_reader.has("change") or expect_reader.has("couple")) and other is None:
+                reader.report("expecting change or couple results needs 'other' answers")
             expect = dict(expect_reader.data)
         errors = tuple(reader.codes("expect_errors", required=False) or ())
         if not expect and not errors:
             reader.report("a vector needs 'expect' or 'expect_errors'")
         if name is not None:
-            vectors.append(
-                Vector(
-                    name,
-                    answers,
-                    facts,
-                    expect,
-                    errors,
-                    None if fill == "none" else fill,
-                    reader.line,
-                )
-            )
+            vectors.append(Vector(name, answers, facts, expect, errors, fill, reader.line, other))
     return tuple(vectors)
+
+
+def _given(reader: Reader) -> tuple[Mapping[str, Any], Mapping[str, Any], str | None]:
+    answers = reader.child("answers").data if reader.has("answers") else {}
+    facts = reader.child("facts").data if reader.has("facts") else {}
+    fill = reader.choice("fill", ("lowest", "highest"), default="none")
+    return answers, facts, None if fill == "none" else fill
 
 
 def check_vector_names(instrument: Instrument, problems: list[Problem]) -> None:
@@ -81,9 +89,11 @@ def check_vector_names(instrument: Instrument, problems: list[Problem]) -> None:
             expected = vector.expect.get(key)
             if expected is None:
                 continue
-            listed = [expected] if key == "level" else list(expected)
+            listed = [expected] if key == "level" else expected
+            if not isinstance(listed, (list, dict)):
+                listed = [listed]  # reported below as an unknown name
             for name in listed:
-                if name not in names:
+                if not isinstance(name, str) or name not in names:
                     problems.append(
                         Problem(
                             f"expects unknown {key.rstrip('s')} {name!r}",
@@ -149,9 +159,9 @@ def check_vector(instrument: Instrument, vector: Vector) -> list[Problem]:
         )
 
     try:
-        result = instrument.score(vector_answers(instrument, vector), vector.facts)
+        result = score(instrument, vector_answers(instrument, vector), vector.facts)
     except AnswerError as error:
-        rejected = sorted({problem.item or "" for problem in error.problems})
+        rejected = sorted({problem.item or "answers" for problem in error.problems})
         if sorted(vector.expect_errors) != rejected:
             wanted = ", ".join(vector.expect_errors) or "none"
             messages = "; ".join(str(problem) for problem in error.problems)
@@ -163,7 +173,54 @@ def check_vector(instrument: Instrument, vector: Vector) -> list[Problem]:
         return problems
     for message, field in compare(result, vector.expect):
         fail(message, field)
+    if vector.other is not None and ("change" in vector.expect or "couple" in vector.expect):
+        other = vector.other
+        try:
+            earlier = score(instrument, vector_answers(instrument, other), other.facts)
+            for message, field in compare_pair(instrument, earlier, result, vector.expect):
+                fail(message, field)
+        except AssessmentError as error:
+            fail(f"the other answers cannot be compared: {error}", "other")
     return problems
+
+
+def compare_pair(
+    instrument: Instrument, other: Result, result: Result, expect: Mapping[str, Any]
+) -> list[tuple[str, str]]:
+    """Differences from what a vector expects of the change from `other` to `result`, and of
+    the two combined as a couple."""
+    differences = []
+    change = measure_change(instrument, other, result) if "change" in expect else None
+    for scale_id, expected in (expect.get("change") or {}).items():
+        found = next((c for c in change.scales if c.scale == scale_id), None) if change else None
+        for key, wanted in (expected or {}).items() if found is not None else ():
+            actual = getattr(found, key)
+            if isinstance(wanted, (int, Decimal)) and not isinstance(wanted, bool):
+                wanted = as_number(wanted)
+            if actual != wanted:
+                where = f"expect.change.{scale_id}.{key}"
+                differences.append(
+                    (f"change of {scale_id}: {key} is {actual}, expected {wanted}", where)
+                )
+    if "couple" in expect:
+        couple = combine(instrument, [other, result])
+        wanted = expect["couple"] or {}
+        if "level" in wanted and couple.level != wanted["level"]:
+            differences.append(
+                (
+                    f"couple level is {couple.level}, expected {wanted['level']}",
+                    "expect.couple.level",
+                )
+            )
+        if "flags" in wanted and sorted(couple.flag_codes) != sorted(wanted["flags"] or []):
+            found_flags = ", ".join(sorted(couple.flag_codes))
+            differences.append(
+                (
+                    f"couple flags are [{found_flags}], expected {wanted['flags']}",
+                    "expect.couple.flags",
+                )
+            )
+    return differences
 
 
 def compare(result: Result, expect: Mapping[str, Any]) -> list[tuple[str, str]]:

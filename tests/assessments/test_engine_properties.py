@@ -19,6 +19,7 @@ from assessments import (
     route,
     score,
 )
+from assessments.bounds import bounds as scale_bounds
 
 INSTRUMENTS = Path(__file__).resolve().parents[2] / "instruments"
 NORR = load_instrument(INSTRUMENTS / "norr.yaml")
@@ -52,7 +53,7 @@ FACTS = st.fixed_dictionaries(
 
 
 def within_bounds(instrument: Instrument, result) -> None:
-    bounds = instrument.compiled.bounds
+    bounds = scale_bounds(instrument)
     for scale in result.scales:
         if scale.score is None:
             assert scale.status in ("missing", "not_applicable")

@@ -12,6 +12,7 @@ from assessments import (
     load_instruments,
     load_routing,
     run_vectors,
+    score,
 )
 from assessments.vectors import check_vector, vector_answers
 
@@ -104,7 +105,7 @@ def test_every_rule_is_exercised_by_a_vector_that_fires_it(name: str):
     for vector in instrument.vectors:
         if vector.expect_errors:
             continue
-        result = instrument.score(vector_answers(instrument, vector), vector.facts)
+        result = score(instrument, vector_answers(instrument, vector), vector.facts)
         fired |= {rule.rule for rule in result.rules}
     assert fired == {rule.id for rule in instrument.rules}
 
