@@ -139,7 +139,9 @@ def case_page(
         for e in page.enrolments
         if e.practitioner_id is not None and e.status == EnrolmentStatus.ACTIVE
     ]
-    page.plan = case_plan_page(user, case, practitioner_ids=[e.practitioner_id for e in current])
+    page.plan = case_plan_page(
+        user, case, joint=joint, practitioner_ids=[e.practitioner_id for e in current]
+    )
     page.overrides = exclusions.overrides_of_case(user, case)
     page.staff_names |= display_names(o.supervisor_id for o in page.overrides)
     manages = policy.may_manage_case(user, case)

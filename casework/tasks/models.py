@@ -82,6 +82,9 @@ class Task(Base):
     goal_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("case_goals.id", ondelete="SET NULL"), index=True
     )
+    #: Follows from one participant's individual disclosure: never shown in the joint context,
+    #: and only to those who may see that participant's disclosures.
+    is_individual: Mapped[bool] = mapped_column(default=False)
     #: The mandatory recommendation the task follows from.
     recommendation_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("recommendations.id", ondelete="SET NULL"), index=True

@@ -33,11 +33,15 @@ class CasePlanPage:
 
 
 def case_plan_page(
-    user: User, case: Case, *, practitioner_ids: Iterable[uuid.UUID | None] = ()
+    user: User,
+    case: Case,
+    *,
+    joint: bool = False,
+    practitioner_ids: Iterable[uuid.UUID | None] = (),
 ) -> CasePlanPage:
-    """The plan of a case `user` may see, and what they may do with it; `practitioner_ids` (of
-    the case's current enrolments) may own its new tasks."""
-    plan = lists.case_plan(user, case.id)
+    """The plan of a case `user` may see in this context, and what they may do with it;
+    `practitioner_ids` (of the case's current enrolments) may own its new tasks."""
+    plan = lists.case_plan(user, case.id, joint=joint)
     may_plan = case.state != CaseState.CLOSED and policy.may_manage_case(user, case)
     owners = display_names([case.case_manager_id, *practitioner_ids, user.id]) if may_plan else {}
     page = CasePlanPage(

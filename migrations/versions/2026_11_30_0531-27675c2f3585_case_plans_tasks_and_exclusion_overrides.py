@@ -89,6 +89,7 @@ def upgrade() -> None:
         sa.Column("case_id", sa.Uuid(), nullable=False),
         sa.Column("client_id", sa.Uuid(), nullable=False),
         sa.Column("goal_id", sa.Uuid(), nullable=True),
+        sa.Column("is_individual", sa.Boolean(), nullable=False),
         sa.Column("recommendation_id", sa.Uuid(), nullable=True),
         sa.Column(
             "kind",

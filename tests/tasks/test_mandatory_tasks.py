@@ -8,11 +8,14 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from casework.audit.models import AuditEvent
+from casework.care.services import enrolments
+from casework.case_assessments.services import assessments as assessing
 from casework.cases.models import CaseKind
 from casework.clock import centre_today
 from casework.db import db
 from casework.tasks.models import Task, TaskKind, TaskState
-from tests.factories import CALM, VIOLENT, make_assessment, make_case, staff
+from casework.tasks.services import lists
+from tests.factories import CALM, VIOLENT, make_assessment, make_case, norr_answers, staff
 
 
 def _tasks_of(case_id) -> list[Task]:
@@ -65,3 +68,30 @@ def test_no_mandatory_action_no_task(app: Flask, team) -> None:
         case = make_case(manager)
         make_assessment(manager, case, CALM)
         assert _tasks_of(case.id) == []
+
+
+def test_a_task_from_an_individual_disclosure_stays_out_of_the_joint_view(app: Flask, team) -> None:
+    with app.app_context():
+        manager, therapist = staff(team, "manager"), staff(team, "therapist")
+        case = make_case(manager, kind=CaseKind.COUPLE)
+        first, second = case.client_ids
+        enrolments.enrol(
+            manager,
+            case.id,
+            client_id=first,
+            service_code="individual_counselling",
+            practitioner_id=therapist.id,
+        )
+        alone = assessing.start_assessment(
+            manager, case.id, instrument_id="norr", client_id=second, is_individual=True
+        )
+        assessing.save_answers(
+            manager, alone.id, norr_answers(VIOLENT), expected_version=alone.version
+        )
+        assessing.complete_assessment(manager, alone.id, expected_version=alone.version)
+        tasks = _tasks_of(case.id)
+        assert tasks and all(t.is_individual and t.client_id == second for t in tasks)
+        assert len(lists.case_plan(manager, case.id).tasks) == len(tasks)
+        assert lists.case_plan(manager, case.id, joint=True).tasks == []
+        # the first partner's therapist never learns of the second partner's disclosure
+        assert lists.case_plan(therapist, case.id).tasks == []

@@ -72,8 +72,9 @@ def _read_texts(user: User, tasks: Sequence[Task], goals: Sequence[Goal] = ()) -
     )
 
 
-def case_plan(user: User, case_id: uuid.UUID) -> CasePlan:
-    """The case's goals (oldest first) and tasks."""
+def case_plan(user: User, case_id: uuid.UUID, *, joint: bool = False) -> CasePlan:
+    """The case's goals (oldest first) and the tasks `user` may see in this context: one that
+    follows from an individual disclosure never in the joint context."""
     case = policy.require_case(user, case_id)
     goals = list(
         db.session.scalars(select(Goal).where(Goal.case_id == case.id).order_by(Goal.created_at))
@@ -90,6 +91,12 @@ def case_plan(user: User, case_id: uuid.UUID) -> CasePlan:
             )
         )
     )
+    tasks = [
+        task
+        for task in tasks
+        if not task.is_individual
+        or policy.may_see_individual_disclosure(user, case, task.client_id, None, joint=joint)
+    ]
     _read_texts(user, tasks, goals)
     return CasePlan(goals=goals, tasks=tasks)
 

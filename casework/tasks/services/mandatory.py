@@ -55,6 +55,7 @@ def open_mandatory_tasks(case: Case, *, actor: User, today: date | None = None) 
             case_id=case.id,
             client_id=recommendation.client_id,
             recommendation_id=recommendation.id,
+            is_individual=recommendation.is_individual,
             kind=kind,
             service_code=recommendation.service_code,
             owner_id=case.case_manager_id or actor.id,
