@@ -250,9 +250,9 @@ def test_a_couple_result_combines_levels_and_declared_flags_and_leaks_nothing_el
 
 
 def test_combining_needs_a_declaration_and_the_same_instrument():
-    norr = load_instrument(ROOT / "instruments" / "norr.yaml")
+    phq9 = load_instrument(ROOT / "instruments" / "phq9.yaml")
     with pytest.raises(AssessmentError, match="declares no couple combination"):
-        combine(norr, [score(norr, {}), score(norr, {})])
+        combine(phq9, [score(phq9, {}), score(phq9, {})])
     with pytest.raises(AssessmentError, match="at least two results"):
         combine(NEWER, [_scored("lowest")])
 

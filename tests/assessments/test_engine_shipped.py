@@ -49,6 +49,7 @@ def test_load_instruments_keys_by_id_and_version():
     loaded = load_instruments(INSTRUMENTS)
     assert set(loaded) == {
         ("norr", "1.0.0"),
+        ("norr", "1.1.0"),
         ("phq9", "1.0.0"),
         ("gad7", "1.0.0"),
         ("satisfaction", "1.0.0"),
