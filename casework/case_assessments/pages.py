@@ -6,16 +6,28 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import assessments as engine
+from assessments.bounds import bounds as engine_bounds
 from casework import policy
+from casework.audit import services as audit
 from casework.auth.models import User
 from casework.case_assessments.models import Assessment, Recommendation
+from casework.case_assessments.result_view import (
+    TRACK_WIDTH,
+    Reason,
+    ScaleBar,
+    level_severity,
+    reasons,
+    scale_bar,
+)
 from casework.case_assessments.services import assessments, closing, recommendations
-from casework.cases.models import CaseState
+from casework.cases.models import Case, CaseState
 from casework.catalogue.services import list_services
+from casework.clients.names import client_display_name
+from casework.crypto.keystore import client_owner, data_keys
 from casework.web.collation import sorted_choices
 from casework.web.filters import localised
 
@@ -90,33 +102,25 @@ class ResultPage:
     recommendations: list[Recommendation]
     outcome: dict[str, Any]
     routing: dict[str, Any]
-    #: Scale id -> the score's share of the scale's range, in steps of 5 (a CSS class).
-    widths: dict[str, int]
-    scale_titles: dict[str, Text]
+    bars: list[ScaleBar]
+    reasons: list[Reason]
     level_guidance: Text | None
+    #: The level's severity from 0 (the lowest level) to 3 (the highest).
+    level_severity: int
     #: The active services a case manager may add: (code, name in the page language).
     service_choices: list[tuple[str, str]]
     #: The viewer may decide and add services (manages the case); may confirm declines
     #: (supervises its team).
     may_decide: bool = False
     may_confirm: bool = False
+    #: In a case with several participants: who was interviewed, and for whom each
+    #: recommendation is (by recommendation id); empty in a one-person case.
+    interviewed: list[str] = field(default_factory=list)
+    recommended_for: dict[uuid.UUID, list[str]] = field(default_factory=dict)
 
-
-def _band_width(scale: Mapping[str, Any], instrument: engine.Instrument) -> int:
-    """The score as a share of the scale's range, in steps of 5 (a CSS class, CSP-safe)."""
-    try:
-        spec = instrument.scale(scale["id"])
-    except KeyError:
-        return 0
-    bounds = [band.bounds for band_set in spec.band_sets for band in band_set.bands]
-    if not bounds or scale.get("score") is None:
-        return 0
-    low = min(float(b[0]) for b in bounds)
-    high = max(float(b[1]) for b in bounds)
-    if high <= low:
-        return 0
-    share = (float(scale["score"]) - low) / (high - low)
-    return max(0, min(100, round(share * 20) * 5))
+    @property
+    def track_width(self) -> int:
+        return TRACK_WIDTH
 
 
 def _level_guidance(instrument: engine.Instrument, level: str | None) -> Text | None:
@@ -128,6 +132,27 @@ def _level_guidance(instrument: engine.Instrument, level: str | None) -> Text | 
         return None
 
 
+def participant_names(user: User, case: Case) -> dict[uuid.UUID, str]:
+    """The display names of a case's participants, their read audited once for the page."""
+    data_keys().preload(client_owner(client_id) for client_id in case.client_ids)
+    audit.record_many(
+        "client.read",
+        actor=user,
+        object_type="client",
+        objects=[audit.Read(client_id, client_id) for client_id in case.client_ids],
+        fields=["given_name", "family_name"],
+    )
+    return {p.client_id: client_display_name(p.client) for p in case.participants}
+
+
+def _for_whom(recommendation: Recommendation, names: Mapping[uuid.UUID, str]) -> list[str]:
+    """An individual recommendation is for the person whose disclosure led to it; a joint one
+    for every participant."""
+    if recommendation.is_individual:
+        return [names.get(recommendation.client_id, "—")]
+    return list(names.values())
+
+
 def result(user: User, assessment_id: uuid.UUID) -> ResultPage:
     """A completed assessment's result (read audited), routing and the recommendations of its
     context (joint, unless the assessment is an individual disclosure)."""
@@ -136,22 +161,35 @@ def result(user: User, assessment_id: uuid.UUID) -> ResultPage:
     outcome = assessment.result or {}
     case = policy.require_case(user, assessment.case_id)
     open_case = case.state != CaseState.CLOSED
+    ranges = engine_bounds(instrument)
+    shown = recommendations.recommendations_of(
+        user, assessment.case_id, joint=not assessment.is_individual
+    )
+    names = participant_names(user, case) if len(case.participants) > 1 else {}
+    interviewed = [assessment.client_id] + [
+        uuid.UUID(str(client_id)) for client_id in assessment.participant_ids or []
+    ]
     return ResultPage(
         assessment=assessment,
         instrument=instrument,
-        recommendations=recommendations.recommendations_of(
-            user, assessment.case_id, joint=not assessment.is_individual
-        ),
+        recommendations=shown,
         outcome=outcome,
         routing=assessment.routing or {},
-        widths={s["id"]: _band_width(s, instrument) for s in outcome.get("scales", [])},
-        scale_titles={scale.id: scale.title for scale in instrument.scales},
+        bars=[
+            scale_bar(instrument, scale, assessment.facts, ranges)
+            for scale in outcome.get("scales", [])
+            if instrument.has("scale", scale["id"])
+        ],
+        reasons=reasons(instrument, assessment, outcome),
         level_guidance=_level_guidance(instrument, outcome.get("level")),
+        level_severity=level_severity(instrument, outcome.get("level")),
         service_choices=sorted_choices(
             [(service.code, localised(service.name)) for service in list_services()]
         ),
         may_decide=open_case and policy.may_manage_case(user, case),
         may_confirm=open_case and policy.supervises_case(user, case),
+        interviewed=[names[client_id] for client_id in interviewed if client_id in names],
+        recommended_for={r.id: _for_whom(r, names) for r in shown} if names else {},
     )
 
 
