@@ -21,6 +21,7 @@ from casework.caseload.services import (
     review,
 )
 from casework.cases.models import CaseState
+from casework.tasks.services.lists import overdue_mandatory_of_teams
 
 #: Risk levels from the most serious; "unassessed" is a case without a completed risk assessment.
 LEVELS: tuple[tuple[str, object], ...] = (
@@ -82,14 +83,17 @@ def _seat_segments(run: Mapping[str, Any], widest: int) -> list[dict[str, Any]]:
 
 def dashboard(user: User, settings: ReviewSettings) -> dict[str, Any]:
     """Open cases per worker by state and level, high-level cases without contact, overdue
-    reassessments and waitlists, as chart geometry and the same figures for the tables."""
+    reassessments, overdue safety actions and waitlists, as chart geometry and the same
+    figures for the tables."""
     figures = review(user, settings=settings)
     quiet, overdue = figures["high_risk_without_contact"], figures["overdue_reassessments"]
+    overdue_safety = overdue_mandatory_of_teams(user)
     names = display_names(
         [row["case_manager_id"] for row in figures["by_case_manager"]]
         + [row["practitioner_id"] for row in figures["by_practitioner"]]
         + [row["case_manager_id"] for row in quiet + overdue]
         + [who for row in quiet for who in row["practitioner_ids"]]
+        + [line.task.owner_id for line in overdue_safety]
     )
     found = who_and_what(user, [Subject(row["case_id"]) for row in quiet + overdue])
     widest = max(
@@ -112,6 +116,8 @@ def dashboard(user: User, settings: ReviewSettings) -> dict[str, Any]:
         "levels": LEVELS,
         "level_names": dict(LEVELS),
         "states": OPEN_STATES,
+        "overdue_safety": overdue_safety,
+        "owner_names": names,
     }
 
 

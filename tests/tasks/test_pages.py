@@ -52,6 +52,18 @@ def test_a_supervisor_sees_the_overdue_safety_actions_of_the_team(
     assert overdue_world["reference"] in section and "Safety plan" in section
 
 
+def test_the_caseload_dashboard_lists_the_teams_overdue_safety_actions_with_links(
+    client: FlaskClient, overdue_world: dict[str, Any]
+) -> None:
+    sign_in(client, overdue_world["emails"]["supervisor"], PASSWORD)
+    page = client.get("/caseload").get_data(as_text=True)
+    section = page[page.index('data-slot="overdue-safety"') :]
+    section = section[: section.index("</section>")]
+    assert f'href="/cases/{overdue_world["case"]}"' in section
+    assert overdue_world["reference"] in section and "Safety plan" in section
+    assert "safety_plan" not in section
+
+
 def test_the_case_plan_takes_a_goal_and_a_follow_up_for_the_therapist(
     client: FlaskClient, overdue_world: dict[str, Any]
 ) -> None:
