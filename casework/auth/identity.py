@@ -9,13 +9,18 @@ from casework.auth.models import Language, User
 from casework.auth.services import user_for_api_token
 
 LANGUAGES = [language.value for language in Language]
+#: The locale (dates, numbers) of each interface language; translations still load from the
+#: language's own catalogue (gettext falls back from `en_GB` to `en`).
+LOCALES = {"en": "en_GB"}
 
 
 def select_locale() -> str | None:
-    """The signed-in user's language, else the browser's best match."""
+    """The signed-in user's language, else the browser's best match; English is British English."""
     if current_user and current_user.is_authenticated:
-        return str(current_user.preferred_language.value)
-    return request.accept_languages.best_match(LANGUAGES)
+        language: str | None = str(current_user.preferred_language.value)
+    else:
+        language = request.accept_languages.best_match(LANGUAGES)
+    return LOCALES.get(language, language) if language else None
 
 
 def user_from_bearer_token(request_: Request) -> User | None:

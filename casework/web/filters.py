@@ -13,7 +13,7 @@ from casework.web.labels import label
 def page_language() -> str:
     """The language of the page being built (the interface's, else the centre's default)."""
     locale = get_locale()
-    return str(locale) if locale else current_app.config.get("BABEL_DEFAULT_LOCALE", "pl")
+    return locale.language if locale else current_app.config.get("BABEL_DEFAULT_LOCALE", "pl")
 
 
 def localised(value: object, language: str | None = None) -> str:
