@@ -28,6 +28,7 @@ from casework.case_assessments.models import (
 from casework.case_assessments.services import assessments as assessing
 from casework.case_assessments.services import exclusions
 from casework.case_assessments.services import recommendations as recommending
+from casework.casefile.results import ResultTable, assessment_lines, latest_joint, result_tables
 from casework.cases.models import Case, CaseState, CaseStateChange
 from casework.cases.services import cases
 from casework.catalogue.models import Service
@@ -83,6 +84,8 @@ class CasePage:
     overrides: list[ExclusionOverride] = field(default_factory=list)
     #: The viewer may schedule in these enrolments (they are its practitioner or manage the case).
     schedulable: list[Enrolment] = field(default_factory=list)
+    #: The joint view of a case with several participants: their newest results side by side.
+    side_by_side: list[ResultTable] = field(default_factory=list)
 
     @property
     def is_joint_case(self) -> bool:
@@ -146,6 +149,10 @@ def case_page(
     page.staff_names |= display_names(o.supervisor_id for o in page.overrides)
     manages = policy.may_manage_case(user, case)
     page.schedulable = [e for e in current if manages or e.practitioner_id == user.id]
+    if joint and with_actions and page.is_joint_case:
+        page.side_by_side = result_tables(
+            assessment_lines(user, case, latest_joint(page.assessments))
+        )
     if with_actions:
         page.actions = _actions(user, case)
     return page
