@@ -132,10 +132,9 @@ class ItemTest(Condition):
     #: Comparisons read the declared value ("raw") or the value after reverse scoring ("score").
     on: str = "raw"
 
-    def holds(self, context: Context) -> bool:
-        return self.holds_for(self.item, context)
-
-    def holds_for(self, item: str, context: Context) -> bool:
+    def holds(self, context: Context, item: str = "") -> bool:
+        """Whether the test holds for its item, or for `item` (a count tests each of its items)."""
+        item = item or self.item
         answer = context.answers.get(item)
         op, operand = self.op, self.operand
         if op == "answered":
@@ -249,10 +248,14 @@ class CountTest(Condition):
             if context.positive is not None:
                 return [item for item in self.items if item in context.positive]
             return [item for item in self.items if context.is_positive(item)]
-        return [item for item in self.items if self.test.holds_for(item, context)]
+        return [item for item in self.items if self.test.holds(context, item)]
 
     def holds(self, context: Context) -> bool:
-        return OPERATORS[self.op](len(self.matching(context)), self.count)  # type: ignore[no-any-return]
+        if self.test is None and context.positive is not None:
+            found = sum(map(context.positive.__contains__, self.items))
+        else:
+            found = len(self.matching(context))
+        return OPERATORS[self.op](found, self.count)  # type: ignore[no-any-return]
 
     def describe(self) -> str:
         among = f"items tagged {self.tag}" if self.tag else show(self.items)

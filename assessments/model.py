@@ -6,7 +6,7 @@ Scoring (scoring.py) reads these declarations directly; nothing is compiled or a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
@@ -273,22 +273,35 @@ class Instrument:
     @cached_property
     def _index(self) -> dict[str, Any]:
         items = {item.id: item for item in self.items}
+        scales = {scale.id: scale for scale in self.scales}
+        levels = {level.code: level for level in self.levels}
         words = {Method.SUM: "sum", Method.MEAN: "mean", Method.WEIGHTED_SUM: "weighted sum"}
         methods = {}
         for scale in self.scales:
             reversed_items = [c for c in scale.items if c in items and items[c].reverse]
             listed = f" (reverse-scored: {', '.join(reversed_items)})" if reversed_items else ""
             methods[scale.id] = words.get(scale.method, f"sum x {scale.factor}") + listed
+        # Band code of the level scale -> the level it stands for (the last band set wins).
+        band_levels: dict[str, str | None] = {}
+        for band_set in scales[self.level_scale].band_sets if self.level_scale else ():
+            for band in band_set.bands:
+                band_levels[band.code] = band.level or (band.code if band.code in levels else None)
         return {
             "item": items,
-            "scale": {scale.id: scale for scale in self.scales},
-            "level": {level.code: level for level in self.levels},
+            "choices": {item.id: item.choices for item in self.items},
+            "scale": scales,
+            "level": levels,
             "flag": {flag.code: flag for flag in self.flags},
             "action": {action.code: action for action in self.actions},
-            "tag": {tag: self.tagged(tag) for item in self.items for tag in item.tags},
+            "tag": {
+                tag: self.tagged(tag) for tag in sorted({t for i in self.items for t in i.tags})
+            },
             "method": methods,
-            "conditional": tuple(item for item in self.items if item.visible_when),
+            "conditional": _grouped(item for item in self.items if item.visible_when),
             "rank": {level.code: level.rank for level in self.levels},
+            "order": tuple(scales[scale_id] for scale_id in self.scoring_order),
+            "effects": {rule.id: rule.effects for rule in self.rules},
+            "band_level": band_levels,
         }
 
     @property
@@ -296,8 +309,12 @@ class Instrument:
         return self._index["item"]
 
     @property
+    def choices(self) -> dict[str, dict[str, tuple[Number, Number, bool]]]:  # see Item.choices
+        return self._index["choices"]
+
+    @property
     def tags(self) -> dict[str, tuple[str, ...]]:
-        """Tag -> the ids of the items carrying it, in file order."""
+        """Tag (in alphabetical order) -> the ids of the items carrying it, in file order."""
         return self._index["tag"]
 
     def method_of(self, scale_id: str) -> str:
@@ -305,14 +322,25 @@ class Instrument:
         return self._index["method"][scale_id]  # type: ignore[no-any-return]
 
     @property
+    def scales_to_score(self) -> tuple[Scale, ...]:  # components first
+        return self._index["order"]  # type: ignore[no-any-return]
+
+    def level_of_band(self, band_code: str | None) -> str | None:  # of the level scale
+        return self._index["band_level"].get(band_code)  # type: ignore[no-any-return]
+
+    def effects_of(self, rule: Rule) -> tuple[str, ...]:
+        return self._index["effects"][rule.id]  # type: ignore[no-any-return]
+
+    @property
     def ranks(self) -> dict[str, int]:
         """Level code -> rank, 0 the least severe."""
         return self._index["rank"]
 
     @property
-    def conditional_items(self) -> tuple[Item, ...]:
-        """The items asked only when their `visible_when` holds, in file order."""
-        return self._index["conditional"]  # type: ignore[return-value]
+    def conditional_items(self) -> tuple[tuple[Condition, tuple[Item, ...]], ...]:
+        """The items asked only when their `visible_when` holds, in file order, consecutive
+        items with the same condition together (it reads only items before them all)."""
+        return self._index["conditional"]  # type: ignore[no-any-return]
 
     def item(self, item_id: str) -> Item:
         return self._index["item"][item_id]  # type: ignore[no-any-return]
@@ -358,3 +386,13 @@ class Instrument:
                 if answer is not None and item.read(answer)[1] is None:
                     context.answers[item.id] = item.read(answer)[0]
         return tuple(visible)
+
+
+def _grouped(items: Iterable[Item]) -> tuple[tuple[Condition, tuple[Item, ...]], ...]:
+    groups: list[tuple[Condition, list[Item]]] = []
+    for item in items:
+        if groups and groups[-1][0] == item.visible_when:
+            groups[-1][1].append(item)
+        else:
+            groups.append((item.visible_when, [item]))  # type: ignore[arg-type]
+    return tuple((condition, tuple(members)) for condition, members in groups)

@@ -12,7 +12,7 @@ string such as "1.33" (never a float).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from decimal import Decimal
 from typing import Any
@@ -100,18 +100,47 @@ class Outcome:
         return cls(data["code"], data["label"], tuple(data["rules"]))
 
 
-@dataclass(slots=True)
 class FiredRule:
     """A rule that fired: what it did, its translated reason, and the answers or scores that
-    made it fire."""
+    made it fire. The evidence may be given as a function that words it: it is then worded
+    when first read, as most results are stored or shown without it."""
 
-    rule: str
-    effects: tuple[str, ...]
-    reason: Text
-    evidence: str
+    __slots__ = ("_evidence", "effects", "reason", "rule")
+
+    def __init__(
+        self, rule: str, effects: tuple[str, ...], reason: Text, evidence: str | Callable[[], str]
+    ) -> None:
+        self.rule, self.effects, self.reason, self._evidence = rule, effects, reason, evidence
+
+    @property
+    def evidence(self) -> str:
+        if not isinstance(self._evidence, str):
+            self._evidence = self._evidence()
+        return self._evidence
+
+    def _fields(self) -> tuple[str, tuple[str, ...], Text, str]:
+        return self.rule, self.effects, self.reason, self.evidence
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FiredRule) and self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return "FiredRule(rule={!r}, effects={!r}, reason={!r}, evidence={!r})".format(
+            *self._fields()
+        )
+
+    def __reduce__(self) -> tuple[type[FiredRule], tuple[Any, ...]]:
+        return FiredRule, self._fields()
 
     def to_dict(self) -> dict[str, Any]:
-        return plain(self)
+        return {
+            "rule": self.rule,
+            "effects": list(self.effects),
+            "reason": self.reason,
+            "evidence": self.evidence,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FiredRule:

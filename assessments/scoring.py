@@ -7,6 +7,7 @@ items are walked in file order, so a condition sees exactly the answers of the i
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import partial
 from typing import Any
 
 from .conditions import Context
@@ -50,31 +51,32 @@ def score(
     # Conditions read only earlier items, so every answer can be in view from the start;
     # the answers of items found hidden leave it as the items are walked in file order.
     accepted, scored, positive = _read_answers(instrument, answers, facts)
-    context = Context(accepted, facts, instrument.items_by_id, positive=positive)
+    # A copy of the facts, so that the evidence of a rule, worded when read, reads these ones.
+    context = Context(accepted, dict(facts), instrument.items_by_id, positive=positive)
     hidden, discarded, refused = [], [], []
     not_applicable: set[str] = set()
-    for item in instrument.conditional_items:
-        if item.visible_when.holds(context):  # type: ignore[union-attr]
+    for condition, items in instrument.conditional_items:
+        if condition.holds(context):
             continue
-        hidden.append(item.id)
-        if accepted.get(item.id) is not None:
-            discarded.append(item.id)
-            del accepted[item.id]
-            scored.pop(item.id, None)
-            positive.discard(item.id)
-            if item.hidden_answers == HiddenAnswers.REJECT:
-                refused.append(Problem(HIDDEN_ANSWER, item=item.id, field="answer"))
-        if item.hidden_value is not None:
-            scored[item.id] = item.hidden_value
-        else:
-            not_applicable.add(item.id)
+        for item in items:
+            hidden.append(item.id)
+            if accepted.get(item.id) is not None:
+                discarded.append(item.id)
+                del accepted[item.id]
+                scored.pop(item.id, None)
+                positive.discard(item.id)
+                if item.hidden_answers == HiddenAnswers.REJECT:
+                    refused.append(Problem(HIDDEN_ANSWER, item=item.id, field="answer"))
+            if item.hidden_value is not None:
+                scored[item.id] = item.hidden_value
+            else:
+                not_applicable.add(item.id)
     if refused:
         raise AnswerError(refused)
     _refuse_beyond_unanswered(instrument, context, hidden)
     results: dict[str, ScaleResult] = {}
-    for scale_id in instrument.scoring_order:
-        scale = instrument.scale(scale_id)
-        results[scale_id] = score_scale(instrument, scale, scored, results, not_applicable, context)
+    for scale in instrument.scales_to_score:
+        results[scale.id] = score_scale(instrument, scale, scored, results, not_applicable, context)
     context.scales = results
     return _conclude(instrument, context, results, tuple(hidden), tuple(discarded))
 
@@ -90,27 +92,32 @@ def _read_answers(
         )
     if not isinstance(facts, Mapping):
         raise AnswerError([Problem("facts must be a mapping of fact name to value", field="facts")])
-    accepted: dict[str, Any] = {}
+    accepted: dict[str, Any] = dict(answers)
     scored: dict[str, Number] = {}
     positive: set[str] = set()
     problems = []
-    items = instrument.items_by_id
+    choices = instrument.choices
     for item_id, answer in answers.items():
-        item = items.get(item_id)
-        if item is None:
-            problems.append(Problem(f"unknown item {item_id!r}", item=str(item_id), field="answer"))
-            continue
-        if type(answer) is not str or answer not in item.choices:  # not a valid option code
-            answer, problem = item.read(answer) if answer is not None else (None, None)
+        try:
+            found: tuple[Number, Number, bool] | None = choices[item_id][answer]  # an option
+        except (KeyError, TypeError):
+            item = instrument.items_by_id.get(item_id)
+            if item is None:
+                text = f"unknown item {item_id!r}"
+                problems.append(Problem(text, item=str(item_id), field="answer"))
+                continue
+            if answer is None:
+                continue
+            accepted[item_id], problem = item.read(answer)  # a number normalised
             if problem is not None:
                 problems.append(Problem(problem, item=item_id, field="answer"))
-        accepted[item_id] = answer
-        found = item.choices.get(answer) if type(answer) is str else item.valued(answer)
+            found = item.valued(accepted[item_id])
         if found is not None:
             scored[item_id] = found[1]
             if found[2]:
                 positive.add(item_id)
-    problems += fact_problems(instrument.facts, facts)
+    if instrument.facts:
+        problems += fact_problems(instrument.facts, facts)
     if problems:
         raise AnswerError(problems)
     return accepted, scored, positive
@@ -154,83 +161,60 @@ def score_scale(
     With W the total weight of the applicable components and A the weight of those answered,
     raw is the weighted sum of the answered ones; prorating scales it by W / A.
     """
-    components = scale.components
+    components = scale.items or scale.scales
+    status, raw, final, reason = COMPLETE, None, None, None
+    weights, rule = scale.weights, scale.missing
     if scale.scales:
         parts = [results[component] for component in components]
         found: list[Number | None] = [part.score for part in parts]
-        na = tuple(part.id for part in parts if part.status == NOT_APPLICABLE)
-        blocked = [part for part in parts if part.status in (MISSING, UNDETERMINED)]
-        if blocked:
-            missing_part = any(part.status == MISSING for part in blocked)
-            status, reason = (MISSING, None) if missing_part else (UNDETERMINED, blocked[0].reason)
-            return _scale_result(instrument, scale, context, found, (), status, reason=reason)
+        na = tuple([part.id for part in parts if part.status == NOT_APPLICABLE])
+        statuses = {part.status for part in parts}
+        if MISSING in statuses or UNDETERMINED in statuses:
+            status, na = (MISSING, ()) if MISSING in statuses else (UNDETERMINED, ())
+            if status == UNDETERMINED:  # why the first undetermined part is
+                reason = next(p.reason for p in parts if p.status == UNDETERMINED)
     else:
-        found = [scored.get(component) for component in components]
-        na = tuple(c for c in components if c in not_applicable) if not_applicable else ()
-    weights = scale.weights
-    weight_of = [weights.get(c, 1) for c in components] if weights else [1] * len(components)
-    contributions = found
-    if weights:
-        pairs = zip(found, weight_of, strict=True)
-        contributions = [v if v is None or w == 1 else multiply(v, w) for v, w in pairs]
-    if None in found:
-        raw: Number = sum([value for value in contributions if value is not None])
-        answered = zip(found, weight_of, strict=True)
-        answered_weight: Number = sum([w for v, w in answered if v is not None])
+        found = list(map(scored.get, components))
+        # A not-applicable item has no value, so only a scale with a gap can have one.
+        gap = not_applicable and None in found
+        na = tuple([c for c in components if c in not_applicable]) if gap else ()
+    if status != COMPLETE:
+        pass
+    elif weights or None in found or not found:
+        weight_of = [weights.get(c, 1) for c in components] if weights else [1] * len(found)
+        pairs = list(zip(found, weight_of, strict=True))
+        raw = sum([v if w == 1 else multiply(v, w) for v, w in pairs if v is not None])
+        answered_weight: Number = sum([w for v, w in pairs if v is not None])
         triples = zip(components, found, weight_of, strict=True)
         missing = [w for c, v, w in triples if v is None and c not in na]
         total_weight = answered_weight + sum(missing)
+        if answered_weight == 0:
+            status, raw = (MISSING if missing else NOT_APPLICABLE), None
+        elif len(missing) > rule.max_missing:
+            status, raw = MISSING, None
+        elif missing and rule.action == IMPUTE:
+            status = IMPUTED
+            final = raw + sum([multiply(rule.value, weight) for weight in missing])
+            answered_weight = total_weight  # a mean divides by every item, imputed ones included
+        elif missing:
+            status = PRORATED if rule.action == PRORATE else PARTIAL
     else:
-        raw, answered_weight, missing = sum(contributions), sum(weight_of), []  # type: ignore[arg-type]
-        total_weight = answered_weight
-    if answered_weight == 0 and not missing:
-        return _scale_result(instrument, scale, context, found, na, NOT_APPLICABLE)
-    if len(missing) > scale.missing.max_missing or answered_weight == 0:
-        return _scale_result(instrument, scale, context, found, na, MISSING)
-    status, value, action = COMPLETE, raw, scale.missing.action
-    if missing and action == IMPUTE:
-        status = IMPUTED
-        value = raw + sum([multiply(scale.missing.value, weight) for weight in missing])
-        answered_weight = total_weight  # a mean divides by every item, the imputed ones included
-    elif missing:
-        status = PRORATED if action == PRORATE else PARTIAL
-    if scale.method == MEAN:
-        value = divide(value, answered_weight)
-    elif status == PRORATED:
-        value = divide(multiply(raw, total_weight), answered_weight)
-    if scale.method == SCALED_SUM:
-        value = multiply(value, scale.factor)
-    final: Number | None = value
-    if scale.decimals or not isinstance(value, int):
-        final = round_to(value, scale.decimals, scale.rounding)
-    facts = context.facts
-    absent = [_fact_label(instrument, f) for f in scale.requires if facts.get(f) is None]
-    if absent:
-        fact = {language: ", ".join(label[language] for label in absent) for language in absent[0]}
-        reason = message("fact_missing", instrument.languages, fact=fact)
-        return _scale_result(instrument, scale, context, found, na, UNDETERMINED, raw, None, reason)
-    if scale.norms:
-        table = next((t for t in scale.norms if t.when is None or t.when.holds(context)), None)
-        final = table.lookup(final) if table is not None and final is not None else None
-        if final is None:
-            reason = message("no_norms", instrument.languages)
-            return _scale_result(
-                instrument, scale, context, found, na, UNDETERMINED, raw, None, reason
-            )
-    return _scale_result(instrument, scale, context, found, na, status, raw, final)
-
-
-def _scale_result(
-    instrument: Instrument,
-    scale: Scale,
-    context: Context,
-    values: list[Number | None],
-    na: tuple[str, ...],
-    status: str,
-    raw: Number | None = None,
-    final: Number | None = None,
-    reason: dict[str, str] | None = None,
-) -> ScaleResult:
+        raw = sum(found)  # type: ignore[arg-type]
+        answered_weight = total_weight = len(found)
+    if raw is not None:
+        value: Number = raw if final is None else final
+        if scale.method == MEAN:
+            value = divide(value, answered_weight)
+        elif status == PRORATED:
+            value = divide(multiply(raw, total_weight), answered_weight)
+        if scale.method == SCALED_SUM:
+            value = multiply(value, scale.factor)
+        final = value
+        if scale.decimals or not isinstance(value, int):
+            final = round_to(value, scale.decimals, scale.rounding)
+        if scale.requires or scale.norms:
+            final, reason = _facts_and_norms(instrument, scale, context, final)
+            status = status if reason is None else UNDETERMINED
     code = label = limits = None
     for band_set in scale.band_sets if final is not None else ():
         if band_set.when is None or band_set.when.holds(context):
@@ -240,20 +224,26 @@ def _scale_result(
                     break
             break
     method = instrument.method_of(scale.id)
+    values = tuple(found)
     return ScaleResult(
-        scale.id,
-        raw,
-        final,
-        status,
-        code,
-        label,
-        limits,
-        scale.components,
-        tuple(values),
-        na,
-        method,
-        reason,
+        scale.id, raw, final, status, code, label, limits, components, values, na, method, reason
     )
+
+
+def _facts_and_norms(
+    instrument: Instrument, scale: Scale, context: Context, final: Number
+) -> tuple[Number | None, dict[str, str] | None]:
+    """The score after the scale's norm table, or None and why: a required fact is not
+    recorded, or no norm table covers the client or the score."""
+    absent = [_fact_label(instrument, f) for f in scale.requires if context.facts.get(f) is None]
+    if absent:
+        fact = {language: ", ".join(label[language] for label in absent) for language in absent[0]}
+        return None, message("fact_missing", instrument.languages, fact=fact)
+    if scale.norms:
+        table = next((t for t in scale.norms if t.when is None or t.when.holds(context)), None)
+        found = table.lookup(final) if table is not None else None
+        return found, None if found is not None else message("no_norms", instrument.languages)
+    return final, None
 
 
 def _fact_label(instrument: Instrument, name: str) -> dict[str, str]:
@@ -261,19 +251,6 @@ def _fact_label(instrument: Instrument, name: str) -> dict[str, str]:
     return (
         spec.label if spec is not None and spec.label else dict.fromkeys(instrument.languages, name)
     )
-
-
-def level_of_band(instrument: Instrument, band_code: str | None) -> str | None:
-    """The level that a band of the level scale stands for."""
-    level = None
-    if instrument.level_scale is not None and band_code is not None:
-        for band_set in instrument.scale(instrument.level_scale).band_sets:
-            for band in band_set.bands:
-                if band.code == band_code:
-                    level = band.level or (
-                        band.code if instrument.has("level", band.code) else None
-                    )
-    return level
 
 
 def _conclude(
@@ -287,7 +264,7 @@ def _conclude(
     raise_level never lowers, set_level overrides everything and the most severe one wins."""
     band_level = None
     if instrument.level_scale is not None:
-        band_level = level_of_band(instrument, scales[instrument.level_scale].band)
+        band_level = instrument.level_of_band(scales[instrument.level_scale].band)
     level = band_level if instrument.level_scale is not None else instrument.default_level
     forced: str | None = None
     rank = instrument.ranks
@@ -305,11 +282,13 @@ def _conclude(
             flags.setdefault(code, []).append(rule.id)
         for code in rule.actions:
             actions.setdefault(code, []).append(rule.id)
-        fired.append(FiredRule(rule.id, rule.effects, rule.reason, rule.when.explain(context)))
+        effects = instrument.effects_of(rule)
+        evidence = partial(rule.when.explain, context)  # worded only if read
+        fired.append(FiredRule(rule.id, effects, rule.reason, evidence))
     level = forced or level
     positive_tags, positive = {}, context.positive or set()
-    for tag, tagged in sorted(instrument.tags.items()):
-        items = tuple(item for item in tagged if item in positive)
+    for tag, tagged in instrument.tags.items() if positive else ():
+        items = tuple(filter(positive.__contains__, tagged))
         if items:
             positive_tags[tag] = items
     return Result(
@@ -318,14 +297,18 @@ def _conclude(
         level=level,
         level_label=instrument.level(level).label if level is not None else None,
         band_level=band_level,
-        scales=tuple(scales[scale.id] for scale in instrument.scales),
+        scales=tuple([scales[scale.id] for scale in instrument.scales]),
         flags=tuple(
-            Outcome(code, instrument.flag(code).label, tuple(ids))
-            for code, ids in sorted(flags.items())
+            [
+                Outcome(code, instrument.flag(code).label, tuple(ids))
+                for code, ids in sorted(flags.items())
+            ]
         ),
         mandatory_actions=tuple(
-            Outcome(code, instrument.action(code).label, tuple(ids))
-            for code, ids in sorted(actions.items())
+            [
+                Outcome(code, instrument.action(code).label, tuple(ids))
+                for code, ids in sorted(actions.items())
+            ]
         ),
         rules=tuple(fired),
         positive_tags=positive_tags,
