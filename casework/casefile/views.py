@@ -13,7 +13,9 @@ from werkzeug.wrappers import Response
 
 from casework.auth.current import current_staff
 from casework.care.services import enrolments
+from casework.case_assessments.couple_pages import couple_page
 from casework.case_assessments.services.exclusions import ServiceExcluded
+from casework.casefile.closing import closing_page
 from casework.casefile.forms import PrefillArgs, action_forms, enrol_form
 from casework.casefile.pages import case_page, enrol_page
 from casework.cases.forms import CloseForm
@@ -79,8 +81,16 @@ def enrol(case_id: uuid.UUID) -> str | Response:
 @login_required
 def summary(case_id: uuid.UUID) -> str:
     """The printable case summary for the case conference (joint context: no disclosures)."""
-    page = case_page(current_staff(), case_id, joint=True, with_actions=False)
-    return render_template("casefile/summary.html", page=page)
+    closing = closing_page(current_staff(), case_id, joint=True)
+    return render_template("casefile/summary.html", page=closing.page, changes=closing.changes)
+
+
+@bp.route("/cases/<uuid:case_id>/couple")
+@login_required
+def couple(case_id: uuid.UUID) -> str:
+    """The partners' joint results side by side with their combined result (no disclosures)."""
+    page = couple_page(current_staff(), case_id)
+    return render_template("casefile/couple.html", page=page)
 
 
 @bp.route("/cases/<uuid:case_id>/close", methods=["GET", "POST"])
@@ -102,5 +112,7 @@ def close(case_id: uuid.UUID) -> str | Response:
         else:
             flash(_("The case is closed."), "info")
             return redirect(url_for("casefile_pages.show", case_id=case_id))
-    page = case_page(current_staff(), case_id, joint=False, with_actions=False)
-    return render_template("casefile/close.html", page=page, form=form)
+    closing = closing_page(current_staff(), case_id, joint=False)
+    return render_template(
+        "casefile/close.html", page=closing.page, form=form, changes=closing.changes
+    )

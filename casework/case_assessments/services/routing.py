@@ -1,5 +1,6 @@
-"""Routing on completion: the recommendations a case's newest results lead to, and keeping an
-individual disclosure out of the joint routing."""
+"""Routing on completion: the recommendations a case's newest results lead to (with the partners'
+combined result in a couple or family case), and keeping an individual disclosure out of the joint
+routing."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from casework.case_assessments.models import (
     Recommendation,
     RecommendationKind,
 )
-from casework.cases.models import Case
+from casework.cases.models import Case, CaseKind
 from casework.catalogue.library import library
 from casework.db import db, utcnow
 
@@ -47,14 +48,18 @@ def route(case: Case, assessment: Assessment, user: User) -> None:
     joint_rows = [row for row in completed if not row.is_individual]
     facts = dict(assessment.facts)
     rules = library().routing
-    everything = engine.route_explained(_results(completed), facts, rules)
+    combined_all = combined_results(case, completed)
+    everything = engine.route_explained(_results(completed), facts, rules, combined=combined_all)
     if assessment.is_individual:
-        assessment.routing = everything.to_dict()
+        assessment.routing = everything.to_dict() | {
+            "combined": [result.to_dict() for result in combined_all]
+        }
         _recommend(case, assessment, everything.recommendations, individual=True)
         _withhold_pending(case, everything, user)
         routed.send(case, actor=user)
         return
-    joint = engine.route_explained(_results(joint_rows), facts, rules)
+    combined = combined_results(case, joint_rows)
+    joint = engine.route_explained(_results(joint_rows), facts, rules, combined=combined)
     withheld = {e.service for e in everything.exclusions} - {e.service for e in joint.exclusions}
     offered = [rec for rec in joint.recommendations if rec.service not in withheld]
     routing = joint.to_dict()
@@ -70,6 +75,7 @@ def route(case: Case, assessment: Assessment, user: User) -> None:
         }
         for service in sorted(withheld)
     ]
+    routing["combined"] = [result.to_dict() for result in combined]
     assessment.routing = routing
     _recommend(case, assessment, offered, individual=False)
     routed.send(case, actor=user)
@@ -90,6 +96,27 @@ def latest_completed(case: Case) -> list[Assessment]:
     for row in rows:
         latest[(row.instrument_id, row.client_id)] = row
     return list(latest.values())
+
+
+def combined_results(case: Case, rows: list[Assessment]) -> list[engine.CombinedResult]:
+    """The participants' results of `rows` combined, for each instrument version that declares
+    `couple:` and has results of at least two participants of a couple or family case.
+
+    Only what the rows hold goes in: given joint rows, no individual disclosure does.
+    """
+    if case.kind == CaseKind.INDIVIDUAL:
+        return []
+    groups: dict[tuple[str, str], dict[uuid.UUID, engine.Result]] = {}
+    for row in rows:
+        if row.result:
+            key = (row.instrument_id, row.instrument_version)
+            groups.setdefault(key, {})[row.client_id] = engine.Result.from_dict(row.result)
+    combined = []
+    for (instrument_id, version), results in sorted(groups.items()):
+        instrument = library().instrument(instrument_id, version)
+        if instrument.couple is not None and len(results) > 1:
+            combined.append(engine.combine(instrument, list(results.values())))
+    return combined
 
 
 def _results(rows: list[Assessment]) -> list[engine.Result]:
