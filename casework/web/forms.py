@@ -7,9 +7,27 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import _FlaskFormCSRF
 from wtforms import IntegerField
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import InputRequired, NumberRange
 from wtforms.widgets import HiddenInput
+
+
+class _CSRFTokenWithoutId(CSRFTokenField):
+    """The CSRF token's hidden input without an id: a page with several forms would repeat it."""
+
+    def __call__(self, **kwargs: Any) -> Any:
+        kwargs.setdefault("id", False)
+        return super().__call__(**kwargs)
+
+
+class _FormCSRF(_FlaskFormCSRF):
+    field_class = _CSRFTokenWithoutId
+
+
+#: Every form of the app renders its CSRF token without an id (ids stay unique on a page).
+FlaskForm.Meta.csrf_class = _FormCSRF
 
 
 class VersionedForm(FlaskForm):
