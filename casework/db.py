@@ -193,5 +193,5 @@ def get_or_not_found(model: type[ModelT], key: object, what: str) -> ModelT:
     """
     row = db.session.get(model, key)
     if row is None:
-        raise NotFound(f"no such {what}")
+        raise NotFound("no such %(what)s", what=what)
     return row

@@ -63,7 +63,9 @@ def paginate(
     """One page of `query` ordered by `order` (unique together, the last normally the id)."""
     if not 1 <= limit <= MAX_LIMIT:
         raise ValidationError(
-            f"limit must be between 1 and {MAX_LIMIT}", fields={"limit": ["out of range"]}
+            "limit must be between 1 and %(most)s",
+            fields={"limit": ["out of range"]},
+            most=MAX_LIMIT,
         )
     if cursor:
         after = _decode(cursor, order)

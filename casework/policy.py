@@ -141,7 +141,7 @@ def require_visible(
     query = select(model).where(model.id == object_id, visible)  # type: ignore[attr-defined]
     row: ModelT | None = db.session.scalar(query)  # type: ignore[arg-type]
     if row is None:
-        raise NotFound(f"no such {what}")
+        raise NotFound("no such %(what)s", what=what)
     return row
 
 
@@ -226,8 +226,7 @@ def require_supervisor_of(user: User, case: Case) -> None:
 
 def require_role(user: User, *roles: Role) -> None:
     if not user.has_role(*roles):
-        names = ", ".join(role.value for role in roles)
-        raise Forbidden(f"this needs one of the roles: {names}")
+        raise Forbidden("this needs one of the roles: %(roles)s", roles=list(roles))
 
 
 def practitioner_client_ids(user: User, case: Case) -> set[uuid.UUID]:

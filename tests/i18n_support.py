@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "casework" / "translations"
 LANGUAGES = ("pl", "en", "uk")
-#: As in babel.cfg, plus the lazy_gettext aliases the code uses.
+#: As in README's extraction command: the lazy_gettext aliases and the domain errors.
 METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
 KEYWORDS = {
     "_": None,
@@ -20,6 +20,17 @@ KEYWORDS = {
     "ngettext": (1, 2),
     "lazy_gettext": None,
     "_l": None,
+    # Domain errors: their literal messages are msgids (casework/errors.py).
+    "ValidationError": None,
+    "NotFound": None,
+    "Forbidden": None,
+    "Conflict": None,
+    "DomainError": None,
+    "StoredDataIntegrityError": None,
+    "CaseStateError": None,
+    "SignInError": None,
+    "N_": None,
+    "BlindIndexInputError": None,
 }
 
 

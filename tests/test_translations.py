@@ -56,3 +56,15 @@ def test_every_value_of_an_enum_the_interface_shows_has_a_label() -> None:
     from casework.cases.models import CaseState
 
     assert label(CaseState.ACTIVE) != label(EnrolmentStatus.ACTIVE)
+
+
+def test_domain_error_messages_are_extracted_as_message_ids() -> None:
+    wanted = extracted_messages()
+    assert "a %(state)s case cannot move; reopen it first" in wanted  # raise Conflict("...")
+    assert (
+        "this %(what)s was changed by someone else (now version %(current)s, you sent "
+        "%(expected)s); reload it and try again"
+    ) in wanted
+    assert "case" in wanted  # a record kind marked with N_
+    assert "a reason is required" in wanted  # require_text(message=N_("..."))
+    assert "a phone number must not be empty" in wanted  # BlindIndexInputError("...")

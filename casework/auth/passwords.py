@@ -5,6 +5,8 @@ from __future__ import annotations
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from casework.errors import N_
+
 MIN_PASSWORD_LENGTH = 10
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -42,7 +44,7 @@ def needs_rehash(password_hash: str) -> bool:
 def password_problem(password: str) -> str | None:
     """Why `password` is not acceptable, or None."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"a password needs at least {MIN_PASSWORD_LENGTH} characters"
+        return N_("a password needs at least %(length)s characters")
     if password.strip() != password:
-        return "a password may not start or end with spaces"
+        return N_("a password may not start or end with spaces")
     return None

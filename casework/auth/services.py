@@ -13,7 +13,13 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from casework.auth.models import ApiToken, Language, Role, Team, User, UserRole, UserSession
-from casework.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
+from casework.auth.passwords import (
+    MIN_PASSWORD_LENGTH,
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
 from casework.db import db, get_or_not_found, utcnow
 from casework.errors import Conflict, DomainError, NotFound, ValidationError
 
@@ -30,7 +36,7 @@ class SignInError(DomainError):
 def normalise_email(email: str) -> str:
     email = email.strip().lower()
     if not _EMAIL.match(email) or len(email) > 254:
-        raise ValidationError(f"{email!r} is not an e-mail address", fields={"email": ["invalid"]})
+        raise ValidationError("this is not an e-mail address", fields={"email": ["invalid"]})
     return email
 
 
@@ -62,9 +68,9 @@ def create_user(
         raise ValidationError("a user needs at least one role", fields={"roles": ["required"]})
     problem = password_problem(password)
     if problem:
-        raise ValidationError(problem, fields={"password": [problem]})
+        raise ValidationError(problem, fields={"password": [problem]}, length=MIN_PASSWORD_LENGTH)
     if find_user(email) is not None:
-        raise Conflict(f"a user with the e-mail {email} already exists")
+        raise Conflict("a user with the e-mail %(email)s already exists", email=email)
     user = User(
         email=email,
         display_name=display_name.strip() or email,
@@ -148,7 +154,7 @@ def disable_user(email: str) -> User:
     """Disable an account and end every session it has."""
     user = find_user(email)
     if user is None:
-        raise NotFound(f"no user with the e-mail {email.strip().lower()}")
+        raise NotFound("no user with the e-mail %(email)s", email=email.strip().lower())
     user.is_enabled = False
     end_all_sessions(user)
     _revoke_all_api_tokens(user)
@@ -164,7 +170,9 @@ def change_password(user: User, *, current_password: str, new_password: str) -> 
         )
     problem = password_problem(new_password)
     if problem:
-        raise ValidationError(problem, fields={"new_password": [problem]})
+        raise ValidationError(
+            problem, fields={"new_password": [problem]}, length=MIN_PASSWORD_LENGTH
+        )
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
     end_all_sessions(user)
@@ -321,7 +329,7 @@ def admin_create_team(actor: User, name: str) -> Team:
     if not name or len(name) > 120:
         raise ValidationError("a team needs a name of 1 to 120 characters", fields={"name": ["?"]})
     if db.session.scalar(select(Team).where(Team.name == name)) is not None:
-        raise Conflict(f"a team named {name} already exists")
+        raise Conflict("a team named %(name)s already exists", name=name)
     team = Team(name=name)
     db.session.add(team)
     db.session.flush()

@@ -24,7 +24,7 @@ from casework.auth.forms import (
 )
 from casework.auth.models import Language, Role
 from casework.errors import DomainError, ValidationError
-from casework.web.errors import refuse_on_page
+from casework.web.errors import error_text, refuse_on_page
 from casework.web.input import local_path
 from casework.web.labels import choices
 
@@ -90,7 +90,7 @@ def change_password() -> str | Response:
                 new_password=form.new_password.data or "",
             )
         except ValidationError as error:
-            form.form_errors.append(error.message)
+            form.form_errors.append(error_text(error))
         else:
             logout_user()
             session.clear()
@@ -137,7 +137,7 @@ def create_token() -> str | Response:
         try:
             _, new_token = services.create_api_token(current_staff(), name=form.name.data or "")
         except ValidationError as error:
-            form.name.errors = [error.message]
+            form.name.errors = [error_text(error)]
     return render_template(
         "auth/account.html",
         language_form=_language_form(),
@@ -194,7 +194,7 @@ def admin_users() -> str | Response:
                 language=Language(user_form.language.data),
             )
         except DomainError as error:
-            user_form.form_errors.append(error.message)
+            user_form.form_errors.append(error_text(error))
         else:
             flash(_("The account is created."), "info")
             return redirect(url_for("auth.admin_users"))
@@ -209,7 +209,7 @@ def admin_teams() -> str | Response:
         try:
             services.admin_create_team(current_staff(), form.name.data or "")
         except DomainError as error:
-            form.form_errors.append(error.message)
+            form.form_errors.append(error_text(error))
         else:
             flash(_("The team is created."), "info")
             return redirect(url_for("auth.admin_users"))

@@ -87,7 +87,8 @@ def form(assessment_id: uuid.UUID) -> tuple[str, int] | Response:
     answers = posted.answers(page.assessment.facts)
     if not posted.validate():
         problems = [str(problem) for errors in posted.errors.values() for problem in errors]
-        refusal = ValidationError(" ".join(problems))
+        message = " ".join(problems)  # already in the page's language
+        refusal = ValidationError(message)
         return _questionnaire(page, {**stored, **answers}, version=version, error=refusal)
     try:
         assessments.submit_answers(

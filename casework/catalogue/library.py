@@ -35,7 +35,11 @@ class Library:
             versions = [i for (key, _), i in self.instruments.items() if key == instrument_id]
             found = max(versions, key=lambda i: _version_key(i.version), default=None)
         if found is None:
-            raise NotFound(f"no instrument {instrument_id} {version or ''}".strip())
+            raise NotFound(
+                "no instrument %(instrument)s %(version)s",
+                instrument=instrument_id,
+                version=version or "",
+            )
         return found
 
     def newest(self) -> list[Instrument]:

@@ -54,8 +54,9 @@ def log_consultation(
         )
     if not 1 <= duration_minutes <= MAX_DURATION_MINUTES:
         raise ValidationError(
-            f"duration must be between 1 and {MAX_DURATION_MINUTES} minutes",
+            "duration must be between 1 and %(most)s minutes",
             fields={"duration_minutes": ["out of range"]},
+            most=MAX_DURATION_MINUTES,
         )
     topics = _active_topics(topic_codes)
     anonymous = {
@@ -119,8 +120,9 @@ def _active_topics(codes: list[str]) -> list[ConsultationTopic]:
     unknown = [code for code in wanted if code not in found]
     if unknown:
         raise ValidationError(
-            "unknown or retired topics: " + ", ".join(unknown),
+            "unknown or retired topics: %(codes)s",
             fields={"topic_codes": [f"unknown: {code}" for code in unknown]},
+            codes=unknown,
         )
     return [found[code] for code in wanted]
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm.attributes import instance_state
 from casework.crypto.envelope import read_header, seal_json, seal_str, unseal_json, unseal_str
 from casework.crypto.errors import DecryptionError
 from casework.crypto.keystore import STAFF_OWNER, DataKeyStore, client_owner, data_keys
-from casework.errors import DomainError
+from casework.errors import N_, DomainError
 
 T = TypeVar("T")
 
@@ -38,7 +38,7 @@ class StoredDataIntegrityError(DomainError):
     title = "Integrity error"
 
     def __init__(self, *, table: str, column: str, row_id: object, owner_id: str) -> None:
-        super().__init__("stored data failed its integrity check; the failure is recorded")
+        super().__init__(N_("stored data failed its integrity check; the failure is recorded"))
         self.table, self.column, self.row_id, self.owner_id = table, column, row_id, owner_id
 
 

@@ -19,7 +19,7 @@ from casework.crypto.errors import DecryptionError, KeyConfigError
 from casework.crypto.keys import KeyMaterial, load_key_file, load_key_material, write_new_key_file
 from casework.crypto.models import DataKeyRecord
 from casework.db import db, utcnow
-from casework.errors import Conflict
+from casework.errors import N_, Conflict
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ class ErasedOwnerError(Conflict):
     """A write for a client whose data keys were destroyed (erased)."""
 
     def __init__(self) -> None:
-        super().__init__("this client was erased; nothing new can be stored about them")
+        super().__init__(N_("this client was erased; nothing new can be stored about them"))
 
 
 class DataKeyStore:

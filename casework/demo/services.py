@@ -9,7 +9,12 @@ from sqlalchemy import select
 
 from casework.auth import services as auth
 from casework.auth.models import Language, Role, User
-from casework.auth.passwords import hash_password, password_problem, verify_password
+from casework.auth.passwords import (
+    MIN_PASSWORD_LENGTH,
+    hash_password,
+    password_problem,
+    verify_password,
+)
 from casework.cases.models import Case
 from casework.catalogue.services import sync_catalogue
 from casework.clients.models import Client
@@ -72,7 +77,7 @@ def create_demo_staff(*, password: str = DEFAULT_DEMO_PASSWORD) -> list[User]:
     """Make the demo team and accounts (all with `password`); existing ones are brought in line."""
     problem = password_problem(password)
     if problem:
-        raise ValidationError(problem)
+        raise ValidationError(problem, length=MIN_PASSWORD_LENGTH)
     team = auth.get_or_create_team(DEMO_TEAM)
     users = []
     for account in DEMO_ACCOUNTS:

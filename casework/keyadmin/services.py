@@ -75,11 +75,15 @@ def check_retirable(key_id: str) -> None:
     """Refuse to retire a master key that still wraps data keys, or the primary."""
     ring = key_material().master_keys
     if key_id == ring.primary_id:
-        raise Conflict(f"{key_id} is the primary master key; make another key primary first")
+        raise Conflict(
+            "%(key)s is the primary master key; make another key primary first", key=key_id
+        )
     in_use = key_usage().get(key_id, 0)
     if in_use:
         raise Conflict(
-            f"master key {key_id} still wraps {in_use} data keys; run `flask keys rotate-master`"
+            "master key %(key)s still wraps %(count)s data keys; run `flask keys rotate-master`",
+            key=key_id,
+            count=in_use,
         )
 
 

@@ -33,7 +33,7 @@ def create_institution(
     if not name:
         raise ValidationError("an institution needs a name", fields={"name": ["required"]})
     if db.session.scalar(select(PartnerInstitution.id).where(PartnerInstitution.name == name)):
-        raise Conflict(f"the institution {name!r} is already on the list")
+        raise Conflict("the institution %(name)s is already on the list", name=name)
     institution = PartnerInstitution(name=name, kind=kind, city=(city or "").strip() or None)
     db.session.add(institution)
     db.session.flush()

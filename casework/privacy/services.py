@@ -22,7 +22,7 @@ from casework.clients.services.clients import (
 from casework.clients.services.consents import consents_of
 from casework.crypto import services as crypto
 from casework.db import db, get_or_not_found, utcnow
-from casework.errors import Conflict, Forbidden, require_text
+from casework.errors import N_, Conflict, Forbidden, require_text
 from casework.groups.services import enrolments as group_enrolments
 
 
@@ -43,7 +43,7 @@ def _gdpr_client(user: User, client_id: uuid.UUID) -> Client:
 
 def export_client(user: User, client_id: uuid.UUID, *, reason: str) -> dict[str, Any]:
     """Everything held about a client, as JSON-ready data (GDPR access request)."""
-    require_text(reason, field="reason", message="a reason is required")
+    require_text(reason, field="reason", message=N_("a reason is required"))
     client = _gdpr_client(user, client_id)
     # Administrators see no clinical content: their export is the record, consents and dates.
     data = collect_client_data(client, clinical=user.has_role(Role.SUPERVISOR))
@@ -55,7 +55,7 @@ def export_client(user: User, client_id: uuid.UUID, *, reason: str) -> dict[str,
 
 def erase_client(user: User, client_id: uuid.UUID, *, reason: str) -> Client:
     """GDPR erasure by crypto-shredding: the client's key and blind indexes are destroyed."""
-    require_text(reason, field="reason", message="a reason is required")
+    require_text(reason, field="reason", message=N_("a reason is required"))
     client = _gdpr_client(user, client_id)
     if client.is_erased:
         raise Conflict("this client is already erased")

@@ -46,8 +46,9 @@ def record_response(
         raise Forbidden("surveys are entered by the staff who deliver services")
     if instrument_id not in SURVEY_INSTRUMENTS:
         raise ValidationError(
-            f"{instrument_id!r} is not a survey instrument",
+            "%(instrument)s is not a survey instrument",
             fields={"instrument_id": ["not a survey"]},
+            instrument=instrument_id,
         )
     if group_run_id is not None:
         run = policy.require_group_run(user, group_run_id)
@@ -66,8 +67,9 @@ def record_response(
     instrument = library().instrument(instrument_id)
     if language not in instrument.languages:
         raise ValidationError(
-            f"the survey exists in {', '.join(instrument.languages)}",
+            "the survey exists in %(languages)s",
             fields={"language": ["unsupported"]},
+            languages=list(instrument.languages),
         )
     try:
         result = engine.score(instrument, answers, {})

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from enum import Enum
 from typing import Any
 
 from flask import Flask, Response, flash, g, jsonify, render_template, request
@@ -13,7 +15,9 @@ from sqlalchemy.exc import DataError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from casework.errors import Conflict, DomainError, ValidationError
+from casework.errors import Conflict, DomainError, Term, ValidationError
+from casework.web.filters import localised, page_language
+from casework.web.labels import label
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +41,41 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> Response:
     return response
 
 
+def _page_param(value: object) -> str:
+    if isinstance(value, Term):
+        return _(value)
+    if isinstance(value, Enum):
+        return label(value)
+    if isinstance(value, Mapping):
+        return localised(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(_page_param(item) for item in value)
+    return str(value)
+
+
+def error_text(error: DomainError) -> str:
+    """`error`'s message in the page's language (the API keeps the English `error.message`)."""
+    if not error.params:
+        return _(error.msgid)
+    return _(error.msgid, **{name: _page_param(value) for name, value in error.params.items()})
+
+
+def _field_problem(error: DomainError, problem: str) -> str:
+    """A field's problem in the page's language: a sentence from the catalogue, else (a short
+    code such as "out of range") the error's own message on a page not in English."""
+    if problem == error.msgid:
+        return error_text(error)
+    translated = _(problem)
+    if translated == problem and page_language() != "en":
+        return error_text(error)
+    return translated
+
+
 def refuse_on_page(error: DomainError) -> None:
     """A refusal becomes a message on the next page; a hidden object stays a 404."""
     if error.status == 404:
         raise error
-    flash(error.message, "error")
+    flash(error_text(error), "error")
 
 
 def show_on_form(form: FlaskForm, error: DomainError) -> None:
@@ -52,9 +86,13 @@ def show_on_form(form: FlaskForm, error: DomainError) -> None:
     for key, problems in error.fields.items():
         field = getattr(form, key, None)
         if field is not None and hasattr(field, "errors"):
-            field.errors = [*list(field.errors or []), *problems]
-    if error.message not in form.form_errors:
-        form.form_errors.append(error.message)
+            field.errors = [
+                *list(field.errors or []),
+                *(_field_problem(error, p) for p in problems),
+            ]
+    text = error_text(error)
+    if text not in form.form_errors:
+        form.form_errors.append(text)
 
 
 def _html_titles() -> dict[int, str]:
@@ -95,7 +133,7 @@ def handle_domain_error(error: DomainError) -> Response | tuple[str, int]:
     if is_api_request():
         extra = {"errors": error.fields} if error.fields else {}
         return problem(error.status, error.title, error.message, **extra)
-    return _html_error(error.status, error.title, error.message)
+    return _html_error(error.status, error.title, error_text(error))
 
 
 def _handle_http_error(error: HTTPException) -> Response | tuple[str, int]:

@@ -25,7 +25,7 @@ from casework.cases.models import Case, CaseKind
 from casework.cases.services import cases
 from casework.clock import centre_zone
 from casework.db import db, get_or_not_found, utcnow
-from casework.errors import Conflict, Forbidden, NotFound, ValidationError, check_version
+from casework.errors import N_, Conflict, Forbidden, NotFound, ValidationError, check_version
 from casework.pagination import Page, paginate
 
 
@@ -85,8 +85,9 @@ def schedule_appointment(
     _check_times(starts_at, ends_at)
     if not 1 <= weeks <= MAX_WEEKS:
         raise ValidationError(
-            f"a weekly series has between 1 and {MAX_WEEKS} appointments",
+            "a weekly series has between 1 and %(most)s appointments",
             fields={"weeks": ["out of range"]},
+            most=MAX_WEEKS,
         )
     if is_joint and (case is None or case.kind == CaseKind.INDIVIDUAL):
         raise ValidationError(
@@ -144,7 +145,7 @@ def record_attendance(
     """Record whether the client came; attended or no-show only once the appointment began."""
     appointment, case = require_appointment(user, appointment_id)
     _may_schedule(user, appointment.enrolment, case)
-    check_version(appointment, expected_version, "appointment")
+    check_version(appointment, expected_version, N_("appointment"))
     if attendance in (Attendance.ATTENDED, Attendance.NO_SHOW) and appointment.starts_at > utcnow():
         raise ValidationError(
             "attendance can be recorded once the appointment has started",
@@ -178,7 +179,7 @@ def reschedule_appointment(
 ) -> Appointment:
     """Move a scheduled appointment to another time (and room); it stays in its series."""
     appointment = _require_scheduled(user, appointment_id)
-    check_version(appointment, expected_version, "appointment")
+    check_version(appointment, expected_version, N_("appointment"))
     _check_times(starts_at, ends_at)
     appointment.starts_at = starts_at
     appointment.ends_at = ends_at
@@ -205,7 +206,7 @@ def cancel_appointment(
             "say who cancelled the appointment", fields={"attendance": ["not a cancellation"]}
         )
     appointment = _require_scheduled(user, appointment_id)
-    check_version(appointment, expected_version, "appointment")
+    check_version(appointment, expected_version, N_("appointment"))
     called_off = [appointment]
     if with_later_in_series and appointment.series_id is not None:
         called_off += db.session.scalars(

@@ -17,7 +17,7 @@ from casework.cases.services import cases
 from casework.catalogue.models import Service, ServiceKind
 from casework.clients.services.consents import require_processing_basis
 from casework.db import db, utcnow
-from casework.errors import Conflict, Forbidden, ValidationError, check_version
+from casework.errors import N_, Conflict, Forbidden, ValidationError, check_version
 
 #: Services delivered by one named practitioner.
 PRACTITIONER_SERVICES = (
@@ -101,7 +101,7 @@ def _require_enrollable_service(service_code: str) -> Service:
     service = db.session.get(Service, service_code)
     if service is None or not service.is_active:
         raise ValidationError(
-            f"no active service {service_code!r}", fields={"service_code": ["unknown"]}
+            "no active service %(code)s", fields={"service_code": ["unknown"]}, code=service_code
         )
     if service.is_group:
         raise ValidationError(
@@ -159,13 +159,13 @@ def end_enrolment(
     enrolment, case = require_enrolment(user, enrolment_id)
     if case is not None:
         policy.require_case_manager_of(user, case)
-    check_version(enrolment, expected_version, "enrolment")
+    check_version(enrolment, expected_version, N_("enrolment"))
     if status not in (EnrolmentStatus.COMPLETED, EnrolmentStatus.WITHDRAWN):
         raise ValidationError(
             "an enrolment ends as completed or withdrawn", fields={"status": ["invalid"]}
         )
     if enrolment.status not in OPEN_STATUSES:
-        raise Conflict(f"this enrolment already ended ({enrolment.status.value})")
+        raise Conflict("this enrolment already ended (%(status)s)", status=enrolment.status)
     enrolment.status = status
     enrolment.ended_at = utcnow()
     audit.record_change("enrolment.end", enrolment, actor=user, fields=["status"])

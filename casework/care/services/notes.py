@@ -17,6 +17,7 @@ from casework.cases.models import Case, CaseKind
 from casework.crypto.keystore import client_owner, data_keys
 from casework.db import db, utcnow
 from casework.errors import (
+    N_,
     Conflict,
     Forbidden,
     NotFound,
@@ -42,7 +43,7 @@ def write_note(
     appointment, case = require_appointment(user, appointment_id)
     if appointment.practitioner_id != user.id:
         raise Forbidden("only the practitioner of the appointment writes its notes")
-    require_text(body, field="body", message="a note needs text")
+    require_text(body, field="body", message=N_("a note needs text"))
     about = client_id or appointment.enrolment.client_id
     if case is not None and about not in case.client_ids:
         raise ValidationError(
@@ -104,11 +105,11 @@ def update_draft(
     user: User, note_id: uuid.UUID, *, body: str, expected_version: int
 ) -> SessionNote:
     """Change the text of one's own draft."""
-    note = _require_own_note(user, note_id, refusal="only the author edits a draft")
-    check_version(note, expected_version, "note")
+    note = _require_own_note(user, note_id, refusal=N_("only the author edits a draft"))
+    check_version(note, expected_version, N_("note"))
     if note.state == NoteState.SIGNED:
         raise Conflict("a signed note cannot change; add an addendum instead")
-    require_text(body, field="body", message="a note needs text")
+    require_text(body, field="body", message=N_("a note needs text"))
     note.body = body
     audit.record_change("note.update", note, actor=user, fields=["body"])
     db.session.flush()
@@ -117,8 +118,8 @@ def update_draft(
 
 def sign_note(user: User, note_id: uuid.UUID, *, expected_version: int) -> SessionNote:
     """Sign one's own draft: from now on it never changes."""
-    note = _require_own_note(user, note_id, refusal="only the author signs a note")
-    check_version(note, expected_version, "note")
+    note = _require_own_note(user, note_id, refusal=N_("only the author signs a note"))
+    check_version(note, expected_version, N_("note"))
     if note.state == NoteState.SIGNED:
         raise Conflict("this note is already signed")
     note.state = NoteState.SIGNED
@@ -142,10 +143,12 @@ def save_and_sign(
 
 def add_addendum(user: User, note_id: uuid.UUID, *, body: str) -> NoteAddendum:
     """Correct a signed note: the note stays as signed, the addendum follows it."""
-    note = _require_own_note(user, note_id, refusal="only the author adds an addendum to a note")
+    note = _require_own_note(
+        user, note_id, refusal=N_("only the author adds an addendum to a note")
+    )
     if note.state != NoteState.SIGNED:
         raise Conflict("a draft is edited, not amended; sign it first")
-    require_text(body, field="body", message="an addendum needs text")
+    require_text(body, field="body", message=N_("an addendum needs text"))
     addendum = NoteAddendum(note_id=note.id, client_id=note.client_id, author_id=user.id)
     addendum.body = body
     db.session.add(addendum)

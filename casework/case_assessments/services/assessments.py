@@ -22,7 +22,7 @@ from casework.catalogue.library import library
 from casework.clients.models import Client, Gender
 from casework.clients.services.consents import require_processing_basis
 from casework.db import db, utcnow
-from casework.errors import Conflict, NotFound, ValidationError, check_version
+from casework.errors import N_, Conflict, NotFound, ValidationError, check_version
 
 #: The languages routing rules tell apart; any other first language is "other".
 ROUTING_LANGUAGES = ("pl", "en", "uk", "ru")
@@ -109,8 +109,10 @@ def instrument_of(assessment: Assessment) -> engine.Instrument:
     instrument = library().instrument(assessment.instrument_id, assessment.instrument_version)
     if instrument.source_sha256 != assessment.instrument_sha256:
         raise Conflict(
-            f"the file of {assessment.instrument_id} {assessment.instrument_version} changed since "
-            "this assessment began; a changed instrument needs a new version number"
+            "the file of %(instrument)s %(version)s changed since this assessment began; "
+            "a changed instrument needs a new version number",
+            instrument=assessment.instrument_id,
+            version=assessment.instrument_version,
         )
     return instrument
 
@@ -163,7 +165,7 @@ def save_answers(
     """Merge answers into a draft (None clears one); invalid answers are refused, all at once."""
     assessment, case = visible_assessment(user, assessment_id, joint=False)
     _may_assess(user, case)
-    check_version(assessment, expected_version, "assessment")
+    check_version(assessment, expected_version, N_("assessment"))
     if assessment.state != AssessmentState.DRAFT:
         raise Conflict("a completed assessment cannot change")
     merged = dict(assessment.answers or {})
@@ -185,7 +187,7 @@ def complete_assessment(
     """Score the answers, freeze the assessment and route: recommendations follow the rules."""
     assessment, case = visible_assessment(user, assessment_id, joint=False)
     _may_assess(user, case)
-    check_version(assessment, expected_version, "assessment")
+    check_version(assessment, expected_version, N_("assessment"))
     if assessment.state != AssessmentState.DRAFT:
         raise Conflict("this assessment is already completed")
     result = _score(assessment, assessment.answers or {})

@@ -18,9 +18,9 @@ from casework.case_assessments.models import Assessment, AssessmentState
 from casework.cases.models import Case
 from casework.catalogue.library import library
 from casework.db import db
-from casework.errors import NotFound
+from casework.errors import N_, NotFound
 
-NO_PAIR = "this case has no completed first and closing assessment of that instrument"
+NO_PAIR = N_("this case has no completed first and closing assessment of that instrument")
 
 
 @dataclass(frozen=True)

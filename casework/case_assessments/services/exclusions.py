@@ -14,7 +14,7 @@ from casework.case_assessments.services.routing import WITHHELD_REASON, latest_c
 from casework.cases.models import Case
 from casework.catalogue.models import Service, ServiceKind
 from casework.db import db
-from casework.errors import Conflict
+from casework.errors import N_, Conflict
 
 #: Services delivered to several participants at once: an exclusion for one rules them out for all.
 JOINT_SERVICES = (ServiceKind.COUPLES, ServiceKind.FAMILY)
@@ -35,10 +35,12 @@ class ServiceExcluded(Conflict):
 
     def __init__(self, exclusion: Exclusion) -> None:
         super().__init__(
-            "the latest assessment rules this service out: "
-            f"{exclusion.reason.get('en', '')} "
-            "A supervisor may override this with a written reason.",
+            N_(
+                "the latest assessment rules this service out: %(reason)s "
+                "A supervisor may override this with a written reason."
+            ),
             fields={"service_code": ["excluded"]},
+            reason=exclusion.reason,
         )
         self.exclusion = exclusion
 

@@ -16,7 +16,7 @@ from casework.cases.models import Case, CaseState
 from casework.cases.services import cases
 from casework.catalogue.models import Service, ServiceKind
 from casework.db import db, utcnow
-from casework.errors import Conflict, NotFound, ValidationError, check_version, require_text
+from casework.errors import N_, Conflict, NotFound, ValidationError, check_version, require_text
 
 #: What a decision changes; its audit event is filed under the recommendation's client, whose
 #: key holds the reason (a participant's, for an individual recommendation).
@@ -81,10 +81,12 @@ def decide(
     recommendation, case = _visible_recommendation(user, recommendation_id)
     policy.require_case_manager_of(user, case)
     cases.require_not_closed(case)
-    check_version(recommendation, expected_version, "recommendation")
-    reason = require_text(reason, field="reason", message="a reason is required")
+    check_version(recommendation, expected_version, N_("recommendation"))
+    reason = require_text(reason, field="reason", message=N_("a reason is required"))
     if recommendation.decision not in (Decision.PENDING, Decision.DECLINE_REQUESTED):
-        raise Conflict(f"this recommendation is already {recommendation.decision.value}")
+        raise Conflict(
+            "this recommendation is already %(decision)s", decision=recommendation.decision
+        )
     recommendation.decision_reason = reason
     recommendation.decided_at = utcnow()
     recommendation.decided_by_id = user.id
@@ -114,10 +116,10 @@ def confirm_decline(
     """A supervisor confirms (or refuses) declining a mandatory safety action."""
     recommendation, case = _visible_recommendation(user, recommendation_id)
     policy.require_supervisor_of(user, case)
-    check_version(recommendation, expected_version, "recommendation")
+    check_version(recommendation, expected_version, N_("recommendation"))
     if recommendation.decision != Decision.DECLINE_REQUESTED:
         raise Conflict("no decline of this recommendation awaits confirmation")
-    reason = require_text(reason, field="reason", message="a reason is required")
+    reason = require_text(reason, field="reason", message=N_("a reason is required"))
     recommendation.decision = Decision.DECLINED if confirm else Decision.PENDING
     recommendation.confirmed_by_id = user.id if confirm else None
     recommendation.decision_reason = reason
@@ -135,11 +137,11 @@ def add_recommendation(
     case = policy.require_case(user, case_id)
     policy.require_case_manager_of(user, case)
     cases.require_not_closed(case)
-    reason = require_text(reason, field="reason", message="a reason is required")
+    reason = require_text(reason, field="reason", message=N_("a reason is required"))
     service = db.session.get(Service, service_code)
     if service is None or not service.is_active:
         raise ValidationError(
-            f"no active service {service_code!r}", fields={"service_code": ["unknown"]}
+            "no active service %(code)s", fields={"service_code": ["unknown"]}, code=service_code
         )
     recommendation = Recommendation(
         case_id=case.id,

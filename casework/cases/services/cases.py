@@ -27,7 +27,7 @@ from casework.cases.models import (
 from casework.clients.services.clients import require_client
 from casework.clients.services.consents import require_processing_basis
 from casework.db import db, utcnow
-from casework.errors import Conflict, ValidationError, check_version, require_text
+from casework.errors import N_, Conflict, ValidationError, check_version, require_text
 
 #: The moves a case may make; closing and putting on hold have their own use cases.
 ALLOWED_MOVES: dict[CaseState, tuple[CaseState, ...]] = {
@@ -173,7 +173,7 @@ def _managed_case(user: User, case_id: uuid.UUID, expected_version: int) -> Case
     """A case `user` manages, at the version they saw."""
     case = policy.require_case(user, case_id)
     policy.require_case_manager_of(user, case)
-    check_version(case, expected_version, "case")
+    check_version(case, expected_version, N_("case"))
     return case
 
 
@@ -214,10 +214,12 @@ def _check_move(case: Case, to_state: CaseState) -> None:
     allowed = ALLOWED_MOVES[case.state]
     if to_state not in allowed:
         if not allowed:
-            raise CaseStateError(f"a {case.state.value} case cannot move; reopen it first")
-        names = ", ".join(state.value for state in allowed)
+            raise CaseStateError("a %(state)s case cannot move; reopen it first", state=case.state)
         raise CaseStateError(
-            f"a case cannot move from {case.state.value} to {to_state.value}; allowed: {names}"
+            "a case cannot move from %(state)s to %(to_state)s; allowed: %(allowed)s",
+            state=case.state,
+            to_state=to_state,
+            allowed=list(allowed),
         )
 
 
@@ -232,7 +234,7 @@ def close_case(
     """Close a case with its outcome and a closing summary."""
     case = _managed_case(user, case_id, expected_version)
     _check_move(case, CaseState.CLOSED)
-    require_text(reason, field="reason", message="a closing reason is required")
+    require_text(reason, field="reason", message=N_("a closing reason is required"))
     case.closed_at = utcnow()
     case.closure_outcome = outcome
     case.closure_reason = reason.strip()
@@ -248,8 +250,10 @@ def reopen_case(user: User, case_id: uuid.UUID, *, reason: str, expected_version
     """Reopen a closed case; it goes back to assessment."""
     case = _managed_case(user, case_id, expected_version)
     if case.state != CaseState.CLOSED:
-        raise CaseStateError(f"only a closed case can be reopened; this one is {case.state.value}")
-    require_text(reason, field="reason", message="say why the case is reopened")
+        raise CaseStateError(
+            "only a closed case can be reopened; this one is %(state)s", state=case.state
+        )
+    require_text(reason, field="reason", message=N_("say why the case is reopened"))
     case.closed_at = None
     case.closure_outcome = None
     case.closure_reason = None
@@ -265,7 +269,7 @@ def assign_case(
     """Reassign a case to another case manager (a supervisor of its team)."""
     case = policy.require_case(user, case_id)
     policy.require_supervisor_of(user, case)
-    check_version(case, expected_version, "case")
+    check_version(case, expected_version, N_("case"))
     if case.state == CaseState.CLOSED:
         raise CaseStateError("a closed case cannot be assigned; reopen it first")
     manager = db.session.get(User, case_manager_id)

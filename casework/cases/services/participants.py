@@ -12,7 +12,7 @@ from casework.cases.services.cases import NewParticipant
 from casework.clients.services.clients import require_client
 from casework.clients.services.consents import require_processing_basis
 from casework.db import db
-from casework.errors import Conflict, check_version
+from casework.errors import N_, Conflict, check_version
 
 
 def add_participant(
@@ -21,11 +21,11 @@ def add_participant(
     """Add a client to a couple or family case (its case manager or a supervisor)."""
     case = policy.require_case(user, case_id)
     policy.require_case_manager_of(user, case)
-    check_version(case, expected_version, "case")
+    check_version(case, expected_version, N_("case"))
     if case.kind == CaseKind.INDIVIDUAL or (
         case.kind == CaseKind.COUPLE and len(case.participants) >= 2
     ):
-        raise Conflict(f"a {case.kind.value} case cannot take another participant")
+        raise Conflict("a %(kind)s case cannot take another participant", kind=case.kind)
     if participant.client_id in case.client_ids:
         raise Conflict("this client already takes part in the case")
     if require_client(user, participant.client_id, assigned_only=True).is_erased:

@@ -16,7 +16,7 @@ from casework.crypto import services as crypto
 from casework.crypto.errors import BlindIndexInputError
 from casework.crypto.keystore import client_owner, data_keys
 from casework.db import db, utcnow
-from casework.errors import Conflict, ValidationError, check_version
+from casework.errors import N_, Conflict, ValidationError, check_version
 
 IDENTIFYING_FIELDS = (
     "given_name",
@@ -66,16 +66,16 @@ class PossibleDuplicate(Conflict):
     """Intake found clients with the same identifiers: link one, or confirm a new client."""
 
     def __init__(self, candidates: list[DuplicateCandidate], hidden_matches: int) -> None:
-        message = (
-            f"{len(candidates)} existing client(s) share identifiers with this one; link to one "
+        message = N_(
+            "%(count)s existing client(s) share identifiers with this one; link to one "
             "of them, or confirm that this is a different person"
         )
         if hidden_matches:
-            message = (
+            message = N_(
                 "a client with the same identifiers exists outside your caseload; ask a "
                 "supervisor, or confirm that this is a different person"
             )
-        super().__init__(message)
+        super().__init__(message, count=len(candidates))
         self.candidates = candidates
         self.hidden_matches = hidden_matches
 
@@ -230,7 +230,7 @@ def update_client(
     client = require_client(user, client_id)
     if client.is_erased:
         raise Conflict("this client was erased; their record cannot change")
-    check_version(client, expected_version, "client")
+    check_version(client, expected_version, N_("client"))
     _validate(details)
     identifiers = _checked_digests(details)
     _apply(client, details)

@@ -92,5 +92,6 @@ def require_processing_basis(client_ids: Iterable[uuid.UUID]) -> None:
     if missing:
         raise Conflict(
             "no valid consent (or other legal basis) for support services is recorded for "
-            f"{len(missing)} client(s); record one before processing their data"
+            "%(count)s client(s); record one before processing their data",
+            count=len(missing),
         )

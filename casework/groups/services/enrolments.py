@@ -16,7 +16,7 @@ from casework.clients.models import Client
 from casework.clients.services.consents import require_processing_basis
 from casework.clock import centre_today
 from casework.db import db, get_or_not_found
-from casework.errors import Conflict, NotFound, ValidationError, check_version
+from casework.errors import N_, Conflict, NotFound, ValidationError, check_version
 from casework.groups.models import OPEN_STATUSES, GroupEnrolment, GroupEnrolmentStatus, GroupRun
 from casework.groups.services import waitlist
 from casework.pagination import Page, paginate
@@ -104,9 +104,9 @@ def withdraw(user: User, enrolment_id: uuid.UUID, *, expected_version: int) -> G
         policy.require_case_manager_of(user, policy.require_case(user, enrolment.case_id))
     run = waitlist.lock_run(user, run.id)
     db.session.refresh(enrolment)
-    check_version(enrolment, expected_version, "group enrolment")
+    check_version(enrolment, expected_version, N_("group enrolment"))
     if enrolment.status not in OPEN_STATUSES:
-        raise Conflict(f"this enrolment already ended ({enrolment.status.value})")
+        raise Conflict("this enrolment already ended (%(status)s)", status=enrolment.status)
     waitlist.end_enrolment(user, enrolment, run)
     return enrolment
 

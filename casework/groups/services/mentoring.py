@@ -12,7 +12,7 @@ from casework.audit import services as audit
 from casework.auth.models import Role, User
 from casework.care.models import Attendance
 from casework.db import db, get_or_not_found, utcnow
-from casework.errors import Conflict, NotFound, ValidationError, check_version
+from casework.errors import N_, Conflict, NotFound, ValidationError, check_version
 from casework.groups.models import GroupEnrolmentStatus, GroupRun, MentoringSession
 from casework.groups.services.enrolments import require_enrolment
 from casework.groups.services.meetings import check_times
@@ -86,7 +86,7 @@ def record_mentoring_attendance(
     assert run is not None
     if session.mentor_id != user.id and not policy.may_manage_group_run(user, run):
         raise NotFound("no such mentoring session")
-    check_version(session, expected_version, "mentoring session")
+    check_version(session, expected_version, N_("mentoring session"))
     if attendance in (Attendance.ATTENDED, Attendance.NO_SHOW) and session.starts_at > utcnow():
         raise ValidationError(
             "attendance can be recorded once the session has started",

@@ -13,7 +13,7 @@ from casework import policy
 from casework.auth.models import Role, User
 from casework.catalogue.models import Service
 from casework.db import db
-from casework.errors import Conflict, Forbidden, ValidationError, check_version
+from casework.errors import N_, Conflict, Forbidden, ValidationError, check_version
 from casework.groups.models import (
     MAX_CAPACITY,
     OPEN_STATUSES,
@@ -42,11 +42,10 @@ def require_staff(user_ids: Sequence[uuid.UUID], *roles: Role, field: str) -> li
     found = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
     staff = [found.get(user_id) for user_id in user_ids]
     if any(u is None or not u.is_enabled or not u.has_role(*roles) for u in staff):
-        names = ", ".join(role.value for role in roles)
         raise ValidationError(
-            f"every {field.removesuffix('s').replace('_', ' ')} must be active staff with one "
-            f"of the roles: {names}",
+            "everyone chosen must be active staff with one of the roles: %(roles)s",
             fields={field: ["unknown or not allowed"]},
+            roles=list(roles),
         )
     return [u for u in staff if u is not None]
 
@@ -54,7 +53,9 @@ def require_staff(user_ids: Sequence[uuid.UUID], *roles: Role, field: str) -> li
 def _require_capacity(capacity: int) -> None:
     if not 1 <= capacity <= MAX_CAPACITY:
         raise ValidationError(
-            f"capacity must be between 1 and {MAX_CAPACITY}", fields={"capacity": ["out of range"]}
+            "capacity must be between 1 and %(most)s",
+            fields={"capacity": ["out of range"]},
+            most=MAX_CAPACITY,
         )
 
 
@@ -79,14 +80,15 @@ def create_run(
     service = db.session.get(Service, service_code)
     if service is None or not service.is_active or not service.is_group:
         raise ValidationError(
-            f"{service_code!r} is not an active group or workshop service",
+            "%(code)s is not an active group or workshop service",
             fields={"service_code": ["not a group service"]},
+            code=service_code,
         )
     _require_capacity(capacity)
     _require_dates(starts_on, ends_on)
     name = name.strip()
     if db.session.scalar(select(GroupRun.id).where(GroupRun.name == name)):
-        raise Conflict(f"a group run named {name!r} exists; choose another name")
+        raise Conflict("a group run named %(name)s exists; choose another name", name=name)
     wanted = list(dict.fromkeys(facilitator_ids))
     if user.has_role(Role.FACILITATOR) and user.id not in wanted:
         wanted.insert(0, user.id)
@@ -123,7 +125,7 @@ def update_run(
     """Change a run's capacity or end date; new seats go at once to the first people waiting."""
     run = waitlist.lock_run(user, run_id)
     policy.require_group_run_manager(user, run)
-    check_version(run, expected_version, "group run")
+    check_version(run, expected_version, N_("group run"))
     if ends_on is not None:
         _require_dates(run.starts_on, ends_on)
         run.ends_on = ends_on
@@ -132,8 +134,10 @@ def update_run(
         seated = waitlist.count(run, GroupEnrolmentStatus.ACTIVE)
         if capacity < seated:
             raise Conflict(
-                f"{seated} people hold seats in this run; withdraw some before lowering the "
-                f"capacity to {capacity}"
+                "%(seated)s people hold seats in this run; withdraw some before lowering the "
+                "capacity to %(capacity)s",
+                seated=seated,
+                capacity=capacity,
             )
         run.capacity = capacity
     db.session.flush()

@@ -15,7 +15,7 @@ from casework.cases.models import Case
 from casework.cases.services import cases
 from casework.clock import centre_today
 from casework.db import db, utcnow
-from casework.errors import Conflict, Forbidden, ValidationError, check_version, require_text
+from casework.errors import N_, Conflict, Forbidden, ValidationError, check_version, require_text
 from casework.tasks.models import PLAN_KINDS, Goal, Task, TaskKind, TaskState
 
 
@@ -30,7 +30,7 @@ def add_goal(user: User, case_id: uuid.UUID, *, text: str) -> Goal:
     """Add a goal to the case plan (the case manager or a supervisor)."""
     case = _managed_case(user, case_id)
     goal = Goal(case_id=case.id, client_id=case.primary_client_id, created_by_id=user.id)
-    goal.text = require_text(text, field="text", message="say what the goal is")
+    goal.text = require_text(text, field="text", message=N_("say what the goal is"))
     db.session.add(goal)
     db.session.flush()
     audit.record_change("goal.create", goal, actor=user, fields=["text"])
@@ -41,7 +41,7 @@ def mark_goal_achieved(user: User, goal_id: uuid.UUID, *, expected_version: int)
     """Mark a goal of the case plan achieved."""
     goal = policy.require_visible(user, Goal, goal_id, what="goal")
     _managed_case(user, goal.case_id)
-    check_version(goal, expected_version, "goal")
+    check_version(goal, expected_version, N_("goal"))
     if goal.achieved_at is not None:
         raise Conflict("this goal is already achieved")
     goal.achieved_at = utcnow()
@@ -86,7 +86,7 @@ def add_task(
         due_on=due_on,
         created_by_id=user.id,
     )
-    task.title = require_text(title, field="title", message="say what is to be done")
+    task.title = require_text(title, field="title", message=N_("say what is to be done"))
     db.session.add(task)
     db.session.flush()
     audit.record_change(
@@ -105,7 +105,7 @@ def _task_to_work_on(user: User, task_id: uuid.UUID, expected_version: int) -> t
     assert case is not None
     if not policy.may_work_on_task(user, task.owner_id, case):
         raise Forbidden("only the task's owner, the case manager or a supervisor may do this")
-    check_version(task, expected_version, "task")
+    check_version(task, expected_version, N_("task"))
     return task, case
 
 
@@ -115,10 +115,10 @@ def complete_task(
     """Mark a task done on the day it was done, with a note on how."""
     task, _case = _task_to_work_on(user, task_id, expected_version)
     if task.state not in (TaskState.OPEN, TaskState.DECLINE_REQUESTED):
-        raise Conflict(f"this task is already {task.state.value}")
+        raise Conflict("this task is already %(state)s", state=task.state)
     if done_on > centre_today():
         raise ValidationError("a task cannot be done in the future", fields={"done_on": ["future"]})
-    task.outcome = require_text(note, field="note", message="say how it was done")
+    task.outcome = require_text(note, field="note", message=N_("say how it was done"))
     task.state = TaskState.DONE
     task.done_on = done_on
     task.closed_by_id = user.id
@@ -132,8 +132,8 @@ def decline_task(user: User, task_id: uuid.UUID, *, reason: str, expected_versio
     case's team waits for one to confirm."""
     task, case = _task_to_work_on(user, task_id, expected_version)
     if task.state != TaskState.OPEN:
-        raise Conflict(f"this task is already {task.state.value}")
-    task.outcome = require_text(reason, field="reason", message="a reason is required")
+        raise Conflict("this task is already %(state)s", state=task.state)
+    task.outcome = require_text(reason, field="reason", message=N_("a reason is required"))
     task.closed_by_id = user.id
     if task.is_mandatory and not policy.supervises_case(user, case):
         task.state = TaskState.DECLINE_REQUESTED
@@ -153,7 +153,7 @@ def confirm_decline(
     case = db.session.get(Case, task.case_id)
     assert case is not None
     policy.require_supervisor_of(user, case)
-    check_version(task, expected_version, "task")
+    check_version(task, expected_version, N_("task"))
     if task.state != TaskState.DECLINE_REQUESTED:
         raise Conflict("no decline of this task awaits confirmation")
     task.state = TaskState.DECLINED if confirm else TaskState.OPEN
