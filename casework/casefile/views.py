@@ -18,6 +18,7 @@ from casework.case_assessments.services.exclusions import ServiceExcluded
 from casework.casefile.closing import closing_page
 from casework.casefile.forms import PrefillArgs, action_forms, enrol_form
 from casework.casefile.pages import case_page, enrol_page
+from casework.casefile.summary import summary_page
 from casework.cases.forms import CloseForm
 from casework.cases.models import ClosureOutcome
 from casework.cases.services import cases
@@ -81,8 +82,10 @@ def enrol(case_id: uuid.UUID) -> str | Response:
 @login_required
 def summary(case_id: uuid.UUID) -> str:
     """The printable case summary for the case conference (joint context: no disclosures)."""
-    closing = closing_page(current_staff(), case_id, joint=True)
-    return render_template("casefile/summary.html", page=closing.page, changes=closing.changes)
+    printout = summary_page(current_staff(), case_id)
+    return render_template(
+        "casefile/summary.html", page=printout.page, changes=printout.changes, printout=printout
+    )
 
 
 @bp.route("/cases/<uuid:case_id>/couple")
