@@ -33,6 +33,7 @@ from casework.cases.models import Case, CaseState, CaseStateChange
 from casework.cases.services import cases
 from casework.catalogue.models import Service
 from casework.catalogue.services import list_services, service_names
+from casework.clients.names import client_display_name
 from casework.crypto.keystore import client_owner, data_keys
 from casework.errors import NotFound
 from casework.tasks.pages import CasePlanPage, case_plan_page
@@ -90,6 +91,26 @@ class CasePage:
     @property
     def is_joint_case(self) -> bool:
         return len(self.case.participants) > 1
+
+    def named(self, client_ids: list[uuid.UUID]) -> str:
+        """The display names of these participants (their read is audited by `case_page`)."""
+        return ", ".join(
+            client_display_name(p.client)
+            for p in self.case.participants
+            if p.client_id in client_ids
+        )
+
+    def about(self, assessment: Assessment) -> str:
+        """Whom an assessment is about: the participant interviewed, then any interviewed with."""
+        others = [uuid.UUID(str(client_id)) for client_id in assessment.participant_ids or []]
+        return self.named([assessment.client_id, *others])
+
+    def for_whom(self, recommendation: Recommendation) -> str:
+        """An individual recommendation is for the person whose disclosure led to it; a joint
+        one for every participant."""
+        if recommendation.is_individual:
+            return self.named([recommendation.client_id])
+        return self.named(self.case.client_ids)
 
     @property
     def moves(self) -> list[CaseState]:

@@ -158,3 +158,29 @@ def test_the_joint_view_shows_the_partners_results_side_by_side_without_disclosu
     assert "Very high" not in block
     full = client.get(f"/cases/{case_id}").get_data(as_text=True)
     assert 'id="partners-results"' not in full
+
+
+def test_the_couple_case_page_names_whom_each_assessment_and_recommendation_is_about(
+    app: Flask, client: FlaskClient, login_as: Any
+) -> None:
+    user = login_as(Role.CASE_MANAGER, preferred_language=Language.UK)
+    with app.app_context():
+        manager = db.session.get(User, user.id)
+        assert manager is not None
+        case = make_case(manager, kind=CaseKind.COUPLE)
+        first, second = case.client_ids
+        _assess(manager, case, second, STRANGULATION, is_individual=True)
+        make_assessment(manager, case, "all lowest-risk answers")
+        names = {p.client_id: client_display_name(p.client) for p in case.participants}
+        case_id = case.id
+        db.session.commit()
+    page = client.get(f"/cases/{case_id}").get_data(as_text=True)
+    timeline = page.split('<ol class="timeline">')[1].split("</ol>")[0]
+    entries = re.findall(r"<li>(.*?)</li>", timeline, flags=re.S)
+    assessed = [entry for entry in entries if "assessment_id" not in entry and "NORR" in entry]
+    assert any(names[first] in entry for entry in assessed)
+    assert any(names[second] in entry for entry in assessed)
+    for_whom = re.findall(r'<span class="for-whom">([^<]+)</span>', page)
+    assert for_whom
+    # The individual disclosure's recommendations are for the second partner alone.
+    assert any(names[second] in line and names[first] not in line for line in for_whom)
