@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from casework.auth import services
-from casework.auth.models import Role, User, UserSession
+from casework.auth.models import Language, Role, User, UserSession
 from casework.db import db
 from tests.factories import PASSWORD
 from tests.pages import csrf_token, sign_in
@@ -152,7 +152,7 @@ def test_changing_password_ends_all_sessions(app: Flask, client: FlaskClient, lo
 
 
 def test_wrong_current_password_changes_nothing(app: Flask, client: FlaskClient, login_as) -> None:
-    user = login_as(Role.THERAPIST)
+    user = login_as(Role.THERAPIST, preferred_language=Language.EN)
     token = csrf_token(client, "/account/password")
     response = client.post(
         "/account/password",
