@@ -42,6 +42,7 @@ _PAIRS: tuple[tuple[enum.Enum, object], ...] = (
     (Role.FACILITATOR, _l("Group facilitator")),
     (Role.SUPERVISOR, _l("Supervisor")),
     (Role.CONSULTANT, _l("Information consultant")),
+    (Role.COORDINATOR, _l("Coordinator (reporting)")),
     (Role.ADMIN, _l("Administrator")),
     (Language.PL, "Polski"),
     (Language.EN, "English"),
