@@ -47,6 +47,7 @@ def register_commands(app: Flask) -> None:
     from casework.catalogue.cli import catalogue_cli
     from casework.crypto.cli import keys_cli
     from casework.demo.cli import demo
+    from casework.groups.cli import groups_cli
     from casework.migrate import db_cli
 
     app.cli.add_command(db_cli)
@@ -55,3 +56,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(keys_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(catalogue_cli)
+    app.cli.add_command(groups_cli)

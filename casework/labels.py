@@ -32,7 +32,7 @@ from casework.catalogue.models import ServiceKind
 from casework.clients.models import ConsentPurpose, Gender, LegalBasis, MigrationReason
 from casework.consultations.models import AgeGroup, Channel
 from casework.crypto.blind_index import IndexKind
-from casework.groups.models import MeetingPresence
+from casework.groups.models import GroupEnrolmentStatus, MeetingPresence
 
 #: (member, label) pairs. Not a dict keyed by member: StrEnum members of different enums with
 #: the same value (CaseState.ACTIVE, EnrolmentStatus.ACTIVE) are equal and would collide.
@@ -124,6 +124,10 @@ _PAIRS: tuple[tuple[enum.Enum, object], ...] = (
     (ServiceKind.CONSULTATION, _l("Consultation")),
     (ServiceKind.PROCEDURE, _l("Procedure")),
     (ServiceKind.REFERRAL, _l("Referral")),
+    (GroupEnrolmentStatus.ACTIVE, _l("Holds a seat")),
+    (GroupEnrolmentStatus.WAITLISTED, _l("Waitlisted")),
+    (GroupEnrolmentStatus.COMPLETED, _l("Completed")),
+    (GroupEnrolmentStatus.WITHDRAWN, _l("Withdrawn")),
     (MeetingPresence.PRESENT, _l("Present")),
     (MeetingPresence.ABSENT, _l("Absent")),
     (MeetingPresence.EXCUSED, _l("Excused")),

@@ -22,6 +22,12 @@ class ServiceKind(enum.StrEnum):
     REFERRAL = "referral"
 
 
+#: The most seats a group run may have when its service sets no limit of its own.
+DEFAULT_MAX_CAPACITY = 500
+#: No service may allow more seats than this (a 600-member club fits; capacity is a SmallInteger).
+CAPACITY_CEILING = 10_000
+
+
 class Service(Base):
     __tablename__ = "services"
     __table_args__ = (
@@ -52,6 +58,11 @@ class Service(Base):
     @property
     def is_group(self) -> bool:
         return self.kind in (ServiceKind.GROUP, ServiceKind.WORKSHOP)
+
+    @property
+    def seat_limit(self) -> int:
+        """The most seats a run of this service may have."""
+        return self.max_capacity or DEFAULT_MAX_CAPACITY
 
     def label(self, language: str) -> str:
         return self.name.get(language) or self.name.get("en") or self.code

@@ -36,7 +36,15 @@ from casework.groups.models import (
 from casework.pagination import Page, paginate
 
 OPEN_STATUSES = (GroupEnrolmentStatus.ACTIVE, GroupEnrolmentStatus.WAITLISTED)
-MAX_CAPACITY = 500
+
+
+def _check_capacity(capacity: int, service: Service) -> None:
+    """Seats within the service's limit (`Service.seat_limit`, set in the catalogue)."""
+    if not 1 <= capacity <= service.seat_limit:
+        raise ValidationError(
+            f"capacity must be between 1 and {service.seat_limit} for this service",
+            fields={"capacity": ["out of range"]},
+        )
 
 
 @dataclass(frozen=True)
@@ -67,13 +75,15 @@ def create_run(
     *,
     name: str,
     service_code: str,
-    capacity: int,
+    capacity: int | None = None,
     starts_on: date,
     ends_on: date | None = None,
     is_cohort: bool = False,
     facilitator_ids: Sequence[uuid.UUID] = (),
 ) -> GroupRun:
-    """Open a run of a group service in the creator's team; a facilitator who creates it runs it."""
+    """Open a run of a group service in the creator's team; a facilitator who creates it runs it.
+
+    Without `capacity` the run gets its service's default capacity."""
     policy.require_role(user, Role.SUPERVISOR, Role.FACILITATOR)
     service = db.session.get(Service, service_code)
     if service is None or not service.is_active or not service.is_group:
@@ -81,10 +91,14 @@ def create_run(
             f"{service_code!r} is not an active group or workshop service",
             fields={"service_code": ["not a group service"]},
         )
-    if not 1 <= capacity <= MAX_CAPACITY:
-        raise ValidationError(
-            f"capacity must be between 1 and {MAX_CAPACITY}", fields={"capacity": ["out of range"]}
-        )
+    if capacity is None:
+        capacity = service.default_capacity
+        if capacity is None:
+            raise ValidationError(
+                "this service has no default capacity; give the number of seats",
+                fields={"capacity": ["required"]},
+            )
+    _check_capacity(capacity, service)
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError("a run cannot end before it starts", fields={"ends_on": ["early"]})
     name = name.strip()
@@ -340,11 +354,9 @@ def update_run(
             )
         run.ends_on = ends_on
     if capacity is not None:
-        if not 1 <= capacity <= MAX_CAPACITY:
-            raise ValidationError(
-                f"capacity must be between 1 and {MAX_CAPACITY}",
-                fields={"capacity": ["out of range"]},
-            )
+        service = db.session.get(Service, run.service_code)
+        assert service is not None
+        _check_capacity(capacity, service)
         seated = _count(run, GroupEnrolmentStatus.ACTIVE)
         if capacity < seated:
             raise Conflict(

@@ -17,7 +17,7 @@ from casework.catalogue.services import list_services
 from casework.db import utcnow
 from casework.errors import DomainError, NotFound
 from casework.form_errors import show_on_form
-from casework.groups import services
+from casework.groups import completion, services
 from casework.groups.forms import CaseGroupForm, MeetingForm, attendance_sheet_form
 from casework.groups.models import GroupEnrolmentStatus, MeetingPresence
 from casework.policy import may_see_group_runs
@@ -89,7 +89,12 @@ def run(run_id: uuid.UUID) -> str | Response:
             return redirect(url_for("group_pages.run", run_id=run_id))
     page = services.run_page(_me(), run_id)
     return render_template(
-        "groups/run.html", page=page, form=form, service_names=_service_names(), now=utcnow()
+        "groups/run.html",
+        page=page,
+        lifecycle=completion.run_lifecycle(_me(), run_id),
+        form=form,
+        service_names=_service_names(),
+        now=utcnow(),
     )
 
 
@@ -108,6 +113,35 @@ def withdraw(enrolment_id: uuid.UUID) -> Response:
         return redirect(url_for("group_pages.runs"))
     flash(_("The person is withdrawn; a freed seat went to the first person waiting."), "info")
     return redirect(url_for("group_pages.run", run_id=enrolment.run_id))
+
+
+@bp.route("/groups/enrolments/<uuid:enrolment_id>/complete", methods=["POST"])
+@login_required
+def complete(enrolment_id: uuid.UUID) -> Response:
+    version = request.form.get("version", "")
+    try:
+        enrolment = completion.complete(
+            _me(),
+            enrolment_id,
+            expected_version=int(version) if version.isascii() and version.isdigit() else None,
+        )
+    except DomainError as error:
+        _refuse(error)
+        return redirect(url_for("group_pages.runs"))
+    flash(_("The participation is recorded as completed."), "info")
+    return redirect(url_for("group_pages.run", run_id=enrolment.run_id))
+
+
+@bp.route("/groups/<uuid:run_id>/complete-from-attendance", methods=["POST"])
+@login_required
+def complete_from_attendance(run_id: uuid.UUID) -> Response:
+    try:
+        count = completion.complete_run_from_attendance(_me(), run_id)
+    except DomainError as error:
+        _refuse(error)
+    else:
+        flash(_("Completed from attendance: %(count)d.", count=count), "info")
+    return redirect(url_for("group_pages.run", run_id=run_id))
 
 
 @bp.route("/groups/meetings/<uuid:meeting_id>", methods=["GET", "POST"])
