@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import and_, case, distinct, func, select
+from sqlalchemy import ColumnElement, and_, case, distinct, func, select
 
 from casework import policy
 from casework.audit import services as audit
@@ -62,8 +62,8 @@ def participation_counts(run_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Partic
     status = GroupEnrolment.status
     seated = GroupEnrolment.activated_at.is_not(None)
 
-    def people(condition: object) -> object:
-        return func.count(distinct(case((condition, person))))  # type: ignore[arg-type]
+    def people(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.count(distinct(case((condition, person))))
 
     rows = db.session.execute(
         select(
