@@ -83,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     from casework.groups.views import bp as groups_bp
     from casework.health import bp as health_bp
     from casework.home.views import bp as home_bp
+    from casework.projects.views import bp as projects_bp
     from casework.supervision.views import bp as supervision_bp
 
     for blueprint in (
@@ -95,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
         consultations_bp,
         groups_bp,
         supervision_bp,
+        projects_bp,
         catalogue_bp,
         health_bp,
     ):

@@ -90,6 +90,7 @@ def _register_blueprints() -> None:
     from casework.consultations.api import blp as consultations
     from casework.groups.api import blp as groups
     from casework.partners.api import blp as partners
+    from casework.projects.api import blp as projects
     from casework.supervision.api import blp as supervision
     from casework.surveys.api import blp as surveys
 
@@ -103,6 +104,7 @@ def _register_blueprints() -> None:
         groups,
         consultations,
         partners,
+        projects,
         surveys,
         supervision,
         caseload,

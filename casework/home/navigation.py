@@ -46,6 +46,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     # supervisors, and the practitioners the records are about
     NavEntry("supervision_pages.records", _l("Supervision records"), CLINICAL),
     NavEntry("case_pages.break_glass_log", _l("Break-the-glass log"), _roles(Role.SUPERVISOR)),
+    NavEntry("project_pages.index", _l("Projects"), _roles(Role.ADMIN, Role.COORDINATOR)),
     NavEntry("auth.admin_users", _l("Users and teams"), _roles(Role.ADMIN)),
     NavEntry("catalogue_pages.services", _l("Service catalogue"), _roles(Role.ADMIN)),
 )

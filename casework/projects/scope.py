@@ -16,8 +16,10 @@ from __future__ import annotations
 import enum
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, or_, select, true
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from casework.catalogue.models import Service
 from casework.consultations.models import InformationConsultation
@@ -34,8 +36,10 @@ from casework.projects.models import (
     ProjectTraining,
 )
 
-ProjectId = uuid.UUID | ColumnElement[uuid.UUID]
-IsDefault = bool | ColumnElement[bool]
+#: A column or mapped attribute naming an activity (its id or service code).
+Column = ColumnElement[Any] | InstrumentedAttribute[Any]
+ProjectId = uuid.UUID | Column
+IsDefault = bool | Column
 
 
 def _listed_or_default(
@@ -49,63 +53,79 @@ def _listed_or_default(
 
 
 def services_in(
-    project_id: ProjectId, is_default: IsDefault, service_code: ColumnElement[str]
+    project_id: ProjectId, is_default: IsDefault, service_code: Column
 ) -> ColumnElement[bool]:
     """The service (its enrolments, appointments) counts for the project."""
     return _listed_or_default(
-        exists().where(
-            ProjectService.service_code == service_code, ProjectService.project_id == project_id
-        ),
-        ~exists().where(ProjectService.service_code == service_code),
+        exists()
+        .where(ProjectService.service_code == service_code, ProjectService.project_id == project_id)
+        .correlate_except(ProjectService),
+        ~exists()
+        .where(ProjectService.service_code == service_code)
+        .correlate_except(ProjectService),
         is_default,
     )
 
 
 def group_runs_in(
-    project_id: ProjectId, is_default: IsDefault, run_id: ColumnElement[uuid.UUID]
+    project_id: ProjectId, is_default: IsDefault, run_id: Column
 ) -> ColumnElement[bool]:
     """The run (its enrolments, meetings, attendance) counts for the project."""
-    own = exists().where(ProjectGroupRun.run_id == run_id, ProjectGroupRun.project_id == project_id)
+    own = (
+        exists()
+        .where(ProjectGroupRun.run_id == run_id, ProjectGroupRun.project_id == project_id)
+        .correlate_except(ProjectGroupRun)
+    )
+    # An alias, so the caller's own FROM group_runs is not correlated away.
+    run = aliased(GroupRun)
     inherited = and_(
-        ~exists().where(ProjectGroupRun.run_id == run_id),
-        run_id.in_(
-            select(GroupRun.id).where(services_in(project_id, is_default, GroupRun.service_code))
-        ),
+        ~exists().where(ProjectGroupRun.run_id == run_id).correlate_except(ProjectGroupRun),
+        exists()
+        .where(run.id == run_id, services_in(project_id, is_default, run.service_code))
+        .correlate_except(run),
     )
     return or_(own, inherited)
 
 
 def events_in(
-    project_id: ProjectId, is_default: IsDefault, event_id: ColumnElement[uuid.UUID]
+    project_id: ProjectId, is_default: IsDefault, event_id: Column
 ) -> ColumnElement[bool]:
     return _listed_or_default(
-        exists().where(ProjectEvent.event_id == event_id, ProjectEvent.project_id == project_id),
-        ~exists().where(ProjectEvent.event_id == event_id),
+        exists()
+        .where(ProjectEvent.event_id == event_id, ProjectEvent.project_id == project_id)
+        .correlate_except(ProjectEvent),
+        ~exists().where(ProjectEvent.event_id == event_id).correlate_except(ProjectEvent),
         is_default,
     )
 
 
 def trainings_in(
-    project_id: ProjectId, is_default: IsDefault, training_id: ColumnElement[uuid.UUID]
+    project_id: ProjectId, is_default: IsDefault, training_id: Column
 ) -> ColumnElement[bool]:
     return _listed_or_default(
-        exists().where(
-            ProjectTraining.training_id == training_id, ProjectTraining.project_id == project_id
-        ),
-        ~exists().where(ProjectTraining.training_id == training_id),
+        exists()
+        .where(ProjectTraining.training_id == training_id, ProjectTraining.project_id == project_id)
+        .correlate_except(ProjectTraining),
+        ~exists()
+        .where(ProjectTraining.training_id == training_id)
+        .correlate_except(ProjectTraining),
         is_default,
     )
 
 
 def consultations_in(
-    project_id: ProjectId, is_default: IsDefault, consultation_id: ColumnElement[uuid.UUID]
+    project_id: ProjectId, is_default: IsDefault, consultation_id: Column
 ) -> ColumnElement[bool]:
     return _listed_or_default(
-        exists().where(
+        exists()
+        .where(
             ProjectConsultation.consultation_id == consultation_id,
             ProjectConsultation.project_id == project_id,
-        ),
-        ~exists().where(ProjectConsultation.consultation_id == consultation_id),
+        )
+        .correlate_except(ProjectConsultation),
+        ~exists()
+        .where(ProjectConsultation.consultation_id == consultation_id)
+        .correlate_except(ProjectConsultation),
         is_default,
     )
 
@@ -117,27 +137,27 @@ class ProjectScope:
     project_id: uuid.UUID | None
     is_default: bool = False
 
-    def services(self, service_code: ColumnElement[str]) -> ColumnElement[bool]:
+    def services(self, service_code: Column) -> ColumnElement[bool]:
         if self.project_id is None:
             return true()
         return services_in(self.project_id, self.is_default, service_code)
 
-    def group_runs(self, run_id: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
+    def group_runs(self, run_id: Column) -> ColumnElement[bool]:
         if self.project_id is None:
             return true()
         return group_runs_in(self.project_id, self.is_default, run_id)
 
-    def events(self, event_id: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
+    def events(self, event_id: Column) -> ColumnElement[bool]:
         if self.project_id is None:
             return true()
         return events_in(self.project_id, self.is_default, event_id)
 
-    def trainings(self, training_id: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
+    def trainings(self, training_id: Column) -> ColumnElement[bool]:
         if self.project_id is None:
             return true()
         return trainings_in(self.project_id, self.is_default, training_id)
 
-    def consultations(self, consultation_id: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
+    def consultations(self, consultation_id: Column) -> ColumnElement[bool]:
         if self.project_id is None:
             return true()
         return consultations_in(self.project_id, self.is_default, consultation_id)
@@ -161,26 +181,29 @@ class ActivityKind(enum.StrEnum):
     CONSULTATION = "consultation"
 
 
-def attributions(kind: ActivityKind) -> Select[tuple[object, uuid.UUID]]:
+def attributions(kind: ActivityKind) -> Select[tuple[Any, uuid.UUID]]:
     """Every (activity key, project id) pair of one kind, the default project included: join
     it for a breakdown by project. Keys: service code, or the run's, event's, training's or
     consultation's id; the columns are named `key` and `project_id`."""
-    table, key, predicate = {
-        ActivityKind.SERVICE: (Service, Service.code, services_in),
-        ActivityKind.GROUP_RUN: (GroupRun, GroupRun.id, group_runs_in),
-        ActivityKind.EVENT: (PublicEvent, PublicEvent.id, events_in),
-        ActivityKind.TRAINING: (Training, Training.id, trainings_in),
-        ActivityKind.CONSULTATION: (
-            InformationConsultation,
-            InformationConsultation.id,
-            consultations_in,
-        ),
-    }[kind]
+    table, key, predicate = _ATTRIBUTED[kind]
     return (
         select(key.label("key"), Project.id.label("project_id"))
         .select_from(table)
-        .join(Project, predicate(Project.id, Project.is_default, key))  # type: ignore[operator]
+        .join(Project, predicate(Project.id, Project.is_default, key))
     )
+
+
+_ATTRIBUTED: dict[ActivityKind, tuple[Any, Any, Any]] = {
+    ActivityKind.SERVICE: (Service, Service.code, services_in),
+    ActivityKind.GROUP_RUN: (GroupRun, GroupRun.id, group_runs_in),
+    ActivityKind.EVENT: (PublicEvent, PublicEvent.id, events_in),
+    ActivityKind.TRAINING: (Training, Training.id, trainings_in),
+    ActivityKind.CONSULTATION: (
+        InformationConsultation,
+        InformationConsultation.id,
+        consultations_in,
+    ),
+}
 
 
 def default_project_id() -> uuid.UUID:

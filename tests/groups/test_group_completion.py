@@ -80,9 +80,7 @@ def test_a_facilitator_of_another_run_cannot_complete_its_participants(app: Flas
     with app.app_context():
         facilitator = staff(team, "facilitator")
         run = _run(team)
-        seated = groups.enrol(
-            facilitator, run.id, client_id=make_consenting_client(facilitator).id
-        )
+        seated = groups.enrol(facilitator, run.id, client_id=make_consenting_client(facilitator).id)
         with pytest.raises(NotFound):
             completion.complete(
                 staff(team, "facilitator2"), seated.id, expected_version=seated.version
@@ -102,9 +100,7 @@ def test_history_is_kept_and_people_are_counted_once_per_run(app: Flask, team) -
         completion.complete(facilitator, again.id, expected_version=again.version)
         groups.enrol(facilitator, run.id, client_id=other.id)
         groups.enrol(facilitator, other_run.id, client_id=person.id)
-        rows = db.session.scalar(
-            select(func.count()).where(GroupEnrolment.client_id == person.id)
-        )
+        rows = db.session.scalar(select(func.count()).where(GroupEnrolment.client_id == person.id))
         assert rows == 3  # the withdrawal, the completion and the other run: nothing deleted
         counts = completion.participation_counts([run.id, other_run.id])
         assert counts[run.id].took_part == 2  # the person who came back counts once
@@ -132,9 +128,7 @@ def _ended_run_with_meetings(team: dict, meetings: int = 4):
 def _attend(facilitator, meetings, enrolment, present: int) -> None:
     for number, meeting in enumerate(meetings):
         presence = MeetingPresence.PRESENT if number < present else MeetingPresence.ABSENT
-        groups.record_attendance(
-            facilitator, meeting.id, [groups.Presence(enrolment.id, presence)]
-        )
+        groups.record_attendance(facilitator, meeting.id, [groups.Presence(enrolment.id, presence)])
 
 
 def test_ended_runs_complete_participants_who_met_the_attendance_threshold(
@@ -246,9 +240,7 @@ def test_the_api_records_a_completion_and_gives_counts_by_person(
     with app.app_context():
         facilitator = staff(team, "facilitator")
         run = _run(team)
-        seated = groups.enrol(
-            facilitator, run.id, client_id=make_consenting_client(facilitator).id
-        )
+        seated = groups.enrol(facilitator, run.id, client_id=make_consenting_client(facilitator).id)
         email = facilitator.email
         db.session.commit()
         run_id, enrolment_id, version = run.id, seated.id, seated.version
