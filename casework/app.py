@@ -60,10 +60,12 @@ def _init_extensions(app: Flask) -> None:
         select_locale,
         user_from_bearer_token,
     )
+    from casework.reports.services import init_reports
 
     db.init_app(app)
     init_keys(app)
     init_library(app)
+    init_reports(app)
     login_manager.init_app(app)
     login_manager.user_loader(resume_session)
     login_manager.request_loader(user_from_bearer_token)
@@ -84,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     from casework.health import bp as health_bp
     from casework.home.views import bp as home_bp
     from casework.projects.views import bp as projects_bp
+    from casework.reports.views import bp as reports_bp
     from casework.supervision.views import bp as supervision_bp
 
     for blueprint in (
@@ -99,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
         projects_bp,
         catalogue_bp,
         health_bp,
+        reports_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -49,6 +49,7 @@ def register_commands(app: Flask) -> None:
     from casework.demo.cli import demo
     from casework.groups.cli import groups_cli
     from casework.migrate import db_cli
+    from casework.reports.cli import reports_cli
 
     app.cli.add_command(db_cli)
     app.cli.add_command(users_cli)
@@ -57,3 +58,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(audit_cli)
     app.cli.add_command(catalogue_cli)
     app.cli.add_command(groups_cli)
+    app.cli.add_command(reports_cli)

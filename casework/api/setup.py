@@ -105,6 +105,7 @@ def _register_blueprints() -> None:
     from casework.groups.api import blp as groups
     from casework.partners.api import blp as partners
     from casework.projects.api import blp as projects
+    from casework.reports.api import blp as reports
     from casework.supervision.api import blp as supervision
     from casework.surveys.api import blp as surveys
 
@@ -122,6 +123,7 @@ def _register_blueprints() -> None:
         surveys,
         supervision,
         caseload,
+        reports,
     ):
         api.register_blueprint(blueprint)
 

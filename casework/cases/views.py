@@ -51,7 +51,12 @@ def _me():  # type: ignore[no-untyped-def]
 @login_required
 def index() -> str:
     state = request.args.get("state")
-    filters = services.CaseFilters(state=CaseState(state) if state in set(CaseState) else None)
+    # The report page links its figures here, narrowed to a service or an assessment level.
+    filters = services.CaseFilters(
+        state=CaseState(state) if state in set(CaseState) else None,
+        service_code=(request.args.get("service_code") or "")[:60] or None,
+        level=(request.args.get("level") or "")[:30] or None,
+    )
     page = services.list_cases(_me(), filters, cursor=request.args.get("cursor"), limit=50)
     return render_template(
         "cases/index.html", page=page, state=filters.state, states=list(CaseState)

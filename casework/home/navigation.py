@@ -47,6 +47,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("supervision_pages.records", _l("Supervision records"), CLINICAL),
     NavEntry("case_pages.break_glass_log", _l("Break-the-glass log"), _roles(Role.SUPERVISOR)),
     NavEntry("project_pages.index", _l("Projects"), _roles(Role.ADMIN, Role.COORDINATOR)),
+    NavEntry("report_pages.index", _l("Reports"), _roles(Role.COORDINATOR, Role.SUPERVISOR)),
     NavEntry("auth.admin_users", _l("Users and teams"), _roles(Role.ADMIN)),
     NavEntry("catalogue_pages.services", _l("Service catalogue"), _roles(Role.ADMIN)),
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -293,7 +294,9 @@ def _report(data: Any, file: str, vocabulary: Vocabulary, problems: list[str]) -
     return Report(key, title, description, bands, tuple(sections), file)
 
 
-def _known_keys(data: Mapping[str, Any], allowed: Sequence[str], prefix: str, where: _Where) -> None:
+def _known_keys(
+    data: Mapping[str, Any], allowed: Sequence[str], prefix: str, where: _Where
+) -> None:
     for key in data:
         if key not in allowed:
             where.add(f"{prefix}{key}", f"unknown field; the fields are: {', '.join(allowed)}")
@@ -347,7 +350,7 @@ def _age_bands(value: Any, where: _Where) -> tuple[AgeBand, ...]:
             )
         )
     ordered = sorted(bands, key=lambda band: band.minimum or 0)
-    for before, after in zip(ordered, ordered[1:], strict=False):
+    for before, after in pairwise(ordered):
         if before.maximum is None or after.minimum is None or after.minimum <= before.maximum:
             where.add("age_bands", f"bands {before.code} and {after.code} overlap")
     if len({band.code for band in bands}) != len(bands):
@@ -355,9 +358,7 @@ def _age_bands(value: Any, where: _Where) -> tuple[AgeBand, ...]:
     return tuple(bands)
 
 
-def _indicator(
-    raw: Any, position: int, vocabulary: Vocabulary, where: _Where
-) -> Indicator | None:
+def _indicator(raw: Any, position: int, vocabulary: Vocabulary, where: _Where) -> Indicator | None:
     if not isinstance(raw, dict):
         where.indicator = f"#{position + 1}"
         where.add("(indicator)", "a mapping with id, label, count and activity or from")
@@ -460,7 +461,10 @@ def _source(raw: Any, prefix: str, vocabulary: Vocabulary, where: _Where) -> Sou
         return None
     if prefix:
         _known_keys(
-            raw, ("activity", "filters", "services", "instrument", "levels", "completed"), prefix, where
+            raw,
+            ("activity", "filters", "services", "instrument", "levels", "completed"),
+            prefix,
+            where,
         )
     activity = raw.get("activity")
     if activity not in ACTIVITIES:
@@ -563,7 +567,8 @@ def _share(raw: Any, sources: Sequence[Source], vocabulary: Vocabulary, where: _
             if unknown:
                 where.add(
                     "share.options",
-                    f"the survey has no item {item!r} with the options {', '.join(map(str, unknown))}",
+                    f"the survey has no item {item!r} with the options "
+                    + ", ".join(map(str, unknown)),
                 )
     if not (conditions or returning or item):
         where.add("share", "say what is counted: where, returning or item and options")

@@ -150,16 +150,16 @@ class _Fact:
     """What one activity offers: its FROM, base conditions and named columns."""
 
     select_from: Any
-    where: list[ColumnElement[bool]]
-    columns: dict[str, ColumnElement[Any]]
+    where: list[Any]
+    columns: dict[str, Any]
     #: team column, or None when the activity belongs to no team.
-    team: ColumnElement[Any] | None
-    project: ColumnElement[bool]
+    team: Any
+    project: Any
     #: (kind, key column) for a breakdown by project.
-    attribution: tuple[ActivityKind, ColumnElement[Any]] | None
+    attribution: tuple[ActivityKind, Any] | None
 
 
-def _person_columns(bands: Sequence[AgeBand]) -> dict[str, ColumnElement[Any]]:
+def _person_columns(bands: Sequence[AgeBand]) -> dict[str, Any]:
     return {
         "gender": Client.gender,
         "age_band": _age_band(bands),
@@ -169,7 +169,7 @@ def _person_columns(bands: Sequence[AgeBand]) -> dict[str, ColumnElement[Any]]:
     }
 
 
-def _between(column: ColumnElement[Any], window: Window) -> ColumnElement[bool]:
+def _between(column: Any, window: Window) -> ColumnElement[bool]:
     return and_(column >= window.start_at, column < window.end_at)
 
 
@@ -271,7 +271,10 @@ def _appointment(source: Source, window: Window, reach: Reach, bands: Sequence[A
         select_from=Appointment.__table__.join(Enrolment, Enrolment.id == Appointment.enrolment_id)
         .join(Client, Client.id == Enrolment.client_id)
         .outerjoin(Case, Case.id == Appointment.case_id),
-        where=[Appointment.attendance == Attendance.ATTENDED, _between(Appointment.starts_at, window)],
+        where=[
+            Appointment.attendance == Attendance.ATTENDED,
+            _between(Appointment.starts_at, window),
+        ],
         columns={
             "unit": Appointment.id,
             "person": Enrolment.client_id,
@@ -659,4 +662,3 @@ def figures_from_rows(
 
 def _number(value: Any) -> float:
     return float(value or 0)
-

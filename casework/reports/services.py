@@ -199,12 +199,8 @@ def run_report(
     for indicator in report.indicators:
         if not queries.is_available(indicator, teams):
             continue
-        chosen = [
-            b for b in indicator.breakdowns if breakdowns is None or b in breakdowns
-        ]
-        statement = queries.indicator_statement(
-            indicator, window, reach, report.age_bands, chosen
-        )
+        chosen = [b for b in indicator.breakdowns if breakdowns is None or b in breakdowns]
+        statement = queries.indicator_statement(indicator, window, reach, report.age_bands, chosen)
         raw[indicator.key] = queries.figures_from_rows(list(db.session.execute(statement)))
     labels = ValueLabels(report, language)
     for _total, split in raw.values():
@@ -225,9 +221,7 @@ def run_report(
     )
     team_names: tuple[str, ...] = ()
     if teams is not None:
-        team_names = tuple(
-            sorted(db.session.scalars(select(Team.name).where(Team.id.in_(teams))))
-        )
+        team_names = tuple(sorted(db.session.scalars(select(Team.name).where(Team.id.in_(teams)))))
     return ReportResult(
         report,
         _in(report.title, language),
@@ -312,3 +306,42 @@ def _targets(report: Report, project_id: uuid.UUID | None) -> dict[str, Decimal]
         )
     )
     return {key.removeprefix(prefix): value for key, value in rows}
+
+
+def list_reports(user: User, *, language: str) -> list[dict[str, object]]:
+    """The reports `user` may run (coordinators, supervisors), with their breakdowns."""
+    policy.report_scope(user)
+    return [
+        {
+            "key": report.key,
+            "title": _in(report.title, language),
+            "description": _in(report.description, language),
+            "breakdowns": list(report.breakdowns),
+            "indicators": [indicator.key for indicator in report.indicators],
+        }
+        for report in sorted(all_reports().values(), key=lambda r: _in(r.title, language))
+    ]
+
+
+@dataclass(frozen=True)
+class Pickers:
+    """The choices of a report page: projects and the teams the user's reports may cover."""
+
+    projects: list[tuple[uuid.UUID, str]]
+    teams: list[tuple[uuid.UUID, str]]
+
+
+def pickers(user: User) -> Pickers:
+    teams = policy.report_scope(user)
+    team_query = select(Team.id, Team.name).order_by(Team.name)
+    if teams is not None:
+        team_query = team_query.where(Team.id.in_(teams))
+    projects = db.session.execute(
+        select(Project.id, Project.name)
+        .order_by(Project.is_default.desc(), Project.name)
+        .limit(500)
+    )
+    return Pickers(
+        [(row.id, row.name) for row in projects],
+        [(row.id, row.name) for row in db.session.execute(team_query)],
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import enum
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 from babel import Locale
 from flask_babel import lazy_gettext as _l
@@ -127,7 +128,10 @@ class ValueLabels:
                 self.labels[dimension, value] = self._simple(dimension, value, locale)
         self._named("service", Service, Service.code, lambda s: _text(s.name, self.language))
         self._named(
-            "topic", ConsultationTopic, ConsultationTopic.code, lambda t: _text(t.name, self.language)
+            "topic",
+            ConsultationTopic,
+            ConsultationTopic.code,
+            lambda t: _text(t.name, self.language),
         )
         self._by_id("team", Team, lambda t: t.name)
         self._by_id("practitioner", User, lambda u: u.display_name)
@@ -156,7 +160,8 @@ class ValueLabels:
         codes = self.wanted.get(dimension)
         if not codes:
             return
-        for row in db.session.scalars(select(model).where(key.in_(codes))):  # type: ignore[attr-defined]
+        rows: Any = db.session.scalars(select(model).where(key.in_(codes)))  # type: ignore[attr-defined]
+        for row in rows:
             self.labels[dimension, getattr(row, key.key)] = name(row)  # type: ignore[attr-defined, operator]
 
     def _by_id(self, dimension: str, model: type, name: object) -> None:
@@ -169,7 +174,7 @@ class ValueLabels:
                 ids[uuid.UUID(code)] = code
             except ValueError:
                 continue
-        rows = db.session.scalars(select(model).where(model.id.in_(ids)))  # type: ignore[attr-defined]
+        rows: Any = db.session.scalars(select(model).where(model.id.in_(ids)))  # type: ignore[attr-defined]
         for row in rows:
             self.labels[dimension, ids[row.id]] = name(row)  # type: ignore[operator]
 
