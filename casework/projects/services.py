@@ -364,7 +364,9 @@ def attribute_consultations_between(
             )
         ),
     )
-    result = db.session.execute(
+    # rowcount of INSERT ... SELECT is not reported by every driver: count the rows first.
+    added = db.session.scalar(select(func.count()).select_from(new.subquery())) or 0
+    db.session.execute(
         insert(ProjectConsultation).from_select(["project_id", "consultation_id"], new)
     )
     audit.record(
@@ -375,7 +377,7 @@ def attribute_consultations_between(
         fields=[ActivityKind.CONSULTATION.value],
     )
     db.session.flush()
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return added
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from casework.auth.models import Language
 from casework.catalogue.models import Service
 from casework.catalogue.services import set_group_settings
 from casework.db import db, utcnow
@@ -269,6 +270,7 @@ def test_the_run_page_marks_completion_and_lists_past_participants(
     with app.app_context():
         facilitator = staff(team, "facilitator")
         run = _run(team)
+        facilitator.preferred_language = Language.EN
         person = make_consenting_client(facilitator, family_name="Zielińska")
         seated = groups.enrol(facilitator, run.id, client_id=person.id)
         email = facilitator.email

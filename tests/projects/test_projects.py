@@ -11,7 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from casework.auth.models import Role
+from casework.auth.models import Language, Role
+from casework.consultations.models import Channel, ConsultationTopic, InformationConsultation
+from casework.consultations.services import log_consultation
 from casework.db import db, utcnow
 from casework.errors import Conflict, Forbidden, NotFound, ValidationError
 from casework.groups import services as groups
@@ -85,7 +87,7 @@ def test_project_input_is_checked_with_messages_that_say_what_to_fix(app: Flask)
             projects.update_project(
                 coordinator, project.id, expected_version=project.version, ends_on=date(2024, 1, 1)
             )
-        with pytest.raises(ValidationError, match="report>.<indicator"):
+        with pytest.raises(ValidationError, match=r"report>\.<indicator"):
             projects.set_targets(coordinator, project.id, {"People diagnosed": Decimal(1)})
         with pytest.raises(ValidationError, match="UUID"):
             projects.attribute(coordinator, project.id, kind=ActivityKind.EVENT, add=["x"])
@@ -156,7 +158,7 @@ def test_events_attributed_nowhere_count_for_the_default_project(app: Flask, tea
     with app.app_context():
         coordinator, supervisor = _coordinator(), staff(team, "supervisor")
         project = _project(coordinator)
-        picnic, lecture = (
+        picnic, _lecture = (
             partners.create_event(
                 supervisor,
                 title=title,
@@ -246,7 +248,7 @@ def test_a_therapist_gets_404_from_the_projects_api(client: FlaskClient, login_a
 
 
 def test_the_project_pages_create_and_edit(app: Flask, client: FlaskClient, login_as) -> None:
-    login_as(Role.ADMIN)
+    login_as(Role.ADMIN, preferred_language=Language.EN)
     token = csrf_token(client, "/projects/new")
     answer = client.post(
         "/projects/new",
@@ -290,13 +292,29 @@ def test_the_project_pages_create_and_edit(app: Flask, client: FlaskClient, logi
     assert "Core activity" in index and "Clubs 2026" in index
 
 
-def test_days_of_consultations_are_attributed_in_one_statement(app: Flask, team) -> None:
+def test_days_of_consultations_are_attributed_once(app: Flask, team) -> None:
     with app.app_context():
-        coordinator = _coordinator()
+        coordinator, consultant = _coordinator(), staff(team, "consultant")
         project = _project(coordinator)
         today = utcnow().date()
-        added = projects.attribute_consultations_between(
-            coordinator, project.id, date_from=today - timedelta(days=30), date_to=today
+        topic = db.session.scalar(select(ConsultationTopic.code).limit(1))
+        for days_ago in (1, 10, 40):
+            log_consultation(
+                consultant,
+                consulted_on=today - timedelta(days=days_ago),
+                channel=Channel.PHONE,
+                language="uk",
+                topic_codes=[topic],
+                duration_minutes=15,
+            )
+        window = {"date_from": today - timedelta(days=30), "date_to": today}
+        assert projects.attribute_consultations_between(coordinator, project.id, **window) == 2
+        assert projects.attribute_consultations_between(coordinator, project.id, **window) == 0
+        assert projects.get_project(coordinator, project.id).consultation_count == 2
+        scope = project_scope(default_project_id())
+        unattributed = db.session.scalar(
+            select(func.count(InformationConsultation.id)).where(
+                scope.consultations(InformationConsultation.id)
+            )
         )
-        assert added == 0
-        assert projects.get_project(coordinator, project.id).consultation_count == 0
+        assert unattributed == 1  # the one 40 days ago counts for the default project
