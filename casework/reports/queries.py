@@ -661,4 +661,5 @@ def figures_from_rows(
 
 
 def _number(value: Any) -> float:
-    return float(value or 0)
+    """SQLite's julianday arithmetic leaves hours like 6.000000011: four decimals are plenty."""
+    return round(float(value or 0), 4)

@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from casework import policy
@@ -206,14 +207,16 @@ def run_report(
     for _total, split in raw.values():
         for dimension, rows in split.items():
             labels.want(dimension, [value for value, _figure, _base in rows])
-    labels.resolve()
     targets = _targets(report, project_id)
     sections = []
-    for section in report.sections:
-        results = []
-        for indicator in section.indicators:
-            results.append(_result(indicator, raw.get(indicator.key), labels, targets, language))
-        sections.append(SectionResult(section, _in(section.title, language), tuple(results)))
+    with force_locale(language):
+        labels.resolve()
+        for section in report.sections:
+            results = [
+                _result(indicator, raw.get(indicator.key), labels, targets, language)
+                for indicator in section.indicators
+            ]
+            sections.append(SectionResult(section, _in(section.title, language), tuple(results)))
     project_name = (
         db.session.scalar(select(Project.name).where(Project.id == project_id))
         if project_id

@@ -55,11 +55,17 @@ def _format(value: float, *, share: bool) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
+def _tidy(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else round(value, 2)
+
+
 def exact(cell: Cell, indicator: IndicatorResult) -> Shown:
     if indicator.is_share:
         percent = cell.percent or 0.0
-        return Shown(percent, _format(percent, share=True), cell.value, cell.base)
-    return Shown(cell.value, _format(cell.value, share=False))
+        return Shown(
+            percent, _format(percent, share=True), _tidy(cell.value), _tidy(cell.base or 0)
+        )
+    return Shown(_tidy(cell.value), _format(cell.value, share=False))
 
 
 def table(result: ReportResult, *, threshold: int | None = None) -> dict[str, list[Row]]:

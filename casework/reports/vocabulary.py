@@ -137,6 +137,15 @@ class ValueLabels:
         self._by_id("practitioner", User, lambda u: u.display_name)
         self._by_id("project", Project, lambda p: p.name)
 
+    def _instruments(self) -> list[str]:
+        named = [
+            source.instrument or ""
+            for indicator in self.report.indicators
+            for source in indicator.sources
+            if source.instrument
+        ]
+        return [*named, *SURVEY_INSTRUMENTS]
+
     def _simple(self, dimension: str, value: str, locale: Locale) -> str:
         if dimension in ENUM_DIMENSIONS:
             enum_type = ENUM_DIMENSIONS[dimension]
@@ -153,7 +162,7 @@ class ValueLabels:
         if dimension == "language":
             return str(locale.languages.get(value, value))
         if dimension == "level":
-            return _level_label(value, self.language)
+            return _level_label(value, self.language, self._instruments())
         return value
 
     def _named(self, dimension: str, model: type, key: object, name: object) -> None:
@@ -185,10 +194,14 @@ def _text(text: object, language: str) -> str:
     return str(text or "")
 
 
-def _level_label(code: str, language: str) -> str:
+def _level_label(code: str, language: str, preferred: list[str]) -> str:
+    """The label of a level code in the report's own instruments first (codes repeat across
+    instruments: "moderate" risk is not "moderate" anxiety)."""
     from casework.catalogue.library import library
 
-    for instrument in library().newest():
+    newest = library().newest()
+    ordered = sorted(newest, key=lambda i: preferred.index(i.id) if i.id in preferred else 99)
+    for instrument in ordered:
         for level in instrument.levels:
             if level.code == code:
                 return _text(level.label, language)
