@@ -16,8 +16,8 @@ class ReportForm(FlaskForm):
 
     start = DateField(_l("From"), validators=[InputRequired()])
     end = DateField(_l("To"), validators=[InputRequired()])
-    project = SelectField(_l("Project"), choices=[], validate_choice=True)
-    team = SelectField(_l("Team"), choices=[], validate_choice=True)
+    project = SelectField(_l("Project"), choices=[], default="")
+    team = SelectField(_l("Team"), choices=[], default="")
 
 
 class ExportForm(ReportForm):
