@@ -12,7 +12,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
-
 from sqlalchemy import update
 
 from casework.auth.models import Language, Role, User
@@ -129,7 +128,7 @@ def test_the_xlsx_has_one_sheet_per_section_with_period_project_and_headers(
     assert len(workbook.sheetnames) == 3
     sheet = workbook[workbook.sheetnames[0]]
     cells = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert ["Period", "2025-01-01 – 2025-12-31"] == cells[2][:2]
+    assert cells[2][:2] == ["Period", "2025-01-01 – 2025-12-31"]
     assert cells[3][:2] == ["Project", "All projects"]
     header = next(row for row in sheet.iter_rows() if row[0].value == "Indicator")
     assert header[0].font.bold
