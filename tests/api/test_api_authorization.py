@@ -378,6 +378,11 @@ ROUTES: dict[tuple[str, str], tuple[set[str], Any]] = {
         {"admin"},
         lambda w: {"date_from": "2026-01-01", "date_to": "2026-01-31"},
     ),
+    ("GET", "/api/v1/reports"): ({"supervisor"}, None),
+    ("GET", "/api/v1/reports/<string:name>"): (
+        {"supervisor"},
+        lambda w: {"from": "2026-01-01", "to": "2026-01-31"},
+    ),
 }
 
 PUBLIC = {"/api/v1/openapi.json", "/api/v1/docs", "/api/v1/docs/static/<path:filename>"}
@@ -398,7 +403,7 @@ def test_every_api_route_is_in_the_matrix(app: Flask) -> None:
 
 
 def _url(rule: str, ids: dict[str, Any]) -> str:
-    rule = rule.replace("<code>", "support_group_mothers")
+    rule = rule.replace("<code>", "support_group_mothers").replace("<string:name>", "krakow")
     return re.sub(r"<uuid:(\w+)>", lambda m: str(ids[m.group(1)]), rule)
 
 
