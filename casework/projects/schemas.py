@@ -2,38 +2,53 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 import marshmallow as ma
 from marshmallow import fields, validate
 
 from casework.api.schemas import PageArgsSchema, VersionSchema, text
 from casework.projects.scope import ActivityKind
 
+#: An amount with at most two decimals, sent as a string so no precision is lost in JSON.
+AMOUNT = r"^\d{1,12}(\.\d{1,2})?$"
 
-def _money(**kwargs: object) -> fields.Decimal:
-    return fields.Decimal(
-        places=2,
-        as_string=True,
-        allow_nan=False,
-        validate=validate.Range(0, 999_999_999_999),
-        **kwargs,  # type: ignore[arg-type]
+
+def _amount(**kwargs: Any) -> fields.String:
+    return fields.String(
+        validate=validate.Regexp(AMOUNT, error="an amount like 1200 or 1200.50"), **kwargs
     )
 
 
-class ProjectInSchema(ma.Schema):
+class _Amounts(ma.Schema):
+    """Turns the amount strings into Decimals after validation."""
+
+    AMOUNT_FIELDS: tuple[str, ...] = ("budget",)
+
+    @ma.post_load
+    def _decimals(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        for name in self.AMOUNT_FIELDS:
+            if data.get(name) is not None:
+                data[name] = Decimal(data[name])
+        return data
+
+
+class ProjectInSchema(_Amounts):
     name = text(200, required=True)
     funder = text(200, allow_none=True)
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(allow_none=True)
-    budget = _money(allow_none=True)
+    budget = _amount(allow_none=True)
     notes = text(5000, allow_none=True)
 
 
-class ProjectUpdateSchema(VersionSchema):
+class ProjectUpdateSchema(VersionSchema, _Amounts):
     name = text(200)
     funder = text(200, allow_none=True)
     starts_on = fields.Date()
     ends_on = fields.Date(allow_none=True)
-    budget = _money(allow_none=True)
+    budget = _amount(allow_none=True)
     notes = text(5000, allow_none=True)
 
 
@@ -43,23 +58,18 @@ class ProjectSchema(ma.Schema):
     funder = fields.String(allow_none=True)
     starts_on = fields.Date()
     ends_on = fields.Date(allow_none=True)
-    budget = fields.Decimal(places=2, as_string=True, allow_none=True)
+    budget = fields.String(allow_none=True)
     notes = fields.String(allow_none=True)
     is_default = fields.Boolean()
     version = fields.Integer()
 
 
-class TargetSchema(ma.Schema):
+class TargetSchema(_Amounts):
+    AMOUNT_FIELDS = ("target_value",)
+
     indicator_key = fields.String(required=True, validate=validate.Length(min=3, max=120))
     #: null removes the target.
-    target_value = fields.Decimal(
-        places=2,
-        as_string=True,
-        allow_nan=False,
-        allow_none=True,
-        required=True,
-        validate=validate.Range(0, 999_999_999_999),
-    )
+    target_value = _amount(required=True, allow_none=True)
 
 
 class TargetsInSchema(ma.Schema):
@@ -74,7 +84,7 @@ class ProjectDetailSchema(ma.Schema):
     funder = fields.String(attribute="project.funder", allow_none=True)
     starts_on = fields.Date(attribute="project.starts_on")
     ends_on = fields.Date(attribute="project.ends_on", allow_none=True)
-    budget = fields.Decimal(attribute="project.budget", places=2, as_string=True, allow_none=True)
+    budget = fields.String(attribute="project.budget", allow_none=True)
     notes = fields.String(attribute="project.notes", allow_none=True)
     is_default = fields.Boolean(attribute="project.is_default")
     version = fields.Integer(attribute="project.version")
