@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -157,6 +157,8 @@ class _Fact:
     project: Any
     #: (kind, key column) for a breakdown by project.
     attribution: tuple[ActivityKind, Any] | None
+    #: Columns shown in place of `columns` (window expressions: not usable in WHERE).
+    shown: dict[str, Any] = field(default_factory=dict)
 
 
 def _person_columns(bands: Sequence[AgeBand]) -> dict[str, Any]:
@@ -351,20 +353,32 @@ def consultation_person() -> ColumnElement[Any]:
 def _consultation(source: Source, window: Window, reach: Reach, bands: Sequence[AgeBand]) -> _Fact:
     ic = InformationConsultation
     linked = Client.id.is_not(None)
+    person = consultation_person()
+    facts = {
+        # A linked consultation takes its statistics from the client record.
+        "gender": func.coalesce(cast(Client.gender, String), cast(ic.gender, String)),
+        "age_band": case((linked, _age_band(bands)), else_=_visitor_age_band(bands)),
+        "nationality": func.coalesce(Client.nationality, ic.nationality),
+        "migration_reason": func.coalesce(
+            cast(Client.migration_reason, String), cast(ic.migration_reason, String)
+        ),
+    }
+    # A returning visitor may tell different facts on different visits: a person keeps those of
+    # their first visit in the period, so a breakdown of people adds up to the total.
+    first = {
+        name: func.first_value(expression).over(
+            partition_by=person, order_by=(ic.consulted_on, ic.id)
+        )
+        for name, expression in facts.items()
+    }
     return _Fact(
         select_from=ic.__table__.outerjoin(Client, Client.id == ic.client_id),
         where=[ic.consulted_on >= window.start, ic.consulted_on <= window.end],
         columns={
             "unit": ic.id,
-            "person": consultation_person(),
+            "person": person,
             "amount": cast(ic.duration_minutes, Float) / 60.0,
-            # A linked consultation takes its statistics from the client record.
-            "gender": func.coalesce(cast(Client.gender, String), cast(ic.gender, String)),
-            "age_band": case((linked, _age_band(bands)), else_=_visitor_age_band(bands)),
-            "nationality": func.coalesce(Client.nationality, ic.nationality),
-            "migration_reason": func.coalesce(
-                cast(Client.migration_reason, String), cast(ic.migration_reason, String)
-            ),
+            **facts,
             "language": ic.language,
             "channel": ic.channel,
             "team": ic.team_id,
@@ -373,6 +387,7 @@ def _consultation(source: Source, window: Window, reach: Reach, bands: Sequence[
         team=ic.team_id,
         project=reach.project.consultations(ic.id),
         attribution=(ActivityKind.CONSULTATION, ic.id),
+        shown=first,
     )
 
 
@@ -495,14 +510,16 @@ TEAMLESS = ("training", "event", "partner_institution")
 
 
 def _condition(
-    fact: _Fact, dimension: str, values: Sequence[str], reach: Reach
+    fact: _Fact, dimension: str, values: Sequence[str], reach: Reach, *, shown: bool = False
 ) -> ColumnElement[bool]:
+    """The dimension has one of `values`; `shown` uses the per-person values (SELECT only)."""
     if dimension == "topic":
         links = consultation_topic_links
         return exists().where(
             links.c.consultation_id == InformationConsultation.id, links.c.topic_code.in_(values)
         )
-    return cast(fact.columns[dimension], String).in_(list(values))
+    column = fact.shown.get(dimension) if shown else None
+    return cast(fact.columns[dimension] if column is None else column, String).in_(list(values))
 
 
 def _unit_of(indicator: Indicator) -> str:
@@ -546,14 +563,17 @@ def _source_select(
         elif name in ("unit", "person", "case", "amount", "institution"):
             columns.append(fact.columns.get(name, null()).label(name))
         else:
-            columns.append(cast(fact.columns.get(name, null()), String).label(name))
+            column = fact.shown.get(name, fact.columns.get(name, null()))
+            columns.append(cast(column, String).label(name))
     return select(*columns).select_from(fact.select_from).where(*conditions)
 
 
 def _share_flag(indicator: Indicator, fact: _Fact, reach: Reach) -> ColumnElement[int]:
     share = indicator.share
     assert share is not None
-    conditions = [_condition(fact, d, values, reach) for d, values in share.where.items()]
+    conditions = [
+        _condition(fact, d, values, reach, shown=True) for d, values in share.where.items()
+    ]
     if share.returning:
         person = fact.columns["person"]
         identifiable = or_(

@@ -360,7 +360,15 @@ def world(app: Flask) -> dict[str, Any]:
         consult("2025-03-01", Channel.PHONE, "uk", ["work_permit"], 30, team_a, client_id=c1.id)
         consult("2025-03-05", Channel.ONLINE, "pl", ["housing"], 60, team_b, client_id=c2.id)
         consult("2025-04-01", Channel.IN_PERSON, "uk", ["pesel"], 15, team_a, **t1)
-        consult("2025-05-01", Channel.IN_PERSON, "uk", ["residence_legalisation"], 15, team_a, **t1)
+        consult(
+            "2025-05-01",
+            Channel.IN_PERSON,
+            "uk",
+            ["residence_legalisation"],
+            15,
+            team_a,
+            **{**t1, "gender": Gender.MALE},
+        )
         consult(
             "2025-05-02",
             Channel.PHONE,

@@ -68,7 +68,9 @@ EXPECTED: dict[str, dict[str, tuple[float, dict[str, dict[str | None, float]]]]]
             },
         ),
         "share_60_plus": (33.3, {}),
-        "returning_share": (33.3, {}),  # c1 (linked) and t1 (anonymous) came twice
+        # c1 (linked) and t1 (anonymous) came twice; t1 said "male" the second time but keeps
+        # the facts of the first visit.
+        "returning_share": (33.3, {}),
         "consultations": (
             8,
             {
