@@ -229,3 +229,42 @@ def test_activity_outside_the_period_is_not_counted(app: Flask, world: dict) -> 
     assert found["people_diagnosed"][0] == 1  # c4, in November 2024
     assert found["addiction_workshops"][0] == 1  # c5, until June 2024
     assert found["prevention_reach"][0] == 50
+
+
+def test_any_report_file_may_break_down_by_project_team_and_practitioner(
+    app: Flask, world: dict
+) -> None:
+    from casework.projects.scope import project_scope
+    from casework.reports import queries
+    from casework.reports.definitions import parse_report
+
+    report = parse_report(
+        """
+id: custom
+title: {pl: Własny, en: Custom, uk: Власний}
+sections:
+  - id: all
+    title: {pl: Wszystko, en: All, uk: Усе}
+    indicators:
+      - id: consulted
+        label: {pl: Osoby, en: People, uk: Особи}
+        count: people
+        activity: consultation
+        filters: {channel: [in_person, phone]}
+        breakdowns: [project, team, practitioner, topic]
+""",
+        "custom.yaml",
+    )
+    with app.app_context():
+        window = services.window_of(date(2025, 1, 1), date(2025, 12, 31))
+        statement = queries.indicator_statement(
+            report.indicators[0], window, queries.Reach(None, project_scope(None)), report.age_bands
+        )
+        total, split = queries.figures_from_rows(list(db.session.execute(statement)))
+    # In person or by phone: c1 (twice), t1 (twice), t2, and the two visitors without a token.
+    assert total == (5, None)
+    assert [figure for _value, figure, _base in split["project"]] == [5]  # the default project
+    assert sorted(figure for _value, figure, _base in split["team"]) == [1, 4]
+    assert [figure for _value, figure, _base in split["practitioner"]] == [5]
+    topics = {value: figure for value, figure, _base in split["topic"]}
+    assert topics == {"residence_legalisation": 2, "pesel": 2, "work_permit": 2, "housing": 2}
