@@ -10,6 +10,9 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from casework.auth.models import User
+from casework.care import services as care
+from casework.care.models import EnrolmentStatus
+from casework.cases.models import Case, CaseState
 from casework.catalogue.services import set_group_settings
 from casework.clients.models import Client
 from casework.db import db, utcnow
@@ -112,6 +115,8 @@ def create_projects_demo(staff: dict[str, User], clients: list[Client], rng: ran
         default_capacity=600,
     )
     past = _past_runs(staff, clients, rng, today)
+    _more_services(staff, rng, today)
+    _academy_completions(staff)
     year_ago = today - timedelta(days=365)
 
     krakow = projects.create_project(
@@ -167,6 +172,65 @@ def create_projects_demo(staff: dict[str, User], clients: list[Client], rng: ran
     projects.attribute(coordinator, clubs.id, kind=ActivityKind.TRAINING, add=trainings[:3])
     _targets(coordinator, clubs, CLUBS_TARGETS)
     db.session.flush()
+
+
+#: Services the case demo enrols nobody in, and how many active cases get each.
+MORE_SERVICES = (
+    ("couples_therapy", 12),
+    ("family_therapy", 8),
+    ("family_social_counselling", 15),
+    ("addiction_consultation", 10),
+)
+
+
+def _more_services(staff: dict[str, User], rng: random.Random, today: date) -> None:
+    """Enrol participants of some active cases in the remaining Kraków services, started over the
+    last year; a third of them finished."""
+    supervisor = staff["supervisor"]
+    cases = list(
+        db.session.scalars(
+            select(Case)
+            .where(Case.state == CaseState.ACTIVE, Case.team_id == supervisor.team_id)
+            .order_by(Case.opened_at, Case.id)
+        )
+    )
+    if not cases:
+        return
+    for service, wanted in MORE_SERVICES:
+        for case in rng.sample(cases, min(wanted, len(cases))):
+            enrolment = care.enrol(
+                supervisor,
+                case.id,
+                client_id=case.client_ids[0],
+                service_code=service,
+                practitioner_id=staff["therapist2"].id,
+            )
+            enrolment.started_at = datetime.combine(
+                today - timedelta(days=rng.randint(20, 340)), time(10), UTC
+            )
+            if rng.random() < 0.33:
+                enrolment.status = EnrolmentStatus.COMPLETED
+                enrolment.ended_at = enrolment.started_at + timedelta(days=rng.randint(14, 90))
+    db.session.flush()
+
+
+def _academy_completions(staff: dict[str, User]) -> None:
+    """A few leaders of the current academy have already completed it."""
+    academy = db.session.scalars(
+        select(GroupRun).where(GroupRun.service_code == "leaders_academy")
+    ).first()
+    if academy is None:
+        return
+    seated = db.session.scalars(
+        select(GroupEnrolment)
+        .where(
+            GroupEnrolment.run_id == academy.id,
+            GroupEnrolment.status == GroupEnrolmentStatus.ACTIVE,
+        )
+        .order_by(GroupEnrolment.enrolled_at, GroupEnrolment.id)
+    ).all()
+    for enrolment in seated[:3]:
+        completion.complete(staff["facilitator"], enrolment.id, expected_version=None)
 
 
 def _targets(user: User, project: Project, targets: dict[str, int]) -> None:
