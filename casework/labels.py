@@ -30,7 +30,7 @@ from casework.catalogue.models import ServiceKind
 from casework.clients.models import ConsentPurpose, Gender, LegalBasis, MigrationReason
 from casework.consultations.models import AgeGroup, Channel
 from casework.crypto.blind_index import IndexKind
-from casework.groups.models import MeetingPresence
+from casework.groups.models import GroupEnrolmentStatus, MeetingPresence
 from casework.web.labels import LABELS, label, register_labels
 
 __all__ = ["LABELS", "label"]
@@ -43,6 +43,7 @@ _PAIRS: tuple[tuple[enum.Enum, object], ...] = (
     (Role.FACILITATOR, _l("Group facilitator")),
     (Role.SUPERVISOR, _l("Supervisor")),
     (Role.CONSULTANT, _l("Information consultant")),
+    (Role.COORDINATOR, _l("Coordinator (reporting)")),
     (Role.ADMIN, _l("Administrator")),
     (Language.PL, "Polski"),
     (Language.EN, "English"),
@@ -124,6 +125,10 @@ _PAIRS: tuple[tuple[enum.Enum, object], ...] = (
     (ServiceKind.CONSULTATION, _l("Consultation")),
     (ServiceKind.PROCEDURE, _l("Procedure")),
     (ServiceKind.REFERRAL, _l("Referral")),
+    (GroupEnrolmentStatus.ACTIVE, _l("Holds a seat")),
+    (GroupEnrolmentStatus.WAITLISTED, _l("Waitlisted")),
+    (GroupEnrolmentStatus.COMPLETED, _l("Completed")),
+    (GroupEnrolmentStatus.WITHDRAWN, _l("Withdrawn")),
     (MeetingPresence.PRESENT, _l("Present")),
     (MeetingPresence.ABSENT, _l("Absent")),
     (MeetingPresence.EXCUSED, _l("Excused")),
