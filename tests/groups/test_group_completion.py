@@ -15,12 +15,13 @@ from casework.catalogue.models import Service
 from casework.catalogue.services import set_group_settings
 from casework.db import db, utcnow
 from casework.errors import Conflict, Forbidden, NotFound, ValidationError
-from casework.groups import completion
-from casework.groups import services as groups
 from casework.groups.models import GroupEnrolment, GroupEnrolmentStatus, MeetingPresence
-from tests.conftest import csrf_token, sign_in
-from tests.factories import make_consenting_client
-from tests.programmes import make_team, staff
+from casework.groups.services import completion
+from casework.groups.services import enrolments as group_enrolments
+from casework.groups.services import meetings as group_meetings
+from casework.groups.services import runs as group_runs
+from tests.factories import make_consenting_client, make_team, staff
+from tests.pages import csrf_token, sign_in
 
 SERVICE = "support_group_mothers"
 
@@ -31,7 +32,7 @@ def team(app: Flask) -> dict:
 
 
 def _run(ids: dict, *, capacity: int | None = 2, name: str = "Mothers, autumn", days_ago: int = 0):
-    return groups.create_run(
+    return group_runs.create_run(
         staff(ids, "facilitator"),
         name=name,
         service_code=SERVICE,
@@ -57,8 +58,8 @@ def test_facilitator_completes_a_participant_and_the_seat_goes_to_the_first_wait
         facilitator = staff(team, "facilitator")
         run = _run(team, capacity=1)
         first, second = (make_consenting_client(facilitator) for _ in range(2))
-        seated = groups.enrol(facilitator, run.id, client_id=first.id)
-        waiting = groups.enrol(facilitator, run.id, client_id=second.id)
+        seated = group_enrolments.enrol(facilitator, run.id, client_id=first.id)
+        waiting = group_enrolments.enrol(facilitator, run.id, client_id=second.id)
         done = completion.complete(facilitator, seated.id, expected_version=seated.version)
         assert done.status == GroupEnrolmentStatus.COMPLETED and done.ended_at is not None
         assert db.session.get(GroupEnrolment, waiting.id).status == GroupEnrolmentStatus.ACTIVE
@@ -71,8 +72,8 @@ def test_only_a_seated_participant_can_complete(app: Flask, team) -> None:
         facilitator = staff(team, "facilitator")
         run = _run(team, capacity=1)
         first, second = (make_consenting_client(facilitator) for _ in range(2))
-        groups.enrol(facilitator, run.id, client_id=first.id)
-        waiting = groups.enrol(facilitator, run.id, client_id=second.id)
+        group_enrolments.enrol(facilitator, run.id, client_id=first.id)
+        waiting = group_enrolments.enrol(facilitator, run.id, client_id=second.id)
         with pytest.raises(Conflict, match="waitlisted"):
             completion.complete(facilitator, waiting.id, expected_version=waiting.version)
 
@@ -81,7 +82,9 @@ def test_a_facilitator_of_another_run_cannot_complete_its_participants(app: Flas
     with app.app_context():
         facilitator = staff(team, "facilitator")
         run = _run(team)
-        seated = groups.enrol(facilitator, run.id, client_id=make_consenting_client(facilitator).id)
+        seated = group_enrolments.enrol(
+            facilitator, run.id, client_id=make_consenting_client(facilitator).id
+        )
         with pytest.raises(NotFound):
             completion.complete(
                 staff(team, "facilitator2"), seated.id, expected_version=seated.version
@@ -95,12 +98,12 @@ def test_history_is_kept_and_people_are_counted_once_per_run(app: Flask, team) -
         run = _run(team, capacity=5)
         other_run = _run(team, capacity=5, name="Mothers, second group")
         person, other = (make_consenting_client(facilitator) for _ in range(2))
-        first = groups.enrol(facilitator, run.id, client_id=person.id)
-        groups.withdraw(facilitator, first.id, expected_version=first.version)
-        again = groups.enrol(facilitator, run.id, client_id=person.id)
+        first = group_enrolments.enrol(facilitator, run.id, client_id=person.id)
+        group_enrolments.withdraw(facilitator, first.id, expected_version=first.version)
+        again = group_enrolments.enrol(facilitator, run.id, client_id=person.id)
         completion.complete(facilitator, again.id, expected_version=again.version)
-        groups.enrol(facilitator, run.id, client_id=other.id)
-        groups.enrol(facilitator, other_run.id, client_id=person.id)
+        group_enrolments.enrol(facilitator, run.id, client_id=other.id)
+        group_enrolments.enrol(facilitator, other_run.id, client_id=person.id)
         rows = db.session.scalar(select(func.count()).where(GroupEnrolment.client_id == person.id))
         assert rows == 3  # the withdrawal, the completion and the other run: nothing deleted
         counts = completion.participation_counts([run.id, other_run.id])
@@ -115,7 +118,7 @@ def _ended_run_with_meetings(team: dict, meetings: int = 4):
     run = _run(team, capacity=10, days_ago=40)
     start = datetime.combine(run.starts_on, time(17), UTC)
     held = [
-        groups.schedule_meeting(
+        group_meetings.schedule_meeting(
             facilitator,
             run.id,
             starts_at=start + timedelta(days=7 * n),
@@ -129,7 +132,9 @@ def _ended_run_with_meetings(team: dict, meetings: int = 4):
 def _attend(facilitator, meetings, enrolment, present: int) -> None:
     for number, meeting in enumerate(meetings):
         presence = MeetingPresence.PRESENT if number < present else MeetingPresence.ABSENT
-        groups.record_attendance(facilitator, meeting.id, [groups.Presence(enrolment.id, presence)])
+        group_meetings.record_attendance(
+            facilitator, meeting.id, [group_meetings.Presence(enrolment.id, presence)]
+        )
 
 
 def test_ended_runs_complete_participants_who_met_the_attendance_threshold(
@@ -139,13 +144,15 @@ def test_ended_runs_complete_participants_who_met_the_attendance_threshold(
         _threshold(team, 75)
         facilitator, run, meetings = _ended_run_with_meetings(team)
         regular, irregular = (
-            groups.enrol(facilitator, run.id, client_id=make_consenting_client(facilitator).id)
+            group_enrolments.enrol(
+                facilitator, run.id, client_id=make_consenting_client(facilitator).id
+            )
             for _ in range(2)
         )
         _attend(facilitator, meetings, regular, present=3)  # 75%
         _attend(facilitator, meetings, irregular, present=2)  # 50%
         yesterday = utcnow().date() - timedelta(days=1)
-        groups.update_run(facilitator, run.id, expected_version=run.version, ends_on=yesterday)
+        group_runs.update_run(facilitator, run.id, expected_version=run.version, ends_on=yesterday)
 
         assert completion.complete_ended_runs() == {run.id: 1}
         assert completion.complete_ended_runs() == {}  # idempotent
@@ -160,12 +167,12 @@ def test_runs_still_going_or_without_a_threshold_are_not_completed_automatically
 ) -> None:
     with app.app_context():
         facilitator, run, meetings = _ended_run_with_meetings(team, meetings=2)
-        enrolment = groups.enrol(
+        enrolment = group_enrolments.enrol(
             facilitator, run.id, client_id=make_consenting_client(facilitator).id
         )
         _attend(facilitator, meetings, enrolment, present=2)
         yesterday = utcnow().date() - timedelta(days=1)
-        groups.update_run(facilitator, run.id, expected_version=run.version, ends_on=yesterday)
+        group_runs.update_run(facilitator, run.id, expected_version=run.version, ends_on=yesterday)
         assert completion.complete_ended_runs() == {}  # the service declares no threshold
         with pytest.raises(Conflict, match="no attendance threshold"):
             completion.complete_run_from_attendance(facilitator, run.id)
@@ -187,7 +194,7 @@ def test_a_members_club_of_600_fits_when_its_service_allows_it(app: Flask, team)
         run = _run(team, capacity=None, name="Members' club")
         assert run.capacity == 600
         with pytest.raises(ValidationError, match="between 1 and 800"):
-            groups.update_run(
+            group_runs.update_run(
                 staff(team, "facilitator"), run.id, expected_version=run.version, capacity=801
             )
 
@@ -217,11 +224,11 @@ def test_the_command_completes_ended_runs(app: Flask, team) -> None:
     with app.app_context():
         _threshold(team, 50)
         facilitator, run, meetings = _ended_run_with_meetings(team, meetings=2)
-        enrolment = groups.enrol(
+        enrolment = group_enrolments.enrol(
             facilitator, run.id, client_id=make_consenting_client(facilitator).id
         )
         _attend(facilitator, meetings, enrolment, present=1)
-        groups.update_run(
+        group_runs.update_run(
             facilitator,
             run.id,
             expected_version=run.version,
@@ -241,7 +248,9 @@ def test_the_api_records_a_completion_and_gives_counts_by_person(
     with app.app_context():
         facilitator = staff(team, "facilitator")
         run = _run(team)
-        seated = groups.enrol(facilitator, run.id, client_id=make_consenting_client(facilitator).id)
+        seated = group_enrolments.enrol(
+            facilitator, run.id, client_id=make_consenting_client(facilitator).id
+        )
         email = facilitator.email
         db.session.commit()
         run_id, enrolment_id, version = run.id, seated.id, seated.version
@@ -272,7 +281,7 @@ def test_the_run_page_marks_completion_and_lists_past_participants(
         run = _run(team)
         facilitator.preferred_language = Language.EN
         person = make_consenting_client(facilitator, family_name="Zielińska")
-        seated = groups.enrol(facilitator, run.id, client_id=person.id)
+        seated = group_enrolments.enrol(facilitator, run.id, client_id=person.id)
         email = facilitator.email
         db.session.commit()
         run_id, enrolment_id, version = run.id, seated.id, seated.version

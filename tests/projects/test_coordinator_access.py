@@ -10,13 +10,14 @@ from flask.testing import FlaskClient
 
 from casework import policy
 from casework.auth.models import Role, User
-from casework.care import services as care
 from casework.care.models import AppointmentMode, Attendance, NoteKind
+from casework.care.services import appointments as care_appointments
+from casework.care.services import enrolments as care_enrolments
+from casework.care.services import notes as care_notes
 from casework.db import db, utcnow
 from casework.errors import Forbidden
-from tests.conftest import sign_in
-from tests.factories import make_case, make_user
-from tests.programmes import make_team, staff
+from tests.factories import make_case, make_team, make_user, staff
+from tests.pages import sign_in
 
 
 @pytest.fixture
@@ -27,24 +28,29 @@ def clinical_record(app: Flask) -> dict:
         manager, therapist = staff(ids, "manager"), staff(ids, "therapist")
         case = make_case(manager)
         client_id = case.client_ids[0]
-        enrolment = care.enrol(
+        enrolment = care_enrolments.enrol(
             manager,
             case.id,
             client_id=client_id,
             service_code="individual_counselling",
             practitioner_id=therapist.id,
         )
-        appointment = care.schedule_appointment(
+        appointment = care_appointments.schedule_appointment(
             therapist,
             enrolment.id,
             starts_at=utcnow() - timedelta(hours=2),
             ends_at=utcnow() - timedelta(hours=1),
             mode=AppointmentMode.IN_PERSON,
         )
-        care.record_attendance(
-            therapist, appointment.id, attendance=Attendance.ATTENDED, expected_version=None
+        care_appointments.record_attendance(
+            therapist,
+            appointment.id,
+            attendance=Attendance.ATTENDED,
+            expected_version=appointment.version,
         )
-        note = care.write_note(therapist, appointment.id, kind=NoteKind.PROGRESS, body="Notes.")
+        note = care_notes.write_note(
+            therapist, appointment.id, kind=NoteKind.PROGRESS, body="Notes."
+        )
         coordinator = make_user(roles=(Role.COORDINATOR,))
         db.session.commit()
         return {
