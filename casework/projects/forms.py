@@ -4,17 +4,31 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    DecimalField,
+    HiddenField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from casework.projects.services import INDICATOR_KEY
+from casework.web.forms import VersionedForm
+
 
 class CheckboxesField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes."""
+
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
 
 class ProjectForm(FlaskForm):
+    """A new project's facts."""
+
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     funder = StringField(_l("Funder"), validators=[Optional(), Length(max=200)])
     starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
@@ -25,6 +39,10 @@ class ProjectForm(FlaskForm):
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
 
 
+class ProjectEditForm(ProjectForm, VersionedForm):
+    """A change to a project's facts, based on the version the page showed."""
+
+
 class TargetForm(FlaskForm):
     indicator_key = StringField(
         _l("Indicator (report.indicator, e.g. krakow.people_diagnosed)"),
@@ -32,7 +50,7 @@ class TargetForm(FlaskForm):
             DataRequired(),
             Length(max=120),
             Regexp(
-                r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$",
+                INDICATOR_KEY.pattern,
                 message=_l("Write it as report.indicator, in lower case."),
             ),
         ],
@@ -52,3 +70,9 @@ class AttributionForm(FlaskForm):
 class ConsultationPeriodForm(FlaskForm):
     date_from = DateField(_l("From"), validators=[DataRequired()])
     date_to = DateField(_l("To"), validators=[DataRequired()])
+
+
+class RemoveTargetForm(FlaskForm):
+    """The remove button beside one target."""
+
+    indicator_key = HiddenField(validators=[DataRequired(), Length(max=120)])

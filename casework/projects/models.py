@@ -27,6 +27,7 @@ class Project(Base):
     """A grant or funding stream, e.g. "The Power of Relationships" funded by a city programme."""
 
     __tablename__ = "projects"
+    __audit_type__ = "project"
     __table_args__ = (
         CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="period_ordered"),
         CheckConstraint("budget IS NULL OR budget >= 0", name="budget_not_negative"),

@@ -17,7 +17,7 @@ from casework.audit import services as audit
 from casework.auth.models import Role, User
 from casework.catalogue.models import Service
 from casework.consultations.models import InformationConsultation
-from casework.db import db
+from casework.db import db, get_or_not_found
 from casework.errors import Conflict, NotFound, ValidationError, check_version
 from casework.groups.models import GroupRun
 from casework.pagination import Page, paginate
@@ -108,11 +108,10 @@ def create_project(
         created_by_id=user.id,
     )
     db.session.add(project)
-    audit.record(
+    audit.record_change(
         "project.create",
+        project,
         actor=user,
-        object_type="project",
-        object_id=project.id,
         fields=["name", "funder", "starts_on", "ends_on", "budget", "notes"],
     )
     db.session.flush()
@@ -126,7 +125,7 @@ def update_project(
     user: User,
     project_id: uuid.UUID,
     *,
-    expected_version: int | None,
+    expected_version: int,
     name: str | None = None,
     starts_on: date | None = None,
     ends_on: date | None = _UNSET,
@@ -157,22 +156,16 @@ def update_project(
         changes["notes"] = _clean(notes)
     for field, value in changes.items():
         setattr(project, field, value)
-    audit.record(
-        "project.update",
-        actor=user,
-        object_type="project",
-        object_id=project.id,
-        fields=sorted(changes),
-    )
+    audit.record_change("project.update", project, actor=user, fields=sorted(changes))
     db.session.flush()
     return project
 
 
 def _require(user: User, project_id: uuid.UUID) -> Project:
-    project = db.session.get(Project, project_id) if policy.may_see_projects(user) else None
-    if project is None:
+    """The project, if `user` may see projects at all; else NotFound, like a missing one."""
+    if not policy.may_see_projects(user):
         raise NotFound("no such project")
-    return project
+    return get_or_not_found(Project, project_id, "project")
 
 
 def list_projects(
@@ -275,13 +268,7 @@ def set_targets(
             )
         else:
             row.target_value = value
-    audit.record(
-        "project.targets",
-        actor=user,
-        object_type="project",
-        object_id=project.id,
-        fields=sorted(targets),
-    )
+    audit.record_change("project.targets", project, actor=user, fields=sorted(targets))
     db.session.flush()
     return get_project(user, project.id).targets
 
@@ -336,15 +323,23 @@ def attribute(
         db.session.execute(
             delete(model).where(model.project_id == project.id, column.in_(removing))
         )
-    audit.record(
-        "project.attribute",
-        actor=user,
-        object_type="project",
-        object_id=project.id,
-        fields=[kind.value],
-    )
+    audit.record_change("project.attribute", project, actor=user, fields=[kind.value])
     db.session.flush()
     return get_project(user, project.id)
+
+
+def replace_attribution(
+    user: User,
+    project_id: uuid.UUID,
+    choices: Mapping[ActivityKind, tuple[Sequence[str], Sequence[str]]],
+) -> ProjectDetail:
+    """Per kind, (chosen, offered): of the activities offered, exactly the chosen ones count."""
+    for kind, (chosen, offered) in choices.items():
+        picked = set(chosen)
+        attribute(
+            user, project_id, kind=kind, add=sorted(picked), remove=sorted(set(offered) - picked)
+        )
+    return get_project(user, project_id)
 
 
 def attribute_consultations_between(
@@ -369,44 +364,8 @@ def attribute_consultations_between(
     db.session.execute(
         insert(ProjectConsultation).from_select(["project_id", "consultation_id"], new)
     )
-    audit.record(
-        "project.attribute",
-        actor=user,
-        object_type="project",
-        object_id=project.id,
-        fields=[ActivityKind.CONSULTATION.value],
+    audit.record_change(
+        "project.attribute", project, actor=user, fields=[ActivityKind.CONSULTATION.value]
     )
     db.session.flush()
     return added
-
-
-@dataclass(frozen=True)
-class AttributionOptions:
-    """What the project page offers to attribute: (key, label, date) per kind, newest first."""
-
-    services: list[Service]
-    runs: list[tuple[uuid.UUID, str, date]]
-    events: list[tuple[uuid.UUID, str, date]]
-    trainings: list[tuple[uuid.UUID, str, date]]
-
-
-#: The project page lists this many of the latest runs, events and trainings; the API takes any.
-OPTIONS_LIMIT = 200
-
-
-def attribution_options(user: User) -> AttributionOptions:
-    """Services, and the latest group runs, events and trainings, by name (nothing clinical)."""
-    policy.require_project_manager(user)
-
-    def latest(table: Any, label: Any, day: Any) -> list[tuple[uuid.UUID, str, date]]:
-        rows = db.session.execute(
-            select(table.id, label, day).order_by(day.desc(), table.id).limit(OPTIONS_LIMIT)
-        )
-        return [(row[0], row[1], row[2]) for row in rows]
-
-    return AttributionOptions(
-        list(db.session.scalars(select(Service).order_by(Service.code))),
-        latest(GroupRun, GroupRun.name, GroupRun.starts_on),
-        latest(PublicEvent, PublicEvent.title, PublicEvent.held_on),
-        latest(Training, Training.title, Training.held_on),
-    )

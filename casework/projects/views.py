@@ -3,56 +3,45 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from casework.errors import DomainError, NotFound
-from casework.form_errors import show_on_form
-from casework.policy import may_see_projects
-from casework.projects import services
+from casework.auth.current import current_staff, require_role_page
+from casework.errors import DomainError
+from casework.projects import pages, services
 from casework.projects.forms import (
     AttributionForm,
     ConsultationPeriodForm,
+    ProjectEditForm,
     ProjectForm,
+    RemoveTargetForm,
     TargetForm,
 )
 from casework.projects.scope import ActivityKind
+from casework.web.errors import refuse_on_page, show_on_form
+from casework.web.filters import localised
 
 bp = Blueprint("project_pages", __name__, template_folder="templates")
-
-
-def _me():  # type: ignore[no-untyped-def]
-    return current_user._get_current_object()
-
-
-def _may_manage() -> bool:
-    return bool(_me().has_role(*services.MANAGER_ROLES))
 
 
 @bp.route("/projects")
 @login_required
 def index() -> str:
-    if not may_see_projects(_me()):
-        raise NotFound("no such page")
-    page = services.list_projects(_me(), cursor=request.args.get("after") or None, limit=50)
-    return render_template("projects/index.html", page=page, may_manage=_may_manage())
+    shown = pages.projects_page(current_staff(), cursor=request.args.get("after") or None)
+    return render_template("projects/index.html", page=shown.page, may_manage=shown.may_manage)
 
 
 @bp.route("/projects/new", methods=["GET", "POST"])
-@login_required
+@require_role_page(*services.MANAGER_ROLES)
 def new() -> str | Response:
-    if not _may_manage():
-        raise NotFound("no such page")
     form = ProjectForm()
-    if request.method == "POST" and form.validate_on_submit():
+    if form.validate_on_submit():
         try:
             project = services.create_project(
-                _me(),
+                current_staff(),
                 name=form.name.data or "",
                 funder=form.funder.data,
                 starts_on=form.starts_on.data,
@@ -61,8 +50,6 @@ def new() -> str | Response:
                 notes=form.notes.data,
             )
         except DomainError as error:
-            if error.status == 404:
-                raise
             show_on_form(form, error)
         else:
             flash(_("The project is saved."), "info")
@@ -70,10 +57,13 @@ def new() -> str | Response:
     return render_template("projects/new.html", form=form)
 
 
-def _attribution_form(detail: services.ProjectDetail, options: Any) -> AttributionForm:
-    language = str(get_locale() or "pl")
+def _attribution_form(shown: pages.ProjectPage) -> AttributionForm:
+    """The checklists of what the page offers, ticked as attributed (on the first showing)."""
     form = AttributionForm()
-    form.services.choices = [(s.code, s.label(language)) for s in options.services]
+    options, detail = shown.options, shown.detail
+    if options is None:
+        return form
+    form.services.choices = [(s.code, localised(s.name)) for s in options.services]
     form.runs.choices = [(str(key), name) for key, name, _day in options.runs]
     form.events.choices = [(str(key), title) for key, title, _day in options.events]
     form.trainings.choices = [(str(key), title) for key, title, _day in options.trainings]
@@ -85,53 +75,42 @@ def _attribution_form(detail: services.ProjectDetail, options: Any) -> Attributi
     return form
 
 
-def _project_form(detail: services.ProjectDetail) -> ProjectForm:
-    return ProjectForm(prefix="project", obj=detail.project)
+def _render(
+    shown: pages.ProjectPage,
+    *,
+    project_form: ProjectEditForm | None = None,
+    target_form: TargetForm | None = None,
+    attribution_form: AttributionForm | None = None,
+    period_form: ConsultationPeriodForm | None = None,
+) -> str:
+    return render_template(
+        "projects/show.html",
+        detail=shown.detail,
+        may_manage=shown.may_manage,
+        project_form=project_form or ProjectEditForm(prefix="project", obj=shown.detail.project),
+        target_form=target_form or TargetForm(prefix="target"),
+        attribution_form=attribution_form or _attribution_form(shown),
+        period_form=period_form or ConsultationPeriodForm(prefix="period"),
+    )
 
 
 @bp.route("/projects/<uuid:project_id>", methods=["GET"])
 @login_required
 def show(project_id: uuid.UUID) -> str:
-    detail = services.get_project(_me(), project_id)
-    return _render(detail)
-
-
-def _render(
-    detail: services.ProjectDetail,
-    *,
-    project_form: ProjectForm | None = None,
-    target_form: TargetForm | None = None,
-    attribution_form: AttributionForm | None = None,
-    period_form: ConsultationPeriodForm | None = None,
-) -> str:
-    may_manage = _may_manage()
-    if may_manage:
-        options = services.attribution_options(_me())
-        attribution_form = attribution_form or _attribution_form(detail, options)
-        project_form = project_form or _project_form(detail)
-    return render_template(
-        "projects/show.html",
-        detail=detail,
-        may_manage=may_manage,
-        project_form=project_form,
-        target_form=target_form or TargetForm(prefix="target"),
-        attribution_form=attribution_form,
-        period_form=period_form or ConsultationPeriodForm(prefix="period"),
-    )
+    return _render(pages.project_page(current_staff(), project_id))
 
 
 @bp.route("/projects/<uuid:project_id>/edit", methods=["POST"])
 @login_required
 def edit(project_id: uuid.UUID) -> str | Response:
-    detail = services.get_project(_me(), project_id)
-    form = ProjectForm(prefix="project")
+    shown = pages.project_page(current_staff(), project_id)
+    form = ProjectEditForm(prefix="project")
     if form.validate_on_submit():
-        version = request.form.get("version", "")
         try:
             services.update_project(
-                _me(),
+                current_staff(),
                 project_id,
-                expected_version=int(version) if version.isascii() and version.isdigit() else None,
+                expected_version=form.expected_version,
                 name=form.name.data or "",
                 funder=form.funder.data,
                 starts_on=form.starts_on.data,
@@ -140,47 +119,42 @@ def edit(project_id: uuid.UUID) -> str | Response:
                 notes=form.notes.data,
             )
         except DomainError as error:
-            if error.status == 404:
-                raise
             show_on_form(form, error)
         else:
             flash(_("The project is saved."), "info")
             return redirect(url_for("project_pages.show", project_id=project_id))
-    return _render(detail, project_form=form)
+    return _render(shown, project_form=form)
 
 
 @bp.route("/projects/<uuid:project_id>/targets", methods=["POST"])
 @login_required
 def target(project_id: uuid.UUID) -> str | Response:
-    detail = services.get_project(_me(), project_id)
+    shown = pages.project_page(current_staff(), project_id)
     form = TargetForm(prefix="target")
     if form.validate_on_submit():
         try:
             services.set_targets(
-                _me(), project_id, {form.indicator_key.data or "": form.target_value.data}
+                current_staff(), project_id, {form.indicator_key.data or "": form.target_value.data}
             )
         except DomainError as error:
-            if error.status == 404:
-                raise
             show_on_form(form, error)
         else:
             flash(_("The target is saved."), "info")
             return redirect(url_for("project_pages.show", project_id=project_id))
-    return _render(detail, target_form=form)
+    return _render(shown, target_form=form)
 
 
 @bp.route("/projects/<uuid:project_id>/targets/remove", methods=["POST"])
 @login_required
 def remove_target(project_id: uuid.UUID) -> Response:
-    key = request.form.get("indicator_key", "")
-    try:
-        services.set_targets(_me(), project_id, {key: None})
-    except DomainError as error:
-        if error.status == 404:
-            raise
-        flash(error.message, "error")
-    else:
-        flash(_("The target is removed."), "info")
+    form = RemoveTargetForm()
+    if form.validate_on_submit():
+        try:
+            services.set_targets(current_staff(), project_id, {form.indicator_key.data: None})
+        except DomainError as error:
+            refuse_on_page(error)
+        else:
+            flash(_("The target is removed."), "info")
     return redirect(url_for("project_pages.show", project_id=project_id))
 
 
@@ -188,51 +162,51 @@ def remove_target(project_id: uuid.UUID) -> Response:
 @login_required
 def attribution(project_id: uuid.UUID) -> str | Response:
     """The checklists replace what is listed among the activities the page offered."""
-    detail = services.get_project(_me(), project_id)
-    options = services.attribution_options(_me())
-    form = _attribution_form(detail, options)
+    shown = pages.project_page(current_staff(), project_id)
+    form = _attribution_form(shown)
     if form.validate_on_submit():
+        chosen = {
+            ActivityKind.SERVICE: form.services,
+            ActivityKind.GROUP_RUN: form.runs,
+            ActivityKind.EVENT: form.events,
+            ActivityKind.TRAINING: form.trainings,
+        }
         try:
-            for kind, field in (
-                (ActivityKind.SERVICE, form.services),
-                (ActivityKind.GROUP_RUN, form.runs),
-                (ActivityKind.EVENT, form.events),
-                (ActivityKind.TRAINING, form.trainings),
-            ):
-                chosen = set(field.data or [])
-                offered = {str(value) for value, _label in field.choices}  # type: ignore[misc]
-                services.attribute(
-                    _me(),
-                    project_id,
-                    kind=kind,
-                    add=sorted(chosen),
-                    remove=sorted(offered - chosen),
-                )
+            services.replace_attribution(
+                current_staff(),
+                project_id,
+                {
+                    kind: (
+                        list(field.data or []),
+                        [str(value) for value, _label in field.choices],  # type: ignore[misc]
+                    )
+                    for kind, field in chosen.items()
+                },
+            )
         except DomainError as error:
-            if error.status == 404:
-                raise
             show_on_form(form, error)
         else:
             flash(_("The attribution is saved."), "info")
             return redirect(url_for("project_pages.show", project_id=project_id))
-    return _render(detail, attribution_form=form)
+    return _render(shown, attribution_form=form)
 
 
 @bp.route("/projects/<uuid:project_id>/consultations", methods=["POST"])
 @login_required
 def consultations(project_id: uuid.UUID) -> str | Response:
-    detail = services.get_project(_me(), project_id)
+    shown = pages.project_page(current_staff(), project_id)
     form = ConsultationPeriodForm(prefix="period")
     if form.validate_on_submit():
         try:
             added = services.attribute_consultations_between(
-                _me(), project_id, date_from=form.date_from.data, date_to=form.date_to.data
+                current_staff(),
+                project_id,
+                date_from=form.date_from.data,
+                date_to=form.date_to.data,
             )
         except DomainError as error:
-            if error.status == 404:
-                raise
             show_on_form(form, error)
         else:
             flash(_("Consultations attributed: %(count)d.", count=added), "info")
             return redirect(url_for("project_pages.show", project_id=project_id))
-    return _render(detail, period_form=form)
+    return _render(shown, period_form=form)

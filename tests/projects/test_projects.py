@@ -16,16 +16,15 @@ from casework.consultations.models import Channel, ConsultationTopic, Informatio
 from casework.consultations.services import log_consultation
 from casework.db import db, utcnow
 from casework.errors import Conflict, Forbidden, NotFound, ValidationError
-from casework.groups import services as groups
 from casework.groups.models import GroupRun
+from casework.groups.services import runs as group_runs
 from casework.partners import services as partners
 from casework.partners.models import EventKind, PublicEvent
 from casework.projects import services as projects
 from casework.projects.models import Project
 from casework.projects.scope import ActivityKind, attributions, default_project_id, project_scope
-from tests.conftest import csrf_token
-from tests.factories import make_user
-from tests.programmes import make_team, staff
+from tests.factories import make_team, make_user, staff
+from tests.pages import csrf_token
 
 
 @pytest.fixture
@@ -115,7 +114,7 @@ def test_a_run_follows_its_service_unless_attributed_itself(app: Flask, team) ->
         krakow, other = _project(coordinator), _project(coordinator, "Another grant")
 
         def run(name: str, service: str) -> GroupRun:
-            return groups.create_run(
+            return group_runs.create_run(
                 facilitator,
                 name=name,
                 service_code=service,
@@ -234,6 +233,10 @@ def test_the_api_creates_lists_and_attributes(app: Flask, client: FlaskClient, l
         f"/api/v1/projects/{body['id']}", json={"version": 99, "name": "x"}, headers=headers
     )
     assert stale.status_code == 409
+    unversioned = client.patch(
+        f"/api/v1/projects/{body['id']}", json={"name": "x"}, headers=headers
+    )
+    assert unversioned.status_code == 422
     bad = client.post(
         f"/api/v1/projects/{body['id']}/consultations",
         json={"date_from": "2026-02-01", "date_to": "2026-01-01"},
@@ -280,7 +283,7 @@ def test_the_project_pages_create_and_edit(app: Flask, client: FlaskClient, logi
         f"{project_url}/edit",
         data={
             "csrf_token": token,
-            "version": "1",
+            "project-version": "1",
             "project-name": "Clubs 2026",
             "project-starts_on": "2026-06-01",
             "project-ends_on": "2026-01-01",
@@ -288,6 +291,13 @@ def test_the_project_pages_create_and_edit(app: Flask, client: FlaskClient, logi
     )
     assert early.status_code == 200
     assert "cannot end before it starts" in early.get_data(as_text=True)
+    unversioned = client.post(
+        f"{project_url}/edit",
+        data={"csrf_token": token, "project-name": "Clubs 2027", "project-starts_on": "2026-01-01"},
+    )
+    assert unversioned.status_code == 200
+    assert "This page is out of date" in unversioned.get_data(as_text=True)
+    assert "Clubs 2027" not in client.get("/projects").get_data(as_text=True)
     index = client.get("/projects").get_data(as_text=True)
     assert "Core activity" in index and "Clubs 2026" in index
 
