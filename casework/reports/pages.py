@@ -10,6 +10,8 @@ from flask import url_for
 
 from casework import policy
 from casework.auth.models import User
+from casework.errors import Forbidden, NotFound
+from casework.reports import services
 from casework.reports.services import Cell, IndicatorResult, ReportResult
 from casework.reports.tables import Row, table
 
@@ -97,19 +99,30 @@ def target_bar(indicator: IndicatorResult) -> dict[str, float] | None:
     }
 
 
-def report_page(
-    result: ReportResult, user: User, *, threshold: int | None = None
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ReportPage:
+    """A computed report as the page shows it."""
+
+    result: ReportResult
+    #: Section key -> the table rows (small counts hidden for publication).
+    rows: dict[str, list[Row]]
+    charts: dict[str, list[Chart]]
+    targets: dict[str, dict[str, float] | None]
+    #: The list behind each indicator's total, and behind each breakdown cell.
+    total_links: dict[str, str | None]
+    cell_links: dict[tuple[str, str | None, str | None], str | None]
+
+
+def report_page(result: ReportResult, user: User, *, threshold: int | None = None) -> ReportPage:
+    """Tables, bar charts, targets and links of a computed report."""
     rows = table(result, threshold=threshold)
-    return {
-        "result": result,
-        "rows": rows,
-        "charts": charts(result, rows, user),
-        "targets": {i.key: target_bar(i) for i in result.indicators},
-        "total_links": {
-            i.key: link_for(user, i, None, i.total) for i in result.indicators if i.available
-        },
-        "cell_links": {
+    return ReportPage(
+        result,
+        rows,
+        charts(result, rows, user),
+        {i.key: target_bar(i) for i in result.indicators},
+        {i.key: link_for(user, i, None, i.total) for i in result.indicators if i.available},
+        {
             (row.indicator.key, row.dimension, row.cell.code): link_for(
                 user, row.indicator, row.dimension, row.cell
             )
@@ -117,4 +130,23 @@ def report_page(
             for row in section_rows
             if row.dimension is not None
         },
-    }
+    )
+
+
+def report_choices(user: User, name: str) -> services.Pickers:
+    """The projects and teams a report page offers; the pages exist only for coordinators and
+    supervisors, and only for a defined report."""
+    try:
+        pickers = services.pickers(user)
+    except Forbidden:
+        raise NotFound("no such page") from None
+    services.require_report(name)
+    return pickers
+
+
+def reports_index(user: User, *, language: str) -> list[dict[str, object]]:
+    """The reports `user` may run; to anyone else the page does not exist."""
+    try:
+        return services.list_reports(user, language=language)
+    except Forbidden:
+        raise NotFound("no such page") from None

@@ -30,9 +30,9 @@ from casework.reports.definitions import (
     Report,
     ReportDefinitionError,
     Section,
-    load_reports,
 )
-from casework.reports.vocabulary import ValueLabels, vocabulary
+from casework.reports.report_files import load_reports
+from casework.reports.vocabulary import ValueLabels, localised, vocabulary
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent.parent / "reports"
 #: A longer period is almost certainly a typo (and an expensive one).
@@ -213,10 +213,10 @@ def run_report(
         labels.resolve()
         for section in report.sections:
             results = [
-                _result(indicator, raw.get(indicator.key), labels, targets, language)
+                _result(indicator, raw.get(indicator.key), labels, targets)
                 for indicator in section.indicators
             ]
-            sections.append(SectionResult(section, _in(section.title, language), tuple(results)))
+            sections.append(SectionResult(section, labels.text(section.title), tuple(results)))
     project_name = (
         db.session.scalar(select(Project.name).where(Project.id == project_id))
         if project_id
@@ -227,7 +227,7 @@ def run_report(
         team_names = tuple(sorted(db.session.scalars(select(Team.name).where(Team.id.in_(teams)))))
     return ReportResult(
         report,
-        _in(report.title, language),
+        labels.text(report.title),
         start,
         end,
         project_id,
@@ -239,21 +239,14 @@ def run_report(
     )
 
 
-def _in(text: object, language: str) -> str:
-    if isinstance(text, dict):
-        return str(text.get(language) or text.get("en") or next(iter(text.values()), ""))
-    return str(text or "")
-
-
 def _result(
     indicator: Indicator,
     raw: tuple[tuple[float, float | None], dict[str, list[tuple]]] | None,
     labels: ValueLabels,
     targets: dict[str, Decimal],
-    language: str,
 ) -> IndicatorResult:
-    label = _in(indicator.label, language)
-    note = _in(indicator.note, language) if indicator.note else None
+    label = labels.text(indicator.label)
+    note = labels.text(indicator.note) if indicator.note else None
     target = targets.get(indicator.key)
     if raw is None:
         return IndicatorResult(
@@ -314,15 +307,19 @@ def _targets(report: Report, project_id: uuid.UUID | None) -> dict[str, Decimal]
 def list_reports(user: User, *, language: str) -> list[dict[str, object]]:
     """The reports `user` may run (coordinators, supervisors), with their breakdowns."""
     policy.report_scope(user)
+
+    def in_language(text: object) -> str:
+        return localised(text, language)
+
     return [
         {
             "key": report.key,
-            "title": _in(report.title, language),
-            "description": _in(report.description, language),
+            "title": in_language(report.title),
+            "description": in_language(report.description),
             "breakdowns": list(report.breakdowns),
             "indicators": [indicator.key for indicator in report.indicators],
         }
-        for report in sorted(all_reports().values(), key=lambda r: _in(r.title, language))
+        for report in sorted(all_reports().values(), key=lambda r: in_language(r.title))
     ]
 
 

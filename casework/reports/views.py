@@ -3,45 +3,32 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
-from typing import Any
+from datetime import timedelta
 
 from flask import Blueprint, Response, render_template, request
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 
-from casework.errors import DomainError, Forbidden, NotFound
-from casework.form_errors import show_on_form
-from casework.reports import services
+from casework.auth.current import current_staff
+from casework.clock import centre_today
+from casework.errors import DomainError, NotFound
+from casework.reports import pages, services
 from casework.reports.exports import MEDIA_TYPES, filename, render
-from casework.reports.forms import ExportForm, ReportForm
-from casework.reports.pages import report_page
+from casework.reports.forms import ExportForm
+from casework.web.errors import show_on_form
+from casework.web.filters import page_language
 
 bp = Blueprint("report_pages", __name__, template_folder="templates")
 
 ALL = ""
+#: The files a report page offers (the API and the command line also give JSON).
+PAGE_FORMATS = ("xlsx", "csv")
 
 
-def _me():  # type: ignore[no-untyped-def]
-    return current_user._get_current_object()
-
-
-def _language() -> str:
-    return str(get_locale() or "pl")
-
-
-def _pickers() -> services.Pickers:
-    """Reports are for coordinators and supervisors; for anyone else the pages do not exist."""
-    try:
-        return services.pickers(_me())
-    except Forbidden:
-        raise NotFound("no such page") from None
-
-
-def _form(form_type: type[ReportForm], pickers: services.Pickers) -> Any:
-    today = date.today()
-    form = form_type(
+def _form(pickers: services.Pickers) -> ExportForm:
+    """The period, project and team from the query (a year up to today by default)."""
+    today = centre_today()
+    form = ExportForm(
         formdata=request.args if request.args else None,
         start=today.replace(year=today.year - 1) + timedelta(days=1),
         end=today,
@@ -51,89 +38,26 @@ def _form(form_type: type[ReportForm], pickers: services.Pickers) -> Any:
     return form
 
 
-def _run(form: Any, name: str) -> services.ReportResult | None:
+def _run(form: ExportForm, name: str) -> services.ReportResult | None:
     """The report for the form's choices; None (with the problems on the form) if invalid."""
     if request.args and not form.validate():
         return None
     try:
         return services.run_report(
-            _me(),
+            current_staff(),
             name,
             start=form.start.data,
             end=form.end.data,
             project_id=uuid.UUID(form.project.data) if form.project.data else None,
             team_id=uuid.UUID(form.team.data) if form.team.data else None,
-            language=_language(),
+            language=page_language(),
         )
     except DomainError as error:
-        if error.status == 404 and not error.fields:
-            raise
         show_on_form(form, error)
         return None
 
 
-@bp.route("/reports")
-@login_required
-def index() -> str:
-    """The reports one may run."""
-    _pickers()
-    return render_template(
-        "reports/index.html", reports=services.list_reports(_me(), language=_language())
-    )
-
-
-@bp.route("/reports/<name>")
-@login_required
-def show(name: str) -> str:
-    """A report: every indicator as a table with a bar chart, against the project's targets."""
-    pickers = _pickers()
-    services.require_report(name)
-    form = _form(ExportForm, pickers)
-    result = _run(form, name)
-    page = report_page(result, _me()) if result else None
-    return render_template(
-        "reports/show.html", form=form, name=name, page=page, arguments=_arguments(form)
-    )
-
-
-@bp.route("/reports/<name>/print")
-@login_required
-def print_view(name: str) -> str:
-    pickers = _pickers()
-    services.require_report(name)
-    form = _form(ExportForm, pickers)
-    result = _run(form, name)
-    if result is None:
-        return render_template(
-            "reports/show.html", form=form, name=name, page=None, arguments=_arguments(form)
-        )
-    threshold = form.threshold.data if form.publication.data else None
-    return render_template(
-        "reports/print.html", page=report_page(result, _me(), threshold=threshold)
-    )
-
-
-@bp.route("/reports/<name>/export.<fmt>")
-@login_required
-def export(name: str, fmt: str) -> Response | str:
-    """The report as XLSX or CSV; `publication` hides small counts."""
-    pickers = _pickers()
-    services.require_report(name)
-    if fmt not in ("xlsx", "csv"):
-        raise NotFound("no such export")
-    form = _form(ExportForm, pickers)
-    result = _run(form, name)
-    if result is None:
-        return render_template(
-            "reports/show.html", form=form, name=name, page=None, arguments=_arguments(form)
-        )
-    threshold = form.threshold.data or 5 if form.publication.data else None
-    response = Response(render(result, fmt, threshold=threshold), mimetype=MEDIA_TYPES[fmt])
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename(result, fmt)}"'
-    return response
-
-
-def _arguments(form: Any) -> dict[str, str]:
+def _arguments(form: ExportForm) -> dict[str, str]:
     """The form's choices as query arguments, for the export and print links."""
     return {
         "start": form.start.data.isoformat() if form.start.data else "",
@@ -141,3 +65,54 @@ def _arguments(form: Any) -> dict[str, str]:
         "project": form.project.data or "",
         "team": form.team.data or "",
     }
+
+
+def _show(form: ExportForm, name: str, page: pages.ReportPage | None) -> str:
+    return render_template(
+        "reports/show.html", form=form, name=name, page=page, arguments=_arguments(form)
+    )
+
+
+@bp.route("/reports")
+@login_required
+def index() -> str:
+    """The reports one may run."""
+    reports = pages.reports_index(current_staff(), language=page_language())
+    return render_template("reports/index.html", reports=reports)
+
+
+@bp.route("/reports/<name>")
+@login_required
+def show(name: str) -> str:
+    """A report: every indicator as a table with a bar chart, against the project's targets."""
+    form = _form(pages.report_choices(current_staff(), name))
+    result = _run(form, name)
+    return _show(form, name, pages.report_page(result, current_staff()) if result else None)
+
+
+@bp.route("/reports/<name>/print")
+@login_required
+def print_view(name: str) -> str:
+    form = _form(pages.report_choices(current_staff(), name))
+    result = _run(form, name)
+    if result is None:
+        return _show(form, name, None)
+    threshold = form.threshold.data if form.publication.data else None
+    page = pages.report_page(result, current_staff(), threshold=threshold)
+    return render_template("reports/print.html", page=page)
+
+
+@bp.route("/reports/<name>/export.<fmt>")
+@login_required
+def export(name: str, fmt: str) -> Response | str:
+    """The report as XLSX or CSV; `publication` hides small counts."""
+    form = _form(pages.report_choices(current_staff(), name))
+    if fmt not in PAGE_FORMATS:
+        raise NotFound("no such export")
+    result = _run(form, name)
+    if result is None:
+        return _show(form, name, None)
+    threshold = form.threshold.data or 5 if form.publication.data else None
+    response = Response(render(result, fmt, threshold=threshold), mimetype=MEDIA_TYPES[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename(result, fmt)}"'
+    return response

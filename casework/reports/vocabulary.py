@@ -18,11 +18,12 @@ from casework.catalogue.models import Service
 from casework.clients.models import Gender, MigrationReason
 from casework.consultations.models import Channel, ConsultationTopic
 from casework.db import db
-from casework.labels import label as enum_label
 from casework.partners.models import EventKind, InstitutionKind, ProfessionalType
 from casework.projects.models import Project
 from casework.reports.definitions import Report, Vocabulary
 from casework.surveys.services import SURVEY_INSTRUMENTS
+from casework.web.filters import localised
+from casework.web.labels import label as enum_label
 
 DIMENSION_LABELS: dict[str, object] = {
     "gender": _l("Gender"),
@@ -40,31 +41,6 @@ DIMENSION_LABELS: dict[str, object] = {
     "event_kind": _l("Kind of event"),
     "professional_type": _l("Profession"),
     "institution_kind": _l("Kind of institution"),
-}
-
-#: Labels of the partner enums, which only reports show.
-PARTNER_LABELS: dict[tuple[type[enum.Enum], str], object] = {
-    (EventKind, EventKind.PUBLIC_EVENT.value): _l("Public event"),
-    (EventKind, EventKind.WORKSHOP.value): _l("Workshop"),
-    (EventKind, EventKind.LECTURE.value): _l("Lecture or webinar"),
-    (EventKind, EventKind.CAMPAIGN.value): _l("Campaign"),
-    (ProfessionalType, ProfessionalType.PSYCHOLOGIST.value): _l("Psychologist"),
-    (ProfessionalType, ProfessionalType.SOCIAL_WORKER.value): _l("Social worker"),
-    (ProfessionalType, ProfessionalType.FAMILY_ASSISTANT.value): _l("Family assistant"),
-    (ProfessionalType, ProfessionalType.TEACHER.value): _l("Teacher"),
-    (ProfessionalType, ProfessionalType.POLICE_OFFICER.value): _l("Police officer"),
-    (ProfessionalType, ProfessionalType.PROBATION_OFFICER.value): _l("Probation officer"),
-    (ProfessionalType, ProfessionalType.HEALTH_WORKER.value): _l("Health worker"),
-    (ProfessionalType, ProfessionalType.LAWYER.value): _l("Lawyer"),
-    (ProfessionalType, ProfessionalType.OTHER.value): _l("Other profession"),
-    (InstitutionKind, InstitutionKind.SOCIAL_WELFARE.value): _l("Social welfare"),
-    (InstitutionKind, InstitutionKind.SCHOOL.value): _l("School or kindergarten"),
-    (InstitutionKind, InstitutionKind.POLICE.value): _l("Police"),
-    (InstitutionKind, InstitutionKind.COURT.value): _l("Court or probation service"),
-    (InstitutionKind, InstitutionKind.HEALTH_CARE.value): _l("Health care"),
-    (InstitutionKind, InstitutionKind.LOCAL_GOVERNMENT.value): _l("Local government"),
-    (InstitutionKind, InstitutionKind.NGO.value): _l("Non-governmental organisation"),
-    (InstitutionKind, InstitutionKind.OTHER.value): _l("Other institution"),
 }
 
 ENUM_DIMENSIONS: dict[str, type[enum.Enum]] = {
@@ -112,6 +88,10 @@ class ValueLabels:
     def want(self, dimension: str, values: Iterable[str | None]) -> None:
         self.wanted.setdefault(dimension, set()).update(v for v in values if v is not None)
 
+    def text(self, value: object) -> str:
+        """A text of a report file ({language: text}) in the report's language."""
+        return localised(value, self.language)
+
     def dimension(self, dimension: str) -> str:
         return str(DIMENSION_LABELS.get(dimension, dimension))
 
@@ -126,12 +106,12 @@ class ValueLabels:
         for dimension, values in self.wanted.items():
             for value in values:
                 self.labels[dimension, value] = self._simple(dimension, value, locale)
-        self._named("service", Service, Service.code, lambda s: _text(s.name, self.language))
+        self._named("service", Service, Service.code, lambda s: localised(s.name, self.language))
         self._named(
             "topic",
             ConsultationTopic,
             ConsultationTopic.code,
-            lambda t: _text(t.name, self.language),
+            lambda t: localised(t.name, self.language),
         )
         self._by_id("team", Team, lambda t: t.name)
         self._by_id("practitioner", User, lambda u: u.display_name)
@@ -152,11 +132,10 @@ class ValueLabels:
             member = enum_type(value) if value in {m.value for m in enum_type} else None
             if member is None:
                 return value
-            text = PARTNER_LABELS.get((enum_type, value))
-            return str(text) if text is not None else enum_label(member)
+            return enum_label(member)
         if dimension == "age_band":
             band = next((b for b in self.report.age_bands if b.code == value), None)
-            return _text(band.label, self.language) if band else value
+            return localised(band.label, self.language) if band else value
         if dimension == "nationality":
             return str(locale.territories.get(value.upper(), value))
         if dimension == "language":
@@ -188,12 +167,6 @@ class ValueLabels:
             self.labels[dimension, ids[row.id]] = name(row)  # type: ignore[operator]
 
 
-def _text(text: object, language: str) -> str:
-    if isinstance(text, dict):
-        return str(text.get(language) or text.get("en") or next(iter(text.values()), ""))
-    return str(text or "")
-
-
 def _level_label(code: str, language: str, preferred: list[str]) -> str:
     """The label of a level code in the report's own instruments first (codes repeat across
     instruments: "moderate" risk is not "moderate" anxiety)."""
@@ -204,5 +177,5 @@ def _level_label(code: str, language: str, preferred: list[str]) -> str:
     for instrument in ordered:
         for level in instrument.levels:
             if level.code == code:
-                return _text(level.label, language)
+                return localised(level.label, language)
     return code

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from casework.config import ConfigError
-from casework.reports.definitions import ReportDefinitionError, load_reports, parse_report
+from casework.reports.definitions import ReportDefinitionError
+from casework.reports.report_files import load_reports, parse_report
 from tests.conftest import make_test_app
 
 ROOT = Path(__file__).resolve().parent.parent.parent

@@ -236,7 +236,7 @@ def test_any_report_file_may_break_down_by_project_team_and_practitioner(
 ) -> None:
     from casework.projects.scope import project_scope
     from casework.reports import queries
-    from casework.reports.definitions import parse_report
+    from casework.reports.report_files import parse_report
 
     report = parse_report(
         """

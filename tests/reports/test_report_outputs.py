@@ -19,7 +19,7 @@ from casework.db import db
 from casework.reports import services
 from casework.reports.services import Breakdown, Cell, IndicatorResult
 from casework.reports.tables import table
-from tests.conftest import sign_in
+from tests.pages import sign_in
 from tests.reports.conftest import PERIOD
 
 QUERY = "from=2025-01-01&to=2025-12-31"
