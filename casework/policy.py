@@ -138,7 +138,8 @@ def require_visible(
     its own predicate, or that of the case it belongs to."""
     if visible is None:
         visible = _visibility_rule(user, model)
-    row = db.session.scalar(select(model).where(model.id == object_id, visible))  # type: ignore[attr-defined]
+    query = select(model).where(model.id == object_id, visible)  # type: ignore[attr-defined]
+    row: ModelT | None = db.session.scalar(query)  # type: ignore[arg-type]
     if row is None:
         raise NotFound(f"no such {what}")
     return row
