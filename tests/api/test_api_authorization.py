@@ -161,6 +161,18 @@ ROUTES: dict[tuple[str, str], tuple[set[str], Any]] = {
         CASE_TEAM,
         lambda w: {"attendance": "no_show", "version": w["appointment_version"]},
     ),
+    ("PATCH", "/api/v1/appointments/<uuid:appointment_id>"): (
+        CASE_TEAM,
+        lambda w: {
+            "starts_at": (utcnow() + timedelta(days=2)).isoformat(),
+            "ends_at": (utcnow() + timedelta(days=2, hours=1)).isoformat(),
+            "version": w["appointment_version"],
+        },
+    ),
+    ("POST", "/api/v1/appointments/<uuid:appointment_id>/cancellation"): (
+        CASE_TEAM,
+        lambda w: {"attendance": "cancelled_by_client", "version": w["appointment_version"]},
+    ),
     ("POST", "/api/v1/appointments/<uuid:appointment_id>/notes"): (
         {"therapist"},
         lambda w: {"kind": "progress", "body": "Second thoughts."},
