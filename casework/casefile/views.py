@@ -35,7 +35,7 @@ def index() -> str:
     )
     page = find_cases(current_staff(), search, cursor=request.args.get("cursor"), limit=50)
     return render_template(
-        "casefile/index.html", page=page, state=search.state, states=list(CaseState)
+        "casefile/index.html", page=page, search=search, state=search.state, states=list(CaseState)
     )
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 from flask_babel import force_locale
@@ -17,6 +16,7 @@ from sqlalchemy import select
 from casework import policy
 from casework.auth.models import Team, User
 from casework.catalogue.library import library
+from casework.clock import centre_midnight
 from casework.config import ConfigError
 from casework.db import db
 from casework.errors import NotFound, ValidationError
@@ -159,9 +159,8 @@ def window_of(start: date, end: date) -> queries.Window:
         raise ValidationError(
             "a report covers at most ten years", fields={"to": ["period too long"]}
         )
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Warsaw"))
-    start_at = datetime.combine(start, time(0), zone).astimezone(UTC)
-    end_at = datetime.combine(end + timedelta(days=1), time(0), zone).astimezone(UTC)
+    start_at = centre_midnight(start).astimezone(UTC)
+    end_at = centre_midnight(end + timedelta(days=1)).astimezone(UTC)
     return queries.Window(start, end, start_at, end_at)
 
 

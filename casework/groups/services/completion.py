@@ -24,7 +24,7 @@ from casework import policy
 from casework.audit import services as audit
 from casework.auth.models import User
 from casework.catalogue.models import Service
-from casework.clients.names import client_display_name
+from casework.clients.models import Client
 from casework.clock import centre_today
 from casework.db import db, utcnow
 from casework.errors import Conflict, check_version
@@ -205,7 +205,7 @@ def run_participation(user: User, run_id: uuid.UUID) -> ParticipationCounts:
 @dataclass(frozen=True)
 class PastRow:
     enrolment: GroupEnrolment
-    name: str
+    client: Client
 
 
 @dataclass(frozen=True)
@@ -255,7 +255,7 @@ def run_lifecycle(user: User, run_id: uuid.UUID) -> RunLifecycle:
     )
     return RunLifecycle(
         counts,
-        [PastRow(e, client_display_name(clients[e.client_id])) for e in ended],
+        [PastRow(e, clients[e.client_id]) for e in ended],
         threshold,
         may_apply,
     )
