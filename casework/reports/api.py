@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_babel import get_locale
 from flask_smorest import Blueprint
 
 from casework.api.schemas import current_staff
 from casework.reports import services
 from casework.reports.exports import to_data
 from casework.reports.schemas import ReportArgsSchema, ReportDataSchema, ReportSummarySchema
+from casework.web.filters import page_language
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Reports for funders")
 
@@ -21,7 +21,7 @@ class Reports(MethodView):
     @blp.response(200, ReportSummarySchema(many=True))
     def get(self) -> Any:
         """The reports defined in reports/*.yaml (coordinators and supervisors)."""
-        return services.list_reports(current_staff(), language=str(get_locale() or "en"))
+        return services.list_reports(current_staff(), language=page_language())
 
 
 @blp.route("/reports/<string:name>")
@@ -39,7 +39,7 @@ class ReportByName(MethodView):
             project_id=args.get("project"),
             team_id=args.get("team"),
             breakdowns=args.get("breakdown"),
-            language=str(get_locale() or "en"),
+            language=page_language(),
         )
         data = to_data(result, threshold=args["threshold"] if args["publication"] else None)
         data["start"], data["end"] = data.pop("from"), data.pop("to")
