@@ -11,6 +11,7 @@ from casework.consultations import models as consultation_models
 from casework.crypto import models as crypto_models
 from casework.groups import models as group_models
 from casework.partners import models as partner_models
+from casework.projects import models as project_models
 from casework.supervision import models as supervision_models
 from casework.surveys import models as survey_models
 from casework.tasks import models as task_models
@@ -27,6 +28,7 @@ __all__ = [
     "crypto_models",
     "group_models",
     "partner_models",
+    "project_models",
     "supervision_models",
     "survey_models",
     "task_models",

@@ -51,6 +51,7 @@ def _init_extensions(app: Flask) -> None:
     from casework.crypto.keystore import init_keys
     from casework.db import db
     from casework.extensions import babel, csrf, login_manager
+    from casework.reports.services import init_reports
 
     if app.config["CASEWORK_ENV"] == "testing":
         from casework.auth.passwords import use_cheapest_hashing
@@ -59,6 +60,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     init_keys(app)
     init_library(app)
+    init_reports(app)
     login_manager.init_app(app)
     login_manager.user_loader(resume_session)
     login_manager.request_loader(user_from_bearer_token)
@@ -107,6 +109,8 @@ def _register_blueprints(app: Flask) -> None:
     from casework.groups.views import bp as groups_bp
     from casework.health import bp as health_bp
     from casework.home.views import bp as home_bp
+    from casework.projects.views import bp as projects_bp
+    from casework.reports.views import bp as reports_bp
     from casework.supervision.views import bp as supervision_bp
     from casework.tasks.views import bp as tasks_bp
 
@@ -123,8 +127,10 @@ def _register_blueprints(app: Flask) -> None:
         supervision_bp,
         caseload_bp,
         casefile_bp,
+        projects_bp,
         catalogue_bp,
         health_bp,
+        reports_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -143,6 +149,8 @@ def _init_api(app: Flask) -> None:
     from casework.groups.api import blp as groups
     from casework.partners.api import blp as partners
     from casework.privacy.api import blp as privacy
+    from casework.projects.api import blp as projects
+    from casework.reports.api import blp as reports
     from casework.supervision.api import blp as supervision
     from casework.surveys.api import blp as surveys
     from casework.tasks.api import blp as tasks
@@ -161,10 +169,12 @@ def _init_api(app: Flask) -> None:
             groups,
             consultations,
             partners,
+            projects,
             surveys,
             supervision,
             caseload,
             casefile,
+            reports,
         ),
     )
 
@@ -174,11 +184,23 @@ def _register_cli(app: Flask) -> None:
     from casework.auth.cli import users_cli
     from casework.catalogue.cli import catalogue_cli
     from casework.demo.cli import demo
+    from casework.groups.cli import groups_cli
     from casework.keyadmin.cli import keys_cli
     from casework.migrate import db_cli
+    from casework.reports.cli import reports_cli
     from casework.tasks.cli import tasks_cli
 
-    for command in (db_cli, users_cli, demo, keys_cli, audit_cli, catalogue_cli, tasks_cli):
+    for command in (
+        db_cli,
+        users_cli,
+        demo,
+        keys_cli,
+        audit_cli,
+        catalogue_cli,
+        groups_cli,
+        reports_cli,
+        tasks_cli,
+    ):
         app.cli.add_command(command)
 
 

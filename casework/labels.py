@@ -30,7 +30,8 @@ from casework.catalogue.models import ServiceKind
 from casework.clients.models import ConsentPurpose, Gender, LegalBasis, MigrationReason
 from casework.consultations.models import AgeGroup, Channel
 from casework.crypto.blind_index import IndexKind
-from casework.groups.models import MeetingPresence
+from casework.groups.models import GroupEnrolmentStatus, MeetingPresence
+from casework.partners.models import EventKind, InstitutionKind, ProfessionalType
 from casework.tasks.models import TaskKind, TaskState
 from casework.web.labels import LABELS, label, register_labels
 
@@ -44,6 +45,7 @@ _PAIRS: tuple[tuple[enum.Enum, object], ...] = (
     (Role.FACILITATOR, _l("Group facilitator")),
     (Role.SUPERVISOR, _l("Supervisor")),
     (Role.CONSULTANT, _l("Information consultant")),
+    (Role.COORDINATOR, _l("Coordinator (reporting)")),
     (Role.ADMIN, _l("Administrator")),
     (Language.PL, "Polski"),
     (Language.EN, "English"),
@@ -125,6 +127,31 @@ _PAIRS: tuple[tuple[enum.Enum, object], ...] = (
     (ServiceKind.CONSULTATION, _l("Consultation")),
     (ServiceKind.PROCEDURE, _l("Procedure")),
     (ServiceKind.REFERRAL, _l("Referral")),
+    (GroupEnrolmentStatus.ACTIVE, _l("Holds a seat")),
+    (GroupEnrolmentStatus.WAITLISTED, _l("Waitlisted")),
+    (GroupEnrolmentStatus.COMPLETED, _l("Completed")),
+    (GroupEnrolmentStatus.WITHDRAWN, _l("Withdrawn")),
+    (EventKind.PUBLIC_EVENT, _l("Public event")),
+    (EventKind.WORKSHOP, _l("Workshop")),
+    (EventKind.LECTURE, _l("Lecture or webinar")),
+    (EventKind.CAMPAIGN, _l("Campaign")),
+    (ProfessionalType.PSYCHOLOGIST, _l("Psychologist")),
+    (ProfessionalType.SOCIAL_WORKER, _l("Social worker")),
+    (ProfessionalType.FAMILY_ASSISTANT, _l("Family assistant")),
+    (ProfessionalType.TEACHER, _l("Teacher")),
+    (ProfessionalType.POLICE_OFFICER, _l("Police officer")),
+    (ProfessionalType.PROBATION_OFFICER, _l("Probation officer")),
+    (ProfessionalType.HEALTH_WORKER, _l("Health worker")),
+    (ProfessionalType.LAWYER, _l("Lawyer")),
+    (ProfessionalType.OTHER, _l("Other profession")),
+    (InstitutionKind.SOCIAL_WELFARE, _l("Social welfare")),
+    (InstitutionKind.SCHOOL, _l("School or kindergarten")),
+    (InstitutionKind.POLICE, _l("Police")),
+    (InstitutionKind.COURT, _l("Court or probation service")),
+    (InstitutionKind.HEALTH_CARE, _l("Health care")),
+    (InstitutionKind.LOCAL_GOVERNMENT, _l("Local government")),
+    (InstitutionKind.NGO, _l("Non-governmental organisation")),
+    (InstitutionKind.OTHER, _l("Other institution")),
     (MeetingPresence.PRESENT, _l("Present")),
     (MeetingPresence.ABSENT, _l("Absent")),
     (MeetingPresence.EXCUSED, _l("Excused")),

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any, NoReturn
 
+import flask_smorest
+import marshmallow as ma
 import swagger_ui_bundle
-from flask import Blueprint, Flask, g, render_template, request, send_from_directory
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    g,
+    render_template,
+    request,
+    send_from_directory,
+)
 from flask_login import current_user
 from flask_smorest import Api
+from webargs.flaskparser import abort
 from werkzeug.wrappers import Response
 
 from casework.api.schemas import ProblemSchema
@@ -72,6 +84,7 @@ def init_api(app: Flask, blueprints: Iterable[Blueprint]) -> None:
             "security": [{"bearer": []}, {"session": []}],
         },
     )
+    _refuse_unknown_query_parameters()
     api.init_app(app)
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
@@ -80,6 +93,63 @@ def init_api(app: Flask, blueprints: Iterable[Blueprint]) -> None:
         if registered.url_prefix and registered.url_prefix.startswith(PREFIX):
             csrf.exempt(registered)
     app.before_request(_api_guard)
+
+
+def _refuse_unknown_query_parameters() -> None:
+    """Every query string is parsed strictly: an unknown parameter (a misspelt or unsupported
+    filter) answers 422 naming the valid ones, instead of being ignored and the unfiltered
+    collection coming back. webargs excludes unknown query parameters by default; flask-smorest
+    shares one parser between all blueprints, so this is the one place to change it."""
+    parser = flask_smorest.Blueprint.ARGUMENTS_PARSER
+    parser.DEFAULT_UNKNOWN_BY_LOCATION = {
+        **parser.DEFAULT_UNKNOWN_BY_LOCATION,
+        "query": ma.RAISE,
+        "querystring": ma.RAISE,
+    }
+    parser.error_handler(_invalid_arguments)
+
+
+UNKNOWN_FIELD = "Unknown field."
+
+
+def _invalid_arguments(
+    error: ma.ValidationError,
+    req: Any,
+    schema: ma.Schema,
+    *,
+    error_status_code: int | None,
+    error_headers: Mapping[str, str] | None,
+) -> NoReturn:
+    """422 with the field messages; an unknown parameter's message lists the valid ones."""
+    valid = sorted(field.data_key or name for name, field in schema.load_fields.items())
+    listing = "unknown parameter; the valid parameters are: " + (", ".join(valid) or "none")
+    messages: Any = error.messages
+
+    def explain(value: Any) -> Any:
+        if isinstance(value, list) and value == [UNKNOWN_FIELD]:
+            return [listing]
+        if isinstance(value, dict):
+            return {key: explain(item) for key, item in value.items()}
+        return value
+
+    abort(
+        error_status_code or 422,
+        exc=error,
+        messages=explain(messages),
+        schema=schema,
+        headers=error_headers,
+    )
+
+
+def _takes_query_parameters() -> bool:
+    """Whether the endpoint of this request declares query arguments (flask-smorest docs)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is None:
+        return True  # no such endpoint: let it answer 404
+    view_class = getattr(view, "view_class", None)
+    handler = getattr(view_class, request.method.lower(), view) if view_class else view
+    parameters = getattr(handler, "_apidoc", {}).get("arguments", {}).get("parameters", [])
+    return any(parameter.get("in") == "query" for parameter in parameters)
 
 
 def _api_guard() -> Response | None:
@@ -92,6 +162,16 @@ def _api_guard() -> Response | None:
         )
     if request.method not in ("GET", "HEAD", "OPTIONS") and not g.get("authenticated_by_token"):
         csrf.protect()
+    if request.args and request.method == "GET" and not _takes_query_parameters():
+        names = sorted(request.args)
+        return problem(
+            422,
+            "Unprocessable Entity",
+            "this endpoint takes no query parameters",
+            errors={
+                "query": {name: ["unknown parameter; this endpoint takes none"] for name in names}
+            },
+        )
     return None
 
 

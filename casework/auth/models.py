@@ -18,6 +18,8 @@ class Role(enum.StrEnum):
     FACILITATOR = "facilitator"
     SUPERVISOR = "supervisor"
     CONSULTANT = "consultant"
+    #: The centre's figures for funders: aggregates and exports, never identities or content.
+    COORDINATOR = "coordinator"
     ADMIN = "admin"
 
 

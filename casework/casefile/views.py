@@ -18,15 +18,33 @@ from casework.case_assessments.services.exclusions import ServiceExcluded
 from casework.casefile.closing import closing_page
 from casework.casefile.forms import PrefillArgs, action_forms, enrol_form
 from casework.casefile.pages import case_page, enrol_page
+from casework.casefile.services import CaseSearch, find_cases
 from casework.casefile.summary import summary_page
 from casework.cases.forms import CloseForm
-from casework.cases.models import ClosureOutcome
+from casework.cases.models import CaseState, ClosureOutcome
 from casework.cases.services import cases
 from casework.errors import DomainError
 from casework.web.errors import show_on_form
 from casework.web.filters import localised
 
 bp = Blueprint("casefile_pages", __name__, template_folder="templates")
+
+
+@bp.route("/cases")
+@login_required
+def index() -> str:
+    """The cases one may see, by state; the reports page links its figures here, narrowed to a
+    service or an assessment level."""
+    state = request.args.get("state")
+    search = CaseSearch(
+        state=CaseState(state) if state in set(CaseState) else None,
+        service_code=(request.args.get("service_code") or "")[:60] or None,
+        level=(request.args.get("level") or "")[:30] or None,
+    )
+    page = find_cases(current_staff(), search, cursor=request.args.get("cursor"), limit=50)
+    return render_template(
+        "casefile/index.html", page=page, search=search, state=search.state, states=list(CaseState)
+    )
 
 
 @bp.route("/cases/<uuid:case_id>")

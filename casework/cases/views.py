@@ -19,23 +19,12 @@ from casework.cases import pages
 from casework.cases.forms import AssignForm, BreakGlassForm, MoveForm, OpenCaseForm, ReopenForm
 from casework.cases.models import CaseKind, CaseState, ParticipantRole, ReferralSource
 from casework.cases.services import break_glass as glass
-from casework.cases.services import cases, listing
+from casework.cases.services import cases
 from casework.clients.intake import clear_intake, intake_participants
 from casework.errors import DomainError
 from casework.web.errors import refuse_on_page, show_on_form
 
 bp = Blueprint("case_pages", __name__, template_folder="templates")
-
-
-@bp.route("/cases")
-@login_required
-def index() -> str:
-    state = request.args.get("state")
-    filters = listing.CaseFilters(state=CaseState(state) if state in set(CaseState) else None)
-    page = listing.list_cases(current_staff(), filters, cursor=request.args.get("cursor"), limit=50)
-    return render_template(
-        "cases/index.html", page=page, state=filters.state, states=list(CaseState)
-    )
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])

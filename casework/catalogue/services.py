@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from casework.audit import services as audit
 from casework.auth.models import Role, User
 from casework.catalogue.library import library
-from casework.catalogue.models import Service, ServiceKind
+from casework.catalogue.models import CAPACITY_CEILING, Service, ServiceKind
 from casework.db import db, get_or_not_found
-from casework.errors import Forbidden
+from casework.errors import Forbidden, ValidationError
 
 
 def sync_catalogue() -> tuple[int, int]:
@@ -52,5 +53,63 @@ def set_service_active(user: User, code: str, *, active: bool) -> Service:
         raise Forbidden("only an administrator changes the catalogue")
     service = get_or_not_found(Service, code, "service")
     service.is_active = active
+    db.session.flush()
+    return service
+
+
+def set_group_settings(
+    user: User,
+    code: str,
+    *,
+    completion_attendance_percent: int | None,
+    max_capacity: int | None,
+    default_capacity: int | None,
+) -> Service:
+    """A group service's completion threshold and seat limits (None: no automatic completion,
+    the centre-wide limit, no default). Runs already open keep their capacity."""
+    if not user.has_role(Role.ADMIN):
+        raise Forbidden("only an administrator changes the catalogue")
+    service = get_or_not_found(Service, code, "service")
+    if not service.is_group:
+        raise ValidationError(
+            "only group and workshop services have runs", fields={"code": ["not a group service"]}
+        )
+    if completion_attendance_percent is not None and not 1 <= completion_attendance_percent <= 100:
+        raise ValidationError(
+            "the attendance threshold is a percentage from 1 to 100",
+            fields={"completion_attendance_percent": ["out of range"]},
+        )
+    for name, value in (("max_capacity", max_capacity), ("default_capacity", default_capacity)):
+        if value is not None and not 1 <= value <= CAPACITY_CEILING:
+            raise ValidationError(
+                "seats are between 1 and %(most)s",
+                fields={name: ["out of range"]},
+                most=CAPACITY_CEILING,
+            )
+    if (
+        default_capacity is not None
+        and max_capacity is not None
+        and default_capacity > max_capacity
+    ):
+        raise ValidationError(
+            "the default capacity cannot exceed the limit",
+            fields={"default_capacity": ["above the limit"]},
+        )
+    service.completion_attendance_percent = completion_attendance_percent
+    service.max_capacity = max_capacity
+    service.default_capacity = default_capacity
+    if default_capacity is not None and default_capacity > service.seat_limit:
+        raise ValidationError(
+            "the default capacity cannot exceed the limit of %(most)s",
+            fields={"default_capacity": ["above the limit"]},
+            most=service.seat_limit,
+        )
+    audit.record(
+        "service.group_settings",
+        actor=user,
+        object_type="service",
+        object_id=service.code,
+        fields=["completion_attendance_percent", "max_capacity", "default_capacity"],
+    )
     db.session.flush()
     return service

@@ -21,6 +21,7 @@ from casework.clients.models import Client
 from casework.db import db
 from casework.demo.cases import create_case_demo
 from casework.demo.programmes import create_programmes_demo
+from casework.demo.projects import create_projects_demo
 from casework.errors import ValidationError
 
 DEMO_TEAM = "Zespół Centrum dla Rodzin (demo)"
@@ -43,6 +44,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("facilitator@demo.local", "Ewa Wiśniewska", (Role.FACILITATOR,)),
     DemoAccount("supervisor@demo.local", "Tomasz Lewandowski", (Role.SUPERVISOR,)),
     DemoAccount("consultant@demo.local", "Iryna Bondarenko", (Role.CONSULTANT,), Language.UK),
+    DemoAccount("coordinator@demo.local", "Katarzyna Wójcik", (Role.COORDINATOR,)),
     DemoAccount("admin@demo.local", "Adam Administrator", (Role.ADMIN,), Language.EN),
 )
 
@@ -62,6 +64,7 @@ def create_demo_centre(*, password: str = DEFAULT_DEMO_PASSWORD, cases: int = 13
             db.session.scalars(select(Client).where(Client.erased_at.is_(None)).limit(300))
         )
     create_programmes_demo(staff, clients, rng)
+    create_projects_demo(staff, clients, rng)
     return users
 
 

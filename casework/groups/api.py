@@ -29,9 +29,11 @@ from casework.groups.schemas import (
     MentoringAttendanceSchema,
     MentoringInSchema,
     MentoringSchema,
+    ParticipationCountsSchema,
     RosterArgsSchema,
+    RunCompletionSchema,
 )
-from casework.groups.services import enrolments, meetings, mentoring, runs
+from casework.groups.services import completion, enrolments, meetings, mentoring, runs
 
 blp = Blueprint(
     "groups", __name__, url_prefix="/api/v1", description="Group runs, waitlists, attendance"
@@ -95,6 +97,33 @@ class GroupEnrolmentWithdrawal(MethodView):
         return enrolments.withdraw(
             current_staff(), group_enrolment_id, expected_version=data["version"]
         )
+
+
+@blp.route("/group-enrolments/<uuid:group_enrolment_id>/completion")
+class GroupEnrolmentCompletion(MethodView):
+    @blp.arguments(VersionSchema)
+    @blp.response(200, GroupEnrolmentSchema)
+    def post(self, data: dict[str, Any], group_enrolment_id: uuid.UUID) -> Any:
+        """The facilitator records that a participant completed the run."""
+        return completion.complete(
+            current_staff(), group_enrolment_id, expected_version=data["version"]
+        )
+
+
+@blp.route("/group-runs/<uuid:run_id>/completion")
+class GroupRunCompletion(MethodView):
+    @blp.response(200, RunCompletionSchema)
+    def post(self, run_id: uuid.UUID) -> Any:
+        """An ended run: complete everyone who met the service's attendance threshold."""
+        return {"completed": completion.complete_run_from_attendance(current_staff(), run_id)}
+
+
+@blp.route("/group-runs/<uuid:run_id>/participation")
+class GroupRunParticipation(MethodView):
+    @blp.response(200, ParticipationCountsSchema)
+    def get(self, run_id: uuid.UUID) -> Any:
+        """Distinct people who took part, completed, withdrew, hold a seat, wait."""
+        return completion.run_participation(current_staff(), run_id)
 
 
 @blp.route("/group-runs/<uuid:run_id>/meetings")

@@ -103,4 +103,4 @@ class CaseGroupForm(FlaskForm):
 
 
 class WithdrawForm(VersionedForm):
-    """The withdraw button: the version of the enrolment the page showed."""
+    """The withdraw or complete button: the version of the enrolment the page showed."""

@@ -12,9 +12,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from casework.care.models import Attendance
 from casework.db import Base, Timestamp, UTCDateTime, UUIDPk, portable_enum
 
-#: The most seats a run may have.
-MAX_CAPACITY = 500
-
 
 class GroupRun(Base):
     """One run of a group service, e.g. "Support group for mothers, spring 2026"."""

@@ -13,7 +13,7 @@ from casework.clock import centre_today
 from casework.db import utcnow
 from casework.errors import NotFound
 from casework.groups.models import GroupEnrolmentStatus, GroupMeeting
-from casework.groups.services import enrolments, meetings, runs
+from casework.groups.services import completion, enrolments, meetings, runs
 from casework.groups.services.enrolments import Member
 from casework.groups.services.meetings import Sheet
 from casework.groups.services.runs import RunFigures
@@ -47,14 +47,17 @@ class RunPage:
     #: In waitlist order, the next person first.
     waiting: list[Member]
     meetings: list[GroupMeeting]
+    #: Figures by person, who has left and how, completion from attendance.
+    lifecycle: completion.RunLifecycle
 
 
 def run_page(user: User, run_id: uuid.UUID) -> RunPage:
     """A run's figures and meetings; for its managers also who holds a seat and who waits."""
     figures = runs.get_run(user, run_id)
     schedule = meetings.list_meetings(user, run_id, limit=200).items
+    lifecycle = completion.run_lifecycle(user, run_id)
     if not policy.may_manage_group_run(user, figures.run):
-        return RunPage(figures, False, [], [], schedule)
+        return RunPage(figures, False, [], [], schedule, lifecycle)
     members = enrolments.open_members(user, figures.run)
     waiting = [m for m in members if m.enrolment.status == GroupEnrolmentStatus.WAITLISTED]
     return RunPage(
@@ -63,6 +66,7 @@ def run_page(user: User, run_id: uuid.UUID) -> RunPage:
         [m for m in members if m.enrolment.status == GroupEnrolmentStatus.ACTIVE],
         sorted(waiting, key=lambda m: m.enrolment.waitlist_position or 0),
         schedule,
+        lifecycle,
     )
 
 

@@ -7,13 +7,15 @@ from marshmallow import fields, validate
 
 from casework.api.schemas import PageArgsSchema, VersionSchema, text
 from casework.care.models import Attendance
-from casework.groups.models import MAX_CAPACITY, GroupEnrolmentStatus, MeetingPresence
+from casework.catalogue.models import CAPACITY_CEILING
+from casework.groups.models import GroupEnrolmentStatus, MeetingPresence
 
 
 class GroupRunInSchema(ma.Schema):
     name = text(200, required=True)
     service_code = fields.String(required=True, validate=validate.Length(min=1, max=60))
-    capacity = fields.Integer(required=True, validate=validate.Range(1, MAX_CAPACITY))
+    #: Omit for the service's default capacity.
+    capacity = fields.Integer(validate=validate.Range(1, CAPACITY_CEILING))
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(allow_none=True)
     is_cohort = fields.Boolean(load_default=False)
@@ -23,7 +25,7 @@ class GroupRunInSchema(ma.Schema):
 
 
 class GroupRunUpdateSchema(VersionSchema):
-    capacity = fields.Integer(validate=validate.Range(1, MAX_CAPACITY))
+    capacity = fields.Integer(validate=validate.Range(1, CAPACITY_CEILING))
     ends_on = fields.Date()
 
 
@@ -125,3 +127,17 @@ class MentoringSchema(ma.Schema):
 
 class MentoringAttendanceSchema(VersionSchema):
     attendance = fields.Enum(Attendance, by_value=True, required=True)
+
+
+class ParticipationCountsSchema(ma.Schema):
+    """Distinct people of a run by what became of their participation."""
+
+    took_part = fields.Integer()
+    completed = fields.Integer()
+    withdrew = fields.Integer()
+    active = fields.Integer()
+    waiting = fields.Integer()
+
+
+class RunCompletionSchema(ma.Schema):
+    completed = fields.Integer()

@@ -20,7 +20,7 @@ from casework.groups.forms import (
     attendance_sheet_form,
 )
 from casework.groups.models import GroupEnrolmentStatus
-from casework.groups.services import enrolments, meetings
+from casework.groups.services import completion, enrolments, meetings
 from casework.web.errors import refuse_on_page, show_on_form
 
 bp = Blueprint("group_pages", __name__, template_folder="templates")
@@ -79,6 +79,36 @@ def withdraw(enrolment_id: uuid.UUID) -> Response:
         return redirect(url_for("group_pages.runs"))
     flash(_("The person is withdrawn; a freed seat went to the first person waiting."), "info")
     return redirect(url_for("group_pages.run", run_id=enrolment.run_id))
+
+
+@bp.route("/groups/enrolments/<uuid:enrolment_id>/complete", methods=["POST"])
+@login_required
+def complete(enrolment_id: uuid.UUID) -> Response:
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        flash(_("This page is out of date; reload it and try again."), "error")
+        return redirect(url_for("group_pages.runs"))
+    try:
+        enrolment = completion.complete(
+            current_staff(), enrolment_id, expected_version=form.expected_version
+        )
+    except DomainError as error:
+        refuse_on_page(error)
+        return redirect(url_for("group_pages.runs"))
+    flash(_("The participation is recorded as completed."), "info")
+    return redirect(url_for("group_pages.run", run_id=enrolment.run_id))
+
+
+@bp.route("/groups/<uuid:run_id>/complete-from-attendance", methods=["POST"])
+@login_required
+def complete_from_attendance(run_id: uuid.UUID) -> Response:
+    try:
+        count = completion.complete_run_from_attendance(current_staff(), run_id)
+    except DomainError as error:
+        refuse_on_page(error)
+    else:
+        flash(_("Completed from attendance: %(count)d.", count=count), "info")
+    return redirect(url_for("group_pages.run", run_id=run_id))
 
 
 @bp.route("/groups/meetings/<uuid:meeting_id>", methods=["GET", "POST"])

@@ -29,7 +29,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
         "client_pages.search", _l("Find a client"), _roles(Role.CASE_MANAGER, Role.SUPERVISOR)
     ),
     NavEntry("client_pages.intake", _l("New intake"), _roles(Role.CASE_MANAGER, Role.SUPERVISOR)),
-    NavEntry("case_pages.index", _l("Cases"), CLINICAL),
+    NavEntry("casefile_pages.index", _l("Cases"), CLINICAL),
     NavEntry("care_pages.my_clients", _l("My clients"), _roles(Role.THERAPIST)),
     NavEntry("care_pages.agenda_page", _l("Agenda"), _roles(Role.THERAPIST, Role.CASE_MANAGER)),
     NavEntry("group_pages.runs", _l("Group runs"), _roles(Role.FACILITATOR, Role.CASE_MANAGER)),
@@ -38,6 +38,8 @@ NAVIGATION: tuple[NavEntry, ...] = (
     # supervisors, and the practitioners the records are about
     NavEntry("supervision_pages.records", _l("Supervision records"), CLINICAL),
     NavEntry("case_pages.break_glass_log", _l("Break-the-glass log"), _roles(Role.SUPERVISOR)),
+    NavEntry("project_pages.index", _l("Projects"), _roles(Role.ADMIN, Role.COORDINATOR)),
+    NavEntry("report_pages.index", _l("Reports"), _roles(Role.COORDINATOR, Role.SUPERVISOR)),
     NavEntry("auth.admin_users", _l("Users and teams"), _roles(Role.ADMIN)),
     NavEntry("catalogue_pages.services", _l("Service catalogue"), _roles(Role.ADMIN)),
 )

@@ -1,7 +1,7 @@
 """Appointments: weekly series and practitioners' secret iCalendar feeds.
 
 Revision ID: 5e7a1c0d9b42
-Revises: 3afdce54b098
+Revises: 1376494884c7
 Create Date: 2026-11-30 05:30:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "5e7a1c0d9b42"
-down_revision = "3afdce54b098"
+down_revision = "1376494884c7"
 branch_labels = None
 depends_on = None
 

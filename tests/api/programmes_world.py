@@ -17,6 +17,8 @@ from casework.groups.services import mentoring as group_mentoring
 from casework.groups.services import runs as group_runs
 from casework.partners import services as partners
 from casework.partners.models import EventKind, InstitutionKind, ProfessionalType
+from casework.projects.models import Project
+from casework.projects.scope import default_project_id
 from casework.supervision import services as supervision
 from casework.surveys import services as surveys
 from tests.factories import make_consenting_client
@@ -104,7 +106,11 @@ def build_programmes(users: dict[str, Any], case_id: Any, client_id: Any) -> dic
         actions=[supervision.NewAction("Refer for a safety plan", today + timedelta(days=7))],
     )
     db.session.flush()
+    default_project = db.session.get(Project, default_project_id())
+    assert default_project is not None
     return {
+        "project_id": default_project.id,
+        "project_version": default_project.version,
         "run_id": run.id,
         "run_version": run.version,
         "group_enrolment_id": seated.id,

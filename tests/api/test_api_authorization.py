@@ -22,6 +22,7 @@ CLINICAL = {"manager", "other_manager", "therapist", "supervisor", "facilitator"
 RUN_MANAGERS = {"facilitator", "supervisor"}
 PARTNER_WORK = {"supervisor", "admin"}
 CONSULTING = {"consultant", "supervisor"}
+PROJECT_READERS = {"supervisor", "admin"}
 
 
 def _window() -> dict[str, str]:
@@ -386,6 +387,47 @@ ROUTES: dict[tuple[str, str], tuple[set[str], Any]] = {
         None,
     ),
     ("GET", "/api/v1/caseload-review"): ({"supervisor"}, None),
+    ("POST", "/api/v1/group-enrolments/<uuid:group_enrolment_id>/completion"): (
+        RUN_MANAGERS,
+        lambda w: {"version": w["group_enrolment_version"]},
+    ),
+    ("POST", "/api/v1/group-runs/<uuid:run_id>/completion"): (RUN_MANAGERS, None),
+    ("GET", "/api/v1/group-runs/<uuid:run_id>/participation"): (CLINICAL, None),
+    ("PUT", "/api/v1/services/<code>/group-settings"): (
+        {"admin"},
+        lambda w: {
+            "completion_attendance_percent": 75,
+            "max_capacity": 600,
+            "default_capacity": 20,
+        },
+    ),
+    ("GET", "/api/v1/projects"): (PROJECT_READERS, None),
+    ("POST", "/api/v1/projects"): (
+        {"admin"},
+        lambda w: {"name": "Matrix project", "starts_on": utcnow().date().isoformat()},
+    ),
+    ("GET", "/api/v1/projects/<uuid:project_id>"): (PROJECT_READERS, None),
+    ("PATCH", "/api/v1/projects/<uuid:project_id>"): (
+        {"admin"},
+        lambda w: {"version": w["project_version"], "notes": "checked"},
+    ),
+    ("PUT", "/api/v1/projects/<uuid:project_id>/targets"): (
+        {"admin"},
+        lambda w: {"targets": [{"indicator_key": "krakow.beneficiaries", "target_value": "10"}]},
+    ),
+    ("POST", "/api/v1/projects/<uuid:project_id>/attribution"): (
+        {"admin"},
+        lambda w: {"kind": "service", "add": ["individual_counselling"]},
+    ),
+    ("POST", "/api/v1/projects/<uuid:project_id>/consultations"): (
+        {"admin"},
+        lambda w: {"date_from": "2026-01-01", "date_to": "2026-01-31"},
+    ),
+    ("GET", "/api/v1/reports"): ({"supervisor"}, None),
+    ("GET", "/api/v1/reports/<string:name>"): (
+        {"supervisor"},
+        lambda w: {"from": "2026-01-01", "to": "2026-01-31"},
+    ),
 }
 
 PUBLIC = {"/api/v1/openapi.json", "/api/v1/docs", "/api/v1/docs/static/<path:filename>"}
@@ -406,6 +448,7 @@ def test_every_api_route_is_in_the_matrix(app: Flask) -> None:
 
 
 def _url(rule: str, ids: dict[str, Any]) -> str:
+    rule = rule.replace("<code>", "support_group_mothers").replace("<string:name>", "krakow")
     return re.sub(r"<uuid:(\w+)>", lambda m: str(ids[m.group(1)]), rule)
 
 

@@ -15,7 +15,6 @@ from casework.catalogue.models import Service
 from casework.db import db
 from casework.errors import N_, Conflict, Forbidden, ValidationError, check_version
 from casework.groups.models import (
-    MAX_CAPACITY,
     OPEN_STATUSES,
     GroupEnrolment,
     GroupEnrolmentStatus,
@@ -50,12 +49,13 @@ def require_staff(user_ids: Sequence[uuid.UUID], *roles: Role, field: str) -> li
     return [u for u in staff if u is not None]
 
 
-def _require_capacity(capacity: int) -> None:
-    if not 1 <= capacity <= MAX_CAPACITY:
+def _require_capacity(capacity: int, service: Service) -> None:
+    """Seats within the service's limit (`Service.seat_limit`, set in the catalogue)."""
+    if not 1 <= capacity <= service.seat_limit:
         raise ValidationError(
-            "capacity must be between 1 and %(most)s",
+            "capacity must be between 1 and %(most)s for this service",
             fields={"capacity": ["out of range"]},
-            most=MAX_CAPACITY,
+            most=service.seat_limit,
         )
 
 
@@ -69,13 +69,15 @@ def create_run(
     *,
     name: str,
     service_code: str,
-    capacity: int,
+    capacity: int | None = None,
     starts_on: date,
     ends_on: date | None = None,
     is_cohort: bool = False,
     facilitator_ids: Sequence[uuid.UUID] = (),
 ) -> GroupRun:
-    """Open a run of a group service in the creator's team; a facilitator who creates it runs it."""
+    """Open a run of a group service in the creator's team; a facilitator who creates it runs it.
+
+    Without `capacity` the run gets its service's default capacity."""
     policy.require_role(user, Role.SUPERVISOR, Role.FACILITATOR)
     service = db.session.get(Service, service_code)
     if service is None or not service.is_active or not service.is_group:
@@ -84,7 +86,14 @@ def create_run(
             fields={"service_code": ["not a group service"]},
             code=service_code,
         )
-    _require_capacity(capacity)
+    if capacity is None:
+        capacity = service.default_capacity
+        if capacity is None:
+            raise ValidationError(
+                "this service has no default capacity; give the number of seats",
+                fields={"capacity": ["required"]},
+            )
+    _require_capacity(capacity, service)
     _require_dates(starts_on, ends_on)
     name = name.strip()
     if db.session.scalar(select(GroupRun.id).where(GroupRun.name == name)):
@@ -130,7 +139,9 @@ def update_run(
         _require_dates(run.starts_on, ends_on)
         run.ends_on = ends_on
     if capacity is not None:
-        _require_capacity(capacity)
+        service = db.session.get(Service, run.service_code)
+        assert service is not None
+        _require_capacity(capacity, service)
         seated = waitlist.count(run, GroupEnrolmentStatus.ACTIVE)
         if capacity < seated:
             raise Conflict(
