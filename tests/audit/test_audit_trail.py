@@ -169,7 +169,9 @@ def test_a_failed_decryption_is_answered_generically_and_audited(
             client.given_name_ciphertext = other.given_name_ciphertext
             db.session.commit()
             client_id = client.id
-        response = app.test_client().get(f"/test-read/{client_id}")
+        response = app.test_client().get(
+            f"/test-read/{client_id}", headers={"Accept-Language": "en"}
+        )
         assert response.status_code == 500
         assert "stored data failed its integrity check; the failure is recorded" in (
             response.get_data(as_text=True)
