@@ -32,6 +32,7 @@ from casework.consultations.models import AgeGroup, Channel
 from casework.crypto.blind_index import IndexKind
 from casework.groups.models import GroupEnrolmentStatus, MeetingPresence
 from casework.partners.models import EventKind, InstitutionKind, ProfessionalType
+from casework.projects.scope import ActivityKind
 from casework.tasks.models import TaskKind, TaskState
 from casework.web.labels import LABELS, label, register_labels
 
@@ -131,6 +132,11 @@ _PAIRS: tuple[tuple[enum.Enum, object], ...] = (
     (GroupEnrolmentStatus.WAITLISTED, _l("Waitlisted")),
     (GroupEnrolmentStatus.COMPLETED, _l("Completed")),
     (GroupEnrolmentStatus.WITHDRAWN, _l("Withdrawn")),
+    (ActivityKind.SERVICE, _l("service")),
+    (ActivityKind.GROUP_RUN, _l("group run")),
+    (ActivityKind.EVENT, _l("event")),
+    (ActivityKind.TRAINING, _l("training")),
+    (ActivityKind.CONSULTATION, _l("consultation")),
     (EventKind.PUBLIC_EVENT, _l("Public event")),
     (EventKind.WORKSHOP, _l("Workshop")),
     (EventKind.LECTURE, _l("Lecture or webinar")),

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from casework.auth.models import User
 from casework.care.models import EnrolmentStatus
 from casework.care.services import enrolments as care_enrolments
+from casework.case_assessments.services.exclusions import ServiceExcluded
 from casework.cases.models import Case, CaseState
 from casework.catalogue.services import set_group_settings
 from casework.clients.models import Client
@@ -198,13 +199,16 @@ def _more_services(staff: dict[str, User], rng: random.Random, today: date) -> N
         return
     for service, wanted in MORE_SERVICES:
         for case in rng.sample(cases, min(wanted, len(cases))):
-            enrolment = care_enrolments.enrol(
-                supervisor,
-                case.id,
-                client_id=case.client_ids[0],
-                service_code=service,
-                practitioner_id=staff["therapist2"].id,
-            )
+            try:
+                enrolment = care_enrolments.enrol(
+                    supervisor,
+                    case.id,
+                    client_id=case.client_ids[0],
+                    service_code=service,
+                    practitioner_id=staff["therapist2"].id,
+                )
+            except ServiceExcluded:
+                continue  # the case's routing rules this service out (e.g. violence disclosed)
             enrolment.started_at = datetime.combine(
                 today - timedelta(days=rng.randint(20, 340)), time(10), UTC
             )

@@ -45,7 +45,7 @@ class ProjectEditForm(ProjectForm, VersionedForm):
 
 class TargetForm(FlaskForm):
     indicator_key = StringField(
-        _l("Indicator (report.indicator, e.g. krakow.people_diagnosed)"),
+        _l("Indicator name, as in the report files (report and indicator joined by a dot)"),
         validators=[
             DataRequired(),
             Length(max=120),

@@ -282,7 +282,9 @@ def _keys(kind: ActivityKind, raw: Sequence[str]) -> list[Any]:
         return list(dict.fromkeys(uuid.UUID(str(key)) for key in raw))
     except ValueError:
         raise ValidationError(
-            "each activity is named by its id (a UUID)", fields={"keys": ["not a UUID"]}
+            "each %(kind)s is named by its id (a UUID)",
+            fields={"keys": ["not a UUID"]},
+            kind=kind,
         ) from None
 
 
@@ -310,8 +312,9 @@ def attribute(
         unknown = [str(key) for key in adding if key not in known]
         if unknown:
             raise ValidationError(
-                "no such activity: %(ids)s",
+                "no such %(kind)s: %(ids)s",
                 fields={"add": [f"unknown: {key}" for key in unknown[:20]]},
+                kind=kind,
                 ids=", ".join(unknown[:5]),
             )
         listed = set(

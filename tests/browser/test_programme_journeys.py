@@ -48,7 +48,8 @@ def test_a_consultant_logs_a_consultation_from_the_keyboard(visit) -> None:
 
 
 def _high_level_case_without_contact(server) -> str:
-    """A case of the manager assessed very high a week ago, active, with no contact since."""
+    """A case of the manager opened 40 days ago (outside the contact window), assessed very high a
+    week ago, active, with no contact since."""
     from casework.auth.services import find_user
     from casework.cases.models import CaseState
     from casework.db import db, utcnow
@@ -59,6 +60,7 @@ def _high_level_case_without_contact(server) -> str:
         case = make_case(manager)
         make_assessment(manager, case, VIOLENT, days_ago=7)
         case.state = CaseState.ACTIVE
+        case.opened_at = utcnow() - timedelta(days=40)
         case.updated_at = utcnow() - timedelta(days=7)
         db.session.commit()
         return case.reference
