@@ -11,7 +11,9 @@ from casework.consultations import models as consultation_models
 from casework.crypto import models as crypto_models
 from casework.groups import models as group_models
 from casework.partners import models as partner_models
+from casework.privacy import models as privacy_models
 from casework.projects import models as project_models
+from casework.retention import models as retention_models
 from casework.supervision import models as supervision_models
 from casework.surveys import models as survey_models
 from casework.tasks import models as task_models
@@ -28,7 +30,9 @@ __all__ = [
     "crypto_models",
     "group_models",
     "partner_models",
+    "privacy_models",
     "project_models",
+    "retention_models",
     "supervision_models",
     "survey_models",
     "task_models",

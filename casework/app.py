@@ -188,6 +188,7 @@ def _register_cli(app: Flask) -> None:
     from casework.keyadmin.cli import keys_cli
     from casework.migrate import db_cli
     from casework.reports.cli import reports_cli
+    from casework.retention.cli import retention_cli
     from casework.tasks.cli import tasks_cli
 
     for command in (
@@ -199,6 +200,7 @@ def _register_cli(app: Flask) -> None:
         catalogue_cli,
         groups_cli,
         reports_cli,
+        retention_cli,
         tasks_cli,
     ):
         app.cli.add_command(command)

@@ -46,6 +46,9 @@ def load_config(
         "CASEWORK_SMTP_STARTTLS": environ.get("CASEWORK_SMTP_STARTTLS", "true") != "false",
         "CASEWORK_MAIL_FROM": environ.get("CASEWORK_MAIL_FROM", "casework@localhost"),
         "CASEWORK_BASE_URL": environ.get("CASEWORK_BASE_URL", "http://localhost:5000"),
+        # Retention: clients anonymised this many years after their last contact ended.
+        "CASEWORK_RETENTION_YEARS": _int(environ, "CASEWORK_RETENTION_YEARS", 10),
+        "CASEWORK_RETENTION_BATCH_SIZE": _int(environ, "CASEWORK_RETENTION_BATCH_SIZE", 200),
     }
     config.update(overrides)
     if production:

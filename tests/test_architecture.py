@@ -29,6 +29,7 @@ FEATURE_ORDER = [
     "casefile",
     "privacy",
     "keyadmin",
+    "retention",
     "projects",
     "reports",
     "home",

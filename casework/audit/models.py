@@ -30,7 +30,9 @@ class AuditEvent(Base):
     client_pseudonym: Mapped[str | None] = mapped_column(String(32), index=True)
     #: Names of the fields read or changed, never their values.
     fields: Mapped[list[str]] = mapped_column(JSON)
-    #: Why, when the policy asks for a reason (breaking the glass, erasure).
+    #: Where the reason is kept, when the policy asks for one: `<table>:<row id>` of a row whose
+    #: reason is encrypted (breaking the glass, export, erasure), never the text itself. Events
+    #: written before 2026-11-30 may hold text: the chain covers it (docs/security.md).
     reason: Mapped[str | None] = mapped_column(Text)
     request_id: Mapped[str | None] = mapped_column(String(64))
     #: The MAC of the event before this one (all zeros for the first): the chain, readable.

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from flask import g, has_request_context
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, update
 
 from casework.audit.models import AuditEvent, AuditHead
 from casework.auth.models import User
@@ -40,6 +41,30 @@ def _actor_role(actor: User | None) -> str:
     return ",".join(sorted(actor.roles)) or "none"
 
 
+#: A field is named, never quoted: an identifier, so no value or sentence fits in the trail.
+_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,79}")
+
+
+def _field_names(fields: Iterable[str]) -> list[str]:
+    names = sorted(set(fields))
+    for name in names:
+        if not isinstance(name, str) or not _FIELD_NAME.fullmatch(name):
+            raise ValueError("audit events hold field names, never values or free text")
+    return names
+
+
+def reason_reference(row: object) -> str:
+    """`<table>:<id>` of the stored row whose encrypted column holds a reason: the only form a
+    reason takes in the append-only trail, so erasing or re-keying that row reaches it."""
+    state = inspect(row, raiseerr=False)
+    table = getattr(type(row), "__tablename__", None)
+    row_id = getattr(row, "id", None)
+    stored = state is not None and (state.pending or state.persistent)
+    if not stored or not isinstance(table, str) or not isinstance(row_id, uuid.UUID):
+        raise TypeError("an audit reason is a reference to a stored row, never text")
+    return f"{table}:{row_id}"
+
+
 @dataclass(frozen=True)
 class Read:
     """One object an event is about: its id and the client it belongs to."""
@@ -56,7 +81,7 @@ def record(
     object_id: uuid.UUID | str | None = None,
     client_id: uuid.UUID | str | None = None,
     fields: Iterable[str] = (),
-    reason: str | None = None,
+    reason_row: object | None = None,
 ) -> AuditEvent:
     """Append one event in the current transaction; it is kept exactly when the change is."""
     return record_many(
@@ -65,7 +90,7 @@ def record(
         object_type=object_type,
         objects=[Read(object_id, client_id)],
         fields=fields,
-        reason=reason,
+        reason_row=reason_row,
     )[0]
 
 
@@ -75,7 +100,7 @@ def record_change(
     *,
     actor: User | None,
     fields: Iterable[str] = (),
-    reason: str | None = None,
+    reason_row: object | None = None,
 ) -> AuditEvent:
     """Append one event about the model instance `obj`: its audit type (`__audit_type__`), id and
     client (`audit_client_id`, else `client_id`) come from the object itself."""
@@ -86,7 +111,7 @@ def record_change(
         object_id=getattr(obj, "id"),  # noqa: B009
         client_id=audit_client_of(obj),
         fields=fields,
-        reason=reason,
+        reason_row=reason_row,
     )
 
 
@@ -110,11 +135,16 @@ def record_many(
     object_type: str,
     objects: Sequence[Read],
     fields: Iterable[str] = (),
-    reason: str | None = None,
+    reason_row: object | None = None,
 ) -> list[AuditEvent]:
-    """One event per object, appended with a constant number of statements (lists use this)."""
+    """One event per object, appended with a constant number of statements (lists use this).
+
+    A reason is never written here: `reason_row` is the row that keeps it encrypted, and the
+    event holds only its reference (`reason_reference`)."""
     if not objects:
         return []
+    field_names = _field_names(fields)
+    reason = reason_reference(reason_row) if reason_row is not None else None
     # Bumping the head first takes the write lock, so concurrent appends queue, not fork.
     last_seq, previous_mac = db.session.execute(
         update(AuditHead)
@@ -129,7 +159,7 @@ def record_many(
         "actor_role": _actor_role(actor),
         "action": action,
         "object_type": object_type,
-        "fields": sorted(set(fields)),
+        "fields": field_names,
         "reason": reason,
         "request_id": g.get("request_id") if has_request_context() else None,
     }

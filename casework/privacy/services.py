@@ -24,6 +24,7 @@ from casework.crypto import services as crypto
 from casework.db import db, get_or_not_found, utcnow
 from casework.errors import N_, Conflict, Forbidden, require_text
 from casework.groups.services import enrolments as group_enrolments
+from casework.privacy.models import PrivacyRequest, PrivacyRequestKind
 
 
 def _require_gdpr_officer(user: User) -> None:
@@ -47,8 +48,9 @@ def export_client(user: User, client_id: uuid.UUID, *, reason: str) -> dict[str,
     client = _gdpr_client(user, client_id)
     # Administrators see no clinical content: their export is the record, consents and dates.
     data = collect_client_data(client, clinical=user.has_role(Role.SUPERVISOR))
+    request = _request(PrivacyRequestKind.EXPORT, client, user, reason)
     audit.record_change(
-        "client.export", client, actor=user, fields=sorted(data), reason=reason.strip()
+        "client.export", client, actor=user, fields=sorted(data), reason_row=request
     )
     return data
 
@@ -59,15 +61,35 @@ def erase_client(user: User, client_id: uuid.UUID, *, reason: str) -> Client:
     client = _gdpr_client(user, client_id)
     if client.is_erased:
         raise Conflict("this client is already erased")
-    # Their seats go to the people waiting.
-    group_enrolments.withdraw_client_everywhere(user, client.id)
-    crypto.shred_client(client.id)
+    request = _request(PrivacyRequestKind.ERASURE, client, user, reason)
+    anonymise_client(client, actor=user, action="client.erase", reason_row=request)
+    return client
+
+
+def _request(kind: PrivacyRequestKind, client: Client, user: User, reason: str) -> PrivacyRequest:
+    """The request's row, its reason under the staff key (it outlives the client's key)."""
+    request = PrivacyRequest(kind=kind, client_id=client.id, requested_by_id=user.id)
+    request.reason = reason.strip()
+    db.session.add(request)
+    return request
+
+
+def anonymise_client(client: Client, *, actor: User | None, action: str, reason_row: object) -> int:
+    """Crypto-shred one client: their data keys and blind indexes are destroyed, so names,
+    contact details and every text under their key become unreadable, while the statistical
+    columns, dates, states and counts stay for reports. The one code path of erasure and of
+    retention (no actor). Returns how many data keys were destroyed."""
+    if actor is not None:
+        # Their seats go to the people waiting (retention only picks people holding none).
+        group_enrolments.withdraw_client_everywhere(actor, client.id)
+    destroyed = crypto.shred_client(client.id)
     client.erased_at = utcnow()
     audit.record_change(
-        "client.erase", client, actor=user, fields=IDENTIFYING_FIELDS, reason=reason.strip()
+        action, client, actor=actor, fields=IDENTIFYING_FIELDS, reason_row=reason_row
     )
     db.session.flush()
-    return client
+    db.session.expire(client)  # no decrypted name stays cached on the object
+    return destroyed
 
 
 def _plain(value: Any) -> Any:

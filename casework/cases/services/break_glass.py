@@ -42,7 +42,8 @@ def break_glass(user: User, case_id: uuid.UUID, *, reason: str) -> Case:
     )
     access.reason = reason.strip()
     db.session.add(access)
-    audit.record_change("case.break_glass", case, actor=user, reason=reason.strip())
+    # The reason stays in the access row, under the staff key; the trail points at it.
+    audit.record_change("case.break_glass", case, actor=user, reason_row=access)
     db.session.flush()
     return case
 

@@ -1,0 +1,1 @@
+"""Retention: clients whose last contact with the centre ended long ago are anonymised."""
