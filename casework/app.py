@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Flask, Response, abort, g, request
 
-from casework.config import ConfigError, load_config
+from casework.config import load_config
 
 __all__ = ["create_app"]
 
@@ -22,18 +22,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     instance_path = os.environ.get("CASEWORK_INSTANCE_PATH") or None
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.config.update(load_config(Path(app.instance_path), os.environ, config))
-    production = app.config["CASEWORK_ENV"] == "production"
-    if production and app.debug:
-        raise ConfigError("production mode refuses debug mode; refusing to start")
 
     from casework.logs import configure_logging
     from casework.request_context import init_input_guard, init_request_ids
     from casework.security_headers import init_security_headers
 
     configure_logging(app)
-    if production:
-        _refuse_debugger(app)
     init_request_ids(app)
+    if app.config["CASEWORK_ENV"] == "production":
+        _refuse_debugger(app)
     init_input_guard(app)
     _init_extensions(app)
     init_security_headers(app)

@@ -68,6 +68,7 @@ def _signed_in_cookie(url: str) -> tuple[str, str]:
     assert cookie is not None
     with app.app_context():
         token_hash = db.session.scalar(select(UserSession.token_hash))
+        db.session.close()
         db.engine.dispose()
     assert token_hash
     return cookie.value, token_hash
