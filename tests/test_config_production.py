@@ -76,12 +76,20 @@ def test_production_database_errors_never_quote_their_values(database_url: str) 
         assert db.engine.hide_parameters is False  # tests and development show them
 
 
-def test_debug_mode_turned_on_after_start_serves_nothing(database_url: str) -> None:
+def test_debug_mode_turned_on_after_start_serves_nothing(
+    database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     app = _production(database_url)
     app.debug = True  # what app.run(debug=True) does
+    capsys.readouterr()
     response = app.test_client().get("/healthz")
     assert response.status_code == 500
     assert "Traceback" not in response.get_data(as_text=True)
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.endswith(
+        f"[{response.headers['X-Request-ID']}] casework.app: "
+        "refusing a request: production is running in debug mode"
+    )
 
 
 def test_the_werkzeug_debugger_around_production_serves_nothing(database_url: str) -> None:
