@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, g
+from flask import Flask, Response, abort, g, request
 
 from casework.config import load_config
 
@@ -23,11 +23,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.config.update(load_config(Path(app.instance_path), os.environ, config))
 
-    from casework.request_context import configure_logging, init_input_guard, init_request_ids
+    from casework.logs import configure_logging
+    from casework.request_context import init_input_guard, init_request_ids
     from casework.security_headers import init_security_headers
 
     configure_logging(app)
     init_request_ids(app)
+    if app.config["CASEWORK_ENV"] == "production":
+        _refuse_debugger(app)
     init_input_guard(app)
     _init_extensions(app)
     init_security_headers(app)
@@ -206,13 +209,36 @@ def _register_cli(app: Flask) -> None:
         app.cli.add_command(command)
 
 
+def _refuse_debugger(app: Flask) -> None:
+    """Production serves nothing in debug mode, however it was turned on after start-up
+    (`app.run(debug=True)`, `app.debug = True`, a werkzeug `DebuggedApplication` around it)."""
+    import logging
+
+    log = logging.getLogger("casework.app")
+
+    @app.before_request
+    def _no_debugger() -> None:
+        if app.debug or "werkzeug.debug.preserve_context" in request.environ:
+            log.error("refusing a request: production is running in debug mode")
+            abort(500)
+
+
 def _commit_once_per_request(app: Flask) -> None:
-    """The one commit point of a request: commit what succeeded, roll back what did not."""
+    """The one commit point of a request: commit what succeeded, roll back what did not.
+
+    Read audit events wait for it too: one per object however often the request read it, and
+    none when a GET only redirected (the page that shows the data records its own read).
+    """
+    from casework.audit.services import finish_reads, gather_reads
     from casework.db import db
+
+    app.before_request(gather_reads)
 
     @app.after_request
     def _commit(response: Response) -> Response:
         if response.status_code < 400:
+            redirected = response.status_code >= 300 and request.method in ("GET", "HEAD")
+            finish_reads(shown=not redirected)
             db.session.commit()
         else:
             db.session.rollback()

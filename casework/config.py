@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 ENVIRONMENTS = ("development", "production", "testing")
+#: A shorter session-signing key can be searched offline from one signed cookie.
+MIN_SECRET_KEY_BYTES = 32
 
 
 class ConfigError(Exception):
@@ -58,6 +60,13 @@ def load_config(
                 f"production mode needs {' and '.join(missing)} set in the environment; "
                 "refusing to start"
             )
+        _refuse_unsafe_production(config, environ)
+        # Database errors would otherwise quote the query's values (session and token hashes,
+        # identifiers) into exception texts, and from there into logs.
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+            "hide_parameters": True,
+        }
     else:
         instance_path.mkdir(parents=True, exist_ok=True)
         if not config["SECRET_KEY"]:
@@ -74,6 +83,29 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def _refuse_unsafe_production(config: Mapping[str, Any], environ: Mapping[str, str]) -> None:
+    """Production never runs in debug mode (the werkzeug debugger runs code sent to it) nor
+    with a short session-signing key."""
+    if config.get("DEBUG") or debug_requested(environ):
+        raise ConfigError(
+            "production mode refuses debug mode (FLASK_DEBUG or DEBUG is set); unset it; "
+            "refusing to start"
+        )
+    secret = config["SECRET_KEY"]
+    size = len(secret.encode() if isinstance(secret, str) else secret)
+    if size < MIN_SECRET_KEY_BYTES:
+        raise ConfigError(
+            f"SECRET_KEY is {size} bytes; production needs at least {MIN_SECRET_KEY_BYTES} "
+            "(python3 -c 'import secrets; print(secrets.token_urlsafe(48))'); refusing to start"
+        )
+
+
+def debug_requested(environ: Mapping[str, str]) -> bool:
+    """Whether `FLASK_DEBUG` asks for debug mode, read as Flask reads it."""
+    value = environ.get("FLASK_DEBUG", "")
+    return bool(value) and value.lower() not in {"0", "false", "no"}
 
 
 def _given(config: Mapping[str, Any], name: str) -> bool:

@@ -1,32 +1,13 @@
-"""Request ids and log records that carry them, without request bodies or client data."""
+"""Request ids (the log records carry them: `casework.logs`), and input no database can store."""
 
 from __future__ import annotations
 
-import logging
 import re
 import secrets
 
-from flask import Flask, Response, g, has_request_context, request
+from flask import Flask, Response, g, request
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-
-
-class RequestIdFilter(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = g.get("request_id", "-") if has_request_context() else "-"
-        return True
-
-
-def configure_logging(app: Flask) -> None:
-    handler = logging.StreamHandler()
-    handler.addFilter(RequestIdFilter())
-    handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
-    )
-    logger = logging.getLogger("casework")
-    logger.handlers[:] = [handler]
-    logger.setLevel(app.config["CASEWORK_LOG_LEVEL"])
-    logger.propagate = False
 
 
 def init_request_ids(app: Flask) -> None:

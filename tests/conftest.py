@@ -77,7 +77,7 @@ def fresh_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
 def make_test_app(database_url: str, **overrides: Any) -> Flask:
     config = {
         "CASEWORK_ENV": "testing",
-        "SECRET_KEY": "test-secret-key",
+        "SECRET_KEY": "test-secret-key-long-enough-for-production",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "TESTING": True,
         "CASEWORK_KEY_MATERIAL": TEST_KEYS,

@@ -31,3 +31,24 @@ def test_no_page_has_inline_scripts_or_style_attributes(client: FlaskClient, log
         html = client.get(path).get_data(as_text=True)
         assert re.search(r"<script(?![^>]*\bsrc=)", html) is None, path
         assert " style=" not in html, path
+
+
+def test_hsts_in_production_only(client: FlaskClient, database_url: str) -> None:
+    from tests.conftest import make_test_app
+
+    assert "Strict-Transport-Security" not in client.get("/sign-in").headers
+    production = make_test_app(database_url, CASEWORK_ENV="production").test_client()
+    for path in ("/sign-in", "/healthz", "/api/v1/cases"):
+        headers = production.get(path, base_url="https://localhost").headers
+        assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_signed_in_answers_are_never_cached_and_the_sign_in_page_may_be(
+    client: FlaskClient, login_as
+) -> None:
+    assert "no-store" not in client.get("/sign-in").headers.get("Cache-Control", "")
+    login_as(Role.CASE_MANAGER)
+    for path in ("/", "/api/v1/cases"):
+        response = client.get(path)
+        assert response.headers["Cache-Control"] == "no-store", path
+        assert response.headers["Pragma"] == "no-cache"

@@ -140,11 +140,28 @@ def record_many(
     """One event per object, appended with a constant number of statements (lists use this).
 
     A reason is never written here: `reason_row` is the row that keeps it encrypted, and the
-    event holds only its reference (`reason_reference`)."""
+    event holds only its reference (`reason_reference`). In a request, reads are gathered and
+    written at its commit point (`finish_reads`), so a page that reads one object twice records
+    it once."""
     if not objects:
         return []
     field_names = _field_names(fields)
     reason = reason_reference(reason_row) if reason_row is not None else None
+    gathered = g.get("audit_reads") if has_request_context() and _is_read(action) else None
+    if gathered is not None:
+        return _gather(gathered, action, actor, object_type, objects, set(field_names), reason)
+    return _append(action, actor, object_type, objects, field_names, reason)
+
+
+def _append(
+    action: str,
+    actor: User | None,
+    object_type: str,
+    objects: Sequence[Read],
+    field_names: list[str],
+    reason: str | None,
+) -> list[AuditEvent]:
+    """Chain one event per object onto the trail (the reason already a reference)."""
     # Bumping the head first takes the write lock, so concurrent appends queue, not fork.
     last_seq, previous_mac = db.session.execute(
         update(AuditHead)
@@ -181,6 +198,76 @@ def record_many(
         events.append(event)
     db.session.add_all(events)
     db.session.execute(update(AuditHead).where(AuditHead.id == 1).values(mac=previous_mac))
+    return events
+
+
+def _is_read(action: str) -> bool:
+    """Reads are named `<object>.read` or `<object>.<what>_read`."""
+    return action.endswith("read")
+
+
+@dataclass
+class _GatheredRead:
+    actor: User | None
+    action: str
+    object_type: str
+    item: Read
+    reason: str | None
+    #: Returned to the caller; its fields grow when the object is read again for other fields.
+    placeholder: AuditEvent
+
+
+def gather_reads() -> None:
+    """From now on, this request's read events wait for `finish_reads`: one per object, action,
+    actor and reason, with the fields of every read of it."""
+    g.audit_reads = {}
+
+
+def finish_reads(*, shown: bool) -> None:
+    """At the request's commit point: write the gathered reads (`shown`) or drop them (a page
+    that only redirected elsewhere showed nothing). Later reads are written at once."""
+    gathered: dict[tuple[object, ...], _GatheredRead] | None = g.pop("audit_reads", None)
+    if not gathered or not shown:
+        return
+    batches: dict[tuple[object, ...], list[_GatheredRead]] = {}
+    for read in gathered.values():
+        actor_id = read.actor.id if read.actor is not None else None
+        key = (actor_id, read.action, read.object_type, read.reason, *read.placeholder.fields)
+        batches.setdefault(key, []).append(read)
+    for reads in batches.values():
+        first = reads[0]
+        _append(
+            first.action,
+            first.actor,
+            first.object_type,
+            [read.item for read in reads],
+            list(first.placeholder.fields),
+            first.reason,
+        )
+
+
+def _gather(
+    gathered: dict[tuple[object, ...], _GatheredRead],
+    action: str,
+    actor: User | None,
+    object_type: str,
+    objects: Sequence[Read],
+    fields: set[str],
+    reason: str | None,
+) -> list[AuditEvent]:
+    """Events not yet in the chain: `finish_reads` writes them."""
+    events = []
+    actor_id = actor.id if actor is not None else None
+    for item in objects:
+        key = (actor_id, action, object_type, str(item.object_id), str(item.client_id), reason)
+        read = gathered.get(key)
+        if read is None:
+            placeholder = AuditEvent(action=action, object_type=object_type, fields=[])
+            read = gathered[key] = _GatheredRead(
+                actor, action, object_type, item, reason, placeholder
+            )
+        read.placeholder.fields = sorted(set(read.placeholder.fields) | fields)
+        events.append(read.placeholder)
     return events
 
 

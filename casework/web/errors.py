@@ -7,7 +7,16 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
-from flask import Flask, Response, flash, g, jsonify, render_template, request
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    render_template,
+    request,
+)
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from markupsafe import escape
@@ -156,9 +165,19 @@ def _handle_http_error(error: HTTPException) -> Response | tuple[str, int]:
 
 
 def _handle_unexpected(error: Exception) -> Response | tuple[str, int]:
-    # Only the type: a message or traceback could carry client data into the log.
-    log.error("unhandled %s", type(error).__name__)
+    # One line, the type only: a message or traceback could carry client data, and a database
+    # error's text quotes its statement. The request id comes with every record.
+    log.error("request failed: %s at %s", type(error).__name__, request.endpoint or "-")
+    _stop_loading_the_user()
     return _handle_http_error(InternalServerError())
+
+
+def _stop_loading_the_user() -> None:
+    """After a failure the rest of the request (error page, language, headers) uses the user
+    already loaded, or nobody: loading them again would fail again when the database is gone,
+    each time with a new error."""
+    if "_login_user" not in g:  # Flask-Login's cache of the request's user
+        g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
 
 
 def _handle_stale_data(_error: StaleDataError) -> Response | tuple[str, int]:

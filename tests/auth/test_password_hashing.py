@@ -21,7 +21,7 @@ from casework.crypto.keys import KeyMaterial
 
 create_app({
     "CASEWORK_ENV": sys.argv[1],
-    "SECRET_KEY": "not a secret",
+    "SECRET_KEY": "not a secret, but 32 bytes or longer",
     "SQLALCHEMY_DATABASE_URI": sys.argv[2],
     "CASEWORK_KEY_MATERIAL": KeyMaterial.generate("hashing-test"),
 })
