@@ -164,3 +164,23 @@ def test_the_operators_command_line_is_audited_as_the_system(app: Flask) -> None
         user = db.session.scalar(select(User).where(User.email == email))
         assert user is not None and user.roles == frozenset({Role.SUPERVISOR})
         assert user.team is not None and user in user.team.supervisors
+
+
+def test_the_operator_grants_roles_at_once_and_an_unknown_address_is_one_line(
+    app: Flask,
+) -> None:
+    runner = app.test_cli_runner()
+    with app.app_context():
+        user = make_user(roles=(Role.CONSULTANT,))
+        db.session.commit()
+        email, seq = user.email, _last_seq()
+    result = runner.invoke(args=["users", "grant", email, "--role", "admin"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        (event,) = _events_since(seq)
+        assert event.action == "role_change.apply" and event.actor_id is None
+        assert event.fields == ["+admin"]
+        granted = db.session.scalar(select(User).where(User.email == email))
+        assert granted is not None and granted.roles == {Role.ADMIN, Role.CONSULTANT}
+    missing = runner.invoke(args=["users", "grant", "nobody@example.test", "--role", "admin"])
+    assert missing.exit_code != 0 and "no user with the e-mail" in missing.output
