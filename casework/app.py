@@ -100,6 +100,7 @@ def _init_templates(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from casework.auth.account_views import bp as accounts_bp
     from casework.auth.views import bp as auth_bp
     from casework.care.views import bp as care_bp
     from casework.case_assessments.views import bp as case_assessments_bp
@@ -119,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         auth_bp,
+        accounts_bp,
         home_bp,
         clients_bp,
         cases_bp,

@@ -36,6 +36,8 @@ def load_config(
         "SESSION_COOKIE_NAME": "casework_session",
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the signed-in session
         "CASEWORK_IDLE_TIMEOUT_MINUTES": _int(environ, "CASEWORK_IDLE_TIMEOUT_MINUTES", 15),
+        #: The longest (and default) lifetime of a personal API token.
+        "CASEWORK_API_TOKEN_MAX_DAYS": _int(environ, "CASEWORK_API_TOKEN_MAX_DAYS", 90),
         "CASEWORK_LOG_LEVEL": environ.get("CASEWORK_LOG_LEVEL", "INFO"),
         "BABEL_DEFAULT_LOCALE": environ.get("CASEWORK_DEFAULT_LANGUAGE", "pl"),
         "BABEL_DEFAULT_TIMEZONE": environ.get("CASEWORK_TIMEZONE", "Europe/Warsaw"),

@@ -157,9 +157,10 @@ def _api_guard() -> Response | None:
     if not request.path.startswith(PREFIX + "/") or _is_public(request.path):
         return None
     if not current_user.is_authenticated:
-        return problem(
-            401, "Unauthorized", "sign in, or send a personal API token as a Bearer token"
+        detail = g.get("bearer_token_refusal") or (
+            "sign in, or send a personal API token as a Bearer token"
         )
+        return problem(401, "Unauthorized", detail)
     if request.method not in ("GET", "HEAD", "OPTIONS") and not g.get("authenticated_by_token"):
         csrf.protect()
     if request.args and request.method == "GET" and not _takes_query_parameters():

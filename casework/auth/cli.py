@@ -1,4 +1,8 @@
-"""`flask users ...`: create and disable staff accounts."""
+"""`flask users ...`: create and disable staff accounts, and give roles as the server's operator.
+
+The operator runs on the server with the master key at hand, so these commands apply roles at
+once (audited with the system as actor); the web and the API make clinical and administrator
+roles wait for a second person (`casework.auth.grants`)."""
 
 from __future__ import annotations
 
@@ -7,9 +11,10 @@ import secrets
 import click
 from flask.cli import AppGroup
 
-from casework.auth import services
+from casework.auth import grants, services
 from casework.auth.models import Language, Role
 from casework.cli import use_case
+from casework.errors import NotFound
 
 users_cli = AppGroup("users", help="Manage staff accounts.")
 
@@ -61,3 +66,16 @@ def disable(email: str) -> None:
     """Disable an account and end all of its sessions."""
     user = services.disable_user(email)
     click.echo(f"disabled {user.email}; all of its sessions are ended")
+
+
+@users_cli.command("grant")
+@click.argument("email")
+@click.option("--role", "roles", required=True, multiple=True, type=_ROLES, help="Repeatable.")
+@use_case
+def grant(email: str, roles: tuple[str, ...]) -> None:
+    """Add roles to an account at once (the operator's way, e.g. a second administrator)."""
+    user = services.find_user(email)
+    if user is None:
+        raise NotFound("no user with the e-mail %(email)s", email=email.strip().lower())
+    grants.apply_directly(user, added=[Role(role) for role in roles], actor=None)
+    click.echo(f"{user.email} now holds: {', '.join(sorted(user.roles))}")

@@ -7,12 +7,13 @@ from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     HiddenField,
+    IntegerField,
     PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
 
 class SignInForm(FlaskForm):
@@ -53,6 +54,10 @@ class LanguageForm(FlaskForm):
 
 class ApiTokenForm(FlaskForm):
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=80)])
+    #: Empty: the longest lifetime allowed (the service checks the configured maximum).
+    expires_in_days = IntegerField(
+        _l("Valid for (days)"), validators=[Optional(), NumberRange(min=1, max=3650)]
+    )
 
 
 class NewUserForm(FlaskForm):

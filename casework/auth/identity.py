@@ -6,7 +6,7 @@ from flask import Request, g, request
 from flask_login import current_user
 
 from casework.auth.models import Language, User
-from casework.auth.services import user_for_api_token
+from casework.auth.tokens import ApiTokenExpired, user_for_api_token
 
 LANGUAGES = [language.value for language in Language]
 #: The locale (dates, numbers) of each interface language; translations still load from the
@@ -29,7 +29,11 @@ def user_from_bearer_token(request_: Request) -> User | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    user = user_for_api_token(token.strip())
+    try:
+        user = user_for_api_token(token.strip())
+    except ApiTokenExpired as refusal:
+        g.bearer_token_refusal = refusal.message  # the API's 401 says why
+        return None
     if user is not None:
         g.authenticated_by_token = True
     return user

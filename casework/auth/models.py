@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.db import Base, Timestamp, UUIDPk, portable_enum
@@ -128,6 +128,10 @@ class UserSession(Base):
     created_at: Mapped[Timestamp]
     last_seen_at: Mapped[Timestamp]
     revoked_at: Mapped[datetime | None]
+    #: A coarse summary of the User-Agent at sign-in ("Firefox"), never the whole header.
+    browser: Mapped[str | None] = mapped_column(String(40))
+    #: The operating system from the same header ("Windows"), coarse on purpose.
+    operating_system: Mapped[str | None] = mapped_column(String(40))
 
     user: Mapped[User] = relationship()
 
@@ -147,7 +151,64 @@ class ApiToken(Base):
     #: SHA-256 of the token.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[Timestamp]
+    #: The token is refused from this moment on (at most the configured maximum after creation).
+    expires_at: Mapped[datetime]
+    #: Updated at most once a minute, so reads do not write on every request.
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class RoleChangeState(enum.StrEnum):
+    #: Proposed; takes effect only when a second person approves it.
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    #: Took effect at once: removals and roles that give no clinical access.
+    APPLIED = "applied"
+
+
+class RoleChange(Base):
+    """One change of a user's roles or team: the ledger of who gave whom which access.
+
+    Granting access to clinical content (and administration) is a proposal until a second person
+    approves it (`casework.auth.grants`); other changes are recorded as applied at once."""
+
+    __tablename__ = "role_changes"
+    __audit_type__ = "role_change"
+
+    id: Mapped[UUIDPk]
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    #: Role values (strings) the change adds and removes.
+    added_roles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    removed_roles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: Whether the change moves the user into `team_id` (None: out of every team).
+    changes_team: Mapped[bool] = mapped_column(default=False)
+    team_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("teams.id"))
+    state: Mapped[RoleChangeState] = mapped_column(
+        portable_enum(RoleChangeState, "role_change_state"), index=True
+    )
+    #: None when the change came from the server's command line (an operator).
+    proposed_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    proposed_at: Mapped[Timestamp]
+    decided_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    decided_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    team: Mapped[Team | None] = relationship()
+    proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])
+
+    @property
+    def added(self) -> list[Role]:
+        return sorted(Role(value) for value in self.added_roles)
+
+    @property
+    def removed(self) -> list[Role]:
+        return sorted(Role(value) for value in self.removed_roles)

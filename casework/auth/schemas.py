@@ -8,6 +8,11 @@ from marshmallow import fields, validate
 
 class TokenInSchema(ma.Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    expires_in_days = fields.Integer(
+        load_default=None,
+        validate=validate.Range(min=1),
+        metadata={"description": "Lifetime in days; default and at most the configured maximum"},
+    )
 
 
 class TokenSchema(ma.Schema):
@@ -15,6 +20,7 @@ class TokenSchema(ma.Schema):
     name = fields.String()
     prefix = fields.String()
     created_at = fields.DateTime()
+    expires_at = fields.DateTime()
     last_used_at = fields.DateTime(allow_none=True)
     revoked_at = fields.DateTime(allow_none=True)
 

@@ -9,9 +9,12 @@ import uuid
 from collections.abc import Iterable
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from sqlalchemy import select, update
 
+from casework.audit import services as audit
+from casework.auth import grants
+from casework.auth.devices import device_summary
 from casework.auth.models import ApiToken, Language, Role, Team, User, UserRole, UserSession
 from casework.auth.passwords import (
     MIN_PASSWORD_LENGTH,
@@ -20,7 +23,11 @@ from casework.auth.passwords import (
     password_problem,
     verify_password,
 )
-from casework.db import db, get_or_not_found, utcnow
+from casework.auth.tokens import TOKEN_PREFIX as TOKEN_PREFIX
+from casework.auth.tokens import create_api_token as create_api_token
+from casework.auth.tokens import list_api_tokens as list_api_tokens
+from casework.auth.tokens import revoke_api_token as revoke_api_token
+from casework.db import db, utcnow
 from casework.errors import Conflict, DomainError, NotFound, ValidationError
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -61,11 +68,32 @@ def create_user(
     team: Team | None = None,
     language: Language = Language.PL,
 ) -> User:
-    """Create an enabled staff account; the e-mail must be new."""
-    email = normalise_email(email)
+    """Create an enabled staff account with its roles at once; the e-mail must be new.
+
+    For the operator's command line and the demo only: they run on the server, with the master
+    key at hand, so a second person would add nothing. The web and the API go through
+    `casework.auth.accounts.admin_create_user`, where clinical roles wait for approval."""
     roles = sorted(set(roles))
     if not roles:
         raise ValidationError("a user needs at least one role", fields={"roles": ["required"]})
+    user = new_account(
+        email, display_name=display_name, password=password, team=team, language=language
+    )
+    audit.record("user.create", actor=None, object_type="user", object_id=user.id)
+    grants.apply_directly(user, added=roles, actor=None)
+    return user
+
+
+def new_account(
+    email: str,
+    *,
+    display_name: str,
+    password: str,
+    team: Team | None,
+    language: Language,
+) -> User:
+    """An enabled account without roles (the callers give them and write the audit event)."""
+    email = normalise_email(email)
     problem = password_problem(password)
     if problem:
         raise ValidationError(problem, fields={"password": [problem]}, length=MIN_PASSWORD_LENGTH)
@@ -77,11 +105,9 @@ def create_user(
         preferred_language=language,
         password_hash=hash_password(password),
         team=team,
-        role_rows=[UserRole(role=role) for role in roles],
+        role_rows=[],
     )
     db.session.add(user)
-    if team is not None and Role.SUPERVISOR in roles:
-        team.supervisors.append(user)
     db.session.flush()
     return user
 
@@ -102,12 +128,23 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(user: User) -> str:
-    """Record a new sign-in session and return the token for the cookie."""
+def start_session(user: User, *, user_agent: str | None = None) -> str:
+    """Record a new sign-in session and return the token for the cookie. The browser and system
+    shown on the sessions page come from `user_agent`, else from the request's header."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
+    if user_agent is None and has_request_context():
+        user_agent = request.headers.get("User-Agent")
+    browser, system = device_summary(user_agent)
     db.session.add(
-        UserSession(user=user, token_hash=_token_hash(token), created_at=now, last_seen_at=now)
+        UserSession(
+            user=user,
+            token_hash=_token_hash(token),
+            created_at=now,
+            last_seen_at=now,
+            browser=browser,
+            operating_system=system,
+        )
     )
     db.session.flush()
     user.session_token = token
@@ -157,8 +194,9 @@ def disable_user(email: str) -> User:
         raise NotFound("no user with the e-mail %(email)s", email=email.strip().lower())
     user.is_enabled = False
     end_all_sessions(user)
-    _revoke_all_api_tokens(user)
+    revoke_all_api_tokens(user)
     db.session.flush()
+    audit.record("user.disable", actor=None, object_type="user", object_id=user.id)
     return user
 
 
@@ -176,71 +214,12 @@ def change_password(user: User, *, current_password: str, new_password: str) -> 
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
     end_all_sessions(user)
-    _revoke_all_api_tokens(user)
+    revoke_all_api_tokens(user)
     db.session.flush()
+    audit.record("user.password_change", actor=user, object_type="user", object_id=user.id)
 
 
-# --- personal API tokens ----------------------------------------------------------------
-
-TOKEN_PREFIX = "cwk_"  # noqa: S105  (a label, not a secret)
-
-
-def create_api_token(user: User, *, name: str) -> tuple[ApiToken, str]:
-    """A new personal token; the plaintext is returned once and never stored."""
-    name = name.strip()
-    if not name or len(name) > 80:
-        raise ValidationError(
-            "a token needs a name of 1 to 80 characters", fields={"name": ["invalid"]}
-        )
-    plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(
-        user_id=user.id,
-        name=name,
-        prefix=plaintext[: len(TOKEN_PREFIX) + 6],
-        token_hash=_token_hash(plaintext),
-    )
-    db.session.add(token)
-    db.session.flush()
-    return token, plaintext
-
-
-def list_api_tokens(user: User) -> list[ApiToken]:
-    return list(
-        db.session.scalars(
-            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
-        )
-    )
-
-
-def revoke_api_token(user: User, token_id: uuid.UUID) -> ApiToken:
-    """Revoke one of `user`'s own tokens; another's reads like a missing one."""
-    token = db.session.get(ApiToken, token_id)
-    if token is None or token.user_id != user.id:
-        raise NotFound("no such token")
-    if token.revoked_at is None:
-        token.revoked_at = utcnow()
-        db.session.flush()
-    return token
-
-
-def user_for_api_token(plaintext: str) -> User | None:
-    """The enabled owner of a live token, or None."""
-    if not plaintext.startswith(TOKEN_PREFIX):
-        return None
-    token = db.session.scalar(
-        select(ApiToken).where(
-            ApiToken.token_hash == _token_hash(plaintext), ApiToken.revoked_at.is_(None)
-        )
-    )
-    if token is None or not token.user.is_enabled:
-        return None
-    now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > _LAST_SEEN_RESOLUTION:
-        token.last_used_at = now
-    return token.user
-
-
-def _revoke_all_api_tokens(user: User) -> None:
+def revoke_all_api_tokens(user: User) -> None:
     """A new password (or a disabled account) also ends the API tokens made before it."""
     db.session.execute(
         update(ApiToken)
@@ -266,22 +245,6 @@ def set_preferred_language(user: User, language: Language) -> None:
     db.session.flush()
 
 
-def _require_admin(user: User) -> None:
-    if not user.has_role(Role.ADMIN):
-        raise NotFound("no such page")
-
-
-def list_users(actor: User, *, limit: int = 500) -> list[User]:
-    """Staff accounts for the administrator's list, by name (bounded)."""
-    _require_admin(actor)
-    return list(db.session.scalars(select(User).order_by(User.display_name).limit(limit)))
-
-
-def list_teams(actor: User) -> list[Team]:
-    _require_admin(actor)
-    return list(db.session.scalars(select(Team).order_by(Team.name)))
-
-
 def staff_with_role(role: Role, *, limit: int = 500) -> list[User]:
     """Enabled staff holding `role` (names only), for choosing a practitioner or manager."""
     return list(
@@ -293,61 +256,6 @@ def staff_with_role(role: Role, *, limit: int = 500) -> list[User]:
             .limit(limit)
         )
     )
-
-
-def admin_create_user(
-    actor: User,
-    email: str,
-    *,
-    display_name: str,
-    roles: Iterable[Role],
-    password: str,
-    team_id: uuid.UUID | None,
-    language: Language,
-) -> User:
-    """An administrator creates a staff account."""
-    _require_admin(actor)
-    team = db.session.get(Team, team_id) if team_id else None
-    if team_id and team is None:
-        raise ValidationError("no such team", fields={"team": ["unknown"]})
-    if not _EMAIL.match(email.strip()):
-        raise ValidationError("not an e-mail address", fields={"email": ["invalid"]})
-    return create_user(
-        email,
-        display_name=display_name,
-        roles=roles,
-        password=password,
-        team=team,
-        language=language,
-    )
-
-
-def admin_create_team(actor: User, name: str) -> Team:
-    """An administrator creates a team with a new name."""
-    _require_admin(actor)
-    name = name.strip()
-    if not name or len(name) > 120:
-        raise ValidationError("a team needs a name of 1 to 120 characters", fields={"name": ["?"]})
-    if db.session.scalar(select(Team).where(Team.name == name)) is not None:
-        raise Conflict("a team named %(name)s already exists", name=name)
-    team = Team(name=name)
-    db.session.add(team)
-    db.session.flush()
-    return team
-
-
-def admin_set_enabled(actor: User, user_id: uuid.UUID, *, enabled: bool) -> User:
-    """Enable or disable an account; disabling ends its sessions."""
-    _require_admin(actor)
-    user = get_or_not_found(User, user_id, "user")
-    if user.id == actor.id and not enabled:
-        raise Conflict("you cannot disable your own account")
-    user.is_enabled = enabled
-    if not enabled:
-        end_all_sessions(user)
-        _revoke_all_api_tokens(user)
-    db.session.flush()
-    return user
 
 
 def display_names(user_ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, str]:

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from casework.auth import services
+from casework.auth import accounts, grants, services, tokens
 from casework.auth.current import current_staff
 from casework.auth.forms import (
     AccountEnabledForm,
@@ -23,8 +23,10 @@ from casework.auth.forms import (
     SignOutForm,
 )
 from casework.auth.models import Language, Role
+from casework.auth.tokens import max_token_days
+from casework.db import utcnow
 from casework.errors import DomainError, ValidationError
-from casework.web.errors import error_text, refuse_on_page
+from casework.web.errors import error_text, refuse_on_page, show_on_form
 from casework.web.input import local_path
 from casework.web.labels import choices
 
@@ -105,17 +107,23 @@ def _language_form() -> LanguageForm:
     return form
 
 
-@bp.route("/account", methods=["GET"])
-@login_required
-def account() -> str:
+def _account_page(token_form: ApiTokenForm, new_token: str | None) -> str:
     return render_template(
         "auth/account.html",
         language_form=_language_form(),
-        token_form=ApiTokenForm(),
+        token_form=token_form,
         plain=PlainForm(),
-        tokens=services.list_api_tokens(current_staff()),
-        new_token=None,
+        tokens=tokens.list_api_tokens(current_staff()),
+        new_token=new_token,
+        max_token_days=max_token_days(),
+        now=utcnow(),
     )
+
+
+@bp.route("/account", methods=["GET"])
+@login_required
+def account() -> str:
+    return _account_page(ApiTokenForm(formdata=None), None)
 
 
 @bp.route("/account/language", methods=["POST"])
@@ -131,28 +139,24 @@ def set_language() -> Response:
 @bp.route("/account/tokens", methods=["POST"])
 @login_required
 def create_token() -> str | Response:
+    """Kept a view of its own: the coordinator puts the fresh sign-in check on it."""
     form = ApiTokenForm()
     new_token = None
     if form.validate_on_submit():
         try:
-            _, new_token = services.create_api_token(current_staff(), name=form.name.data or "")
+            _, new_token = tokens.create_api_token(
+                current_staff(), name=form.name.data or "", days=form.expires_in_days.data
+            )
         except ValidationError as error:
-            form.name.errors = [error_text(error)]
-    return render_template(
-        "auth/account.html",
-        language_form=_language_form(),
-        token_form=form if new_token is None else ApiTokenForm(formdata=None),
-        plain=PlainForm(),
-        tokens=services.list_api_tokens(current_staff()),
-        new_token=new_token,
-    )
+            show_on_form(form, error)
+    return _account_page(form if new_token is None else ApiTokenForm(formdata=None), new_token)
 
 
 @bp.route("/account/tokens/<uuid:token_id>/revoke", methods=["POST"])
 @login_required
 def revoke_token(token_id: uuid.UUID) -> Response:
     if PlainForm().validate_on_submit():
-        services.revoke_api_token(current_staff(), token_id)
+        tokens.revoke_api_token(current_staff(), token_id)
         flash(_("The token is revoked."), "info")
     return redirect(url_for("auth.account"))
 
@@ -162,7 +166,7 @@ def _new_user_form() -> NewUserForm:
     form.roles.choices = choices(Role)
     form.language.choices = choices(Language)
     form.team.choices = [("", _("No team"))] + [
-        (str(team.id), team.name) for team in services.list_teams(current_staff())
+        (str(team.id), team.name) for team in accounts.list_teams(current_staff())
     ]
     return form
 
@@ -170,8 +174,9 @@ def _new_user_form() -> NewUserForm:
 def _admin_page(user_form: NewUserForm, team_form: NewTeamForm) -> str:
     return render_template(
         "auth/admin_users.html",
-        users=services.list_users(current_staff()),
-        teams=services.list_teams(current_staff()),
+        users=accounts.list_users(current_staff()),
+        teams=accounts.list_teams(current_staff()),
+        pending=grants.pending_changes(current_staff()),
         user_form=user_form,
         team_form=team_form,
         plain=PlainForm(),
@@ -184,7 +189,7 @@ def admin_users() -> str | Response:
     user_form = _new_user_form()
     if user_form.validate_on_submit():
         try:
-            services.admin_create_user(
+            user = accounts.admin_create_user(
                 current_staff(),
                 user_form.email.data or "",
                 display_name=user_form.display_name.data or "",
@@ -196,7 +201,16 @@ def admin_users() -> str | Response:
         except DomainError as error:
             user_form.form_errors.append(error_text(error))
         else:
-            flash(_("The account is created."), "info")
+            if grants.pending_for_user(user.id) is not None:
+                flash(
+                    _(
+                        "The account is created; its clinical or administrator roles take effect "
+                        "when a second person approves them."
+                    ),
+                    "info",
+                )
+            else:
+                flash(_("The account is created."), "info")
             return redirect(url_for("auth.admin_users"))
     return _admin_page(user_form, NewTeamForm(formdata=None))
 
@@ -207,7 +221,7 @@ def admin_teams() -> str | Response:
     form = NewTeamForm()
     if form.validate_on_submit():
         try:
-            services.admin_create_team(current_staff(), form.name.data or "")
+            accounts.admin_create_team(current_staff(), form.name.data or "")
         except DomainError as error:
             form.form_errors.append(error_text(error))
         else:
@@ -222,7 +236,7 @@ def admin_set_enabled(user_id: uuid.UUID) -> Response:
     form = AccountEnabledForm()
     if form.validate_on_submit():
         try:
-            services.admin_set_enabled(current_staff(), user_id, enabled=form.enabled.data == "1")
+            accounts.admin_set_enabled(current_staff(), user_id, enabled=form.enabled.data == "1")
         except DomainError as error:
             refuse_on_page(error)
     return redirect(url_for("auth.admin_users"))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from flask import Flask
 from sqlalchemy import func, select
 
 from casework.audit.models import AuditEvent
-from casework.auth.models import Role
+from casework.auth.models import Role, User
 from casework.auth.services import create_api_token, get_or_create_team
 from casework.db import db, utcnow
 from tests.factories import VIOLENT, make_user, norr_answers
@@ -196,13 +197,20 @@ def test_intake_to_signed_note_through_the_api(app: Flask) -> None:
 def test_tokens_are_shown_once_and_revocable(app: Flask) -> None:
     staff = _staff(app)
     api = app.test_client()
-    created = api.post("/api/v1/tokens", json={"name": "script"}, headers=_as(staff["manager"]))
-    assert created.status_code == 201 and created.json["token"].startswith("cwk_")
-    new = {"Authorization": "Bearer " + created.json["token"]}
+    # A token cannot mint tokens (they would outlive its expiry); a signed-in session can.
+    refused = api.post("/api/v1/tokens", json={"name": "script"}, headers=_as(staff["manager"]))
+    assert refused.status_code == 403
+    with app.app_context():
+        owner = db.session.get(User, uuid.UUID(staff["manager"]["id"]))
+        assert owner is not None
+        token, plaintext = create_api_token(owner, name="script")
+        token_id = str(token.id)
+        db.session.commit()
+    new = {"Authorization": "Bearer " + plaintext}
     assert api.get("/api/v1/cases", headers=new).status_code == 200
     listed = api.get("/api/v1/tokens", headers=new).json
     assert all("token" not in item for item in listed)
-    assert api.delete(f"/api/v1/tokens/{created.json['id']}", headers=new).status_code == 200
+    assert api.delete(f"/api/v1/tokens/{token_id}", headers=new).status_code == 200
     assert api.get("/api/v1/cases", headers=new).status_code == 401
     assert (
         api.get("/api/v1/cases", headers={"Authorization": "Bearer cwk_forged"}).status_code == 401

@@ -7,8 +7,9 @@ import uuid
 import pytest
 from flask import Flask
 
-from casework.auth import services as auth
+from casework.auth import accounts as auth
 from casework.auth.models import Language, Role
+from casework.auth.services import display_names, staff_with_role
 from casework.errors import NotFound
 from tests.factories import staff
 
@@ -30,9 +31,9 @@ def test_user_administration_is_for_administrators_only(app: Flask, team) -> Non
         assert created in auth.list_users(admin)
         auth.admin_set_enabled(admin, created.id, enabled=False)
         assert not created.is_enabled
-        assert created not in auth.staff_with_role(Role.THERAPIST)
+        assert created not in staff_with_role(Role.THERAPIST)
         team_row = auth.admin_create_team(admin, "Second team")
         assert team_row in auth.list_teams(admin)
-        assert auth.display_names([admin.id, None]) == {admin.id: admin.display_name}
+        assert display_names([admin.id, None]) == {admin.id: admin.display_name}
         with pytest.raises(NotFound):
             auth.admin_set_enabled(admin, uuid.uuid4(), enabled=True)
