@@ -2,7 +2,7 @@
 are a ledger in which granting clinical access waits for a second person.
 
 Revision ID: b7e41c2a9d30
-Revises: 27675c2f3585 (case plans, tasks and exclusion overrides)
+Revises: 1b7aa93105ab (case plans, tasks and exclusion overrides)
 Create Date: 2026-11-30 07:45:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b7e41c2a9d30"
-down_revision = "27675c2f3585"
+down_revision = "1b7aa93105ab"
 branch_labels = None
 depends_on = None
 
