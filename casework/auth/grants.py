@@ -243,6 +243,6 @@ def _keep_supervision_in_step(
 
 def _fields(change: RoleChange) -> list[str]:
     """What the audit event says changed: role names and "team" (no personal data)."""
-    names = [f"+{role}" for role in change.added_roles]
-    names += [f"-{role}" for role in change.removed_roles]
+    names = [f"role_added.{role}" for role in change.added_roles]
+    names += [f"role_removed.{role}" for role in change.removed_roles]
     return names + (["team"] if change.changes_team else [])

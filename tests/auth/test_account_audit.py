@@ -62,7 +62,7 @@ def test_each_administration_step_writes_one_event_with_actor_and_target(app: Fl
         assert creation[0].object_id == str(created.id)
         proposal = grants.pending_for_user(created.id)
         assert proposal is not None and creation[2].object_id == str(proposal.id)
-        assert creation[2].fields == ["+therapist"]
+        assert creation[2].fields == ["role_added.therapist"]
 
         seq = _last_seq()
         grants.approve(supervisor, proposal.id)
@@ -179,7 +179,7 @@ def test_the_operator_grants_roles_at_once_and_an_unknown_address_is_one_line(
     with app.app_context():
         (event,) = _events_since(seq)
         assert event.action == "role_change.apply" and event.actor_id is None
-        assert event.fields == ["+admin"]
+        assert event.fields == ["role_added.admin"]
         granted = db.session.scalar(select(User).where(User.email == email))
         assert granted is not None and granted.roles == {Role.ADMIN, Role.CONSULTANT}
     missing = runner.invoke(args=["users", "grant", "nobody@example.test", "--role", "admin"])
