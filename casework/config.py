@@ -46,6 +46,7 @@ def load_config(
         "CASEWORK_SMTP_STARTTLS": environ.get("CASEWORK_SMTP_STARTTLS", "true") != "false",
         "CASEWORK_MAIL_FROM": environ.get("CASEWORK_MAIL_FROM", "casework@localhost"),
         "CASEWORK_BASE_URL": environ.get("CASEWORK_BASE_URL", "http://localhost:5000"),
+        **_sign_in_settings(environ),
     }
     config.update(overrides)
     if production:
@@ -63,6 +64,32 @@ def load_config(
             config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'casework.sqlite3'}"
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
     return config
+
+
+# --- sign-in: throttling, two-factor, fresh sign-in -------------------------------------------
+
+#: Roles that must sign in with a second factor unless CASEWORK_TWO_FACTOR_ROLES says otherwise.
+DEFAULT_TWO_FACTOR_ROLES = "supervisor,admin"
+
+
+def _sign_in_settings(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Throttling storage and limits, the roles that need two-factor sign-in, fresh sign-in."""
+    roles = environ.get("CASEWORK_TWO_FACTOR_ROLES", DEFAULT_TWO_FACTOR_ROLES)
+    return {
+        # Flask-Limiter: Redis shares the counts between gunicorn workers; memory is per process.
+        "RATELIMIT_STORAGE_URI": environ.get("REDIS_URL") or "memory://",
+        "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_KEY_PREFIX": environ.get("CASEWORK_RATELIMIT_PREFIX", "casework"),
+        # Failed attempts allowed before sign-in is refused for a while (limits' notation).
+        "CASEWORK_SIGN_IN_ACCOUNT_LIMIT": environ.get(
+            "CASEWORK_SIGN_IN_ACCOUNT_LIMIT", "10 per 15 minutes"
+        ),
+        "CASEWORK_SIGN_IN_IP_LIMIT": environ.get("CASEWORK_SIGN_IN_IP_LIMIT", "50 per 15 minutes"),
+        "CASEWORK_TWO_FACTOR_ROLES": frozenset(
+            role.strip() for role in roles.split(",") if role.strip()
+        ),
+        "CASEWORK_FRESH_SIGN_IN_MINUTES": _int(environ, "CASEWORK_FRESH_SIGN_IN_MINUTES", 5),
+    }
 
 
 def normalise_database_url(url: str) -> str:
