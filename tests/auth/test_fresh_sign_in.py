@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from casework.audit.models import AuditEvent
 from casework.auth import two_factor
-from casework.auth.models import Role, User, UserSession
+from casework.auth.models import Language, Role, User, UserSession
 from casework.auth.services import create_api_token
 from casework.db import db, utcnow
 from casework.extensions import limiter
@@ -85,7 +85,7 @@ def test_a_stale_session_must_confirm_before_export_or_erasure(
 def test_a_stale_page_action_goes_to_confirmation_and_back(
     app: Flask, client: FlaskClient, login_as
 ) -> None:
-    user = login_as(Role.THERAPIST)
+    user = login_as(Role.THERAPIST, preferred_language=Language.EN)
     _age_sessions(app, user.id, minutes=10)
     token = csrf_token(client, "/account")
     response = client.post(
@@ -113,7 +113,7 @@ def test_a_stale_page_action_goes_to_confirmation_and_back(
 
 
 def test_confirmation_only_returns_to_this_site(client: FlaskClient, login_as) -> None:
-    login_as(Role.THERAPIST)
+    login_as(Role.THERAPIST, preferred_language=Language.EN)
     for target in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
         response = post_form(
             client, f"/confirm?next={target}", {"password": PASSWORD}, form_on="/confirm"
@@ -124,7 +124,7 @@ def test_confirmation_only_returns_to_this_site(client: FlaskClient, login_as) -
 def test_confirmation_asks_for_the_code_when_two_factor_is_on(
     app: Flask, client: FlaskClient, login_as
 ) -> None:
-    user = login_as(Role.THERAPIST)
+    user = login_as(Role.THERAPIST, preferred_language=Language.EN)
     with app.app_context():
         me = db.session.get(User, user.id)
         secret = two_factor.begin_enrolment(me).secret or ""
@@ -141,7 +141,7 @@ def test_confirmation_asks_for_the_code_when_two_factor_is_on(
 
 
 def test_the_confirmation_is_throttled_like_sign_in(client: FlaskClient, login_as) -> None:
-    login_as(Role.THERAPIST)
+    login_as(Role.THERAPIST, preferred_language=Language.EN)
     for _ in range(10):
         assert post_form(client, "/confirm", {"password": "wrong"}).status_code == 401
     throttled = post_form(client, "/confirm", {"password": PASSWORD})
@@ -149,7 +149,7 @@ def test_the_confirmation_is_throttled_like_sign_in(client: FlaskClient, login_a
 
 
 def test_a_new_sign_in_is_fresh_and_stamped(app: Flask, client: FlaskClient, login_as) -> None:
-    user = login_as(Role.CASE_MANAGER)
+    user = login_as(Role.CASE_MANAGER, preferred_language=Language.EN)
     with app.app_context():
         stamped = db.session.scalar(
             select(UserSession.authenticated_at).where(UserSession.user_id == user.id)

@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 from casework import create_app
 from casework.audit.models import AuditEvent
 from casework.auth import two_factor
-from casework.auth.models import Role, TwoFactorCredential, User
+from casework.auth.models import Language, Role, TwoFactorCredential, User
 from casework.config import ConfigError
 from casework.crypto.keys import KeyMaterial
 from casework.db import db, utcnow
@@ -39,7 +39,7 @@ def required(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
 def _enrolled(app: Flask, role: Role = Role.SUPERVISOR) -> tuple[User, str, list[str]]:
     """A committed user with two-factor on; returns the user, the secret, the recovery codes."""
     with app.app_context():
-        user = make_user(roles=(role,))
+        user = make_user(roles=(role,), preferred_language=Language.EN)
         credential = two_factor.begin_enrolment(user)
         secret = credential.secret or ""
         at = utcnow() - 3 * STEP  # leaves the current steps unused for the test itself
@@ -108,7 +108,7 @@ def test_a_required_role_is_sent_to_enrolment_and_can_do_nothing_else(
     app: Flask, client: FlaskClient, required: None
 ) -> None:
     with app.app_context():
-        user = make_user(roles=(Role.SUPERVISOR,))
+        user = make_user(roles=(Role.SUPERVISOR,), preferred_language=Language.EN)
         db.session.commit()
     response = sign_in(client, user.email)
     assert response.status_code == 302
@@ -177,7 +177,7 @@ def test_a_wrong_password_never_reaches_the_code_step(
 def test_turning_two_factor_on_and_off_from_the_account_page(
     app: Flask, client: FlaskClient, login_as
 ) -> None:
-    user = login_as(Role.THERAPIST)
+    user = login_as(Role.THERAPIST, preferred_language=Language.EN)
     page = client.get("/account/two-factor").get_data(as_text=True)
     secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page)
     assert secret
