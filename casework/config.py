@@ -85,6 +85,13 @@ def _sign_in_settings(environ: Mapping[str, str]) -> dict[str, Any]:
             "CASEWORK_SIGN_IN_ACCOUNT_LIMIT", "10 per 15 minutes"
         ),
         "CASEWORK_SIGN_IN_IP_LIMIT": environ.get("CASEWORK_SIGN_IN_IP_LIMIT", "50 per 15 minutes"),
+        # Reverse proxies whose X-Forwarded-For names the client (gunicorn listens on 127.0.0.1
+        # behind one); the address counted is the one the nearest proxy appended.
+        "CASEWORK_TRUSTED_PROXIES": frozenset(
+            address.strip()
+            for address in environ.get("CASEWORK_TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
+            if address.strip()
+        ),
         "CASEWORK_TWO_FACTOR_ROLES": frozenset(
             role.strip() for role in roles.split(",") if role.strip()
         ),

@@ -102,7 +102,7 @@ def throttled_page(
     template: str, form: FlaskForm, error: throttle.SignInThrottled, **context: object
 ) -> tuple[str, int, dict[str, str]]:
     """The form again, with the wait, as 429 with Retry-After (not audited: no check was made)."""
-    log.warning("sign-in throttled: address=%s", request.remote_addr or "unknown")
+    log.warning("sign-in throttled: address=%s", throttle.client_address())
     form.form_errors.append(error_text(error))
     page = render_template(template, form=form, **context)
     return page, 429, {"Retry-After": str(error.retry_after)}

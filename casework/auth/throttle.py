@@ -78,16 +78,22 @@ def attempt_for_email(email: str) -> Attempt:
     normalised = email.strip().lower().encode()
     key = current_app.config["SECRET_KEY"].encode()
     digest = hmac.new(key, b"casework/sign-in/" + normalised, hashlib.sha256).hexdigest()[:32]
-    return Attempt(account=f"email:{digest}", address=_address())
+    return Attempt(account=f"email:{digest}", address=client_address())
 
 
 def attempt_for_user(user_id: object) -> Attempt:
     """The attempt of a known user (the second step, or confirming a session)."""
-    return Attempt(account=f"user:{user_id}", address=_address())
+    return Attempt(account=f"user:{user_id}", address=client_address())
 
 
-def _address() -> str:
-    return request.remote_addr or "unknown"
+def client_address() -> str:
+    """The client's address: behind a trusted proxy, the last X-Forwarded-For entry (the one
+    the proxy appended; entries before it are whatever the client sent, so never trusted)."""
+    peer = request.remote_addr or "unknown"
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if peer in current_app.config["CASEWORK_TRUSTED_PROXIES"] and forwarded.strip():
+        return forwarded.split(",")[-1].strip() or peer
+    return peer
 
 
 def _limits() -> list[tuple[RateLimitItem, str]]:

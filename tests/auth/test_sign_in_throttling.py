@@ -94,6 +94,25 @@ def test_the_address_limit_stops_guessing_across_many_accounts(
     assert sign_in(elsewhere, user.email, PASSWORD).status_code == 302
 
 
+def test_behind_the_proxy_each_client_address_counts_on_its_own(
+    app: Flask, login_as, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """gunicorn listens on 127.0.0.1 behind a proxy: counting the proxy's address would let one
+    attacker lock every colleague out; a forged leftmost X-Forwarded-For entry changes nothing."""
+    monkeypatch.setitem(app.config, "CASEWORK_SIGN_IN_IP_LIMIT", "3 per 15 minutes")
+    user = _signed_out_user(client, login_as)
+    attacker = {"X-Forwarded-For": "203.0.113.9"}
+    for n in range(3):
+        forged = {"X-Forwarded-For": f"10.0.0.{n}, 203.0.113.9"}
+        client.environ_base.update({"HTTP_X_FORWARDED_FOR": forged["X-Forwarded-For"]})
+        assert sign_in(client, f"someone{n}@example.test", "wrong").status_code == 401
+    client.environ_base["HTTP_X_FORWARDED_FOR"] = attacker["X-Forwarded-For"]
+    assert sign_in(client, user.email, PASSWORD).status_code == 429
+    colleague = app.test_client()
+    colleague.environ_base["HTTP_X_FORWARDED_FOR"] = "192.0.2.44"
+    assert sign_in(colleague, user.email, PASSWORD).status_code == 302
+
+
 def test_failed_attempts_are_audited_and_logged_without_password_or_address(
     app: Flask, client: FlaskClient, login_as, caplog: pytest.LogCaptureFixture
 ) -> None:
