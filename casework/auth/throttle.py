@@ -15,9 +15,12 @@ import logging
 import math
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask, current_app, request
 from limits import RateLimitItem, parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 
 from casework.config import ConfigError
 from casework.errors import N_, DomainError
@@ -112,12 +115,11 @@ def _identifiers(attempt: Attempt, scope: str) -> tuple[str, ...]:
 
 def refuse_if_throttled(attempt: Attempt) -> None:
     """Raise SignInThrottled while the account or the address has used up its failures."""
-    strategy = limiter.limiter
     waits = []
     for item, scope in _limits():
         identifiers = _identifiers(attempt, scope)
-        if not strategy.test(item, *identifiers):
-            reset_at, _remaining = strategy.get_window_stats(item, *identifiers)
+        if not _counts("test", item, identifiers):
+            reset_at, _remaining = _counts("get_window_stats", item, identifiers)
             waits.append(max(1, math.ceil(reset_at - time.time())))
     if waits:
         raise SignInThrottled(retry_after=max(waits))
@@ -125,6 +127,22 @@ def refuse_if_throttled(attempt: Attempt) -> None:
 
 def count_failure(attempt: Attempt) -> None:
     """One more failed attempt for the account and for the address."""
-    strategy = limiter.limiter
     for item, scope in _limits():
-        strategy.hit(item, *_identifiers(attempt, scope))
+        _counts("hit", item, _identifiers(attempt, scope))
+
+
+#: While the shared storage (Redis) cannot be reached, this process counts on its own: sign-in
+#: keeps working, still throttled per worker, instead of failing for everyone.
+_fallback = MovingWindowRateLimiter(MemoryStorage())
+
+
+def _counts(operation: str, item: RateLimitItem, identifiers: tuple[str, ...]) -> Any:
+    """`operation` ("test", "hit", "get_window_stats") of the limiter's strategy."""
+    try:
+        return getattr(limiter.limiter, operation)(item, *identifiers)
+    except Exception as error:  # redis raises its own errors; any of them means "unreachable"
+        log.error(
+            "sign-in throttling storage unreachable (%s); counting in this process",
+            type(error).__name__,
+        )
+        return getattr(_fallback, operation)(item, *identifiers)

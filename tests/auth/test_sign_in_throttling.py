@@ -16,10 +16,12 @@ import pytest
 import redis
 from flask import Flask
 from flask.testing import FlaskClient
-from limits.storage import MemoryStorage
+from limits.storage import MemoryStorage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy import select
 
 from casework.audit.models import AuditEvent
+from casework.auth import throttle
 from casework.auth.models import Role
 from casework.extensions import limiter
 from tests.factories import PASSWORD
@@ -146,6 +148,19 @@ def db_events(action: str) -> list[AuditEvent]:
 def test_without_redis_the_counts_are_kept_in_memory(app: Flask) -> None:
     assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
     assert isinstance(limiter.storage, MemoryStorage)
+
+
+def test_an_unreachable_redis_still_throttles_within_the_process(
+    client: FlaskClient, login_as, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    user = _signed_out_user(client, login_as)
+    dead = MovingWindowRateLimiter(storage_from_string("redis://127.0.0.1:1/0"))
+    monkeypatch.setattr(type(limiter), "limiter", property(lambda _self: dead))
+    monkeypatch.setattr(throttle, "_fallback", MovingWindowRateLimiter(MemoryStorage()))
+    with caplog.at_level(logging.ERROR, logger="casework"):
+        statuses = [sign_in(client, user.email, "wrong").status_code for _ in range(11)]
+    assert statuses == [401] * 10 + [429]
+    assert "storage unreachable (ConnectionError)" in caplog.text
 
 
 def _run(database_url: str, env: dict[str, str], *args: str) -> list[int]:
