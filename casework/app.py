@@ -50,6 +50,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from casework.auth.identity import select_locale, user_from_bearer_token
     from casework.auth.services import resume_session
+    from casework.auth.throttle import init_throttle
+    from casework.auth.two_factor import check_required_roles
     from casework.catalogue.library import init_library
     from casework.crypto.keystore import init_keys
     from casework.db import db
@@ -65,6 +67,8 @@ def _init_extensions(app: Flask) -> None:
     init_library(app)
     init_reports(app)
     login_manager.init_app(app)
+    init_throttle(app)
+    check_required_roles(app.config["CASEWORK_TWO_FACTOR_ROLES"])
     login_manager.user_loader(resume_session)
     login_manager.request_loader(user_from_bearer_token)
     csrf.init_app(app)

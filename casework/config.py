@@ -53,6 +53,7 @@ def load_config(
         # Retention: clients anonymised this many years after their last contact ended.
         "CASEWORK_RETENTION_YEARS": _int(environ, "CASEWORK_RETENTION_YEARS", 10),
         "CASEWORK_RETENTION_BATCH_SIZE": _int(environ, "CASEWORK_RETENTION_BATCH_SIZE", 200),
+        **_sign_in_settings(environ),
     }
     config.update(overrides)
     if production:
@@ -77,6 +78,39 @@ def load_config(
             config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'casework.sqlite3'}"
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
     return config
+
+
+# --- sign-in: throttling, two-factor, fresh sign-in -------------------------------------------
+
+#: Roles that must sign in with a second factor unless CASEWORK_TWO_FACTOR_ROLES says otherwise.
+DEFAULT_TWO_FACTOR_ROLES = "supervisor,admin"
+
+
+def _sign_in_settings(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Throttling storage and limits, the roles that need two-factor sign-in, fresh sign-in."""
+    roles = environ.get("CASEWORK_TWO_FACTOR_ROLES", DEFAULT_TWO_FACTOR_ROLES)
+    return {
+        # Flask-Limiter: Redis shares the counts between gunicorn workers; memory is per process.
+        "RATELIMIT_STORAGE_URI": environ.get("REDIS_URL") or "memory://",
+        "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_KEY_PREFIX": environ.get("CASEWORK_RATELIMIT_PREFIX", "casework"),
+        # Failed attempts allowed before sign-in is refused for a while (limits' notation).
+        "CASEWORK_SIGN_IN_ACCOUNT_LIMIT": environ.get(
+            "CASEWORK_SIGN_IN_ACCOUNT_LIMIT", "10 per 15 minutes"
+        ),
+        "CASEWORK_SIGN_IN_IP_LIMIT": environ.get("CASEWORK_SIGN_IN_IP_LIMIT", "50 per 15 minutes"),
+        # Reverse proxies whose X-Forwarded-For names the client (gunicorn listens on 127.0.0.1
+        # behind one); the address counted is the one the nearest proxy appended.
+        "CASEWORK_TRUSTED_PROXIES": frozenset(
+            address.strip()
+            for address in environ.get("CASEWORK_TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
+            if address.strip()
+        ),
+        "CASEWORK_TWO_FACTOR_ROLES": frozenset(
+            role.strip() for role in roles.split(",") if role.strip()
+        ),
+        "CASEWORK_FRESH_SIGN_IN_MINUTES": _int(environ, "CASEWORK_FRESH_SIGN_IN_MINUTES", 5),
+    }
 
 
 def normalise_database_url(url: str) -> str:

@@ -81,6 +81,9 @@ def make_test_app(database_url: str, **overrides: Any) -> Flask:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "TESTING": True,
         "CASEWORK_KEY_MATERIAL": TEST_KEYS,
+        # No role must use two-factor sign-in here (the demo and production: supervisors and
+        # administrators); tests/auth/test_two_factor.py turns it on.
+        "CASEWORK_TWO_FACTOR_ROLES": frozenset(),
     }
     return create_app(config | overrides)
 

@@ -15,6 +15,7 @@ from casework.auth import accounts, grants, sessions
 from casework.auth.account_forms import RolesAndTeamForm
 from casework.auth.current import current_staff, require_role_page
 from casework.auth.forms import PlainForm
+from casework.auth.fresh import require_fresh_sign_in
 from casework.auth.models import Role, User
 from casework.errors import DomainError
 from casework.web.errors import refuse_on_page, show_on_form
@@ -84,6 +85,7 @@ def admin_user(user_id: uuid.UUID) -> str:
 
 @bp.route("/admin/users/<uuid:user_id>/roles", methods=["POST"])
 @login_required
+@require_fresh_sign_in
 def change_roles(user_id: uuid.UUID) -> str | Response:
     """Kept a view of its own: the coordinator puts the fresh sign-in check on it."""
     user = accounts.user_to_edit(current_staff(), user_id)
@@ -125,6 +127,7 @@ def role_changes() -> str:
 
 @bp.route("/role-changes/<uuid:change_id>/approve", methods=["POST"])
 @login_required
+@require_fresh_sign_in
 def approve_role_change(change_id: uuid.UUID) -> Response:
     """Kept a view of its own: the coordinator puts the fresh sign-in check on it."""
     if PlainForm().validate_on_submit():

@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 
 from casework.api.schemas import current_staff
 from casework.auth import tokens
+from casework.auth.fresh import require_fresh_sign_in
 from casework.auth.schemas import NewTokenSchema, TokenInSchema, TokenSchema
 
 blp = Blueprint("tokens", __name__, url_prefix="/api/v1", description="Personal API tokens")
@@ -33,6 +34,7 @@ class Tokens(MethodView):
         """Your tokens: name, created, expires, last used (never their values)."""
         return tokens.list_api_tokens(current_staff())
 
+    @require_fresh_sign_in
     @blp.arguments(TokenInSchema)
     @blp.response(201, NewTokenSchema)
     def post(self, data: dict[str, Any]) -> Any:

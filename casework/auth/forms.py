@@ -73,3 +73,19 @@ class NewUserForm(FlaskForm):
 
 class NewTeamForm(FlaskForm):
     name = StringField(_l("Team name"), validators=[DataRequired(), Length(max=120)])
+
+
+class TwoFactorCodeForm(FlaskForm):
+    """The second step: a code from the authenticator app, or a recovery code."""
+
+    code = StringField(
+        _l("Code from the app, or a recovery code"),
+        validators=[DataRequired(), Length(max=40)],
+    )
+
+
+class ConfirmSignInForm(FlaskForm):
+    """Confirming the sign-in before a sensitive action; `code` only when two-factor is on."""
+
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    code = StringField(_l("Code from the app, or a recovery code"), validators=[Length(max=40)])

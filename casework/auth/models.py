@@ -6,9 +6,10 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from casework.crypto.columns import Encrypted, encrypted_column
 from casework.db import Base, Timestamp, UUIDPk, portable_enum
 
 
@@ -132,6 +133,9 @@ class UserSession(Base):
     browser: Mapped[str | None] = mapped_column(String(40))
     #: The operating system from the same header ("Windows"), coarse on purpose.
     operating_system: Mapped[str | None] = mapped_column(String(40))
+    #: When the password (and the second factor, if any) was last given in this session: at
+    #: sign-in and at each confirmation. Sensitive actions want it within the last minutes.
+    authenticated_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
 
@@ -212,3 +216,38 @@ class RoleChange(Base):
     @property
     def removed(self) -> list[Role]:
         return sorted(Role(value) for value in self.removed_roles)
+
+
+class TwoFactorCredential(Base):
+    """A user's TOTP authenticator: the shared secret, encrypted, and the last step used."""
+
+    __tablename__ = "two_factor_credentials"
+
+    id: Mapped[UUIDPk]
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), unique=True
+    )
+    #: The base32 TOTP secret, sealed under the staff data key (bound to this row).
+    secret_ciphertext: Mapped[bytes | None] = encrypted_column("secret")
+    secret = Encrypted[str]("secret_ciphertext", owner="staff")
+    created_at: Mapped[Timestamp]
+    #: Set when the first code from the authenticator was accepted; until then it is enrolment.
+    confirmed_at: Mapped[datetime | None]
+    #: The last 30-second time step whose code was accepted: a code is good once per step.
+    last_used_step: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class RecoveryCode(Base):
+    """One single-use recovery code, for signing in without the authenticator."""
+
+    __tablename__ = "recovery_codes"
+    __table_args__ = (UniqueConstraint("code_hash"),)
+
+    id: Mapped[UUIDPk]
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    #: SHA-256 of the code (80 random bits, so a fast hash does not make it guessable).
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[Timestamp]
+    used_at: Mapped[datetime | None]

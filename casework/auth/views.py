@@ -6,10 +6,10 @@ import uuid
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
-from casework.auth import accounts, grants, services, tokens
+from casework.auth import accounts, grants, services, throttle, tokens
 from casework.auth.current import current_staff
 from casework.auth.forms import (
     AccountEnabledForm,
@@ -22,6 +22,7 @@ from casework.auth.forms import (
     SignInForm,
     SignOutForm,
 )
+from casework.auth.fresh import require_fresh_sign_in
 from casework.auth.models import Language, Role
 from casework.auth.tokens import max_token_days
 from casework.db import utcnow
@@ -39,20 +40,24 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-def sign_in() -> str | Response | tuple[str, int]:
+def sign_in() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = SignInForm()
     if form.validate_on_submit():
+        attempt = throttle.attempt_for_email(form.email.data or "")
         try:
+            throttle.refuse_if_throttled(attempt)
             user = services.authenticate(form.email.data or "", form.password.data or "")
+        except throttle.SignInThrottled as error:
+            return sign_in_views.throttled_page("auth/sign_in.html", form, error, expired=False)
         except services.SignInError:
+            sign_in_views.failed_attempt(
+                attempt, services.find_user(form.email.data or ""), "password"
+            )
             form.form_errors.append(_("Wrong e-mail or password."))
         else:
-            session.clear()  # a fresh session: nothing from before sign-in carries over
-            services.start_session(user)
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return sign_in_views.after_password(user, request.args.get("next") or "")
     status = 401 if form.form_errors else 200
     expired = request.args.get("expired") == "1"
     return render_template("auth/sign_in.html", form=form, expired=expired), status
@@ -138,8 +143,8 @@ def set_language() -> Response:
 
 @bp.route("/account/tokens", methods=["POST"])
 @login_required
+@require_fresh_sign_in
 def create_token() -> str | Response:
-    """Kept a view of its own: the coordinator puts the fresh sign-in check on it."""
     form = ApiTokenForm()
     new_token = None
     if form.validate_on_submit():
@@ -240,3 +245,7 @@ def admin_set_enabled(user_id: uuid.UUID) -> Response:
         except DomainError as error:
             refuse_on_page(error)
     return redirect(url_for("auth.admin_users"))
+
+
+# The steps after the password (second factor, confirmation) add their routes to `bp`.
+from casework.auth import sign_in_views  # noqa: E402

@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from casework.api.schemas import ReasonSchema, current_staff
+from casework.auth.fresh import require_fresh_sign_in
 from casework.clients.schemas import ClientSchema
 from casework.privacy import services
 from casework.privacy.schemas import ExportSchema
@@ -20,17 +21,21 @@ blp = Blueprint(
 
 @blp.route("/clients/<uuid:client_id>/export")
 class ClientExport(MethodView):
+    @require_fresh_sign_in
     @blp.arguments(ReasonSchema)
     @blp.response(200, ExportSchema)
     def post(self, data: dict[str, Any], client_id: uuid.UUID) -> Any:
-        """Everything held about the client (supervisor or administrator; audited)."""
+        """Everything held about the client (supervisor or administrator; audited). Needs a
+        browser session confirmed in the last 5 minutes: a personal API token is refused."""
         return {"data": services.export_client(current_staff(), client_id, reason=data["reason"])}
 
 
 @blp.route("/clients/<uuid:client_id>/erasure")
 class ClientErasure(MethodView):
+    @require_fresh_sign_in
     @blp.arguments(ReasonSchema)
     @blp.response(200, ClientSchema)
     def post(self, data: dict[str, Any], client_id: uuid.UUID) -> Any:
-        """Erase the client by destroying their data key (supervisor or administrator; audited)."""
+        """Erase the client by destroying their data key (supervisor or administrator; audited).
+        Needs a browser session confirmed in the last 5 minutes: a personal API token is refused."""
         return services.erase_client(current_staff(), client_id, reason=data["reason"])

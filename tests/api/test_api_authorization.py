@@ -23,6 +23,8 @@ RUN_MANAGERS = {"facilitator", "supervisor"}
 PARTNER_WORK = {"supervisor", "admin"}
 CONSULTING = {"consultant", "supervisor"}
 PROJECT_READERS = {"supervisor", "admin"}
+#: This matrix calls with personal API tokens, which never count as a fresh sign-in.
+NEEDS_FRESH_SIGN_IN: set[str] = set()
 
 
 def _window() -> dict[str, str]:
@@ -95,12 +97,13 @@ ROUTES: dict[tuple[str, str], tuple[set[str], Any]] = {
         lambda w: {"purpose": "sharing_with_partners", "notice_version": "2026-01"},
     ),
     ("POST", "/api/v1/consents/<uuid:consent_id>/withdrawal"): (CASE_TEAM, None),
+    # Personal tokens are never a fresh sign-in (tests/auth/test_fresh_sign_in.py): refused to all.
     ("POST", "/api/v1/clients/<uuid:client_id>/export"): (
-        {"supervisor", "admin"},
+        NEEDS_FRESH_SIGN_IN,
         lambda w: {"reason": "subject access request"},
     ),
     ("POST", "/api/v1/clients/<uuid:client_id>/erasure"): (
-        {"supervisor", "admin"},
+        NEEDS_FRESH_SIGN_IN,
         lambda w: {"reason": "erasure request"},
     ),
     ("GET", "/api/v1/cases/<uuid:case_id>/assessments"): (CASE_TEAM, None),

@@ -194,23 +194,22 @@ def test_intake_to_signed_note_through_the_api(app: Flask) -> None:
     assert reads == 1
 
 
-def test_tokens_are_shown_once_and_revocable(app: Flask) -> None:
-    staff = _staff(app)
+def test_tokens_are_shown_once_and_revocable(app: Flask, client, login_as) -> None:
     api = app.test_client()
-    # A token cannot mint tokens (they would outlive its expiry); a signed-in session can.
+    staff = _staff(app)
+    # A token cannot mint tokens (they would outlive its expiry); a freshly signed-in session can.
     refused = api.post("/api/v1/tokens", json={"name": "script"}, headers=_as(staff["manager"]))
     assert refused.status_code == 403
-    with app.app_context():
-        owner = db.session.get(User, uuid.UUID(staff["manager"]["id"]))
-        assert owner is not None
-        token, plaintext = create_api_token(owner, name="script")
-        token_id = str(token.id)
-        db.session.commit()
-    new = {"Authorization": "Bearer " + plaintext}
+    login_as(Role.CASE_MANAGER)  # a token is made in a freshly signed-in session, not by a token
+    created = client.post(
+        "/api/v1/tokens", json={"name": "script"}, headers={"X-CSRFToken": csrf_token(client, "/")}
+    )
+    assert created.status_code == 201 and created.json["token"].startswith("cwk_")
+    new = {"Authorization": "Bearer " + created.json["token"]}
     assert api.get("/api/v1/cases", headers=new).status_code == 200
     listed = api.get("/api/v1/tokens", headers=new).json
     assert all("token" not in item for item in listed)
-    assert api.delete(f"/api/v1/tokens/{token_id}", headers=new).status_code == 200
+    assert api.delete(f"/api/v1/tokens/{created.json['id']}", headers=new).status_code == 200
     assert api.get("/api/v1/cases", headers=new).status_code == 401
     assert (
         api.get("/api/v1/cases", headers={"Authorization": "Bearer cwk_forged"}).status_code == 401
@@ -277,9 +276,7 @@ def test_reading_a_client_writes_one_audit_event_with_field_names_only(app: Flas
 
 
 def test_a_new_password_ends_the_api_tokens_made_before_it(app: Flask) -> None:
-    import uuid
 
-    from casework.auth.models import User
     from casework.auth.services import change_password
     from tests.factories import PASSWORD
 

@@ -10,7 +10,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from casework.auth.models import User
-from casework.auth.services import create_api_token
 from casework.care.models import Appointment, AppointmentMode, NoteKind
 from casework.care.services import appointments, enrolments, notes
 from casework.cases.models import Case, CaseKind
@@ -19,6 +18,7 @@ from casework.db import db, utcnow
 from casework.errors import Conflict, Forbidden
 from casework.privacy import services as privacy
 from tests.factories import make_case, staff
+from tests.pages import csrf_token, sign_in
 
 
 def _in_counselling(team, case: Case, client_id: uuid.UUID) -> Appointment:
@@ -98,13 +98,14 @@ def test_nothing_new_is_stored_about_an_erased_client(app: Flask, team) -> None:
 
 
 def test_the_api_exports_and_erases_at_the_clients_address_and_wants_a_reason(
-    app: Flask, client: FlaskClient, team
+    app: Flask, client: FlaskClient, team, team_emails
 ) -> None:
     with app.app_context():
         client_id = make_case(staff(team, "manager")).client_ids[0]
-        token = create_api_token(staff(team, "supervisor"), name="tests")[1]
         db.session.commit()
-    headers = {"Authorization": f"Bearer {token}"}
+    # A browser session just signed in (fresh); tokens are refused (tests/auth/test_fresh_sign_in).
+    assert sign_in(client, team_emails["supervisor"]).status_code == 302
+    headers = {"X-CSRFToken": csrf_token(client, "/")}
     for action in ("export", "erasure"):
         url = f"/api/v1/clients/{client_id}/{action}"
         assert client.post(url, json={}, headers=headers).status_code == 422
