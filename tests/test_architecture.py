@@ -98,8 +98,9 @@ def test_features_import_only_features_below_them() -> None:
 
 def test_policy_reads_only_the_models_of_features() -> None:
     wider = sorted(
-        module
-        for module in _imports(CASEWORK / "policy.py")
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in (CASEWORK / "policy").glob("*.py")
+        for module in _imports(path)
         if _node(module) in FEATURE_ORDER and ".models" not in module
     )
     assert not wider, wider

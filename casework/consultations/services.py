@@ -12,7 +12,7 @@ from sqlalchemy import Select, distinct, func, select
 from casework import policy
 from casework.audit import services as audit
 from casework.auth.models import Role, User
-from casework.clients.models import Client, Gender, MigrationReason
+from casework.clients.models import Gender, MigrationReason
 from casework.clients.services.consents import require_processing_basis
 from casework.clock import centre_today
 from casework.consultations.models import (
@@ -72,9 +72,7 @@ def log_consultation(
                 "a consultation linked to a client takes its statistics from the client record",
                 fields={name: ["only for anonymous visitors"] for name in given or ["client_id"]},
             )
-        client = db.session.get(Client, client_id)
-        if client is None or client.is_erased:
-            raise ValidationError("no such client", fields={"client_id": ["unknown"]})
+        policy.require_chosen_client(user, client_id, visible=policy.consultation_clients(user))
         require_processing_basis([client_id])
     token = None
     if visitor_document is not None or visitor_phone is not None:

@@ -17,7 +17,7 @@ from casework.audit import services as audit
 from casework.auth.models import Role, User
 from casework.catalogue.models import Service
 from casework.consultations.models import InformationConsultation
-from casework.db import db, get_or_not_found
+from casework.db import db
 from casework.errors import N_, Conflict, NotFound, ValidationError, check_version
 from casework.groups.models import GroupRun
 from casework.pagination import Page, paginate
@@ -165,9 +165,7 @@ def update_project(
 
 def _require(user: User, project_id: uuid.UUID) -> Project:
     """The project, if `user` may see projects at all; else NotFound, like a missing one."""
-    if not policy.may_see_projects(user):
-        raise NotFound("no such project")
-    return get_or_not_found(Project, project_id, "project")
+    return policy.require_visible(user, Project, project_id, what="project")
 
 
 def list_projects(

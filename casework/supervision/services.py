@@ -13,7 +13,7 @@ from casework.audit import services as audit
 from casework.auth.models import Role, User
 from casework.cases.models import Case
 from casework.clock import centre_today
-from casework.db import db, get_or_not_found, utcnow
+from casework.db import db, utcnow
 from casework.errors import Conflict, Forbidden, ValidationError
 from casework.pagination import Page, paginate
 from casework.supervision.models import AgreedAction, SupervisedCase, SupervisionRecord
@@ -150,7 +150,7 @@ def add_action(user: User, record_id: uuid.UUID, action: NewAction) -> AgreedAct
 
 def complete_action(user: User, action_id: uuid.UUID) -> AgreedAction:
     """Mark an agreed action done: the practitioner it was agreed with, or a supervisor."""
-    action = get_or_not_found(AgreedAction, action_id, "action")
+    action = policy.require_visible(user, AgreedAction, action_id, what="action")
     record = _require_record(user, action.record_id)
     if record.practitioner_id != user.id:
         _may_change(user, record)

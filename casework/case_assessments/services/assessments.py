@@ -81,8 +81,7 @@ def start_assessment(
         )
     require_processing_basis([client_id, *participant_ids])
     instrument = library().instrument(instrument_id)
-    client = db.session.get(Client, client_id)
-    assert client is not None
+    client = policy.require_visible(user, Client, client_id, what="client")
     assessment = Assessment(
         case_id=case.id,
         client_id=client_id,

@@ -29,9 +29,9 @@ def break_glass(user: User, case_id: uuid.UUID, *, reason: str) -> Case:
             "write why you need this case (at least 10 characters)",
             fields={"reason": ["too short"]},
         )
-    case = db.session.get(Case, case_id)
-    if case is None:
-        raise NotFound("no such case")
+    case = policy.require_visible(
+        user, Case, case_id, what="case", visible=policy.breakable_cases(user)
+    )
     if policy.is_assigned(user, case):
         raise Conflict("you already have access to this case")
     access = BreakGlassAccess(
