@@ -8,10 +8,10 @@ An object one may not see is reported exactly like one that does not exist.
 - `staff`: roles and supervised teams, the facts every rule builds on;
 - `cases`: cases and what is inside them (clients, assessments, enrolments, notes...);
 - `programmes`: group runs, consultations, supervision, partner work, surveys, caseload;
+- `gates`: which roles reach which work, each gate named once;
 - `reporting`: projects and funders' reports (figures only);
 - `gdpr`: who may export or erase which client, and what an export holds;
-- `rows`: one row by id through its model's rule;
-- `questions`: the policy questions pages, templates and the navigation ask.
+- `rows`: one row by id through its model's rule.
 
 It imports only the `models` modules of features (tests/test_architecture.py).
 """
@@ -30,14 +30,43 @@ from casework.policy.cases import (
     may_break_glass,
     may_manage_case,
     may_override_exclusion,
+    may_schedule,
     may_see_individual_disclosure,
     may_work_on_task,
+    may_write_notes,
     practitioner_client_ids,
     require_case_manager_of,
     require_supervisor_of,
     supervises_case,
+    visible_appointments,
     visible_cases,
     visible_clients,
+    visible_enrolments,
+    visible_notes,
+)
+from casework.policy.gates import (
+    ADMINISTER,
+    APPOINTMENTS,
+    BROWSE_GROUP_RUNS,
+    CASE_MANAGEMENT,
+    CLINICAL_WORK,
+    CONSULTATION_FIGURES,
+    EVERYONE,
+    FACILITATE,
+    GIVE_THERAPY,
+    HOLD_CASES,
+    KEEP_AGENDA,
+    LEAD_GROUPS,
+    LOG_CONSULTATIONS,
+    MANAGE_PROJECTS,
+    MANAGE_TOPICS,
+    OPEN_GROUP_RUNS,
+    PARTNER_WORK,
+    REGISTER_CLIENTS,
+    REPORTS,
+    SUPERVISE,
+    SURVEY_RESULTS,
+    Gate,
 )
 from casework.policy.gdpr import GdprScope, gdpr_scope, may_handle_gdpr_requests
 from casework.policy.programmes import (
@@ -46,6 +75,8 @@ from casework.policy.programmes import (
     group_enrollable_clients,
     in_managed_run,
     managed_group_runs,
+    may_change_supervision_record,
+    may_complete_agreed_action,
     may_do_partner_work,
     may_manage_group_run,
     may_record_supervision,
@@ -79,8 +110,30 @@ from casework.policy.staff import (
 )
 
 __all__ = [
+    "ADMINISTER",
+    "APPOINTMENTS",
+    "BROWSE_GROUP_RUNS",
+    "CASE_MANAGEMENT",
     "CLINICAL_ROLES",
+    "CLINICAL_WORK",
+    "CONSULTATION_FIGURES",
     "ENDED_ENROLMENT_GRACE",
+    "EVERYONE",
+    "FACILITATE",
+    "GIVE_THERAPY",
+    "HOLD_CASES",
+    "KEEP_AGENDA",
+    "LEAD_GROUPS",
+    "LOG_CONSULTATIONS",
+    "MANAGE_PROJECTS",
+    "MANAGE_TOPICS",
+    "OPEN_GROUP_RUNS",
+    "PARTNER_WORK",
+    "REGISTER_CLIENTS",
+    "REPORTS",
+    "SUPERVISE",
+    "SURVEY_RESULTS",
+    "Gate",
     "GdprScope",
     "assigned_cases",
     "breakable_cases",
@@ -97,6 +150,8 @@ __all__ = [
     "managed_group_runs",
     "may_assess_case",
     "may_break_glass",
+    "may_change_supervision_record",
+    "may_complete_agreed_action",
     "may_do_partner_work",
     "may_handle_gdpr_requests",
     "may_manage_case",
@@ -104,10 +159,12 @@ __all__ = [
     "may_override_exclusion",
     "may_record_supervision",
     "may_record_survey",
+    "may_schedule",
     "may_see_group_runs",
     "may_see_individual_disclosure",
     "may_see_projects",
     "may_work_on_task",
+    "may_write_notes",
     "practitioner_client_ids",
     "report_scope",
     "require_case",
@@ -126,10 +183,13 @@ __all__ = [
     "supervises_user",
     "true",
     "visibility_rule",
+    "visible_appointments",
     "visible_cases",
     "visible_clients",
     "visible_consultations",
+    "visible_enrolments",
     "visible_group_runs",
+    "visible_notes",
     "visible_projects",
     "visible_supervision_records",
 ]

@@ -18,7 +18,14 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute
 
 from casework.auth.models import Role, User
-from casework.care.models import Enrolment, EnrolmentStatus, NoteKind, NoteState, SessionNote
+from casework.care.models import (
+    Appointment,
+    Enrolment,
+    EnrolmentStatus,
+    NoteKind,
+    NoteState,
+    SessionNote,
+)
 from casework.cases.models import BreakGlassAccess, Case, CaseParticipant, CaseState
 from casework.clients.models import Client
 from casework.db import db, utcnow
@@ -89,6 +96,40 @@ def visible_clients(user: User, *, assigned_only: bool = False) -> ColumnElement
     if teams:
         registrars.append(Client.created_by_id.in_(select(User.id).where(User.team_id.in_(teams))))
     return or_(in_a_seen_case, and_(~in_a_case, or_(*registrars)))
+
+
+def visible_enrolments(user: User) -> ColumnElement[bool]:
+    """Enrolments in a case `user` may see, and their own enrolments outside any case."""
+    return or_(
+        and_(Enrolment.case_id.is_(None), Enrolment.practitioner_id == user.id),
+        in_visible_case(user, Enrolment.case_id),
+    )
+
+
+def visible_appointments(user: User) -> ColumnElement[bool]:
+    """Appointments of an enrolment `user` may see."""
+    return Appointment.enrolment_id.in_(select(Enrolment.id).where(visible_enrolments(user)))
+
+
+def visible_notes(user: User) -> ColumnElement[bool]:
+    """Notes in a case `user` may see, and their own notes outside any case; whether they may
+    read one of them is `can_see_note`."""
+    return or_(
+        and_(SessionNote.case_id.is_(None), SessionNote.author_id == user.id),
+        in_visible_case(user, SessionNote.case_id),
+    )
+
+
+def may_schedule(user: User, enrolment: Enrolment, case: Case | None) -> bool:
+    """Appointments are kept by the enrolment's practitioner or whoever manages the case."""
+    if enrolment.practitioner_id == user.id:
+        return True
+    return case is not None and may_manage_case(user, case)
+
+
+def may_write_notes(user: User, appointment: Appointment) -> bool:
+    """Notes of an appointment: its practitioner writes them."""
+    return appointment.practitioner_id == user.id
 
 
 def is_assigned(user: User, case: Case) -> bool:

@@ -15,7 +15,8 @@ from casework.db import db
 from casework.errors import Forbidden, NotFound
 from casework.groups.models import GroupEnrolment, GroupFacilitator, GroupRun
 from casework.policy.cases import visible_clients
-from casework.policy.staff import CLINICAL_ROLES, memo, require_role, supervised_team_ids
+from casework.policy.gates import CLINICAL_WORK, PARTNER_WORK, SUPERVISE
+from casework.policy.staff import CLINICAL_ROLES, memo, supervised_team_ids
 from casework.supervision.models import SupervisionRecord
 
 
@@ -69,7 +70,7 @@ def require_group_run_manager(user: User, run: GroupRun) -> None:
 
 def may_see_group_runs(user: User) -> bool:
     """Names, seats and schedules are not clinical: clinical staff see them to enrol clients."""
-    return user.has_role(*CLINICAL_ROLES)
+    return CLINICAL_WORK.allows(user)
 
 
 def visible_group_runs(user: User) -> ColumnElement[bool]:
@@ -110,18 +111,31 @@ def visible_supervision_records(user: User) -> ColumnElement[bool]:
     return or_(*conditions)
 
 
+def may_change_supervision_record(user: User, record: SupervisionRecord) -> bool:
+    """Adding actions to a record: its author and the supervisors of the practitioner's team."""
+    if record.supervisor_id == user.id:
+        return True
+    return record.team_id is not None and record.team_id in supervised_team_ids(user)
+
+
+def may_complete_agreed_action(user: User, record: SupervisionRecord) -> bool:
+    """Marking an action of `record` done: the practitioner it was agreed with, or whoever may
+    change the record."""
+    return record.practitioner_id == user.id or may_change_supervision_record(user, record)
+
+
 def may_record_supervision(user: User) -> bool:
     """Writing a supervision record: supervisors (of the practitioner's team, checked on save)."""
-    return user.has_role(Role.SUPERVISOR)
+    return SUPERVISE.allows(user)
 
 
 def may_do_partner_work(user: User) -> bool:
     """Partner institutions, trainings and events: not clinical, kept by supervisors and admins."""
-    return user.has_role(Role.SUPERVISOR, Role.ADMIN)
+    return PARTNER_WORK.allows(user)
 
 
 def require_partner_work(user: User) -> None:
-    require_role(user, Role.SUPERVISOR, Role.ADMIN)
+    PARTNER_WORK.require(user)
 
 
 def may_record_survey(user: User) -> bool:

@@ -8,12 +8,13 @@ from sqlalchemy import ColumnElement, false, true
 
 from casework.auth.models import Role, User
 from casework.errors import Forbidden
-from casework.policy.staff import require_role, supervised_team_ids
+from casework.policy.gates import MANAGE_PROJECTS
+from casework.policy.staff import supervised_team_ids
 
 
 def require_project_manager(user: User) -> None:
     """Projects, their targets and what is attributed to them: administrators and coordinators."""
-    require_role(user, Role.ADMIN, Role.COORDINATOR)
+    MANAGE_PROJECTS.require(user)
 
 
 def may_see_projects(user: User) -> bool:

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, false, or_, select, true
 
 from casework.auth.models import User
+from casework.care.models import Appointment, Enrolment, SessionNote
 from casework.cases.models import Case
 from casework.clients.models import Client
 from casework.consultations.models import InformationConsultation
@@ -17,7 +18,15 @@ from casework.db import db
 from casework.errors import NotFound, ValidationError
 from casework.groups.models import GroupEnrolment, GroupMeeting, GroupRun, MentoringSession
 from casework.partners.models import Training
-from casework.policy.cases import in_assigned_case, in_visible_case, visible_cases, visible_clients
+from casework.policy.cases import (
+    in_assigned_case,
+    in_visible_case,
+    visible_appointments,
+    visible_cases,
+    visible_clients,
+    visible_enrolments,
+    visible_notes,
+)
 from casework.policy.programmes import (
     in_managed_run,
     may_do_partner_work,
@@ -88,6 +97,12 @@ def visibility_rule(user: User, model: type[Any]) -> ColumnElement[bool]:
     if model is AgreedAction:
         records = select(SupervisionRecord.id).where(visible_supervision_records(user))
         return AgreedAction.record_id.in_(records)
+    if model is Enrolment:
+        return visible_enrolments(user)
+    if model is Appointment:
+        return visible_appointments(user)
+    if model is SessionNote:
+        return visible_notes(user)
     if model is GroupRun:
         return visible_group_runs(user)
     if model is GroupEnrolment:

@@ -14,7 +14,7 @@ from sqlalchemy import Uuid, delete, func, insert, literal, select
 
 from casework import policy
 from casework.audit import services as audit
-from casework.auth.models import Role, User
+from casework.auth.models import User
 from casework.catalogue.models import Service
 from casework.consultations.models import InformationConsultation
 from casework.db import db
@@ -34,7 +34,6 @@ from casework.projects.models import (
 from casework.projects.scope import ActivityKind
 
 #: Who may create and edit projects (the policy module decides; the pages show their buttons).
-MANAGER_ROLES = (Role.ADMIN, Role.COORDINATOR)
 #: "<report>.<indicator>", as the report files name them.
 INDICATOR_KEY = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 MAX_BUDGET = Decimal("999999999999.99")

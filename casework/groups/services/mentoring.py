@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from casework import policy
 from casework.audit import services as audit
-from casework.auth.models import Role, User
+from casework.auth.models import User
 from casework.care.models import Attendance
 from casework.db import db, utcnow
 from casework.errors import N_, Conflict, ValidationError, check_version
@@ -36,7 +36,7 @@ def schedule_mentoring(
     if enrolment.status != GroupEnrolmentStatus.ACTIVE:
         raise Conflict("mentoring is for members holding a seat in the cohort")
     check_times(starts_at, ends_at)
-    require_staff([mentor_id], Role.FACILITATOR, Role.THERAPIST, field="mentor_id")
+    require_staff([mentor_id], policy.LEAD_GROUPS, field="mentor_id")
     session = MentoringSession(
         enrolment_id=enrolment.id,
         run_id=run.id,
