@@ -18,9 +18,10 @@ from casework.auth.services import create_api_token
 from casework.consultations.models import InformationConsultation
 from casework.db import db, utcnow
 from casework.groups.models import GroupEnrolment
+from casework.groups.services import enrolments as group_enrolments
 from casework.groups.services import meetings, runs
 from casework.supervision import services as supervision
-from tests.factories import make_case, staff
+from tests.factories import make_case, make_consenting_client, staff
 
 Ask = Callable[..., Any]
 
@@ -54,7 +55,10 @@ def world(app: Flask, team: dict[str, uuid.UUID]) -> dict[str, uuid.UUID]:
             actions=[supervision.NewAction("Read the protocol", utcnow().date())],
         )
         hidden_client = make_case(staff(team, "other_manager")).client_ids[0]
+        member = make_consenting_client(facilitator)
+        enrolment = group_enrolments.enrol(facilitator, run.id, client_id=member.id)
         ids = {
+            "enrolment": enrolment.id,
             "run": run.id,
             "meeting": meeting.id,
             "action": record.actions[0].id,
@@ -137,20 +141,28 @@ def test_a_consultant_cannot_link_a_consultation_to_a_hidden_client(
 
 
 @pytest.mark.parametrize(
-    ("who", "method", "path", "hidden"),
+    ("who", "method", "path", "body", "hidden"),
     [
         # an agreed action of a record about someone else, seen by another therapist
-        ("therapist2", "POST", "/agreed-actions/{}/completion", "action"),
+        ("therapist2", "POST", "/agreed-actions/{}/completion", None, "action"),
         # a meeting's register, asked for by a facilitator of another run
-        ("facilitator2", "GET", "/group-meetings/{}/attendance", "meeting"),
+        ("facilitator2", "GET", "/group-meetings/{}/attendance", None, "meeting"),
+        # a club member's enrolment, withdrawn by a facilitator of another run
+        ("facilitator2", "POST", "/group-enrolments/{}/withdrawal", {"version": 1}, "enrolment"),
     ],
-    ids=["agreed action", "meeting register"],
+    ids=["agreed action", "meeting register", "group enrolment"],
 )
 def test_a_hidden_object_answers_like_a_missing_one(
-    world: dict[str, uuid.UUID], ask: Ask, who: str, method: str, path: str, hidden: str
+    world: dict[str, uuid.UUID],
+    ask: Ask,
+    who: str,
+    method: str,
+    path: str,
+    body: object,
+    hidden: str,
 ) -> None:
     answers = {
-        which: ask(who, method, path.format(_the_id(world, which, hidden)))
+        which: ask(who, method, path.format(_the_id(world, which, hidden)), body)
         for which in ("missing", "hidden")
     }
     assert answers["hidden"] == answers["missing"]
