@@ -132,6 +132,11 @@ def may_write_notes(user: User, appointment: Appointment) -> bool:
     return appointment.practitioner_id == user.id
 
 
+def may_change_note(user: User, note: SessionNote) -> bool:
+    """Editing a draft, signing it, adding an addendum: the note's author only."""
+    return note.author_id == user.id
+
+
 def is_assigned(user: User, case: Case) -> bool:
     return bool(db.session.scalar(select(true()).where(Case.id == case.id, assigned_cases(user))))
 

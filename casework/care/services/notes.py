@@ -79,7 +79,7 @@ def _require_note(user: User, note_id: uuid.UUID, *, joint: bool = False) -> Ses
 
 def _require_own_note(user: User, note_id: uuid.UUID, *, refusal: str) -> SessionNote:
     note = _require_note(user, note_id)
-    if note.author_id != user.id:
+    if not policy.may_change_note(user, note):
         raise Forbidden(refusal)
     return note
 
