@@ -99,8 +99,9 @@ def test_features_import_only_features_below_them() -> None:
 
 def test_policy_reads_only_the_models_of_features() -> None:
     wider = sorted(
-        module
-        for module in _imports(CASEWORK / "policy.py")
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in (CASEWORK / "policy").glob("*.py")
+        for module in _imports(path)
         if _node(module) in FEATURE_ORDER and ".models" not in module
     )
     assert not wider, wider
@@ -142,3 +143,27 @@ def test_domain_errors_and_services_are_free_of_the_web_layer() -> None:
 @pytest.mark.parametrize("view", sorted(CASEWORK.glob("*/views.py")), ids=lambda p: p.parent.name)
 def test_views_parse_input_through_forms_not_request_form(view: Path) -> None:
     assert "request.form" not in view.read_text(encoding="utf-8")
+
+
+#: Where roles may be named: the policy (its gates), `auth` (accounts and their roles), the demo's
+#: staff and the labels of the role names.
+ROLE_NAMERS = {"policy", "auth", "demo", "labels"}
+
+
+def test_role_gates_live_in_the_policy() -> None:
+    """Views, pages, services, templates and the navigation ask the policy's gates and questions;
+    none decides access from a role of its own."""
+    offenders = []
+    for path in _sources():
+        if _node_of(path) in ROLE_NAMERS:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "casework.auth.models":
+                if any(alias.name == "Role" for alias in node.names):
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} imports Role")
+            elif isinstance(node, ast.Attribute) and node.attr == "has_role":
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} calls has_role")
+    for template in CASEWORK.rglob("*.html"):
+        if "has_role(" in template.read_text(encoding="utf-8"):
+            offenders.append(f"{template.relative_to(ROOT)} calls has_role")
+    assert not offenders, "ask casework.policy instead:\n" + "\n".join(sorted(offenders))

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from casework import policy
 from casework.auth.models import User
 from casework.care.models import Appointment, Attendance, CalendarFeed, Enrolment, SessionNote
 from casework.care.services import appointments, calendar, notes
@@ -194,4 +195,4 @@ class NotePage:
 def note_page(user: User, note_id: uuid.UUID) -> NotePage:
     """A note the user may read (the read is audited)."""
     note = notes.read_note(user, note_id)
-    return NotePage(note=note, is_author=note.author_id == user.id)
+    return NotePage(note=note, is_author=policy.may_change_note(user, note))

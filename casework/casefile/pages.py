@@ -13,7 +13,7 @@ from typing import Any
 import assessments as engine
 from casework import policy
 from casework.audit import services as audit
-from casework.auth.models import Role, User
+from casework.auth.models import User
 from casework.auth.services import display_names, staff_with_role
 from casework.care.models import Appointment, Enrolment, EnrolmentStatus, SessionNote
 from casework.care.services import appointments as care_appointments
@@ -211,9 +211,9 @@ def _actions(user: User, case: Case) -> CaseActions:
     return CaseActions(
         instruments=assessing.instruments_available(),
         services=[service for service in list_services() if not service.is_group],
-        therapists=staff_with_role(Role.THERAPIST),
+        therapists=staff_with_role(*policy.GIVE_THERAPY.roles),
         service_names=service_names(),
-        case_managers=staff_with_role(Role.CASE_MANAGER) if may_reassign else [],
+        case_managers=staff_with_role(*policy.HOLD_CASES.roles) if may_reassign else [],
         may_reassign=may_reassign,
         may_manage=may_manage,
         may_assess=policy.may_assess_case(user, case),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
+from casework import policy
 from casework.auth.current import current_staff, require_role_page
-from casework.auth.models import Role
 from casework.caseload.forms import FigureForm
 from casework.caseload.pages import dashboard, figure_list
 from casework.caseload.services import ReviewSettings
@@ -17,7 +17,7 @@ bp = Blueprint("caseload_pages", __name__, template_folder="templates")
 
 
 @bp.route("/caseload")
-@require_role_page(Role.SUPERVISOR)
+@require_role_page(*policy.SUPERVISE.roles)
 def caseload() -> str:
     days = whole_number(request.args.get("days"))
     settings = ReviewSettings(no_contact_days=days) if days is not None else ReviewSettings()
@@ -30,7 +30,7 @@ def caseload() -> str:
 
 
 @bp.route("/caseload/cases")
-@require_role_page(Role.SUPERVISOR)
+@require_role_page(*policy.SUPERVISE.roles)
 def cases() -> str:
     """The open cases behind a figure of the dashboard."""
     form = FigureForm(request.args)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from casework import policy
 from casework.audit import services as audit
-from casework.auth.models import Role, User
+from casework.auth.models import User
 from casework.catalogue.library import library
 from casework.catalogue.models import CAPACITY_CEILING, Service, ServiceKind
 from casework.db import db, get_or_not_found
@@ -49,7 +50,7 @@ def list_services(*, include_inactive: bool = False) -> list[Service]:
 
 def set_service_active(user: User, code: str, *, active: bool) -> Service:
     """Offer a service again, or stop offering it (administrators only)."""
-    if not user.has_role(Role.ADMIN):
+    if not policy.ADMINISTER.allows(user):
         raise Forbidden("only an administrator changes the catalogue")
     service = get_or_not_found(Service, code, "service")
     service.is_active = active
@@ -67,7 +68,7 @@ def set_group_settings(
 ) -> Service:
     """A group service's completion threshold and seat limits (None: no automatic completion,
     the centre-wide limit, no default). Runs already open keep their capacity."""
-    if not user.has_role(Role.ADMIN):
+    if not policy.ADMINISTER.allows(user):
         raise Forbidden("only an administrator changes the catalogue")
     service = get_or_not_found(Service, code, "service")
     if not service.is_group:

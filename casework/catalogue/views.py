@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from casework import policy
 from casework.auth.current import current_staff, require_role_page
-from casework.auth.models import Role
 from casework.catalogue.forms import ServiceActiveForm
 from casework.catalogue.services import list_services, set_service_active
 
@@ -16,7 +16,7 @@ bp = Blueprint("catalogue_pages", __name__, template_folder="templates")
 
 
 @bp.route("/admin/services")
-@require_role_page(Role.ADMIN)
+@require_role_page(*policy.ADMINISTER.roles)
 def services() -> str:
     return render_template("catalogue/services.html", services=list_services(include_inactive=True))
 

@@ -11,8 +11,8 @@ from sqlalchemy import Select, distinct, func, select
 
 from casework import policy
 from casework.audit import services as audit
-from casework.auth.models import Role, User
-from casework.clients.models import Client, Gender, MigrationReason
+from casework.auth.models import User
+from casework.clients.models import Gender, MigrationReason
 from casework.clients.services.consents import require_processing_basis
 from casework.clock import centre_today
 from casework.consultations.models import (
@@ -47,7 +47,7 @@ def log_consultation(
     visitor_phone: str | None = None,
 ) -> InformationConsultation:
     """Log a consultation: linked to a client, or anonymous with statistics and a visitor token."""
-    policy.require_role(user, Role.CONSULTANT)
+    policy.LOG_CONSULTATIONS.require(user)
     if consulted_on > centre_today():
         raise ValidationError(
             "a consultation is logged once it happened", fields={"consulted_on": ["future"]}
@@ -72,9 +72,7 @@ def log_consultation(
                 "a consultation linked to a client takes its statistics from the client record",
                 fields={name: ["only for anonymous visitors"] for name in given or ["client_id"]},
             )
-        client = db.session.get(Client, client_id)
-        if client is None or client.is_erased:
-            raise ValidationError("no such client", fields={"client_id": ["unknown"]})
+        policy.require_chosen_client(user, client_id, visible=policy.consultation_clients(user))
         require_processing_basis([client_id])
     token = None
     if visitor_document is not None or visitor_phone is not None:
@@ -178,7 +176,7 @@ def list_consultations(
     user: User, filters: ConsultationFilters, *, cursor: str | None = None, limit: int = 50
 ) -> Page[InformationConsultation]:
     """One's own consultations (supervisors: their teams'), newest first."""
-    policy.require_role(user, Role.CONSULTANT, Role.SUPERVISOR)
+    policy.CONSULTATION_FIGURES.require(user)
     page = paginate(
         _filtered(user, filters),
         [InformationConsultation.consulted_on, InformationConsultation.id],
@@ -191,7 +189,7 @@ def list_consultations(
 
 def count_logged_on(user: User, day: date) -> int:
     """How many consultations `user` logged for `day` (the "logged today" count of the form)."""
-    policy.require_role(user, Role.CONSULTANT)
+    policy.LOG_CONSULTATIONS.require(user)
     return int(
         db.session.scalar(
             select(func.count())
@@ -221,7 +219,7 @@ def require_consultation(user: User, consultation_id: uuid.UUID) -> InformationC
 
 def summary(user: User, filters: ConsultationFilters) -> dict[str, Any]:
     """Counts for reports: totals, anonymous vs linked, returning visitors, by channel and topic."""
-    policy.require_role(user, Role.CONSULTANT, Role.SUPERVISOR)
+    policy.CONSULTATION_FIGURES.require(user)
     base = _filtered(user, filters).subquery()
     totals = db.session.execute(
         select(
@@ -277,7 +275,7 @@ def save_topic(
     user: User, code: str, *, name: dict[str, str], is_active: bool = True, position: int = 0
 ) -> ConsultationTopic:
     """Add a topic or rename / retire one (administrators); retired topics stay on old records."""
-    policy.require_role(user, Role.ADMIN)
+    policy.MANAGE_TOPICS.require(user)
     if not name.get("pl") or not name.get("en"):
         raise ValidationError(
             "a topic needs at least a Polish and an English name",

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
+from casework import policy
 from casework.auth.current import current_staff, require_role_page
-from casework.auth.models import Role
 from casework.clients.models import Gender, MigrationReason
 from casework.clock import centre_today
 from casework.consultations import services
@@ -31,7 +31,7 @@ def _form() -> ConsultationForm:
 
 
 @bp.route("/consultations/new", methods=["GET", "POST"])
-@require_role_page(Role.CONSULTANT)
+@require_role_page(*policy.LOG_CONSULTATIONS.roles)
 def new() -> str | Response:
     """Log a consultation; after saving, a fresh form with a confirmation and today's count."""
     form = _form()
@@ -68,7 +68,7 @@ def new() -> str | Response:
 
 
 @bp.route("/consultations")
-@require_role_page(Role.CONSULTANT)
+@require_role_page(*policy.LOG_CONSULTATIONS.roles)
 def mine() -> str:
     """The consultant's own consultations, newest first, a page at a time."""
     page = services.list_consultations(

@@ -162,7 +162,8 @@ def create_programmes_demo(
         return
     today = utcnow().date()
     runs = _group_runs(staff, clients, rng, today)
-    linked = _consenting(clients)
+    # Visitors the consultant registered: the clients a consultation may name.
+    linked = [_member(staff["consultant"], rng) for _ in range(len(_consenting(clients)) // 4 + 1)]
     consultations_made = _consultations(staff["consultant"], linked, rng, today)
     _partner_work(staff["supervisor"], rng, today)
     _surveys(staff, runs, consultations_made, rng)
@@ -239,7 +240,11 @@ def _group_runs(
         members += [_member(staff["facilitator"], rng) for _ in range(people - len(members))]
         db.session.flush()
         manager = staff["facilitator"] if lead == "facilitator" else staff[lead]
-        enrolments = [group_enrolments.enrol(manager, run.id, client_id=m.id) for m in members]
+        # The team's supervisor enrols the centre's clients (a facilitator may enrol only the
+        # people they registered or already run groups with: policy.group_enrollable_clients).
+        enrolments = [
+            group_enrolments.enrol(staff["supervisor"], run.id, client_id=m.id) for m in members
+        ]
         seated = [e for e in enrolments if e.status == GroupEnrolmentStatus.ACTIVE]
         if len(seated) > 2 and rng.random() < 0.6:
             leaving = seated.pop(rng.randrange(len(seated)))

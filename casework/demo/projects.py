@@ -262,7 +262,8 @@ def _past_runs(
         members = rng.sample(pool, min(len(pool), people // 2))
         members += [_member(facilitator, rng) for _ in range(people - len(members))]
         db.session.flush()
-        enrolled = [enrolments.enrol(facilitator, run.id, client_id=m.id) for m in members]
+        # The team's supervisor enrols the centre's clients (policy.group_enrollable_clients).
+        enrolled = [enrolments.enrol(staff["supervisor"], run.id, client_id=m.id) for m in members]
         started = datetime.combine(starts_on, time(9), UTC)
         for enrolment in enrolled:
             enrolment.enrolled_at = enrolment.activated_at = started

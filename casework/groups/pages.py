@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 from casework import policy
-from casework.auth.models import Role, User
+from casework.auth.models import User
 from casework.clients.names import client_display_name
 from casework.clock import centre_today
 from casework.db import utcnow
@@ -32,7 +32,7 @@ def runs_page(user: User, *, show_all: bool, cursor: str | None) -> RunsPage:
     """The runs I facilitate, or all of them (always all for staff who facilitate none)."""
     if not policy.may_see_group_runs(user):
         raise NotFound("no such page")
-    facilitates = user.has_role(Role.FACILITATOR)
+    facilitates = policy.FACILITATE.allows(user)
     show_all = show_all or not facilitates
     page = runs.list_runs(user, facilitated_by_me=not show_all, cursor=cursor, limit=50)
     return RunsPage(page, show_all, facilitates)

@@ -7,41 +7,35 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from casework.auth.models import Role, User
+from casework import policy
+from casework.auth.models import User
 
 
 @dataclass(frozen=True)
 class NavEntry:
     endpoint: str
     label: object
-    roles: frozenset[Role]
+    #: who sees the entry: the policy's gate of the page it leads to
+    gate: policy.Gate
 
-
-def _roles(*roles: Role) -> frozenset[Role]:
-    return frozenset(roles)
-
-
-CLINICAL = _roles(Role.CASE_MANAGER, Role.THERAPIST, Role.FACILITATOR, Role.SUPERVISOR)
 
 NAVIGATION: tuple[NavEntry, ...] = (
-    NavEntry("home.index", _l("My work"), frozenset(Role)),
-    NavEntry(
-        "client_pages.search", _l("Find a client"), _roles(Role.CASE_MANAGER, Role.SUPERVISOR)
-    ),
-    NavEntry("client_pages.intake", _l("New intake"), _roles(Role.CASE_MANAGER, Role.SUPERVISOR)),
-    NavEntry("casefile_pages.index", _l("Cases"), CLINICAL),
-    NavEntry("care_pages.my_clients", _l("My clients"), _roles(Role.THERAPIST)),
-    NavEntry("care_pages.agenda_page", _l("Agenda"), _roles(Role.THERAPIST, Role.CASE_MANAGER)),
-    NavEntry("group_pages.runs", _l("Group runs"), _roles(Role.FACILITATOR, Role.CASE_MANAGER)),
-    NavEntry("consultation_pages.new", _l("Log a consultation"), _roles(Role.CONSULTANT)),
-    NavEntry("caseload_pages.caseload", _l("Caseload review"), _roles(Role.SUPERVISOR)),
+    NavEntry("home.index", _l("My work"), policy.EVERYONE),
+    NavEntry("client_pages.search", _l("Find a client"), policy.CASE_MANAGEMENT),
+    NavEntry("client_pages.intake", _l("New intake"), policy.CASE_MANAGEMENT),
+    NavEntry("casefile_pages.index", _l("Cases"), policy.CLINICAL_WORK),
+    NavEntry("care_pages.my_clients", _l("My clients"), policy.GIVE_THERAPY),
+    NavEntry("care_pages.agenda_page", _l("Agenda"), policy.KEEP_AGENDA),
+    NavEntry("group_pages.runs", _l("Group runs"), policy.BROWSE_GROUP_RUNS),
+    NavEntry("consultation_pages.new", _l("Log a consultation"), policy.LOG_CONSULTATIONS),
+    NavEntry("caseload_pages.caseload", _l("Caseload review"), policy.SUPERVISE),
     # supervisors, and the practitioners the records are about
-    NavEntry("supervision_pages.records", _l("Supervision records"), CLINICAL),
-    NavEntry("case_pages.break_glass_log", _l("Break-the-glass log"), _roles(Role.SUPERVISOR)),
-    NavEntry("project_pages.index", _l("Projects"), _roles(Role.ADMIN, Role.COORDINATOR)),
-    NavEntry("report_pages.index", _l("Reports"), _roles(Role.COORDINATOR, Role.SUPERVISOR)),
-    NavEntry("auth.admin_users", _l("Users and teams"), _roles(Role.ADMIN)),
-    NavEntry("catalogue_pages.services", _l("Service catalogue"), _roles(Role.ADMIN)),
+    NavEntry("supervision_pages.records", _l("Supervision records"), policy.CLINICAL_WORK),
+    NavEntry("case_pages.break_glass_log", _l("Break-the-glass log"), policy.SUPERVISE),
+    NavEntry("project_pages.index", _l("Projects"), policy.MANAGE_PROJECTS),
+    NavEntry("report_pages.index", _l("Reports"), policy.REPORTS),
+    NavEntry("auth.admin_users", _l("Users and teams"), policy.ADMINISTER),
+    NavEntry("catalogue_pages.services", _l("Service catalogue"), policy.ADMINISTER),
 )
 
 
@@ -49,7 +43,5 @@ def navigation_for(user: User) -> list[NavEntry]:
     """The entries `user` sees, in order; entries of pages not yet built are skipped."""
     registered = current_app.view_functions
     return [
-        entry
-        for entry in NAVIGATION
-        if entry.endpoint in registered and not entry.roles.isdisjoint(user.roles)
+        entry for entry in NAVIGATION if entry.endpoint in registered and entry.gate.allows(user)
     ]

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from casework.auth.models import Role, User
+from casework import policy
+from casework.auth.models import User
 from casework.care.models import SessionNote
 from casework.care.pages import AppointmentRow, appointment_subject
 from casework.care.services import appointments, notes
@@ -32,24 +33,38 @@ class MyWork:
     waitlists: list[RunFigures] = field(default_factory=list)
     #: Tasks one owns (overdue, due this week); supervisors: their teams' overdue safety tasks.
     tasks: MyTasksPage | None = None
+    #: The sections shown even when empty, as the policy's gates decide.
+    sections: frozenset[str] = frozenset()
+
+
+#: A section of the page, and the gate of the work it is about.
+SECTIONS = {
+    "appointments": policy.GIVE_THERAPY,
+    "cases": policy.HOLD_CASES,
+    "intake": policy.HOLD_CASES,
+    "decisions": policy.CASE_MANAGEMENT,
+    "drafts": policy.GIVE_THERAPY,
+    "waitlists": policy.FACILITATE,
+    "administration": policy.ADMINISTER,
+}
 
 
 def my_work(user: User) -> MyWork:
     """Today's appointments (in the centre's time zone), open cases by state, the intake queue,
     decisions, drafts and the waitlists of the runs one facilitates."""
-    work = MyWork()
+    work = MyWork(sections=frozenset(name for name, gate in SECTIONS.items() if gate.allows(user)))
     midnight = centre_midnight()
     today = []
-    if user.has_role(Role.THERAPIST, Role.CASE_MANAGER, Role.FACILITATOR):
+    if policy.APPOINTMENTS.allows(user):
         today = appointments.agenda(
             user, starts_from=midnight, starts_before=midnight + timedelta(days=1), limit=50
         ).items
     by_state: dict[CaseState, list[Case]] = {}
-    if user.has_role(Role.CASE_MANAGER, Role.THERAPIST, Role.FACILITATOR, Role.SUPERVISOR):
+    if policy.CLINICAL_WORK.allows(user):
         by_state = cases.open_cases_by_state(user)
-    queue = cases.intake_queue(user) if user.has_role(Role.CASE_MANAGER) else []
+    queue = cases.intake_queue(user) if policy.HOLD_CASES.allows(user) else []
     decisions: list[Recommendation] = []
-    if user.has_role(Role.CASE_MANAGER, Role.SUPERVISOR):
+    if policy.CASE_MANAGEMENT.allows(user):
         decisions = recommending.pending_decisions(user)
     open_cases = [case for items in by_state.values() for case in items]
     found = iter(
@@ -69,10 +84,10 @@ def my_work(user: User) -> MyWork:
     }
     work.intake_queue = [(case, next(found)) for case in queue]
     work.pending_decisions = [(r, next(found)) for r in decisions]
-    if user.has_role(Role.THERAPIST):
+    if policy.GIVE_THERAPY.allows(user):
         work.drafts = notes.drafts_to_finish(user)
-    if user.has_role(Role.CASE_MANAGER, Role.THERAPIST, Role.FACILITATOR, Role.SUPERVISOR):
+    if policy.CLINICAL_WORK.allows(user):
         work.tasks = my_tasks_page(user)
-    if user.has_role(Role.FACILITATOR):
+    if policy.FACILITATE.allows(user):
         work.waitlists = runs.list_runs(user, facilitated_by_me=True, limit=50).items
     return work

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from casework import policy
 from casework.auth.models import User
-from casework.db import db, get_or_not_found, utcnow
+from casework.db import db, utcnow
 from casework.errors import Conflict, ValidationError
 from casework.pagination import Page, paginate
 from casework.partners.models import (
@@ -84,7 +84,7 @@ def create_training(
 
 def _require_training(user: User, training_id: uuid.UUID) -> Training:
     policy.require_partner_work(user)
-    return get_or_not_found(Training, training_id, "training")
+    return policy.require_visible(user, Training, training_id, what="training")
 
 
 def add_participants(

@@ -6,10 +6,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 
+from casework import policy
 from casework.audit import services as audit
-from casework.auth.models import Role, User
+from casework.auth.models import User
 from casework.care.models import Appointment, Enrolment, NoteKind, NoteState, SessionNote
 from casework.case_assessments.models import Assessment
 from casework.cases.models import Case, CaseParticipant
@@ -17,37 +18,31 @@ from casework.clients.models import Client
 from casework.clients.services.clients import (
     IDENTIFYING_FIELDS,
     STATISTICAL_FIELDS,
-    require_client,
 )
 from casework.clients.services.consents import consents_of
 from casework.crypto import services as crypto
-from casework.db import db, get_or_not_found, utcnow
-from casework.errors import N_, Conflict, Forbidden, require_text
+from casework.db import db, utcnow
+from casework.errors import N_, Conflict, require_text
 from casework.groups.services import enrolments as group_enrolments
 from casework.privacy.models import PrivacyRequest, PrivacyRequestKind
 
 
-def _require_gdpr_officer(user: User) -> None:
-    if not user.has_role(Role.SUPERVISOR, Role.ADMIN):
-        raise Forbidden("exporting or erasing a client needs a supervisor or an administrator")
-
-
-def _gdpr_client(user: User, client_id: uuid.UUID) -> Client:
-    """The client a GDPR request is about: any client for an administrator, a supervisor's
-    own teams' clients otherwise."""
-    _require_gdpr_officer(user)
-    client = get_or_not_found(Client, client_id, "client")
-    if user.has_role(Role.SUPERVISOR) and not user.has_role(Role.ADMIN):
-        require_client(user, client_id, assigned_only=True)
-    return client
+def _gdpr_client(user: User, client_id: uuid.UUID) -> tuple[Client, policy.GdprScope]:
+    """The client a GDPR request is about, and what the request may reach (`policy.gdpr`)."""
+    scope = policy.gdpr_scope(user)
+    return policy.require_visible(
+        user, Client, client_id, what="client", visible=scope.clients
+    ), scope
 
 
 def export_client(user: User, client_id: uuid.UUID, *, reason: str) -> dict[str, Any]:
-    """Everything held about a client, as JSON-ready data (GDPR access request)."""
+    """Everything held about a client that `user` may export, as JSON-ready data (GDPR access
+    request): clinical content only from the cases the policy lets them export it from."""
     require_text(reason, field="reason", message=N_("a reason is required"))
-    client = _gdpr_client(user, client_id)
-    # Administrators see no clinical content: their export is the record, consents and dates.
-    data = collect_client_data(client, clinical=user.has_role(Role.SUPERVISOR))
+    client, scope = _gdpr_client(user, client_id)
+    data = collect_client_data(
+        client, case_records=scope.case_records, clinical_cases=scope.clinical_cases
+    )
     request = _request(PrivacyRequestKind.EXPORT, client, user, reason)
     audit.record_change(
         "client.export", client, actor=user, fields=sorted(data), reason_row=request
@@ -58,7 +53,7 @@ def export_client(user: User, client_id: uuid.UUID, *, reason: str) -> dict[str,
 def erase_client(user: User, client_id: uuid.UUID, *, reason: str) -> Client:
     """GDPR erasure by crypto-shredding: the client's key and blind indexes are destroyed."""
     require_text(reason, field="reason", message=N_("a reason is required"))
-    client = _gdpr_client(user, client_id)
+    client, _ = _gdpr_client(user, client_id)
     if client.is_erased:
         raise Conflict("this client is already erased")
     request = _request(PrivacyRequestKind.ERASURE, client, user, reason)
@@ -100,26 +95,45 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def collect_client_data(client: Client, *, clinical: bool) -> dict[str, Any]:
-    """The client's record, consents, case memberships, enrolments and appointments, and with
-    `clinical` their assessments and signed progress notes. Another participant's disclosures
-    are not theirs, and private process notes are the practitioner's: both are left out."""
+def collect_client_data(
+    client: Client,
+    *,
+    case_records: ColumnElement[bool],
+    clinical_cases: ColumnElement[bool],
+) -> dict[str, Any]:
+    """The client's record and consents; their memberships, enrolments and appointments in the
+    cases of `case_records` (and those outside any case); their assessments and signed progress
+    notes in the cases of `clinical_cases` (predicates over Case, from `policy.gdpr_scope`).
+    Another participant's disclosures are not theirs, and private process notes are the
+    practitioner's: both are left out."""
     person = {
         name: _plain(getattr(client, name)) for name in IDENTIFYING_FIELDS + STATISTICAL_FIELDS
     }
+    listed = select(Case.id).where(case_records)
+    clinical = select(Case.id).where(clinical_cases)
     memberships = db.session.execute(
         select(Case.reference, Case.kind, Case.state, Case.opened_at, CaseParticipant.role)
         .join(CaseParticipant, CaseParticipant.case_id == Case.id)
-        .where(CaseParticipant.client_id == client.id)
+        .where(CaseParticipant.client_id == client.id, Case.id.in_(listed))
     ).all()
-    assessments = db.session.scalars(select(Assessment).where(Assessment.client_id == client.id))
-    enrolments = db.session.scalars(select(Enrolment).where(Enrolment.client_id == client.id)).all()
+    assessments = db.session.scalars(
+        select(Assessment).where(
+            Assessment.client_id == client.id, Assessment.case_id.in_(clinical)
+        )
+    )
+    enrolments = db.session.scalars(
+        select(Enrolment).where(
+            Enrolment.client_id == client.id,
+            or_(Enrolment.case_id.is_(None), Enrolment.case_id.in_(listed)),
+        )
+    ).all()
     appointments = db.session.scalars(
         select(Appointment).where(Appointment.enrolment_id.in_([e.id for e in enrolments]))
     )
     notes = db.session.scalars(
         select(SessionNote).where(
             SessionNote.client_id == client.id,
+            SessionNote.case_id.in_(clinical),
             SessionNote.state == NoteState.SIGNED,
             SessionNote.kind == NoteKind.PROGRESS,
         )
@@ -146,9 +160,7 @@ def collect_client_data(client: Client, *, clinical: bool) -> dict[str, Any]:
             }
             for m in memberships
         ],
-        "assessments": []
-        if not clinical
-        else [
+        "assessments": [
             {
                 "instrument": a.instrument_id,
                 "version": a.instrument_version,
@@ -176,9 +188,7 @@ def collect_client_data(client: Client, *, clinical: bool) -> dict[str, Any]:
             }
             for a in appointments
         ],
-        "session_notes": []
-        if not clinical
-        else [
+        "session_notes": [
             {
                 "kind": n.kind.value,
                 "signed_at": _plain(n.signed_at),

@@ -67,7 +67,7 @@ class ProjectPage:
 
 
 def may_manage(user: User) -> bool:
-    return user.has_role(*services.MANAGER_ROLES)
+    return policy.MANAGE_PROJECTS.allows(user)
 
 
 def projects_page(user: User, *, cursor: str | None) -> ProjectsPage:

@@ -14,10 +14,10 @@ from sqlalchemy import Uuid, delete, func, insert, literal, select
 
 from casework import policy
 from casework.audit import services as audit
-from casework.auth.models import Role, User
+from casework.auth.models import User
 from casework.catalogue.models import Service
 from casework.consultations.models import InformationConsultation
-from casework.db import db, get_or_not_found
+from casework.db import db
 from casework.errors import N_, Conflict, NotFound, ValidationError, check_version
 from casework.groups.models import GroupRun
 from casework.pagination import Page, paginate
@@ -34,7 +34,6 @@ from casework.projects.models import (
 from casework.projects.scope import ActivityKind
 
 #: Who may create and edit projects (the policy module decides; the pages show their buttons).
-MANAGER_ROLES = (Role.ADMIN, Role.COORDINATOR)
 #: "<report>.<indicator>", as the report files name them.
 INDICATOR_KEY = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 MAX_BUDGET = Decimal("999999999999.99")
@@ -165,9 +164,7 @@ def update_project(
 
 def _require(user: User, project_id: uuid.UUID) -> Project:
     """The project, if `user` may see projects at all; else NotFound, like a missing one."""
-    if not policy.may_see_projects(user):
-        raise NotFound("no such project")
-    return get_or_not_found(Project, project_id, "project")
+    return policy.require_visible(user, Project, project_id, what="project")
 
 
 def list_projects(

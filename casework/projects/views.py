@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from casework import policy
 from casework.auth.current import current_staff, require_role_page
 from casework.errors import DomainError
 from casework.projects import pages, services
@@ -35,7 +36,7 @@ def index() -> str:
 
 
 @bp.route("/projects/new", methods=["GET", "POST"])
-@require_role_page(*services.MANAGER_ROLES)
+@require_role_page(*policy.MANAGE_PROJECTS.roles)
 def new() -> str | Response:
     form = ProjectForm()
     if form.validate_on_submit():

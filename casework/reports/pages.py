@@ -42,7 +42,7 @@ def link_for(
     if len(activities) != 1:
         return None
     activity = activities[0]
-    if activity in CASE_ACTIVITIES and user.has_role(*policy.CLINICAL_ROLES):
+    if activity in CASE_ACTIVITIES and policy.CLINICAL_WORK.allows(user):
         services = indicator.indicator.sources[0].filters.get("service", ())
         arguments: dict[str, Any] = {}
         if dimension == "service" and cell.code:

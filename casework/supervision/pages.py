@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
+from casework import policy
 from casework.auth.models import User
 from casework.auth.services import display_names
 from casework.clock import centre_today
@@ -19,6 +20,8 @@ class RecordsPage:
     page: Page[SupervisionRecord]
     #: Supervisors' and practitioners' names by user id.
     names: dict[uuid.UUID, str]
+    #: Whether the page offers to record a supervision.
+    may_record: bool
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ def _names_in(records: list[SupervisionRecord]) -> dict[uuid.UUID, str]:
 def records_page(user: User, *, cursor: str | None) -> RecordsPage:
     """The records `user` may see, newest first, 25 to a page."""
     page = supervision.list_records(user, cursor=cursor, limit=25)
-    return RecordsPage(page, _names_in(page.items))
+    return RecordsPage(page, _names_in(page.items), policy.may_record_supervision(user))
 
 
 def record_page(user: User, record_id: uuid.UUID) -> RecordPage:

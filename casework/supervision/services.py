@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from casework import policy
 from casework.audit import services as audit
-from casework.auth.models import Role, User
+from casework.auth.models import User
 from casework.cases.models import Case
 from casework.clock import centre_today
-from casework.db import db, get_or_not_found, utcnow
+from casework.db import db, utcnow
 from casework.errors import Conflict, Forbidden, ValidationError
 from casework.pagination import Page, paginate
 from casework.supervision.models import AgreedAction, SupervisedCase, SupervisionRecord
@@ -37,7 +37,7 @@ def create_record(
     actions: list[NewAction] | None = None,
 ) -> SupervisionRecord:
     """Record a supervision of a practitioner of one's team; notes are encrypted (staff key)."""
-    policy.require_role(user, Role.SUPERVISOR)
+    policy.SUPERVISE.require(user)
     practitioner = db.session.get(User, practitioner_id)
     if practitioner is None or not policy.supervises_user(user, practitioner):
         raise ValidationError(
@@ -120,21 +120,13 @@ def list_records(
 
 
 def _may_change(user: User, record: SupervisionRecord) -> None:
-    """Refuse anyone but the record's author and the supervisors of the practitioner's team."""
-    if record.supervisor_id == user.id:
-        return
-    if record.team_id is not None and record.team_id in policy.supervised_team_ids(user):
-        return
-    raise Forbidden("only a supervisor of the practitioner's team changes this record")
+    if not policy.may_change_supervision_record(user, record):
+        raise Forbidden("only a supervisor of the practitioner's team changes this record")
 
 
 def may_change(user: User, record: SupervisionRecord) -> bool:
     """Whether `user` may add actions to `record` (its author or a supervisor of the team)."""
-    try:
-        _may_change(user, record)
-    except Forbidden:
-        return False
-    return True
+    return policy.may_change_supervision_record(user, record)
 
 
 def add_action(user: User, record_id: uuid.UUID, action: NewAction) -> AgreedAction:
@@ -150,9 +142,9 @@ def add_action(user: User, record_id: uuid.UUID, action: NewAction) -> AgreedAct
 
 def complete_action(user: User, action_id: uuid.UUID) -> AgreedAction:
     """Mark an agreed action done: the practitioner it was agreed with, or a supervisor."""
-    action = get_or_not_found(AgreedAction, action_id, "action")
+    action = policy.require_visible(user, AgreedAction, action_id, what="action")
     record = _require_record(user, action.record_id)
-    if record.practitioner_id != user.id:
+    if not policy.may_complete_agreed_action(user, record):
         _may_change(user, record)
     if action.done_at is not None:
         raise Conflict("this action is already done")
@@ -164,7 +156,7 @@ def complete_action(user: User, action_id: uuid.UUID) -> AgreedAction:
 
 def practitioners_i_supervise(user: User) -> list[User]:
     """Who a supervision record can be about: the clinical staff of the teams `user` supervises."""
-    policy.require_role(user, Role.SUPERVISOR)
+    policy.SUPERVISE.require(user)
     teams = policy.supervised_team_ids(user)
     if not teams:
         return []
@@ -173,4 +165,4 @@ def practitioners_i_supervise(user: User) -> list[User]:
         .where(User.team_id.in_(teams), User.id != user.id, User.is_enabled.is_(True))
         .order_by(User.display_name)
     )
-    return [person for person in people if person.has_role(*policy.CLINICAL_ROLES)]
+    return [person for person in people if policy.CLINICAL_WORK.allows(person)]

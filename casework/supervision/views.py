@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from casework import policy
 from casework.auth.current import current_staff, require_role_page
-from casework.auth.models import Role
 from casework.clock import centre_today
 from casework.errors import DomainError, ValidationError
 from casework.policy import CLINICAL_ROLES
@@ -28,7 +28,9 @@ bp = Blueprint("supervision_pages", __name__, template_folder="templates")
 def records() -> str:
     """The records one may see (written, about oneself, or of a supervised team), newest first."""
     shown = pages.records_page(current_staff(), cursor=request.args.get("after") or None)
-    return render_template("supervision/records.html", page=shown.page, names=shown.names)
+    return render_template(
+        "supervision/records.html", page=shown.page, names=shown.names, may_record=shown.may_record
+    )
 
 
 def _actions_complete(form: RecordForm) -> bool:
@@ -47,7 +49,7 @@ def _actions_complete(form: RecordForm) -> bool:
 
 
 @bp.route("/supervision/new", methods=["GET", "POST"])
-@require_role_page(Role.SUPERVISOR)
+@require_role_page(*policy.SUPERVISE.roles)
 def new_record() -> str | Response:
     form = RecordForm(held_on=centre_today())
     form.practitioner.choices = [

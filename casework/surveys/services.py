@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 import assessments as engine
 from casework import policy
-from casework.auth.models import Role, User
+from casework.auth.models import User
 from casework.catalogue.library import library
 from casework.catalogue.models import Service
 from casework.consultations import services as consultations
@@ -101,7 +101,7 @@ def record_response(
 
 
 def _require_reader(user: User) -> None:
-    policy.require_role(user, Role.SUPERVISOR, Role.ADMIN)
+    policy.SURVEY_RESULTS.require(user)
 
 
 def list_responses(

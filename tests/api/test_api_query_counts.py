@@ -159,7 +159,8 @@ def _programmes(app: Flask, size: int) -> tuple[dict[str, dict[str, str]], objec
                 language="uk",
                 topic_codes=["pesel", "housing"],
                 duration_minutes=10,
-                client_id=person.id if number % 2 else None,
+                # a visitor the consultant registered: the clients a consultation may name
+                client_id=make_consenting_client(staff["consultant"]).id if number % 2 else None,
             )
             supervision.create_record(
                 staff["supervisor"],

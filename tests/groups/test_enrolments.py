@@ -108,7 +108,7 @@ def test_people_without_a_case_join_clubs_directly(app: Flask, team, make_run) -
         person = make_consenting_client(facilitator)
         enrolment = enrolments.enrol(facilitator, run.id, client_id=person.id)
         assert enrolment.case_id is None
-        without_consent = make_client()
+        without_consent = make_client(created_by_id=facilitator.id)
         with pytest.raises(Conflict):
             enrolments.enrol(facilitator, run.id, client_id=without_consent.id)
 

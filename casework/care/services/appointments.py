@@ -20,7 +20,7 @@ from casework.care.models import (
     Enrolment,
     EnrolmentStatus,
 )
-from casework.care.services.enrolments import case_of, require_enrolment, visible_enrolments
+from casework.care.services.enrolments import case_of, require_enrolment
 from casework.cases.models import Case, CaseKind
 from casework.cases.services import cases
 from casework.clock import centre_zone
@@ -31,7 +31,7 @@ from casework.pagination import Page, paginate
 
 def _may_schedule(user: User, enrolment: Enrolment, case: Case | None) -> None:
     """Appointments are kept by the enrolment's practitioner or the case's manager."""
-    if enrolment.practitioner_id == user.id:
+    if policy.may_schedule(user, enrolment, case):
         return
     if case is None:
         raise Forbidden("only the practitioner may schedule this")
@@ -129,13 +129,7 @@ def schedule_appointment(
 
 def require_appointment(user: User, appointment_id: uuid.UUID) -> tuple[Appointment, Case | None]:
     """An appointment whose enrolment `user` may see, with its case; else NotFound."""
-    appointment = policy.require_visible(
-        user,
-        Appointment,
-        appointment_id,
-        what="appointment",
-        visible=Appointment.enrolment_id.in_(select(Enrolment.id).where(visible_enrolments(user))),
-    )
+    appointment = policy.require_visible(user, Appointment, appointment_id, what="appointment")
     return appointment, case_of(appointment.enrolment)
 
 

@@ -15,14 +15,13 @@ from sqlalchemy import select
 
 from casework import policy
 from casework.audit import services as audit
-from casework.auth.models import Role, User
+from casework.auth.models import User
 from casework.care.models import Appointment, Attendance, CalendarFeed
 from casework.cases.models import Case
 from casework.db import db, utcnow
 from casework.errors import NotFound
 
 #: Who keeps appointments, so may have a feed.
-FEED_ROLES = (Role.THERAPIST, Role.CASE_MANAGER, Role.FACILITATOR)
 #: How far back and ahead a feed reaches, and how many appointments it holds at most.
 FEED_PAST = timedelta(days=30)
 FEED_AHEAD = timedelta(days=365)
@@ -59,7 +58,7 @@ def _revoke_all(user: User) -> list[CalendarFeed]:
 def create_feed(user: User) -> tuple[CalendarFeed, str]:
     """A new secret address for the user's own calendar, replacing (revoking) any earlier one.
     Returns the feed and its secret, which is shown this once and never stored."""
-    policy.require_role(user, *FEED_ROLES)
+    policy.APPOINTMENTS.require(user)
     _revoke_all(user)
     secret = secrets.token_urlsafe(32)
     feed = CalendarFeed(user_id=user.id, secret_hash=_digest(secret))

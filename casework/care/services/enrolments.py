@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import select
 
 from casework import policy
 from casework.audit import services as audit
-from casework.auth.models import Role, User
+from casework.auth.models import User
 from casework.care.models import Enrolment, EnrolmentStatus
 from casework.case_assessments.services import exclusions
 from casework.cases.models import Case, CaseState
@@ -119,7 +119,7 @@ def _check_practitioner(service: Service, practitioner_id: uuid.UUID | None) -> 
         if (
             practitioner is None
             or not practitioner.is_enabled
-            or not practitioner.has_role(Role.THERAPIST)
+            or not policy.GIVE_THERAPY.allows(practitioner)
         ):
             raise ValidationError(
                 "this service needs an active therapist or counsellor as practitioner",
@@ -132,19 +132,9 @@ def _check_practitioner(service: Service, practitioner_id: uuid.UUID | None) -> 
         )
 
 
-def visible_enrolments(user: User) -> ColumnElement[bool]:
-    """Enrolments in a case `user` may see, and their own enrolments outside any case."""
-    return or_(
-        and_(Enrolment.case_id.is_(None), Enrolment.practitioner_id == user.id),
-        policy.in_visible_case(user, Enrolment.case_id),
-    )
-
-
 def require_enrolment(user: User, enrolment_id: uuid.UUID) -> tuple[Enrolment, Case | None]:
     """An enrolment `user` may see, with its case (None outside a case); else NotFound."""
-    enrolment = policy.require_visible(
-        user, Enrolment, enrolment_id, what="enrolment", visible=visible_enrolments(user)
-    )
+    enrolment = policy.require_visible(user, Enrolment, enrolment_id, what="enrolment")
     return enrolment, case_of(enrolment)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from casework import policy
@@ -41,7 +41,7 @@ def write_note(
 ) -> SessionNote:
     """A draft note by the appointment's practitioner, about one participant."""
     appointment, case = require_appointment(user, appointment_id)
-    if appointment.practitioner_id != user.id:
+    if not policy.may_write_notes(user, appointment):
         raise Forbidden("only the practitioner of the appointment writes its notes")
     require_text(body, field="body", message=N_("a note needs text"))
     about = client_id or appointment.enrolment.client_id
@@ -69,18 +69,8 @@ def write_note(
     return note
 
 
-def _visible_notes(user: User) -> ColumnElement[bool]:
-    """Notes in a case `user` may see, and their own notes outside any case."""
-    return or_(
-        and_(SessionNote.case_id.is_(None), SessionNote.author_id == user.id),
-        policy.in_visible_case(user, SessionNote.case_id),
-    )
-
-
 def _require_note(user: User, note_id: uuid.UUID, *, joint: bool = False) -> SessionNote:
-    note = policy.require_visible(
-        user, SessionNote, note_id, what="note", visible=_visible_notes(user)
-    )
+    note = policy.require_visible(user, SessionNote, note_id, what="note")
     case = db.session.get(Case, note.case_id) if note.case_id else None
     if not policy.can_see_note(user, note, case, joint=joint):
         raise NotFound("no such note")
@@ -89,7 +79,7 @@ def _require_note(user: User, note_id: uuid.UUID, *, joint: bool = False) -> Ses
 
 def _require_own_note(user: User, note_id: uuid.UUID, *, refusal: str) -> SessionNote:
     note = _require_note(user, note_id)
-    if note.author_id != user.id:
+    if not policy.may_change_note(user, note):
         raise Forbidden(refusal)
     return note
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 import assessments as engine
 from casework import policy
 from casework.audit import services as audit
-from casework.auth.models import Role, User
+from casework.auth.models import User
 from casework.case_assessments.models import Assessment, AssessmentState
 from casework.case_assessments.services import routing
 from casework.cases.models import Case, CaseState
@@ -49,9 +49,8 @@ def client_facts(client: Client, case: Case) -> dict[str, Any]:
 
 def _may_assess(user: User, case: Case) -> None:
     """A practitioner of one of the case's participants, or whoever manages the case."""
-    if user.has_role(Role.THERAPIST) and policy.practitioner_client_ids(user, case):
-        return
-    policy.require_case_manager_of(user, case)
+    if not policy.may_assess_case(user, case):
+        policy.require_case_manager_of(user, case)
 
 
 def instruments_available() -> list[engine.Instrument]:
@@ -81,8 +80,7 @@ def start_assessment(
         )
     require_processing_basis([client_id, *participant_ids])
     instrument = library().instrument(instrument_id)
-    client = db.session.get(Client, client_id)
-    assert client is not None
+    client = policy.require_visible(user, Client, client_id, what="client")
     assessment = Assessment(
         case_id=case.id,
         client_id=client_id,

@@ -11,7 +11,7 @@ from sqlalchemy import Select, select
 
 from casework import policy
 from casework.audit import services as audit
-from casework.auth.models import Role, User
+from casework.auth.models import User
 from casework.cases.models import BreakGlassAccess, Case
 from casework.db import db, utcnow
 from casework.errors import Conflict, NotFound, ValidationError
@@ -29,9 +29,9 @@ def break_glass(user: User, case_id: uuid.UUID, *, reason: str) -> Case:
             "write why you need this case (at least 10 characters)",
             fields={"reason": ["too short"]},
         )
-    case = db.session.get(Case, case_id)
-    if case is None:
-        raise NotFound("no such case")
+    case = policy.require_visible(
+        user, Case, case_id, what="case", visible=policy.breakable_cases(user)
+    )
     if policy.is_assigned(user, case):
         raise Conflict("you already have access to this case")
     access = BreakGlassAccess(
@@ -50,7 +50,7 @@ def break_glass(user: User, case_id: uuid.UUID, *, reason: str) -> Case:
 
 def _accesses_seen_by(user: User) -> Select[Any]:
     """The accesses to the cases of the teams `user` supervises (supervisors only)."""
-    policy.require_role(user, Role.SUPERVISOR)
+    policy.SUPERVISE.require(user)
     teams = policy.supervised_team_ids(user)
     return select(BreakGlassAccess).where(BreakGlassAccess.team_id.in_(teams))
 

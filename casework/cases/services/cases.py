@@ -12,7 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from casework import policy
 from casework.audit import services as audit
-from casework.auth.models import Role, User
+from casework.auth.models import User
 from casework.cases.models import (
     Case,
     CaseKind,
@@ -114,8 +114,8 @@ def _case_manager(actor: User, case_manager_id: uuid.UUID | None) -> User | None
     manager = db.session.get(User, case_manager_id) if case_manager_id else None
     if case_manager_id and manager is None:
         raise ValidationError("no such case manager", fields={"case_manager_id": ["unknown"]})
-    manager = manager or (actor if actor.has_role(Role.CASE_MANAGER) else None)
-    if manager is not None and not manager.has_role(Role.CASE_MANAGER):
+    manager = manager or (actor if policy.HOLD_CASES.allows(actor) else None)
+    if manager is not None and not policy.HOLD_CASES.allows(manager):
         raise ValidationError(
             "the case manager must have the case manager role",
             fields={"case_manager_id": ["not a case manager"]},
@@ -133,7 +133,7 @@ def open_case(
     case_manager_id: uuid.UUID | None = None,
 ) -> Case:
     """Open a case in the intake state for one client, a couple or a family."""
-    policy.require_role(actor, Role.CASE_MANAGER, Role.SUPERVISOR)
+    policy.CASE_MANAGEMENT.require(actor)
     client_ids = [p.client_id for p in participants]
     _check_participants(kind, client_ids)
     for client_id in client_ids:
@@ -192,7 +192,7 @@ def move_case(
     _check_move(case, to_state)
     if to_state == CaseState.ON_HOLD and not (reason and reason.strip()):
         raise ValidationError("say why the case is put on hold", fields={"reason": ["required"]})
-    if case.case_manager_id is None and user.has_role(Role.CASE_MANAGER):
+    if case.case_manager_id is None and policy.HOLD_CASES.allows(user):
         case.case_manager_id = user.id  # taking it from the intake queue
         case.team_id = case.team_id or user.team_id
     advance_case(case, to_state, actor=user, reason=reason)
@@ -273,7 +273,7 @@ def assign_case(
     if case.state == CaseState.CLOSED:
         raise CaseStateError("a closed case cannot be assigned; reopen it first")
     manager = db.session.get(User, case_manager_id)
-    if manager is None or not manager.is_enabled or not manager.has_role(Role.CASE_MANAGER):
+    if manager is None or not manager.is_enabled or not policy.HOLD_CASES.allows(manager):
         raise ValidationError(
             "that user is not an active case manager", fields={"case_manager_id": ["invalid"]}
         )

@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import selectinload
 
 from casework import policy
-from casework.auth.models import Role, User
+from casework.auth.models import User
 from casework.cases.models import Case, CaseParticipant, CaseState
 from casework.db import db
 from casework.pagination import Page, paginate
@@ -80,7 +80,7 @@ def open_cases_by_state(user: User, *, limit: int = 200) -> dict[CaseState, list
 
 def intake_queue(user: User, *, limit: int = 50) -> list[Case]:
     """Cases waiting in intake with no case manager, for case managers and supervisors."""
-    if not user.has_role(Role.CASE_MANAGER, Role.SUPERVISOR):
+    if not policy.CASE_MANAGEMENT.allows(user):
         return []
     return list(
         db.session.scalars(

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from casework import policy
 from casework.audit import services as audit
-from casework.auth.models import Role, User
+from casework.auth.models import User
 from casework.clients.models import Client, Gender, MigrationReason
 from casework.crypto import services as crypto
 from casework.crypto.errors import BlindIndexInputError
@@ -178,9 +178,7 @@ def _apply(client: Client, details: ClientDetails) -> None:
 def intake_client(details: ClientDetails, *, actor: User, confirm_new: bool = False) -> Client:
     """Register a new client. Refused with the candidates when identifiers match existing clients,
     unless the user confirms this is a different person."""
-    policy.require_role(
-        actor, Role.CASE_MANAGER, Role.SUPERVISOR, Role.CONSULTANT, Role.FACILITATOR
-    )
+    policy.REGISTER_CLIENTS.require(actor)
     _validate(details)
     identifiers = _checked_digests(details)
     candidates, hidden_matches = find_duplicates(details, actor=actor)

@@ -15,7 +15,7 @@ from casework.cases.services import cases
 from casework.clients.models import Client
 from casework.clients.services.consents import require_processing_basis
 from casework.clock import centre_today
-from casework.db import db, get_or_not_found
+from casework.db import db
 from casework.errors import N_, Conflict, NotFound, ValidationError, check_version
 from casework.groups.models import OPEN_STATUSES, GroupEnrolment, GroupEnrolmentStatus, GroupRun
 from casework.groups.services import waitlist
@@ -34,9 +34,7 @@ def _may_enrol(user: User, run: GroupRun, client_id: uuid.UUID, case_id: uuid.UU
     if case_id is None:
         # People enrolled directly (clubs, courses) need no case: the run's managers add them.
         policy.require_group_run_manager(user, run)
-        client = db.session.get(Client, client_id)
-        if client is None or client.is_erased:
-            raise ValidationError("no such client", fields={"client_id": ["unknown"]})
+        policy.require_chosen_client(user, client_id, visible=policy.group_enrollable_clients(user))
         return
     case = policy.require_case(user, case_id)
     if not policy.may_manage_group_run(user, run):
@@ -81,18 +79,10 @@ def enrol(
 
 def require_enrolment(user: User, enrolment_id: uuid.UUID) -> tuple[GroupEnrolment, GroupRun]:
     """The enrolment and its run, for the run's managers and the staff assigned to its case."""
-    if not policy.may_see_group_runs(user):
-        raise NotFound("no such group enrolment")
-    enrolment = get_or_not_found(GroupEnrolment, enrolment_id, "group enrolment")
+    enrolment = policy.require_visible(user, GroupEnrolment, enrolment_id, what="group enrolment")
     run = db.session.get(GroupRun, enrolment.run_id)
     assert run is not None
-    if policy.may_manage_group_run(user, run):
-        return enrolment, run
-    if enrolment.case_id is not None:
-        case = policy.require_case(user, enrolment.case_id)
-        if policy.is_assigned(user, case):
-            return enrolment, run
-    raise NotFound("no such group enrolment")
+    return enrolment, run
 
 
 def withdraw(user: User, enrolment_id: uuid.UUID, *, expected_version: int) -> GroupEnrolment:

@@ -13,8 +13,8 @@ from casework import policy
 from casework.audit import services as audit
 from casework.auth.models import User
 from casework.clients.models import Client
-from casework.db import db, get_or_not_found, utcnow
-from casework.errors import NotFound, ValidationError
+from casework.db import db, utcnow
+from casework.errors import ValidationError
 from casework.groups.models import (
     GroupEnrolment,
     GroupEnrolmentStatus,
@@ -101,12 +101,9 @@ def list_meetings(
 
 
 def _require_meeting(user: User, meeting_id: uuid.UUID) -> tuple[GroupMeeting, GroupRun]:
-    if not policy.may_see_group_runs(user):
-        raise NotFound("no such meeting")
-    meeting = get_or_not_found(GroupMeeting, meeting_id, "meeting")
+    meeting = policy.require_visible(user, GroupMeeting, meeting_id, what="meeting")
     run = db.session.get(GroupRun, meeting.run_id)
     assert run is not None
-    policy.require_group_run_manager(user, run)
     return meeting, run
 
 

@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from casework import policy
 from casework.audit import services as audit
-from casework.auth.models import Role, User
+from casework.auth.models import User
 from casework.care.models import Attendance
-from casework.db import db, get_or_not_found, utcnow
-from casework.errors import N_, Conflict, NotFound, ValidationError, check_version
-from casework.groups.models import GroupEnrolmentStatus, GroupRun, MentoringSession
+from casework.db import db, utcnow
+from casework.errors import N_, Conflict, ValidationError, check_version
+from casework.groups.models import GroupEnrolmentStatus, MentoringSession
 from casework.groups.services.enrolments import require_enrolment
 from casework.groups.services.meetings import check_times
 from casework.groups.services.runs import require_staff
@@ -36,7 +36,7 @@ def schedule_mentoring(
     if enrolment.status != GroupEnrolmentStatus.ACTIVE:
         raise Conflict("mentoring is for members holding a seat in the cohort")
     check_times(starts_at, ends_at)
-    require_staff([mentor_id], Role.FACILITATOR, Role.THERAPIST, field="mentor_id")
+    require_staff([mentor_id], policy.LEAD_GROUPS, field="mentor_id")
     session = MentoringSession(
         enrolment_id=enrolment.id,
         run_id=run.id,
@@ -79,13 +79,7 @@ def record_mentoring_attendance(
     user: User, session_id: uuid.UUID, *, attendance: Attendance, expected_version: int
 ) -> MentoringSession:
     """Mark whether the member came (the mentor or the run's managers)."""
-    if not policy.may_see_group_runs(user):
-        raise NotFound("no such mentoring session")
-    session = get_or_not_found(MentoringSession, session_id, "mentoring session")
-    run = db.session.get(GroupRun, session.run_id)
-    assert run is not None
-    if session.mentor_id != user.id and not policy.may_manage_group_run(user, run):
-        raise NotFound("no such mentoring session")
+    session = policy.require_visible(user, MentoringSession, session_id, what="mentoring session")
     check_version(session, expected_version, N_("mentoring session"))
     if attendance in (Attendance.ATTENDED, Attendance.NO_SHOW) and session.starts_at > utcnow():
         raise ValidationError(

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from casework import policy
-from casework.auth.models import Role, User
+from casework.auth.models import User
 from casework.catalogue.models import Service
 from casework.db import db
 from casework.errors import N_, Conflict, Forbidden, ValidationError, check_version
@@ -35,16 +35,16 @@ class RunFigures:
     waitlist_count: int
 
 
-def require_staff(user_ids: Sequence[uuid.UUID], *roles: Role, field: str) -> list[User]:
-    """The enabled staff members `user_ids`, each holding one of `roles`; else a ValidationError
+def require_staff(user_ids: Sequence[uuid.UUID], gate: policy.Gate, *, field: str) -> list[User]:
+    """The enabled staff members `user_ids`, each let through `gate`; else a ValidationError
     on `field`."""
     found = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
     staff = [found.get(user_id) for user_id in user_ids]
-    if any(u is None or not u.is_enabled or not u.has_role(*roles) for u in staff):
+    if any(u is None or not u.is_enabled or not gate.allows(u) for u in staff):
         raise ValidationError(
             "everyone chosen must be active staff with one of the roles: %(roles)s",
             fields={field: ["unknown or not allowed"]},
-            roles=list(roles),
+            roles=list(gate.roles),
         )
     return [u for u in staff if u is not None]
 
@@ -78,7 +78,7 @@ def create_run(
     """Open a run of a group service in the creator's team; a facilitator who creates it runs it.
 
     Without `capacity` the run gets its service's default capacity."""
-    policy.require_role(user, Role.SUPERVISOR, Role.FACILITATOR)
+    policy.OPEN_GROUP_RUNS.require(user)
     service = db.session.get(Service, service_code)
     if service is None or not service.is_active or not service.is_group:
         raise ValidationError(
@@ -99,13 +99,13 @@ def create_run(
     if db.session.scalar(select(GroupRun.id).where(GroupRun.name == name)):
         raise Conflict("a group run named %(name)s exists; choose another name", name=name)
     wanted = list(dict.fromkeys(facilitator_ids))
-    if user.has_role(Role.FACILITATOR) and user.id not in wanted:
+    if policy.FACILITATE.allows(user) and user.id not in wanted:
         wanted.insert(0, user.id)
     if not wanted:
         raise ValidationError(
             "a group run needs at least one facilitator", fields={"facilitator_ids": ["empty"]}
         )
-    require_staff(wanted, Role.FACILITATOR, Role.THERAPIST, field="facilitator_ids")
+    require_staff(wanted, policy.LEAD_GROUPS, field="facilitator_ids")
     run = GroupRun(
         name=name,
         service_code=service.code,

@@ -21,11 +21,9 @@ from casework.groups.models import GroupEnrolment, GroupEnrolmentStatus, GroupRu
 
 def lock_run(user: User, run_id: uuid.UUID) -> GroupRun:
     """The run, its row locked until the transaction ends, so seat counts cannot race."""
-    if not policy.may_see_group_runs(user):
-        raise NotFound("no such group run")
     run = db.session.scalar(
         select(GroupRun)
-        .where(GroupRun.id == run_id)
+        .where(GroupRun.id == run_id, policy.visibility_rule(user, GroupRun))
         .with_for_update()
         .execution_options(populate_existing=True)
     )

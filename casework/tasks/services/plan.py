@@ -68,7 +68,7 @@ def add_task(
             fields={"kind": ["not a plan task"]},
         )
     owner = db.session.get(User, owner_id)
-    if owner is None or not owner.is_enabled or not owner.has_role(*policy.CLINICAL_ROLES):
+    if owner is None or not owner.is_enabled or not policy.CLINICAL_WORK.allows(owner):
         raise ValidationError(
             "a task is owned by an active staff member who works on cases",
             fields={"owner_id": ["not a possible owner"]},

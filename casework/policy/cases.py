@@ -1,0 +1,253 @@
+"""Cases and the clients, assessments, enrolments, appointments and notes inside them.
+
+Role and relationship based (DESIGN.md, "Access"):
+- a case manager: their own cases and the unassigned intake queue;
+- a therapist, counsellor or facilitator: the cases where they hold an enrolment;
+- a supervisor: every case of the teams they supervise, notes included; may reassign;
+- an administrator: users, teams, catalogue and instruments; no clinical content;
+- anyone else (but an administrator) only by breaking the glass with a written reason.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+from sqlalchemy.orm import InstrumentedAttribute
+
+from casework.auth.models import Role, User
+from casework.care.models import (
+    Appointment,
+    Enrolment,
+    EnrolmentStatus,
+    NoteKind,
+    NoteState,
+    SessionNote,
+)
+from casework.cases.models import BreakGlassAccess, Case, CaseParticipant, CaseState
+from casework.clients.models import Client
+from casework.db import db, utcnow
+from casework.errors import Forbidden
+from casework.policy.staff import CLINICAL_ROLES, memo, supervised_team_ids, supervises_user
+
+#: How long a practitioner keeps access after their enrolment ended (to finish notes).
+ENDED_ENROLMENT_GRACE = timedelta(days=30)
+
+
+def _current_enrolment() -> ColumnElement[bool]:
+    """An enrolment that still gives its practitioner access."""
+    return or_(
+        Enrolment.status.in_([EnrolmentStatus.ACTIVE, EnrolmentStatus.WAITLISTED]),
+        Enrolment.ended_at > utcnow() - ENDED_ENROLMENT_GRACE,
+    )
+
+
+def _holds_enrolment(user: User) -> ColumnElement[bool]:
+    return exists().where(
+        Enrolment.case_id == Case.id, Enrolment.practitioner_id == user.id, _current_enrolment()
+    )
+
+
+def _broke_glass(user: User) -> ColumnElement[bool]:
+    return exists().where(
+        BreakGlassAccess.case_id == Case.id,
+        BreakGlassAccess.user_id == user.id,
+        BreakGlassAccess.expires_at > utcnow(),
+    )
+
+
+def assigned_cases(user: User) -> ColumnElement[bool]:
+    """The cases `user` may see through their roles and assignments (no break-the-glass)."""
+    conditions: list[ColumnElement[bool]] = []
+    if user.has_role(Role.CASE_MANAGER):
+        conditions.append(Case.case_manager_id == user.id)
+        conditions.append((Case.case_manager_id.is_(None)) & (Case.state == CaseState.INTAKE))
+    if user.has_role(Role.THERAPIST, Role.FACILITATOR):
+        conditions.append(_holds_enrolment(user))
+    teams = supervised_team_ids(user)
+    if teams:
+        conditions.append(Case.team_id.in_(teams))
+    return or_(*conditions) if conditions else false()
+
+
+def visible_cases(user: User) -> ColumnElement[bool]:
+    """The cases `user` may see: assigned ones and those they broke the glass for."""
+    if not user.has_role(*CLINICAL_ROLES, Role.CONSULTANT):
+        return false()
+    return or_(assigned_cases(user), _broke_glass(user))
+
+
+def in_visible_case(user: User, case_id: InstrumentedAttribute[Any]) -> ColumnElement[bool]:
+    """Rows that belong to a case `user` may see (assessments, appointments, notes...)."""
+    return case_id.in_(select(Case.id).where(visible_cases(user)))
+
+
+def visible_clients(user: User, *, assigned_only: bool = False) -> ColumnElement[bool]:
+    """Clients in a case `user` may see; a client in no case yet: whoever registered them and
+    that person's supervisors. `assigned_only` ignores break-the-glass access: it lets one read a
+    client for a while, never attach them to other work."""
+    cases_seen = assigned_cases(user) if assigned_only else visible_cases(user)
+    in_a_case = exists().where(CaseParticipant.client_id == Client.id)
+    in_a_seen_case = in_a_case.where(CaseParticipant.case_id.in_(select(Case.id).where(cases_seen)))
+    registrars: list[ColumnElement[bool]] = [Client.created_by_id == user.id]
+    teams = supervised_team_ids(user)
+    if teams:
+        registrars.append(Client.created_by_id.in_(select(User.id).where(User.team_id.in_(teams))))
+    return or_(in_a_seen_case, and_(~in_a_case, or_(*registrars)))
+
+
+def visible_enrolments(user: User) -> ColumnElement[bool]:
+    """Enrolments in a case `user` may see, and their own enrolments outside any case."""
+    return or_(
+        and_(Enrolment.case_id.is_(None), Enrolment.practitioner_id == user.id),
+        in_visible_case(user, Enrolment.case_id),
+    )
+
+
+def visible_appointments(user: User) -> ColumnElement[bool]:
+    """Appointments of an enrolment `user` may see."""
+    return Appointment.enrolment_id.in_(select(Enrolment.id).where(visible_enrolments(user)))
+
+
+def visible_notes(user: User) -> ColumnElement[bool]:
+    """Notes in a case `user` may see, and their own notes outside any case; whether they may
+    read one of them is `can_see_note`."""
+    return or_(
+        and_(SessionNote.case_id.is_(None), SessionNote.author_id == user.id),
+        in_visible_case(user, SessionNote.case_id),
+    )
+
+
+def may_schedule(user: User, enrolment: Enrolment, case: Case | None) -> bool:
+    """Appointments are kept by the enrolment's practitioner or whoever manages the case."""
+    if enrolment.practitioner_id == user.id:
+        return True
+    return case is not None and may_manage_case(user, case)
+
+
+def may_write_notes(user: User, appointment: Appointment) -> bool:
+    """Notes of an appointment: its practitioner writes them."""
+    return appointment.practitioner_id == user.id
+
+
+def may_change_note(user: User, note: SessionNote) -> bool:
+    """Editing a draft, signing it, adding an addendum: the note's author only."""
+    return note.author_id == user.id
+
+
+def is_assigned(user: User, case: Case) -> bool:
+    return bool(db.session.scalar(select(true()).where(Case.id == case.id, assigned_cases(user))))
+
+
+def may_break_glass(user: User) -> bool:
+    return user.has_role(*CLINICAL_ROLES, Role.CONSULTANT)
+
+
+def breakable_cases(user: User) -> ColumnElement[bool]:
+    """The cases `user` may break the glass for: any case, if they may break the glass at all."""
+    return true() if may_break_glass(user) else false()
+
+
+def in_assigned_case(user: User, case_id: InstrumentedAttribute[Any]) -> ColumnElement[bool]:
+    """Rows of a case `user` is assigned to (break-the-glass access not counted)."""
+    return case_id.in_(select(Case.id).where(assigned_cases(user)))
+
+
+def may_manage_case(user: User, case: Case) -> bool:
+    """Managing a case (states, routing decisions, enrolments, the case plan): its manager, a
+    case manager taking it from the intake queue, or a supervisor of its team."""
+    if case.case_manager_id == user.id and user.has_role(Role.CASE_MANAGER):
+        return True
+    if (
+        case.case_manager_id is None
+        and case.state == CaseState.INTAKE
+        and user.has_role(Role.CASE_MANAGER)
+    ):
+        return True
+    return supervises_case(user, case)
+
+
+def require_case_manager_of(user: User, case: Case) -> None:
+    if not may_manage_case(user, case):
+        raise Forbidden(
+            "only the case manager of this case or a supervisor of its team may do this"
+        )
+
+
+def may_assess_case(user: User, case: Case) -> bool:
+    """Starting an assessment: a practitioner of one of the case's participants, or whoever
+    manages the case."""
+    if user.has_role(Role.THERAPIST) and practitioner_client_ids(user, case):
+        return True
+    return may_manage_case(user, case)
+
+
+def may_override_exclusion(user: User, case: Case) -> bool:
+    """Enrolling despite an exclusion of the latest routing: a supervisor of the case's team."""
+    return supervises_case(user, case)
+
+
+def may_work_on_task(user: User, owner_id: uuid.UUID | None, case: Case) -> bool:
+    """Marking a task done or asking to decline it: its owner, or whoever manages the case."""
+    return owner_id == user.id or may_manage_case(user, case)
+
+
+def supervises_case(user: User, case: Case) -> bool:
+    return case.team_id is not None and case.team_id in supervised_team_ids(user)
+
+
+def require_supervisor_of(user: User, case: Case) -> None:
+    if not supervises_case(user, case):
+        raise Forbidden("only a supervisor of this case's team may do this")
+
+
+def practitioner_client_ids(user: User, case: Case) -> set[uuid.UUID]:
+    """The participants of `case` that `user` works with individually."""
+    return memo(
+        user,
+        ("practitioner_of", case.id),
+        lambda: set(
+            db.session.scalars(
+                select(Enrolment.client_id).where(
+                    Enrolment.case_id == case.id,
+                    Enrolment.practitioner_id == user.id,
+                    _current_enrolment(),
+                )
+            )
+        ),
+    )
+
+
+def may_see_individual_disclosure(
+    user: User, case: Case, client_id: uuid.UUID, author_id: uuid.UUID | None, *, joint: bool
+) -> bool:
+    """One participant's individual disclosure: never in the joint context; otherwise its author,
+    the case manager, the team's supervisor, and that participant's own practitioners."""
+    if joint:
+        return False
+    if author_id == user.id or case.case_manager_id == user.id or supervises_case(user, case):
+        return True
+    return client_id in practitioner_client_ids(user, case)
+
+
+def can_see_note(user: User, note: SessionNote, case: Case | None, *, joint: bool) -> bool:
+    """Drafts: their author. Private process notes: their author and the author's supervisor.
+    Individual disclosures: as `may_see_individual_disclosure`."""
+    if (
+        note.is_individual
+        and case is not None
+        and not may_see_individual_disclosure(
+            user, case, note.client_id, note.author_id, joint=joint
+        )
+    ):
+        return False
+    if note.author_id == user.id:
+        return True
+    if note.state == NoteState.DRAFT:
+        return False
+    if note.kind == NoteKind.PRIVATE:
+        author = db.session.get(User, note.author_id)
+        return author is not None and supervises_user(user, author)
+    return True
