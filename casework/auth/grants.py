@@ -74,6 +74,12 @@ def apply_directly(
     return change
 
 
+def may_approve_any(user: User) -> bool:
+    """Whether `user` approves role changes at all: administrators, and supervisors for their
+    teams."""
+    return user.has_role(Role.ADMIN, Role.SUPERVISOR)
+
+
 def propose(
     actor: User,
     user: User,

@@ -122,6 +122,7 @@ def _account_page(token_form: ApiTokenForm, new_token: str | None) -> str:
         new_token=new_token,
         max_token_days=max_token_days(),
         now=utcnow(),
+        approves_role_changes=grants.may_approve_any(current_staff()),
     )
 
 

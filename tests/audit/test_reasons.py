@@ -15,12 +15,12 @@ from sqlalchemy import func, select, text
 
 from casework.audit import services as audit
 from casework.audit.models import AuditEvent, AuditHead
-from casework.auth.services import create_api_token
 from casework.cases.models import BreakGlassAccess
 from casework.cases.services import break_glass
 from casework.db import db
 from casework.privacy.models import PrivacyRequest, PrivacyRequestKind
 from tests.factories import make_case, staff
+from tests.pages import csrf_token, sign_in
 
 CASEWORK = Path(__file__).resolve().parents[2] / "casework"
 CANARY = "CANARY-powod-7f3a9c"
@@ -34,7 +34,7 @@ def _all_audit_text() -> str:
 
 
 def test_no_reason_text_reaches_the_trail_through_glass_export_and_erasure(
-    app: Flask, client: FlaskClient, team
+    app: Flask, client: FlaskClient, team, team_emails
 ) -> None:
     with app.app_context():
         case = make_case(staff(team, "manager"))
@@ -42,10 +42,11 @@ def test_no_reason_text_reaches_the_trail_through_glass_export_and_erasure(
         break_glass.break_glass(
             staff(team, "other_manager"), case.id, reason=f"glass {CANARY} crisis call"
         )
-        token = create_api_token(staff(team, "supervisor"), name="tests")[1]
         db.session.commit()
         case_id = case.id
-    headers = {"Authorization": f"Bearer {token}"}
+    # Export and erasure want a freshly signed-in browser session (tests/auth/test_fresh_sign_in).
+    assert sign_in(client, team_emails["supervisor"]).status_code == 302
+    headers = {"X-CSRFToken": csrf_token(client, "/")}
     for action in ("export", "erasure"):
         response = client.post(
             f"/api/v1/clients/{client_id}/{action}",
