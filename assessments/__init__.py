@@ -47,7 +47,7 @@ from .routing import (
     route,
     route_explained,
 )  # fmt: skip
-from .scale_model import Band, BandSet, Method, MissingAction, MissingRule, Scale  # fmt: skip
+from .scale_model import Band, BandSet, Method, MissingAction, MissingRule, Scale
 from .scoring import score
 from .vectors import run_vectors
 
