@@ -172,8 +172,9 @@ def route_explained(
         also_by = tuple(rule.id for rule, _ in ranked[1:])
         offered = None if language is None else language in service.languages
         chosen = (best.kind.value, best.priority, best.reason, best.id, also_by, offered, evidence)
-        service_fields = (service_code, service.name, service.kind.value)
-        recommendations.append(Recommendation(*service_fields, *chosen))
+        recommendations.append(
+            Recommendation(service_code, service.name, service.kind.value, *chosen)
+        )
     recommendations.sort(key=lambda r: (r.kind != RuleKind.MANDATORY, r.priority, r.service))
     exclusions = []
     for code, firing in sorted(excluded.items()):
