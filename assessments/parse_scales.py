@@ -30,7 +30,6 @@ BAND_FIELDS = ("code", "min", "max", "label", "level", "guidance")
 
 def read_scales(
     root: Reader,
-    *,
     items: dict[str, Item],
     facts: dict[str, FactSpec],
     band_labels: dict[str, Text],
