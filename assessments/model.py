@@ -315,6 +315,11 @@ class Instrument:
         return found
 
     @cached_property
+    def effects(self) -> dict[str, tuple[str, ...]]:
+        """Rule id -> what the rule does, in words."""
+        return {rule.id: rule.effects for rule in self.rules}
+
+    @cached_property
     def ranks(self) -> dict[str, int]:
         """Level code -> rank, 0 the least severe."""
         return {level.code: level.rank for level in self.levels}

@@ -208,19 +208,12 @@ def _weighted(
     raw is the weighted sum of the answered ones; prorating scales it by W / A; imputing adds the
     declared value for each missing one (and a mean then divides by W).
     """
-    weights, rule = scale.weights, scale.missing
-    raw: Number = 0
-    answered: Number = 0
-    missing: list[Number] = []
-    for component, value in zip(scale.components, values, strict=True):
-        weight = weights.get(component, 1)
-        if value is not None:
-            raw, answered = (
-                raw + (value if weight == 1 else multiply(value, weight)),
-                answered + weight,
-            )
-        elif component not in na:
-            missing.append(weight)
+    rule, weights = scale.missing, [scale.weights.get(c, 1) for c in scale.components]
+    pairs = list(zip(values, weights, strict=True))
+    raw: Number = sum([v if w == 1 else multiply(v, w) for v, w in pairs if v is not None])
+    answered: Number = sum([w for v, w in pairs if v is not None])
+    gaps = zip(scale.components, values, weights, strict=True)
+    missing = [w for c, v, w in gaps if v is None and c not in na]
     if answered == 0:
         return None, (MISSING if missing else NOT_APPLICABLE), None
     if len(missing) > rule.max_missing:
@@ -281,7 +274,7 @@ def _conclude(
         for code in rule.actions:
             actions.setdefault(code, []).append(rule.id)
         evidence = partial(rule.when.explain, context)  # worded only if read
-        fired.append(FiredRule(rule.id, rule.effects, rule.reason, evidence))
+        fired.append(FiredRule(rule.id, instrument.effects[rule.id], rule.reason, evidence))
     level = forced or level
     positive = context.positive or set()
     tagged = (
