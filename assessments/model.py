@@ -103,20 +103,16 @@ class Item:
                 return None, f"unknown option code {answer!r}; expected one of: {expected}"
             return answer, None
         if self.kind == ItemKind.TEXT:
-            return (
-                (answer, None)
-                if isinstance(answer, str)
-                else (None, "expected free text (a string)")
-            )
+            valid = isinstance(answer, str)
+            return (answer, None) if valid else (None, "expected free text (a string)")
         number = as_number(answer)
         if number is None:
             return None, f"expected a number, got {answer!r}"
         if self.integer and not isinstance(number, int):
             return None, f"expected a whole number, got {answer!r}"
-        if (self.minimum is not None and number < self.minimum) or (
-            self.maximum is not None and number > self.maximum
-        ):
-            return None, f"{number} is out of range {self.minimum}..{self.maximum}"
+        low, high = self.minimum, self.maximum
+        if (low is not None and number < low) or (high is not None and number > high):
+            return None, f"{number} is out of range {low}..{high}"
         return number, None
 
     def score_of(self, value: Number) -> Number:
@@ -309,9 +305,8 @@ class Instrument:
         found: dict[str | None, str | None] = {}
         for band_set in self.scale(self.level_scale).band_sets if self.level_scale else ():
             for band in band_set.bands:
-                found[band.code] = band.level or (
-                    band.code if self.has("level", band.code) else None
-                )
+                as_level = band.code if self.has("level", band.code) else None
+                found[band.code] = band.level or as_level
         return found
 
     @cached_property
@@ -367,9 +362,7 @@ class Instrument:
 
     def text(self, text: Text | None, language: str) -> str:
         """A text in `language`, falling back to the instrument's first language."""
-        if text is None:
-            return ""
-        return text.get(language) or text[self.languages[0]]
+        return "" if text is None else text.get(language) or text[self.languages[0]]
 
     def visible_items(
         self, answers: Mapping[str, Any], facts: Mapping[str, Any] | None = None
