@@ -213,10 +213,8 @@ def load_routing(
             problems.append(Problem(text, file=file, field="kind", line=line))
     rules_docs, catalogue_docs = kinds["routing_rules"], kinds["service_catalogue"]
     if len(rules_docs) != 1:
-        problems.append(
-            Problem(f"expected one routing_rules file, found {len(rules_docs)}", file=str(path))
-        )
-        raise RoutingError(problems)
+        text = f"expected one routing_rules file, found {len(rules_docs)}"
+        raise RoutingError([*problems, Problem(text, file=str(path))])
     rules_file, rules_data = rules_docs[0]
     if rules_data.get("catalogue") and not path.is_dir():
         catalogue_path = Path(rules_file).parent / str(rules_data["catalogue"])
@@ -307,15 +305,8 @@ def _read_rules(
             found = (RuleKind(kind), when, tuple(codes), reason, priority, reader.line)
             rules.append(RoutingRule(rule_id, *found))
     problems.extend(root.reporter.problems)
-    return RoutingRules(
-        id=rules_id or "",
-        version=version or "",
-        languages=root.reporter.languages,
-        services=services,
-        rules=tuple(rules),
-        facts=tuple(facts.values()),
-        sources=(file,),
-    )
+    header = (rules_id or "", version or "", root.reporter.languages, services, tuple(rules))
+    return RoutingRules(*header, tuple(facts.values()), (file,))
 
 
 def _names(
