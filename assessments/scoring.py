@@ -276,10 +276,10 @@ def _conclude(
         evidence = partial(rule.when.explain, context)  # worded only if read
         fired.append(FiredRule(rule.id, instrument.effects[rule.id], rule.reason, evidence))
     level = forced or level
-    positive = context.positive or set()
-    tagged = (
-        (tag, tuple(filter(positive.__contains__, ids))) for tag, ids in instrument.tags.items()
-    )
+    positive, positive_tags = context.positive or set(), {}
+    for tag, ids in instrument.tags.items() if positive else ():
+        if found := tuple([item_id for item_id in ids if item_id in positive]):
+            positive_tags[tag] = found
     return Result(
         instrument.id,
         instrument.version,
@@ -292,7 +292,7 @@ def _conclude(
             [Outcome(c, instrument.action(c).label, tuple(r)) for c, r in sorted(actions.items())]
         ),
         tuple(fired),
-        {tag: items for tag, items in tagged if items} if positive else {},
+        positive_tags,
         hidden,
         discarded,
     )
