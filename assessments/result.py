@@ -173,9 +173,6 @@ class Result:
                 return fired
         raise KeyError(f"rule {rule_id!r} did not fire")
 
-    def scales_by_id(self) -> dict[str, ScaleResult]:
-        return {scale.id: scale for scale in self.scales}
-
     def scale(self, scale_id: str) -> ScaleResult:
         for scale in self.scales:
             if scale.id == scale_id:
