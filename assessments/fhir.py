@@ -86,19 +86,13 @@ def _question(instrument: Instrument, item: Item, language: str) -> Json:
     question: Json = {"linkId": item.id, **_text(instrument, item.text, "text", language)}
     question["type"] = kind.get(item.kind, "choice")
     question["required"] = False
-    if item.options:
-        question["answerOption"] = [
-            {
-                "valueCoding": {
-                    "code": option.code,
-                    **_text(instrument, option.label, "display", language),
-                },
-                "extension": [
-                    {"url": ITEM_WEIGHT, "valueDecimal": float(item.score_of(option.value))}
-                ],
-            }
-            for option in item.options
-        ]
+    options = []
+    for option in item.options:
+        coding = {"code": option.code, **_text(instrument, option.label, "display", language)}
+        weight = {"url": ITEM_WEIGHT, "valueDecimal": float(item.score_of(option.value))}
+        options.append({"valueCoding": coding, "extension": [weight]})
+    if options:
+        question["answerOption"] = options
     value_type = "valueInteger" if item.integer else "valueDecimal"
     limits = [(MIN_VALUE, item.minimum), (MAX_VALUE, item.maximum)]
     if item.kind == ItemKind.NUMBER and any(v is not None for _, v in limits):
@@ -143,19 +137,12 @@ def _enable_when(instrument: Instrument, condition: Condition) -> tuple[list[Jso
     op, operand = condition.op, condition.operand
     if op == "answered":
         return [{"question": item.id, "operator": "exists", "answerBoolean": operand}], "all"
-    if item.kind == ItemKind.NUMBER and op in OPERATORS:
-        return [
-            {"question": item.id, "operator": OPERATORS[op], "answerDecimal": float(operand)}
-        ], "all"
-    if (
-        item.kind == ItemKind.NUMBER
-        and op == "positive"
-        and operand
-        and item.positive_min is not None
-    ):
-        return [
-            {"question": item.id, "operator": ">=", "answerDecimal": float(item.positive_min)}
-        ], "all"
+    number = item.kind == ItemKind.NUMBER
+    if number and op == "positive" and operand and item.positive_min is not None:
+        op, operand = "at_least", item.positive_min
+    if number and op in OPERATORS:
+        entry = {"question": item.id, "operator": OPERATORS[op], "answerDecimal": float(operand)}
+        return [entry], "all"
     if not item.options:
         return None
     if op == "positive":
@@ -165,9 +152,7 @@ def _enable_when(instrument: Instrument, condition: Condition) -> tuple[list[Jso
     else:
         listed = operand if isinstance(operand, tuple) else (operand,)
         codes = [o.code for o in item.options if (o.code in listed) != (op == "not_in")]
-    entries = [
-        {"question": item.id, "operator": "=", "answerCoding": {"code": code}} for code in codes
-    ]
+    entries = [{"question": item.id, "operator": "=", "answerCoding": {"code": c}} for c in codes]
     return (entries, "any") if entries else None
 
 
