@@ -75,10 +75,8 @@ def measure_change(instrument: Instrument, before: Result, after: Result) -> Cha
     """
     for result in (before, after):
         if result.key != instrument.key:
-            found = f"{result.instrument_id} {result.instrument_version}"
-            text = (
-                f"a result of {found} cannot be compared with {instrument.id} {instrument.version}"
-            )
+            found, expected = " ".join(result.key), " ".join(instrument.key)
+            text = f"a result of {found} cannot be compared with {expected}"
             raise AssessmentError([Problem(text, field="instrument")])
     changes = [
         _scale_change(instrument, scale, scale.change, before, after)
@@ -99,42 +97,28 @@ def _scale_change(
     instrument: Instrument, scale: Scale, spec: ChangeSpec, before: Result, after: Result
 ) -> ScaleChange:
     first, second = before.scale(scale.id).score, after.scale(scale.id).score
-    title = scale.title
+    languages = instrument.languages
     if first is None or second is None:
-        explanation = message(NOT_COMPARABLE, instrument.languages, scale=title)
+        explanation = message(NOT_COMPARABLE, languages, scale=scale.title)
         return ScaleChange(
             scale.id, first, second, None, None, NOT_COMPARABLE, None, None, explanation
         )
     difference = second - first
     spread = CONTEXT.multiply(CONTEXT.sqrt(Decimal(2)), standard_error(spec))
-    rci = round_to(divide(difference, spread), 2, "half_up")
-    rci = Decimal(rci)
+    rci = Decimal(round_to(divide(difference, spread), 2, "half_up"))
     better = scale.higher_is == "better"
     status = UNCHANGED
     if abs(rci) > RELIABLE:
         status = IMPROVED if (rci > 0) == better else DETERIORATED
-    clinical = (
-        [None, None]
-        if spec.cutoff is None
-        else [_clinical(s, spec.cutoff, better) for s in (first, second)]
-    )
-    values = {"scale": title, "before": first, "after": second, "rci": rci}
-    explanation = message(status, instrument.languages, **values)
+    values = {"scale": scale.title, "before": first, "after": second, "rci": rci}
+    explanation = message(status, languages, **values)
+    clinical: list[bool | None] = [None, None]
     if spec.cutoff is not None:
-        crossed = (
-            "stayed"
-            if clinical[0] == clinical[1]
-            else ("left_clinical" if clinical[0] else "entered_clinical")
-        )
-        note = message(crossed, instrument.languages, cutoff=spec.cutoff)
-        explanation = {
-            language: f"{text}; {note[language]}" for language, text in explanation.items()
-        }
-    return ScaleChange(
-        scale.id, first, second, difference, rci, status, clinical[0], clinical[1], explanation
-    )
-
-
-def _clinical(score: Number, cutoff: Number, better: bool) -> bool:
-    """The cut-off is the first clinical score (the last one where higher is better)."""
-    return score <= cutoff if better else score >= cutoff
+        # The cut-off is the first clinical score (the last one where higher is better).
+        clinical = [s <= spec.cutoff if better else s >= spec.cutoff for s in (first, second)]
+        crossed = "left_clinical" if clinical[0] else "entered_clinical"
+        crossed = "stayed" if clinical[0] == clinical[1] else crossed
+        note = message(crossed, languages, cutoff=spec.cutoff)
+        explanation = {lang: f"{text}; {note[lang]}" for lang, text in explanation.items()}
+    found = (scale.id, first, second, difference, rci, status)
+    return ScaleChange(*found, clinical[0], clinical[1], explanation)

@@ -27,51 +27,39 @@ from .yamlio import load_yaml
 INVALID = 2
 
 
-class InputError(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(problems)
-        self.problems = problems
+class InputError(AssessmentError):
+    """A JSON input file of the command line (answers, facts, results) cannot be used."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m assessments", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    validate = commands.add_parser(
-        "validate", help="validate files or directories and run their test vectors"
-    )
-    validate.add_argument("paths", nargs="+", type=Path)
+    text = "validate files or directories and run their test vectors"
+    commands.add_parser("validate", help=text).add_argument("paths", nargs="+", type=Path)
     score = commands.add_parser("score", help="score an answers file with an instrument")
     score.add_argument("instrument", type=Path)
     score.add_argument("answers", type=Path)
     _common(score)
     route = commands.add_parser(
-        "route", help="recommend services for stored results (from score --json)"
+        "route", help="recommend services for stored results (score --json)"
     )
     route.add_argument("rules", type=Path, help="routing directory or rules file")
     route.add_argument("results", type=Path, nargs="+")
     _common(route)
     fhir = commands.add_parser("fhir", help="FHIR R4 Questionnaire export and import")
     fhir_commands = fhir.add_subparsers(dest="direction", required=True)
-    export = fhir_commands.add_parser(
-        "export", help="an instrument as a Questionnaire, or answers as a QuestionnaireResponse"
-    )
+    text = "an instrument as a Questionnaire, or answers as a QuestionnaireResponse"
+    export = fhir_commands.add_parser("export", help=text)
     export.add_argument("instrument", type=Path)
     export.add_argument("--answers", type=Path, help="JSON answers: write a QuestionnaireResponse")
     _common(export)
-    imported = fhir_commands.add_parser(
-        "import", help="a Questionnaire as the start of an instrument file"
-    )
+    imported = fhir_commands.add_parser("import", help="a Questionnaire as an instrument's start")
     imported.add_argument("questionnaire", type=Path)
     args = parser.parse_args(argv)
+    run = {"validate": _validate, "score": _score, "fhir": _fhir, "route": _route}
     try:
-        if args.command == "validate":
-            return _validate(args.paths)
-        if args.command == "score":
-            return _score(args)
-        if args.command == "fhir":
-            return _fhir(args)
-        return _route(args)
-    except (AssessmentError, InputError) as error:
+        return run[args.command](args)
+    except AssessmentError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         return INVALID
@@ -91,15 +79,12 @@ def _read_json(path: Path, what: str) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError([Problem("file not found", file=str(path), field=what)]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(
-            [Problem(f"cannot read file: {error}", file=str(path), field=what)]
-        ) from None
+        problem = Problem("file not found", file=str(path), field=what)
     except json.JSONDecodeError as error:
-        raise InputError(
-            [Problem(f"invalid JSON: {error.msg}", file=str(path), field=what, line=error.lineno)]
-        ) from None
+        problem = Problem(f"invalid JSON: {error.msg}", str(path), field=what, line=error.lineno)
+    except (OSError, UnicodeDecodeError) as error:
+        problem = Problem(f"cannot read file: {error}", file=str(path), field=what)
+    raise InputError([problem])
 
 
 def _mapping(path: Path | None, what: str) -> dict[str, Any]:
@@ -111,11 +96,11 @@ def _mapping(path: Path | None, what: str) -> dict[str, Any]:
     return data
 
 
-def _validate(paths: list[Path]) -> int:
+def _validate(args: argparse.Namespace) -> int:
     problems: list[Problem] = []
     instruments: list[Instrument] = []
     routing: list[Path] = []
-    for path in paths:
+    for path in args.paths:
         if path.is_dir():
             files = sorted(path.glob("*.yaml"))
             routing += [
@@ -139,12 +124,11 @@ def _validate(paths: list[Path]) -> int:
     for rules_path in routing:
         try:
             rules = load_routing(rules_path, instruments or None)
-            print(
-                f"ok: {rules_path} ({rules.id} {rules.version}: {len(rules.rules)} rules, "
-                f"{len(rules.services)} services)"
-            )
         except AssessmentError as error:
             problems += error.problems
+            continue
+        sizes = f"{len(rules.rules)} rules, {len(rules.services)} services"
+        print(f"ok: {rules_path} ({rules.id} {rules.version}: {sizes})")
     for problem in problems:
         print(problem, file=sys.stderr)
     return INVALID if problems else 0
@@ -158,11 +142,9 @@ def _check_instrument(file: Path, problems: list[Problem]) -> Instrument | None:
         return None
     failures = run_vectors(instrument)
     problems += failures
+    sizes = f"{len(instrument.items)} items, {len(instrument.vectors)} vectors passed"
     if not failures:
-        print(
-            f"ok: {file} ({instrument.id} {instrument.version}: {len(instrument.items)} items, "
-            f"{len(instrument.vectors)} vectors passed)"
-        )
+        print(f"ok: {file} ({instrument.id} {instrument.version}: {sizes})")
     return instrument
 
 
@@ -187,9 +169,7 @@ def _route(args: argparse.Namespace) -> int:
             try:
                 results.append(Result.from_dict(entry))
             except AssessmentError as error:
-                problems = [
-                    Problem(p.message, file=str(path), field="result") for p in error.problems
-                ]
+                problems = [Problem(p.message, str(path), field="result") for p in error.problems]
                 raise InputError(problems) from None
     decision = route_explained(results, _mapping(args.facts, "facts"), rules)
     if args.json:
@@ -203,8 +183,7 @@ def _fhir(args: argparse.Namespace) -> int:
     if args.direction == "import":
         questionnaire = _mapping(args.questionnaire, "questionnaire")
         if questionnaire.get("resourceType") != "Questionnaire":
-            problem = Problem("expected a FHIR Questionnaire", file=str(args.questionnaire))
-            raise InputError([problem])
+            raise InputError([Problem("expected a FHIR Questionnaire", str(args.questionnaire))])
         print(fhir.import_questionnaire(questionnaire), end="")
         return 0
     instrument = load_instrument(args.instrument)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,7 +71,7 @@ def _parse(reader: Reader, scope: Scope) -> Condition | None:
     if not reader.valid:
         return None
     data = reader.data
-    for combinator in ("all", "any"):
+    for combinator, node in (("all", AllOf), ("any", AnyOf)):
         if combinator in data:
             reader.only([combinator])
             raw_parts = reader.sequence(combinator)
@@ -80,10 +80,7 @@ def _parse(reader: Reader, scope: Scope) -> Condition | None:
             if not raw_parts:
                 return None
             parts = [_parse(part, scope) for part in reader.each(combinator)]
-            if any(part is None for part in parts):
-                return None
-            checked = tuple(part for part in parts if part is not None)
-            return AllOf(checked) if combinator == "all" else AnyOf(checked)
+            return None if None in parts else node(tuple(parts))  # type: ignore[arg-type]
     if "not" in data:
         reader.only(["not"])
         part = _parse(reader.child("not"), scope)
@@ -114,63 +111,78 @@ def _one_op(reader: Reader, subject: tuple[str, ...], ops: tuple[str, ...]) -> s
     return present[0]
 
 
-def _known_item(reader: Reader, scope: Scope, item_id: str | None, key: str) -> Item | None:
+def _flag(reader: Reader, op: str) -> bool | None:
+    """The operand of `answered`, `positive` or `present`: true or false."""
+    raw = reader.raw(op)
+    if not isinstance(raw, bool):
+        reader.report("expected true or false", op)
+        return None
+    return raw
+
+
+def _listed(reader: Reader, op: str) -> list[Any] | None:
+    """The operand of `in` and `not_in` (a non-empty list), or of `equals` as a list of one."""
+    raw = reader.raw(op)
+    values = raw if op in ("in", "not_in") else [raw]
+    if not isinstance(values, list) or not values:
+        reader.report("expected a non-empty list", op)
+        return None
+    return values
+
+
+def _known_codes(reader: Reader, op: str, values: list[Any], known: Collection[str]) -> bool:
+    unknown = [value for value in values if value not in known]
+    if unknown:
+        reader.report(f"{unknown[0]!r} is not one of: {', '.join(sorted(known))}", op)
+    return not unknown
+
+
+def _tests_answers(reader: Reader, scope: Scope, key: str) -> bool:
     if scope.items is None:
         reader.report(f"{scope.where} cannot test answers", key)
-        return None
-    if item_id is None or item_id in scope.broken:
-        return None
-    item = scope.items.get(item_id)
-    if item is None:
-        reader.report(f"unknown item {item_id!r}{scope.item_hint(item_id)}", key)
-    return item
+    return scope.items is not None
 
 
 def _item_test(reader: Reader, scope: Scope) -> ItemTest | None:
     op = _one_op(reader, ("item", "on"), ITEM_OPS)
-    item = _known_item(reader, scope, reader.code("item"), "item")
-    if item is None or op is None:
+    item_id = reader.code("item")
+    if not _tests_answers(reader, scope, "item") or item_id is None or item_id in scope.broken:
         return None
-    return _predicate(reader, item.id, [item], op)
+    item = scope.items.get(item_id)  # type: ignore[union-attr]
+    if item is None:
+        reader.report(f"unknown item {item_id!r}{scope.item_hint(item_id)}", "item")
+    return _predicate(reader, item.id, [item], op) if item is not None and op else None
 
 
 def _predicate(reader: Reader, name: str, items: list[Item], op: str) -> ItemTest | None:
     """The test `op` of `reader`, checked against every item it will be applied to."""
-    raw = reader.raw(op)
     on = reader.choice("on", ("raw", "score"), default="raw") or "raw"
     if reader.has("on") and op not in COMPARISONS:
         reader.report("'on' applies only to comparisons (at_least, at_most, ...)", "on")
+    text = next((item.id for item in items if item.kind == ItemKind.TEXT), None)
     if op in ("answered", "positive"):
-        if not isinstance(raw, bool):
-            reader.report("expected true or false", op)
-            return None
-        text = next((item.id for item in items if item.kind == ItemKind.TEXT), None)
-        if op == "positive" and text:
+        if op == "positive" and text and isinstance(reader.raw(op), bool):
             reader.report(f"free-text item {text!r} is never positive", op)
             return None
-        return ItemTest(name, op, raw)
-    text = next((item.id for item in items if item.kind == ItemKind.TEXT), None)
+        flag = _flag(reader, op)
+        return ItemTest(name, op, flag) if flag is not None else None
     if text:
         reader.report(f"free-text item {text!r} can only be tested with 'answered'", op)
         return None
     if op in COMPARISONS:
         number = reader.number(op)
         return ItemTest(name, op, number, on) if number is not None else None
-    values = raw if op in ("in", "not_in") else [raw]
-    if not isinstance(values, list) or not values:
-        reader.report("expected a non-empty list", op)
+    values = _listed(reader, op)
+    if values is None:
         return None
     for item in items:
-        if item.is_choice:
-            codes = [option.code for option in item.options]
-            unknown = [value for value in values if value not in codes]
-            if unknown:
-                options = ", ".join(sorted(codes))
-                reader.report(
-                    f"item {item.id!r} has no option {unknown[0]!r}; options: {options}", op
-                )
-                return None
-        elif any(as_number(value) is None for value in values):
+        codes = [option.code for option in item.options]
+        unknown = [value for value in values if value not in codes]
+        if item.is_choice and unknown:
+            options = ", ".join(sorted(codes))
+            reader.report(f"item {item.id!r} has no option {unknown[0]!r}; options: {options}", op)
+            return None
+        if not item.is_choice and any(as_number(value) is None for value in values):
             reader.report("number items are compared with numbers", op)
             return None
     operand = tuple(as_number(v) if as_number(v) is not None else v for v in values)
@@ -185,41 +197,34 @@ def _fact_test(reader: Reader, scope: Scope) -> FactTest | None:
     spec = scope.facts.get(name)
     if spec is None:
         known = ", ".join(sorted(scope.facts)) or "none declared"
-        reader.report(
-            f"undeclared fact {name!r}; declare it under 'facts' (declared: {known})", "fact"
-        )
+        text = f"undeclared fact {name!r}; declare it under 'facts' (declared: {known})"
+        reader.report(text, "fact")
         return None
-    raw = reader.raw(op)
     if op == "present":
-        if not isinstance(raw, bool):
-            reader.report("expected true or false", op)
-            return None
-        return FactTest(name, op, raw)
+        flag = _flag(reader, op)
+        return FactTest(name, op, flag) if flag is not None else None
+    if op in COMPARISONS and spec.kind != "number":
+        reader.report(f"fact {name!r} is {spec.kind}, not a number", op)
+        return None
     if op in COMPARISONS:
-        if spec.kind != "number":
-            reader.report(f"fact {name!r} is {spec.kind}, not a number", op)
-            return None
         number = reader.number(op)
         return FactTest(name, op, number) if number is not None else None
-    values = raw if op in ("in", "not_in") else [raw]
-    if not isinstance(values, list) or not values:
-        reader.report("expected a non-empty list", op)
+    values = _listed(reader, op)
+    bad = next((value for value in values or () if not spec.accepts(value)), None)
+    if values is not None and bad is not None:
+        allowed = ", ".join(spec.values) if spec.kind == "enum" else spec.kind
+        reader.report(f"{bad!r} is not a possible value of fact {name!r} ({allowed})", op)
         return None
-    for value in values:
-        if not spec.accepts(value):
-            allowed = ", ".join(spec.values) if spec.kind == "enum" else spec.kind
-            reader.report(f"{value!r} is not a possible value of fact {name!r} ({allowed})", op)
-            return None
-    return FactTest(name, op, tuple(values) if op != "equals" else values[0])
+    return FactTest(name, op, tuple(values) if op != "equals" else values[0]) if values else None
 
 
 def _count(reader: Reader, scope: Scope) -> CountTest | None:
     key = "positive_among" if "positive_among" in reader.data else "count"
     op = _one_op(reader, (key,), COUNT_OPS)
     count = reader.integer(op) if op else None
-    if scope.items is None:
-        reader.report(f"{scope.where} cannot test answers", key)
+    if not _tests_answers(reader, scope, key):
         return None
+    assert scope.items is not None
     test_op = None
     if key == "count":
         among = reader.child(key)
@@ -235,24 +240,18 @@ def _count(reader: Reader, scope: Scope) -> CountTest | None:
     if source is None:
         return None
     tag = among.code("tag") if source == "tag" else None
-    if source == "tag":
-        if tag is None:
-            return None
-        if tag not in scope.tags:
-            reader.report(f"no item carries the tag {tag!r}", key)
-            return None
-        ids: list[str] = list(scope.tags[tag])
-    else:
-        listed = among.codes(source)
-        if listed is None:
-            return None
-        unknown = [item_id for item_id in listed if item_id not in scope.items]
-        if any(item_id in scope.broken for item_id in unknown):
-            return None
-        if unknown:
+    if source == "tag" and tag is not None and tag not in scope.tags:
+        reader.report(f"no item carries the tag {tag!r}", key)
+        return None
+    ids = list(scope.tags[tag]) if tag is not None else None
+    if source != "tag":
+        ids = among.codes(source)
+        unknown = [item_id for item_id in ids or () if item_id not in scope.items]
+        if unknown and not set(unknown) & scope.broken:
             reader.report(f"unknown item {unknown[0]!r}{scope.item_hint(unknown[0])}", key)
-            return None
-        ids = listed
+        ids = None if unknown else ids
+    if ids is None:
+        return None
     items = [scope.items[item_id] for item_id in ids]
     text = next((item.id for item in items if item.kind == ItemKind.TEXT), None)
     if key == "positive_among" and text:
@@ -279,12 +278,8 @@ def _scale_test(reader: Reader, scope: Scope) -> ScaleTest | None:
         number = reader.number(op)
         return ScaleTest(scale_id, op, number) if number is not None else None
     values = reader.codes(op) if op != "band" else [reader.code(op)]
-    if not values or None in values:
-        return None
     allowed = STATUSES if op == "status_in" else scope.scale_bands[scale_id]
-    unknown = [value for value in values if value not in allowed]
-    if unknown:
-        reader.report(f"{unknown[0]!r} is not one of: {', '.join(sorted(allowed))}", op)
+    if not values or None in values or not _known_codes(reader, op, values, allowed):
         return None
     return ScaleTest(scale_id, "band_in" if op == "band" else op, tuple(str(v) for v in values))
 
@@ -304,27 +299,22 @@ def _result_test(reader: Reader, scope: Scope) -> ResultTest | None:
     if instrument and scope.instruments and names is None:
         reader.report(f"unknown instrument {instrument!r}", "instrument")
         return None
-    if of == "couple":
-        if op not in ("level_in", "flag"):
-            reader.report("a combined couple result has only levels and flags", op)
-            return None
-        if names is not None and names.couple is None:
-            reader.report(f"instrument {instrument!r} declares no couple combination", "of")
-            return None
+    if of == "couple" and op not in ("level_in", "flag"):
+        reader.report("a combined couple result has only levels and flags", op)
+        return None
+    if of == "couple" and names is not None and names.couple is None:
+        reader.report(f"instrument {instrument!r} declares no couple combination", "of")
+        return None
     scale = reader.code("scale") if op == "band_in" else None
     if op in ("level_in", "band_in"):
         values = reader.codes(op)
-        if not values:
-            return None
         known = None
-        if names is not None:
+        if names is not None and values:
             known = names.levels if op == "level_in" else names.scale_bands.get(scale or "")
             if known is None:
                 reader.report(f"instrument {instrument!r} has no scale {scale!r}", "scale")
                 return None
-        bad = [value for value in values if known is not None and value not in known]
-        if bad:
-            reader.report(f"{bad[0]!r} is not one of: {', '.join(sorted(known or ()))}", op)
+        if not values or (known is not None and not _known_codes(reader, op, values, known)):
             return None
         return ResultTest(instrument, op, tuple(values), scale, of)
     code = reader.code(op)
@@ -333,7 +323,7 @@ def _result_test(reader: Reader, scope: Scope) -> ResultTest | None:
     if names is not None or (scope.instruments and instrument is None):
         pools = [names] if names is not None else list(scope.instruments.values())
         attribute = {"flag": "flags", "action": "actions", "tag_positive": "tags"}[op]
-        known_codes: list[Any] = [getattr(pool, attribute) for pool in pools if pool is not None]
+        known_codes = [getattr(pool, attribute) for pool in pools if pool is not None]
         if of == "couple":
             known_codes = [pool.couple[1] for pool in pools if pool is not None and pool.couple]
         if not any(code in codes for codes in known_codes):

@@ -309,34 +309,32 @@ class ResultTest(Condition):
     def describe(self) -> str:
         who = f"a {self.instrument} result" if self.instrument else "a result"
         who = f"a combined {who[2:]}" if self.of == "couple" else who
-        if self.op == "band_in":
-            return f"{who} has scale {self.scale} in band {show(self.operand)}"
-        if self.op == "level_in":
-            return f"{who} has level {show(self.operand)}"
-        if self.op == "tag_positive":
-            return f"{who} has a positive answer on an item tagged {self.operand}"
-        return f"{who} has {self.op} {self.operand}"
+        what = {
+            "band_in": f"scale {self.scale} in band {show(self.operand)}",
+            "level_in": f"level {show(self.operand)}",
+            "tag_positive": f"a positive answer on an item tagged {self.operand}",
+        }
+        return f"{who} has {what.get(self.op, f'{self.op} {self.operand}')}"
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {self.op: as_yaml(self.operand)}
-        for key in ("instrument", "scale"):
-            if getattr(self, key):
-                data[key] = getattr(self, key)
-        return data | ({"of": "couple"} if self.of == "couple" else {})
+        names = {"instrument": self.instrument, "scale": self.scale, "of": self.of}
+        names = {k: v for k, v in names.items() if v and v != "person"}
+        return {self.op: as_yaml(self.operand)} | names
 
     def explain(self, context: Context) -> str:
         found = [self.evidence(r) for r in self.candidates(context) if self.matches(r)]
         return f"{self.describe()} ({'; '.join(found) or 'no result'})"
 
     def evidence(self, result: Any) -> str:
-        where = f"{result.instrument_id} {result.instrument_version}"
         if self.op == "tag_positive":
-            return f"{where}: {', '.join(result.positive_tags.get(self.operand, ()))}"
-        if self.op == "band_in":
-            return f"{where}: {self.scale} band {result.band_of(self.scale or '')}"
-        if self.op == "level_in":
-            return f"{where}: level {result.level}"
-        return f"{where}: {self.op} {self.operand}"
+            found = ", ".join(result.positive_tags.get(self.operand, ()))
+        elif self.op == "band_in":
+            found = f"{self.scale} band {result.band_of(self.scale or '')}"
+        else:
+            found = (
+                f"level {result.level}" if self.op == "level_in" else f"{self.op} {self.operand}"
+            )
+        return f"{result.instrument_id} {result.instrument_version}: {found}"
 
 
 @dataclass(frozen=True, slots=True)

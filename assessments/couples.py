@@ -70,18 +70,13 @@ class CombinedResult:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CombinedResult:
         try:
-            return cls(
-                data["instrument_id"],
-                data["instrument_version"],
-                data["partners"],
-                data["level"],
-                data["level_label"],
-                tuple(CombinedFlag(**flag) for flag in data["flags"]),
-                tuple(
-                    ScaleDiscrepancy(d["scale"], from_json(d["difference"]), d["flag"])
-                    for d in data["discrepancies"]
-                ),
-            )
+            flags = tuple(CombinedFlag(**flag) for flag in data["flags"])
+            found = [
+                (d["scale"], from_json(d["difference"]), d["flag"]) for d in data["discrepancies"]
+            ]
+            head = (data["instrument_id"], data["instrument_version"], data["partners"])
+            discrepancies = tuple(ScaleDiscrepancy(*d) for d in found)
+            return cls(*head, data["level"], data["level_label"], flags, discrepancies)
         except (KeyError, TypeError, ValueError) as error:
             raise ResultFormatError([Problem(f"malformed combined result: {error!r}")]) from error
 
@@ -98,11 +93,10 @@ def combine(instrument: Instrument, results: Sequence[Result]) -> CombinedResult
         problems.append(Problem(f"every result must be of {instrument.id} {instrument.version}"))
     if problems or spec is None:
         raise AssessmentError(problems)
-    rank = {level.code: level.rank for level in instrument.levels}
     levels = [result.level for result in results if result.level is not None]
-    level = max(levels, key=rank.__getitem__) if levels and spec.level == "highest" else None
-    if spec.level == "highest" and len(levels) < len(results):
-        level = None  # one partner's level is undetermined, so the highest is unknown
+    # When one partner's level is undetermined, the highest is unknown.
+    highest = spec.level == "highest" and len(levels) == len(results)
+    level = max(levels, key=instrument.ranks.__getitem__) if highest else None
     flags = [
         CombinedFlag(code, instrument.flag(code).label, "partner")
         for code in spec.flags
@@ -119,12 +113,5 @@ def combine(instrument: Instrument, results: Sequence[Result]) -> CombinedResult
         if raised and raised not in [flag.code for flag in flags]:
             flags.append(CombinedFlag(raised, instrument.flag(raised).label, "discrepancy"))
     label = instrument.level(level).label if level is not None else None
-    return CombinedResult(
-        instrument.id,
-        instrument.version,
-        len(results),
-        level,
-        label,
-        tuple(flags),
-        tuple(discrepancies),
-    )
+    combined = (level, label, tuple(flags), tuple(discrepancies))
+    return CombinedResult(instrument.id, instrument.version, len(results), *combined)

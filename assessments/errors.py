@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,13 +27,7 @@ class Problem:
         return f"{': '.join(parts)}: {self.message}"
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "file": self.file,
-            "item": self.item,
-            "field": self.field,
-            "line": self.line,
-            "message": self.message,
-        }
+        return asdict(self)
 
 
 class AssessmentError(Exception):

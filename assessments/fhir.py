@@ -41,19 +41,13 @@ def _text(instrument: Instrument, text: dict[str, str] | None, key: str, languag
     if not text:
         return {}
     others = [
-        {
-            "extension": [
-                {"url": "lang", "valueCode": lang},
-                {"url": "content", "valueString": value},
-            ],
-            "url": TRANSLATION,
-        }
-        for lang, value in text.items()
-        if lang != language
+        {"extension": [{"url": "lang", "valueCode": code}, {"url": "content", "valueString": v}]}
+        | {"url": TRANSLATION}
+        for code, v in text.items()
+        if code != language
     ]
-    return {key: instrument.text(text, language)} | (
-        {f"_{key}": {"extension": others}} if others else {}
-    )
+    found = {key: instrument.text(text, language)}
+    return found | {f"_{key}": {"extension": others}} if others else found
 
 
 def export_questionnaire(instrument: Instrument, language: str | None = None) -> Json:
@@ -92,19 +86,13 @@ def _question(instrument: Instrument, item: Item, language: str) -> Json:
     question: Json = {"linkId": item.id, **_text(instrument, item.text, "text", language)}
     question["type"] = kind.get(item.kind, "choice")
     question["required"] = False
-    if item.options:
-        question["answerOption"] = [
-            {
-                "valueCoding": {
-                    "code": option.code,
-                    **_text(instrument, option.label, "display", language),
-                },
-                "extension": [
-                    {"url": ITEM_WEIGHT, "valueDecimal": float(item.score_of(option.value))}
-                ],
-            }
-            for option in item.options
-        ]
+    options = []
+    for option in item.options:
+        coding = {"code": option.code, **_text(instrument, option.label, "display", language)}
+        weight = {"url": ITEM_WEIGHT, "valueDecimal": float(item.score_of(option.value))}
+        options.append({"valueCoding": coding, "extension": [weight]})
+    if options:
+        question["answerOption"] = options
     value_type = "valueInteger" if item.integer else "valueDecimal"
     limits = [(MIN_VALUE, item.minimum), (MAX_VALUE, item.maximum)]
     if item.kind == ItemKind.NUMBER and any(v is not None for _, v in limits):
@@ -149,19 +137,12 @@ def _enable_when(instrument: Instrument, condition: Condition) -> tuple[list[Jso
     op, operand = condition.op, condition.operand
     if op == "answered":
         return [{"question": item.id, "operator": "exists", "answerBoolean": operand}], "all"
-    if item.kind == ItemKind.NUMBER and op in OPERATORS:
-        return [
-            {"question": item.id, "operator": OPERATORS[op], "answerDecimal": float(operand)}
-        ], "all"
-    if (
-        item.kind == ItemKind.NUMBER
-        and op == "positive"
-        and operand
-        and item.positive_min is not None
-    ):
-        return [
-            {"question": item.id, "operator": ">=", "answerDecimal": float(item.positive_min)}
-        ], "all"
+    number = item.kind == ItemKind.NUMBER
+    if number and op == "positive" and operand and item.positive_min is not None:
+        op, operand = "at_least", item.positive_min
+    if number and op in OPERATORS:
+        entry = {"question": item.id, "operator": OPERATORS[op], "answerDecimal": float(operand)}
+        return [entry], "all"
     if not item.options:
         return None
     if op == "positive":
@@ -171,9 +152,7 @@ def _enable_when(instrument: Instrument, condition: Condition) -> tuple[list[Jso
     else:
         listed = operand if isinstance(operand, tuple) else (operand,)
         codes = [o.code for o in item.options if (o.code in listed) != (op == "not_in")]
-    entries = [
-        {"question": item.id, "operator": "=", "answerCoding": {"code": code}} for code in codes
-    ]
+    entries = [{"question": item.id, "operator": "=", "answerCoding": {"code": c}} for c in codes]
     return (entries, "any") if entries else None
 
 
@@ -200,22 +179,12 @@ def export_response(
     def respond(entries: list[Json]) -> list[Json]:
         found = []
         for entry in entries:
-            if entry["type"] == "group":
-                inner = respond(entry["item"])
-                if inner:
-                    found.append({"linkId": entry["linkId"], "item": inner})
-            elif entry["linkId"] in asked:
-                found.append(
-                    {
-                        "linkId": entry["linkId"],
-                        "text": entry.get("text"),
-                        "answer": [
-                            _answer(
-                                instrument.item(entry["linkId"]), asked[entry["linkId"]], language
-                            )
-                        ],
-                    }
-                )
+            link = entry["linkId"]
+            if entry["type"] == "group" and respond(entry["item"]):
+                found.append({"linkId": link, "item": respond(entry["item"])})
+            elif link in asked:
+                answer = _answer(instrument.item(link), asked[link], language)
+                found.append({"linkId": link, "text": entry.get("text"), "answer": [answer]})
         return found
 
     return {
@@ -230,9 +199,7 @@ def export_response(
 def _answer(item: Item, answer: Any, language: str) -> Json:
     option = next((o for o in item.options if o.code == answer), None)
     if option is not None:
-        return {
-            "valueCoding": {"code": option.code, "display": option.label.get(language, option.code)}
-        }
+        return {"valueCoding": {"code": option.code, "display": option.label.get(language, answer)}}
     if item.kind == ItemKind.TEXT:
         return {"valueString": answer}
     number = as_number(answer)
@@ -272,21 +239,11 @@ def import_questionnaire(questionnaire: Mapping[str, Any]) -> str:
     walk(list(questionnaire.get("item", [])), None)
     title = text(questionnaire, "title" if questionnaire.get("title") else "name")
     # Only the languages every text has: the engine requires each text in each language.
-    languages = [
-        language,
-        *sorted(
-            {
-                lang
-                for t in texts
-                for lang in t
-                if lang != language and all(lang in u for u in texts)
-            }
-        ),
-    ]
+    shared = set.intersection(*(set(t) for t in texts)) - {language}
+    languages = [language, *sorted(shared)]
     for found in texts:
-        for lang in list(found):
-            if lang not in languages:
-                del found[lang]
+        for lang in set(found) - set(languages):
+            del found[lang]
     scored = [item["id"] for item in items if item["kind"] in ("single_choice", "yes_no")]
     ranges = [[o["value"] for o in item["options"]] for item in items if item["id"] in scored]
     # Wide enough for any score, conditional (possibly not applicable) items included.
@@ -320,9 +277,8 @@ def import_questionnaire(questionnaire: Mapping[str, Any]) -> str:
 
 
 def _code(value: str) -> str:
-    code = re.sub(
-        r"[^a-z0-9_]+", "_", re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", value).lower()
-    ).strip("_")
+    snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", value).lower()
+    code = re.sub(r"[^a-z0-9_]+", "_", snake).strip("_")
     return code if code and code[0].isalnum() else f"q_{code}"
 
 
@@ -372,13 +328,10 @@ def _import_condition(when: Mapping[str, Any]) -> dict[str, Any] | None:
     value = next((v for k, v in when.items() if k.startswith("answer")), None)
     if operator == "exists":
         return {"item": question, "answered": bool(value)}
-    if isinstance(value, dict) and operator in ("=", "!="):
-        return {
-            "item": question,
-            "equals" if operator == "=" else "not_in": value["code"]
-            if operator == "="
-            else [value["code"]],
-        }
+    if isinstance(value, dict) and operator == "=":
+        return {"item": question, "equals": value["code"]}
+    if isinstance(value, dict) and operator == "!=":
+        return {"item": question, "not_in": [value["code"]]}
     names = {symbol: name for name, symbol in OPERATORS.items()}
     if operator in names and as_number(value) is not None:
         return {"item": question, names[operator]: _yaml_number(value)}

@@ -133,13 +133,15 @@ class Reader:
     def missing(self, key: str) -> None:
         self.report(f"'{key}' is required", key)
 
+    def _given(self, key: str, required: bool) -> bool:
+        """Whether `key` is present; if not and it is required, say so."""
+        if key not in self.data and required:
+            self.missing(key)
+        return key in self.data
+
     def string(self, key: str, *, required: bool = True) -> str | None:
-        if key not in self.data:
-            if required:
-                self.missing(key)
-            return None
-        value = self.data[key]
-        if not isinstance(value, str) or not value.strip():
+        value = self.data.get(key)
+        if self._given(key, required) and (not isinstance(value, str) or not value.strip()):
             self.report(f"expected a non-empty string, found {_kind(value)}", key)
             return None
         return value
@@ -164,9 +166,8 @@ class Reader:
         result = []
         for index, value in enumerate(values):
             if not isinstance(value, str) or not CODE_PATTERN.match(value):
-                self.report(
-                    f"{value!r} is not a valid code", f"{key}[{index}]", line=_line(values, index)
-                )
+                line = _line(values, index)
+                self.report(f"{value!r} is not a valid code", f"{key}[{index}]", line=line)
             else:
                 result.append(value)
         if len(set(result)) != len(result):
@@ -174,9 +175,7 @@ class Reader:
         return result
 
     def number(self, key: str, *, required: bool = True) -> Number | None:
-        if key not in self.data:
-            if required:
-                self.missing(key)
+        if not self._given(key, required):
             return None
         value = as_number(self.data[key])
         if value is None:
@@ -184,53 +183,40 @@ class Reader:
         return value
 
     def integer(self, key: str, *, minimum: int = 0, default: int | None = None) -> int | None:
-        if key not in self.data:
-            if default is None:
-                self.missing(key)
+        value = self.data.get(key)
+        if not self._given(key, default is None):
             return default
-        value = self.data[key]
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             self.report(f"expected a whole number >= {minimum}, found {value!r}", key)
             return default
         return value
 
     def boolean(self, key: str, *, default: bool = False) -> bool:
-        if key not in self.data:
-            return default
-        value = self.data[key]
+        value = self.data.get(key, default)
         if not isinstance(value, bool):
             self.report(f"expected true or false, found {value!r}", key)
             return default
         return value
 
     def choice(self, key: str, allowed: Iterable[str], *, default: str | None = None) -> str | None:
-        allowed = tuple(allowed)
-        if key not in self.data:
-            if default is None:
-                self.missing(key)
+        allowed, value = tuple(allowed), self.data.get(key)
+        if not self._given(key, default is None):
             return default
-        value = self.data[key]
         if value not in allowed:
             self.report(f"{value!r} is not one of: {', '.join(allowed)}", key)
             return default
         return str(value)
 
     def sequence(self, key: str, *, required: bool = True) -> list[Any] | None:
-        if key not in self.data:
-            if required:
-                self.missing(key)
-            return None
-        value = self.data[key]
-        if not isinstance(value, list):
+        value = self.data.get(key)
+        if self._given(key, required) and not isinstance(value, list):
             self.report(f"expected a list, found {_kind(value)}", key)
             return None
         return value
 
     def text(self, key: str, *, required: bool = True) -> Text | None:
         """A human-readable text: a mapping language -> string with every declared language."""
-        if key not in self.data:
-            if required:
-                self.missing(key)
+        if not self._given(key, required):
             return None
         return read_text(
             self.reporter, self.data[key], self.path(key), item=self.item, line=self.line_of(key)

@@ -107,37 +107,18 @@ def build_instrument(data: Any, problems: list[Problem], file: str, digest: str)
     labels = root.child("band_labels") if root.has("band_labels") else None
     for code in labels.data if labels is not None else ():
         band_labels[str(code)] = labels.text(str(code)) or {}  # type: ignore[union-attr]
-    order = read_scales(
-        root,
-        items=items_by_id,
-        facts=facts,
-        band_labels=band_labels,
-        level_codes=level_codes,
-        broken=broken,
-    )
+    order = read_scales(root, items_by_id, facts, band_labels, level_codes, broken)
     scales = {scale.id: scale for scale in order}
     flags = tuple(Flag(code, label, text) for code, label, text, _ in _coded(root, "flags"))
     actions = tuple(Action(code, label, text) for code, label, text, _ in _coded(root, "actions"))
-    tags: dict[str, tuple[str, ...]] = {}
-    for item in items:
-        for tag in item.tags:
-            tags[tag] = (*tags.get(tag, ()), item.id)
-    scope = Scope(
-        where="a rule",
-        facts=facts,
-        items=items_by_id,
-        broken=broken,
-        tags=tags,
-        scale_bands={s.id: {b.code for bs in s.band_sets for b in bs.bands} for s in order},
-    )
+    tags = {tag: tuple(i.id for i in items if tag in i.tags) for i in items for tag in i.tags}
+    bands = {s.id: {b.code for bs in s.band_sets for b in bs.bands} for s in order}
+    scope = Scope("a rule", facts, items_by_id, tags, bands, broken=broken)
     rules = _read_rules(
         root, scope, level_codes, {f.code for f in flags}, {a.code for a in actions}
     )
-    declared = (
-        [entry.get("id") for entry in data.get("scales") or [] if isinstance(entry, dict)]
-        if isinstance(data.get("scales"), list)
-        else []
-    )
+    declared = data["scales"] if isinstance(data.get("scales"), list) else []
+    declared = [entry.get("id") for entry in declared if isinstance(entry, dict)]
     instrument = Instrument(
         id=instrument_id or "",
         version=version or "",
@@ -203,10 +184,8 @@ def _coded(root: Reader, key: str) -> list[tuple[str, Text, Text | None, Text | 
     for reader in root.each(key, required=key == "levels"):
         reader.only(["code", "label", "description", "guidance"])
         code, label = reader.code("code"), reader.text("label")
-        description, guidance = (
-            reader.text("description", required=False),
-            reader.text("guidance", required=False),
-        )
+        description = reader.text("description", required=False)
+        guidance = reader.text("guidance", required=False)
         if code in [entry[0] for entry in entries]:
             reader.report(f"{code!r} is declared twice", "code")
         elif code is not None:
@@ -227,53 +206,41 @@ def _read_rules(
         if not reader.has("when"):
             reader.missing("when")
         reason = reader.text("reason")
-        set_level, raise_level = (
-            _known(reader, "set_level", levels, "level"),
-            _known(reader, "raise_level", levels, "level"),
-        )
-        rule_flags, rule_actions = (
-            _known_list(reader, "flags", flags, "flag"),
+        set_level = _known(reader, "set_level", levels, "level")
+        raise_level = _known(reader, "raise_level", levels, "level")
+        rule_flags = _known_list(reader, "flags", flags, "flag")
+        effects = (
+            set_level,
+            raise_level,
+            rule_flags,
             _known_list(reader, "actions", actions, "action"),
         )
-        if not (set_level or raise_level or rule_flags or rule_actions):
+        if not any(effects):
             reader.report("a rule needs an effect: set_level, raise_level, flags or actions")
         if set_level and raise_level:
             reader.report("give set_level or raise_level, not both")
         if any(rule.id == rule_id for rule in rules):
             reader.report(f"rule id {rule_id!r} is used twice", "id")
         elif rule_id and when is not None and reason is not None:
-            rules.append(
-                Rule(
-                    rule_id,
-                    when,
-                    reason,
-                    set_level,
-                    raise_level,
-                    rule_flags,
-                    rule_actions,
-                    reader.line,
-                )
-            )
+            rules.append(Rule(rule_id, when, reason, *effects, reader.line))
     return tuple(rules)
 
 
 def _known(reader: Reader, key: str, known: set[str], what: str) -> str | None:
     code = reader.code(key, required=False)
-    if code is not None and code not in known:
-        reader.report(
-            f"unknown {what} {code!r}; declared: {', '.join(sorted(known)) or 'none'}", key
-        )
-        return None
-    return code
+    found = _known_list(reader, key, known, what, [code] if code is not None else [])
+    return found[0] if found else None
 
 
-def _known_list(reader: Reader, key: str, known: set[str], what: str) -> tuple[str, ...]:
-    codes = reader.codes(key, required=False) or []
+def _known_list(
+    reader: Reader, key: str, known: set[str], what: str, codes: list[str] | None = None
+) -> tuple[str, ...]:
+    """The codes under `key` (or `codes`) that are declared; each other one is reported."""
+    codes = (reader.codes(key, required=False) or []) if codes is None else codes
     for code in codes:
         if code not in known:
-            reader.report(
-                f"unknown {what} {code!r}; declared: {', '.join(sorted(known)) or 'none'}", key
-            )
+            declared = ", ".join(sorted(known)) or "none"
+            reader.report(f"unknown {what} {code!r}; declared: {declared}", key)
     return tuple(code for code in codes if code in known)
 
 
@@ -322,11 +289,8 @@ def read_combination(
     discrepancies = []
     for entry in reader.each("discrepancies"):
         entry.only(["scale", "more_than", "flag"])
-        scale, more_than, flag = (
-            entry.code("scale"),
-            entry.number("more_than"),
-            _known(entry, "flag", flags, "flag"),
-        )
+        scale, more_than = entry.code("scale"), entry.number("more_than")
+        flag = _known(entry, "flag", flags, "flag")
         if scale is not None and scale not in scales:
             entry.report(f"unknown scale {scale!r}", "scale")
         elif scale and more_than is not None and flag:

@@ -1,12 +1,12 @@
 """The validated instrument: what a file declares, as immutable dataclasses the web UI can render.
 
-Every human-readable text is a `dict` language -> text holding every language of the instrument.
-Scoring (scoring.py) reads these declarations directly; nothing is compiled or attached later.
+Every text is a `dict` language -> text in every language of the instrument. Scoring reads these
+declarations directly; nothing is compiled or attached later.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
@@ -14,10 +14,7 @@ from typing import Any
 
 from .conditions import Condition, Context
 from .numbers import Number, as_number, multiply
-from .scale_model import (
-    Method,
-    Scale,
-)
+from .scale_model import Method, Scale
 
 Text = dict[str, str]
 
@@ -106,20 +103,16 @@ class Item:
                 return None, f"unknown option code {answer!r}; expected one of: {expected}"
             return answer, None
         if self.kind == ItemKind.TEXT:
-            return (
-                (answer, None)
-                if isinstance(answer, str)
-                else (None, "expected free text (a string)")
-            )
+            valid = isinstance(answer, str)
+            return (answer, None) if valid else (None, "expected free text (a string)")
         number = as_number(answer)
         if number is None:
             return None, f"expected a number, got {answer!r}"
         if self.integer and not isinstance(number, int):
             return None, f"expected a whole number, got {answer!r}"
-        if (self.minimum is not None and number < self.minimum) or (
-            self.maximum is not None and number > self.maximum
-        ):
-            return None, f"{number} is out of range {self.minimum}..{self.maximum}"
+        low, high = self.minimum, self.maximum
+        if (low is not None and number < low) or (high is not None and number > high):
+            return None, f"{number} is out of range {low}..{high}"
         return number, None
 
     def score_of(self, value: Number) -> Number:
@@ -270,77 +263,78 @@ class Instrument:
     def key(self) -> tuple[str, str]:
         return self.id, self.version
 
-    @cached_property
-    def _index(self) -> dict[str, Any]:
-        items = {item.id: item for item in self.items}
-        scales = {scale.id: scale for scale in self.scales}
-        levels = {level.code: level for level in self.levels}
-        words = {Method.SUM: "sum", Method.MEAN: "mean", Method.WEIGHTED_SUM: "weighted sum"}
-        methods = {}
-        for scale in self.scales:
-            reversed_items = [c for c in scale.items if c in items and items[c].reverse]
-            listed = f" (reverse-scored: {', '.join(reversed_items)})" if reversed_items else ""
-            methods[scale.id] = words.get(scale.method, f"sum x {scale.factor}") + listed
-        # Band code of the level scale -> the level it stands for (the last band set wins).
-        band_levels: dict[str, str | None] = {}
-        for band_set in scales[self.level_scale].band_sets if self.level_scale else ():
-            for band in band_set.bands:
-                band_levels[band.code] = band.level or (band.code if band.code in levels else None)
-        return {
-            "item": items,
-            "choices": {item.id: item.choices for item in self.items},
-            "scale": scales,
-            "level": levels,
-            "flag": {flag.code: flag for flag in self.flags},
-            "action": {action.code: action for action in self.actions},
-            "tag": {
-                tag: self.tagged(tag) for tag in sorted({t for i in self.items for t in i.tags})
-            },
-            "method": methods,
-            "conditional": _grouped(item for item in self.items if item.visible_when),
-            "rank": {level.code: level.rank for level in self.levels},
-            "order": tuple(scales[scale_id] for scale_id in self.scoring_order),
-            "effects": {rule.id: rule.effects for rule in self.rules},
-            "band_level": band_levels,
-        }
+    def _by(self, kind: str) -> dict[str, Any]:
+        return {getattr(e, "id", None) or e.code: e for e in getattr(self, kind)}
 
-    @property
+    @cached_property
+    def _index(self) -> dict[str, dict[str, Any]]:
+        kinds = ("items", "scales", "levels", "flags", "actions")
+        return {kind.rstrip("s"): self._by(kind) for kind in kinds}
+
+    @cached_property
     def items_by_id(self) -> dict[str, Item]:
         return self._index["item"]
 
-    @property
+    @cached_property
     def choices(self) -> dict[str, dict[str, tuple[Number, Number, bool]]]:  # see Item.choices
-        return self._index["choices"]
+        return {item.id: item.choices for item in self.items}
 
-    @property
+    @cached_property
     def tags(self) -> dict[str, tuple[str, ...]]:
         """Tag (in alphabetical order) -> the ids of the items carrying it, in file order."""
-        return self._index["tag"]
+        return {tag: self.tagged(tag) for tag in sorted({t for i in self.items for t in i.tags})}
 
-    def method_of(self, scale_id: str) -> str:
-        """How a scale is scored, in words: "sum (reverse-scored: q2)"."""
-        return self._index["method"][scale_id]  # type: ignore[no-any-return]
+    @cached_property
+    def methods(self) -> dict[str, str]:
+        """How each scale is scored, in words: "sum (reverse-scored: q2)"."""
+        words = {Method.SUM: "sum", Method.MEAN: "mean", Method.WEIGHTED_SUM: "weighted sum"}
+        found = {}
+        for scale in self.scales:
+            reverse = [c for c in scale.items if self.items_by_id[c].reverse]
+            listed = f" (reverse-scored: {', '.join(reverse)})" if reverse else ""
+            found[scale.id] = words.get(scale.method, f"sum x {scale.factor}") + listed
+        return found
 
-    @property
+    @cached_property
     def scales_to_score(self) -> tuple[Scale, ...]:  # components first
-        return self._index["order"]  # type: ignore[no-any-return]
+        return tuple(self.scale(scale_id) for scale_id in self.scoring_order)
 
-    def level_of_band(self, band_code: str | None) -> str | None:  # of the level scale
-        return self._index["band_level"].get(band_code)  # type: ignore[no-any-return]
+    @cached_property
+    def band_levels(self) -> dict[str | None, str | None]:
+        """Band code of the level scale -> the level it stands for (the last band set wins)."""
+        found: dict[str | None, str | None] = {}
+        for band_set in self.scale(self.level_scale).band_sets if self.level_scale else ():
+            for band in band_set.bands:
+                as_level = band.code if self.has("level", band.code) else None
+                found[band.code] = band.level or as_level
+        return found
 
-    def effects_of(self, rule: Rule) -> tuple[str, ...]:
-        return self._index["effects"][rule.id]  # type: ignore[no-any-return]
+    @cached_property
+    def effects(self) -> dict[str, tuple[str, ...]]:
+        """Rule id -> what the rule does, in words."""
+        return {rule.id: rule.effects for rule in self.rules}
 
-    @property
+    @cached_property
     def ranks(self) -> dict[str, int]:
         """Level code -> rank, 0 the least severe."""
-        return self._index["rank"]
+        return {level.code: level.rank for level in self.levels}
 
-    @property
+    @cached_property
     def conditional_items(self) -> tuple[tuple[Condition, tuple[Item, ...]], ...]:
         """The items asked only when their `visible_when` holds, in file order, consecutive
         items with the same condition together (it reads only items before them all)."""
-        return self._index["conditional"]  # type: ignore[no-any-return]
+        groups: list[tuple[Condition, list[Item]]] = []
+        for item in self.items:
+            if item.visible_when is not None and groups and groups[-1][0] == item.visible_when:
+                groups[-1][1].append(item)
+            elif item.visible_when is not None:
+                groups.append((item.visible_when, [item]))
+        return tuple((condition, tuple(members)) for condition, members in groups)
+
+    def fact_label(self, name: str) -> Text:
+        """How to name a fact in an "undetermined" reason: its declared label, or its name."""
+        spec = next((spec for spec in self.facts if spec.name == name), None)
+        return spec.label if spec and spec.label else dict.fromkeys(self.languages, name)
 
     def item(self, item_id: str) -> Item:
         return self._index["item"][item_id]  # type: ignore[no-any-return]
@@ -368,9 +362,7 @@ class Instrument:
 
     def text(self, text: Text | None, language: str) -> str:
         """A text in `language`, falling back to the instrument's first language."""
-        if text is None:
-            return ""
-        return text.get(language) or text[self.languages[0]]
+        return "" if text is None else text.get(language) or text[self.languages[0]]
 
     def visible_items(
         self, answers: Mapping[str, Any], facts: Mapping[str, Any] | None = None
@@ -386,13 +378,3 @@ class Instrument:
                 if answer is not None and item.read(answer)[1] is None:
                     context.answers[item.id] = item.read(answer)[0]
         return tuple(visible)
-
-
-def _grouped(items: Iterable[Item]) -> tuple[tuple[Condition, tuple[Item, ...]], ...]:
-    groups: list[tuple[Condition, list[Item]]] = []
-    for item in items:
-        if groups and groups[-1][0] == item.visible_when:
-            groups[-1][1].append(item)
-        else:
-            groups.append((item.visible_when, [item]))  # type: ignore[arg-type]
-    return tuple((condition, tuple(members)) for condition, members in groups)

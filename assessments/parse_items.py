@@ -12,13 +12,13 @@ ITEM_FIELDS = (
     "tags", "guidance", "supporting_questions", "visible_when", "hidden_value", "hidden_answers",
     "positive_min",
 )  # fmt: skip
-#: Used by yes_no items that give no options when the file declares no `yes_no` option set.
-BUILT_IN_YES_NO = (
-    {"code": "no", "value": 0, "label": {"pl": "Nie", "en": "No", "uk": "Ні"}},
-    {"code": "yes", "value": 1, "label": {"pl": "Tak", "en": "Yes", "uk": "Так"}},
-)
 #: An option as written: code, value, label, and `positive` if declared.
 RawOption = tuple[str, Number, Text, bool | None]
+#: Used by yes_no items that give no options when the file declares no `yes_no` option set.
+BUILT_IN_YES_NO: tuple[RawOption, ...] = (
+    ("no", 0, {"pl": "Nie", "en": "No", "uk": "Ні"}, None),
+    ("yes", 1, {"pl": "Tak", "en": "Yes", "uk": "Так"}, None),
+)
 
 
 def read_facts(root: Reader) -> dict[str, FactSpec]:
@@ -77,10 +77,8 @@ def read_items(root: Reader, facts: dict[str, FactSpec], section_ids: set[str]) 
         options = _read_options(sets_reader, str(name))  # type: ignore[arg-type]
         if options is not None:
             option_sets[str(name)] = options
-    hidden = (
-        root.choice("hidden_answers", [m.value for m in HiddenAnswers], default="discard")
-        or "discard"
-    )
+    modes = [mode.value for mode in HiddenAnswers]
+    hidden = root.choice("hidden_answers", modes, default="discard") or "discard"
     items: dict[str, Item] = {}
     if root.has("items") and not root.raw("items"):
         root.report("an instrument needs at least one item", "items")
@@ -135,19 +133,10 @@ def _read_item(
         reader.report("a weight is a number greater than 0, on an item that is scored", "weight")
     visible_when = None
     if reader.has("visible_when"):
-
-        def hint(name: str) -> str:
-            if name == item_id:
-                return " (an item cannot depend on itself)"
-            return " (a condition may only refer to items declared before this one)"
-
-        scope = Scope(
-            where="a visibility condition",
-            facts=facts,
-            items=earlier,
-            item_hint=hint,
-            broken=broken,
-        )
+        hints = {item_id: " (an item cannot depend on itself)"}
+        later = " (a condition may only refer to items declared before this one)"
+        scope = Scope("a visibility condition", facts, earlier, broken=broken)
+        scope.item_hint = lambda name: hints.get(name, later)
         visible_when = parse_condition(reader, "visible_when", scope)
     hidden_value = reader.number("hidden_value", required=False)
     if hidden_value is not None and not reader.has("visible_when"):
@@ -217,7 +206,7 @@ def _item_options(
                 "options",
             )
             return None
-        return tuple((o["code"], o["value"], o["label"], None) for o in BUILT_IN_YES_NO)  # type: ignore[misc]
+        return BUILT_IN_YES_NO
     if isinstance(raw, str):
         if raw not in option_sets:
             known = ", ".join(sorted(option_sets)) or "none"

@@ -30,7 +30,6 @@ BAND_FIELDS = ("code", "min", "max", "label", "level", "guidance")
 
 def read_scales(
     root: Reader,
-    *,
     items: dict[str, Item],
     facts: dict[str, FactSpec],
     band_labels: dict[str, Text],
@@ -274,34 +273,25 @@ def check_bands(reader: Reader, scale: Scale, bounds: Bounds | None, raw: Bounds
     norm tables likewise cover every score they are looked up with."""
 
     def report(message: str) -> None:
-        reader.reporter.add(
-            message, item=f"scale {scale.id}", field="bands", line=scale.line or None
-        )
+        where = {"item": f"scale {scale.id}", "field": "bands", "line": scale.line or None}
+        reader.reporter.add(message, **where)  # type: ignore[arg-type]
 
-    ranges = [
-        ("bands", [(b.code, b.minimum, b.maximum) for b in s.bands], bounds)
-        for s in scale.band_sets
-    ]
-    ranges += [("norms", [(str(s), lo, hi) for lo, hi, s in t.rows], raw) for t in scale.norms]
-    for kind, limits, covered in ranges:
+    ranges = [("bands", [(b.code, b.minimum, b.maximum) for b in s.bands]) for s in scale.band_sets]
+    ranges += [("norms", [(str(s), lo, hi) for lo, hi, s in t.rows]) for t in scale.norms]
+    for kind, limits in ranges:
+        covered = bounds if kind == "bands" else raw
         if not limits or covered is None:
             continue
-        unit = step(scale.decimals)
         for (code_a, _, high_a), (code_b, low_b, _) in pairwise(limits):
-            names = (
-                f"{kind} {code_a!r} and {code_b!r}"
-                if kind == "bands"
-                else f"norm rows {high_a} and {low_b}"
-            )
-            if low_b <= high_a:
-                report(f"{names} overlap")
-            elif low_b != high_a + unit:
-                between = f"between {high_a} and {low_b}"
-                report(
-                    f"no band covers scores {between} (bands {code_a!r}, {code_b!r})"
-                    if kind == "bands"
-                    else f"no norm row covers scores {between}"
-                )
+            between = f"between {high_a} and {low_b}"
+            if kind == "bands":
+                names, gap = f"bands {code_a!r} and {code_b!r}", f"(bands {code_a!r}, {code_b!r})"
+                overlap, uncovered = f"{names} overlap", f"no band covers scores {between} {gap}"
+            else:
+                overlap = f"norm rows {high_a} and {low_b} overlap"
+                uncovered = f"no norm row covers scores {between}"
+            if low_b <= high_a or low_b != high_a + step(scale.decimals):
+                report(overlap if low_b <= high_a else uncovered)
         if limits[0][1] > covered.low or limits[-1][2] < covered.high:
             scores = f"{covered.low}..{covered.high}"
             report(f"{kind} cover {limits[0][1]}..{limits[-1][2]} but the scale can score {scores}")

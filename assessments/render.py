@@ -26,22 +26,16 @@ def render_result(result: Result, instrument: Instrument, language: str) -> str:
     band_level = result.band_level or "undetermined"
     note = "" if result.band_level == result.level else f"  (from bands alone: {band_level})"
     lines.append(f"Level: {level}{note}")
-    if result.mandatory_actions:
-        lines.append("Mandatory actions:")
-        for action in result.mandatory_actions:
-            lines.append(f"  ! {_in(action.label, language)} [{action.code}]")
-            lines += [
-                f"      because ({rule}): {_in(result.rule(rule).reason, language)}"
-                for rule in action.rules
-            ]
-    if result.flags:
-        lines.append("Flags:")
-        for flag in result.flags:
-            lines.append(f"  * {_in(flag.label, language)} [{flag.code}]")
-            lines += [
-                f"      because ({rule}): {_in(result.rule(rule).reason, language)}"
-                for rule in flag.rules
-            ]
+    for heading, mark, outcomes in (
+        ("Mandatory actions:", "!", result.mandatory_actions),
+        ("Flags:", "*", result.flags),
+    ):
+        lines += [heading] if outcomes else []
+        for outcome in outcomes:
+            lines.append(f"  {mark} {_in(outcome.label, language)} [{outcome.code}]")
+            for rule_id in outcome.rules:
+                reason = _in(result.rule(rule_id).reason, language)
+                lines.append(f"      because ({rule_id}): {reason}")
     lines.append("Scales:")
     width = max(len(_in(instrument.scale(s.id).title, language)) for s in result.scales)
     for scale in result.scales:
@@ -65,28 +59,14 @@ def render_result(result: Result, instrument: Instrument, language: str) -> str:
 
 
 def _guidance(result: Result, instrument: Instrument, language: str) -> list[str]:
-    texts = []
-    if result.level is not None:
-        level = instrument.level(result.level)
-        if level.guidance:
-            texts.append(_in(level.guidance, language))
-    for scale_result in result.scales:
-        if scale_result.band is None:
-            continue
-        for band_set in instrument.scale(scale_result.id).band_sets:
-            for band in band_set.bands:
-                if (
-                    band.code == scale_result.band
-                    and band.guidance
-                    and _in(band.guidance, language) not in texts
-                ):
-                    title = _in(instrument.scale(scale_result.id).title, language)
-                    texts.append(f"{title}: {_in(band.guidance, language)}")
-                    break
-            else:
-                continue
-            break
-    return texts
+    texts = [_in(instrument.level(result.level).guidance, language)] if result.level else []
+    for found in result.scales:
+        scale = instrument.scale(found.id)
+        bands = [band for band_set in scale.band_sets for band in band_set.bands]
+        band = next((b for b in bands if b.code == found.band and b.guidance), None)
+        if band is not None and _in(band.guidance, language) not in texts:
+            texts.append(f"{_in(scale.title, language)}: {_in(band.guidance, language)}")
+    return [text for text in texts if text]
 
 
 def render_routing(decision: RoutingDecision, language: str) -> str:
@@ -95,14 +75,9 @@ def render_routing(decision: RoutingDecision, language: str) -> str:
         lines.append("  (none)")
     for rec in decision.recommendations:
         marker = "MANDATORY" if rec.kind == "mandatory" else f"priority {rec.priority}"
-        language_note = (
-            ""
-            if rec.offered_in_client_language in (None, True)
-            else "  (not offered in the client's language)"
-        )
-        lines.append(
-            f"  [{marker}] {_in(rec.service_name, language)} ({rec.service}){language_note}"
-        )
+        note = "  (not offered in the client's language)"
+        note = "" if rec.offered_in_client_language in (None, True) else note
+        lines.append(f"  [{marker}] {_in(rec.service_name, language)} ({rec.service}){note}")
         lines.append(f"      {_in(rec.reason, language)}  (rule {rec.rule_id})")
     if decision.exclusions:
         lines.append("Not offered:")

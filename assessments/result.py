@@ -1,12 +1,8 @@
 """The outcome of scoring: scale scores, bands, level, flags, mandatory actions, and why.
 
-The records are values: nothing changes them after scoring. They are plain, not frozen,
-dataclasses only because freezing them made scoring NORR three times slower
-(benchmarks/bench_scoring.py), more than any other single cost.
-
-`Result.to_dict()` is what the web service stores; `Result.from_dict()` reads it back into an equal
-Result. Numbers are exact: a score with 0 decimals is a JSON integer, any other score is a decimal
-string such as "1.33" (never a float).
+The records are values: nothing changes them after scoring. `Result.to_dict()` is what the web
+service stores; `Result.from_dict()` reads it back into an equal Result. Numbers are exact: a
+score with 0 decimals is a JSON integer, any other a decimal string such as "1.33" (never a float).
 """
 
 from __future__ import annotations
@@ -106,6 +102,7 @@ class FiredRule:
     when first read, as most results are stored or shown without it."""
 
     __slots__ = ("_evidence", "effects", "reason", "rule")
+    __hash__ = None  # type: ignore[assignment]
 
     def __init__(
         self, rule: str, effects: tuple[str, ...], reason: Text, evidence: str | Callable[[], str]
@@ -118,29 +115,18 @@ class FiredRule:
             self._evidence = self._evidence()
         return self._evidence
 
-    def _fields(self) -> tuple[str, tuple[str, ...], Text, str]:
-        return self.rule, self.effects, self.reason, self.evidence
-
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, FiredRule) and self._fields() == other._fields()
-
-    __hash__ = None  # type: ignore[assignment]
+        return isinstance(other, FiredRule) and self.to_dict() == other.to_dict()
 
     def __repr__(self) -> str:
-        return "FiredRule(rule={!r}, effects={!r}, reason={!r}, evidence={!r})".format(
-            *self._fields()
-        )
+        return f"FiredRule({', '.join(f'{k}={v!r}' for k, v in self.to_dict().items())})"
 
     def __reduce__(self) -> tuple[type[FiredRule], tuple[Any, ...]]:
-        return FiredRule, self._fields()
+        return FiredRule, (self.rule, self.effects, self.reason, self.evidence)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule,
-            "effects": list(self.effects),
-            "reason": self.reason,
-            "evidence": self.evidence,
-        }
+        fields = ("rule", "effects", "reason", "evidence")
+        return {key: plain(getattr(self, key)) for key in fields}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FiredRule:
@@ -186,9 +172,6 @@ class Result:
             if fired.rule == rule_id:
                 return fired
         raise KeyError(f"rule {rule_id!r} did not fire")
-
-    def scales_by_id(self) -> dict[str, ScaleResult]:
-        return {scale.id: scale for scale in self.scales}
 
     def scale(self, scale_id: str) -> ScaleResult:
         for scale in self.scales:

@@ -8,7 +8,7 @@ lower priority number wins, then the earlier rule.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -146,7 +146,10 @@ def route_explained(
 ) -> RoutingDecision:
     """Like `route`, and also list the exclusions that fired, with what they removed."""
     facts = facts or {}
-    _check_facts(rules.facts, facts)
+    if not isinstance(facts, Mapping):
+        raise AnswerError([Problem("facts must be a mapping of fact name to value", field="facts")])
+    if fact_problems(rules.facts, facts):
+        raise AnswerError(fact_problems(rules.facts, facts))
     context = Context({}, facts, results=tuple(results), combined=tuple(combined))
     candidates: dict[str, list[tuple[RoutingRule, str]]] = {}
     excluded: dict[str, list[tuple[RoutingRule, str]]] = {}
@@ -165,46 +168,21 @@ def route_explained(
         ranked = sorted(
             firing, key=lambda pair: (pair[0].kind != RuleKind.MANDATORY, pair[0].priority)
         )
-        best, evidence = ranked[0]
-        service = rules.services[service_code]
+        (best, evidence), service = ranked[0], rules.services[service_code]
+        also_by = tuple(rule.id for rule, _ in ranked[1:])
+        offered = None if language is None else language in service.languages
+        chosen = (best.kind.value, best.priority, best.reason, best.id, also_by, offered, evidence)
         recommendations.append(
-            Recommendation(
-                service=service_code,
-                service_name=service.name,
-                service_kind=service.kind.value,
-                kind=best.kind.value,
-                priority=best.priority,
-                reason=best.reason,
-                rule_id=best.id,
-                also_by=tuple(rule.id for rule, _ in ranked[1:]),
-                offered_in_client_language=None
-                if language is None
-                else language in service.languages,
-                evidence=evidence,
-            )
+            Recommendation(service_code, service.name, service.kind.value, *chosen)
         )
     recommendations.sort(key=lambda r: (r.kind != RuleKind.MANDATORY, r.priority, r.service))
-    exclusions = [
-        Exclusion(
-            service=service_code,
-            service_name=rules.services[service_code].name,
-            rule_id=rule.id,
-            reason=rule.reason,
-            removed=tuple(r.id for r, _ in candidates.get(service_code, ())),
-            evidence=evidence,
-        )
-        for service_code, firing in sorted(excluded.items())
-        for rule, evidence in firing
-    ]
+    exclusions = []
+    for code, firing in sorted(excluded.items()):
+        removed = tuple(r.id for r, _ in candidates.get(code, ()))
+        for rule, evidence in firing:
+            found = (rule.id, rule.reason, removed, evidence)
+            exclusions.append(Exclusion(code, rules.services[code].name, *found))
     return RoutingDecision(tuple(recommendations), tuple(exclusions))
-
-
-def _check_facts(specs: Sequence[FactSpec], facts: Mapping[str, Any]) -> None:
-    if not isinstance(facts, Mapping):
-        raise AnswerError([Problem("facts must be a mapping of fact name to value", field="facts")])
-    problems = fact_problems(specs, facts)
-    if problems:
-        raise AnswerError(problems)
 
 
 CATALOGUE_FIELDS = ("format", "kind", "id", "version", "languages", "services")
@@ -226,25 +204,17 @@ def load_routing(
     path = Path(path)
     problems: list[Problem] = []
     documents = _documents(path, problems)
-    rules_docs = [(file, data) for file, data in documents if data.get("kind") == "routing_rules"]
-    catalogue_docs = [
-        (file, data) for file, data in documents if data.get("kind") == "service_catalogue"
-    ]
+    kinds: dict[str, list[tuple[str, Any]]] = {"routing_rules": [], "service_catalogue": []}
     for file, data in documents:
-        if data.get("kind") not in ("routing_rules", "service_catalogue"):
-            problems.append(
-                Problem(
-                    "'kind' must be routing_rules or service_catalogue",
-                    file=file,
-                    field="kind",
-                    line=_line(data, "kind"),
-                )
-            )
+        if data.get("kind") in kinds:
+            kinds[data["kind"]].append((file, data))
+        else:
+            text, line = "'kind' must be routing_rules or service_catalogue", data.line_of("kind")
+            problems.append(Problem(text, file=file, field="kind", line=line))
+    rules_docs, catalogue_docs = kinds["routing_rules"], kinds["service_catalogue"]
     if len(rules_docs) != 1:
-        problems.append(
-            Problem(f"expected one routing_rules file, found {len(rules_docs)}", file=str(path))
-        )
-        raise RoutingError(problems)
+        text = f"expected one routing_rules file, found {len(rules_docs)}"
+        raise RoutingError([*problems, Problem(text, file=str(path))])
     rules_file, rules_data = rules_docs[0]
     if rules_data.get("catalogue") and not path.is_dir():
         catalogue_path = Path(rules_file).parent / str(rules_data["catalogue"])
@@ -271,10 +241,6 @@ def _documents(path: Path, problems: list[Problem]) -> list[tuple[str, Any]]:
         elif data is not None:
             problems.append(Problem("expected a mapping at the top of the file", file=str(file)))
     return documents
-
-
-def _line(data: Any, key: str) -> int | None:
-    return data.line_of(key) if hasattr(data, "line_of") else None
 
 
 def _header(reader: Reader, fields: tuple[str, ...]) -> tuple[str | None, str | None]:
@@ -336,21 +302,11 @@ def _read_rules(
         if any(rule.id == rule_id for rule in rules):
             reader.report(f"rule id {rule_id!r} is used twice", "id")
         elif rule_id and kind and when is not None and codes and reason:
-            rules.append(
-                RoutingRule(
-                    rule_id, RuleKind(kind), when, tuple(codes), reason, priority, reader.line
-                )
-            )
+            found = (RuleKind(kind), when, tuple(codes), reason, priority, reader.line)
+            rules.append(RoutingRule(rule_id, *found))
     problems.extend(root.reporter.problems)
-    return RoutingRules(
-        id=rules_id or "",
-        version=version or "",
-        languages=root.reporter.languages,
-        services=services,
-        rules=tuple(rules),
-        facts=tuple(facts.values()),
-        sources=(file,),
-    )
+    header = (rules_id or "", version or "", root.reporter.languages, services, tuple(rules))
+    return RoutingRules(*header, tuple(facts.values()), (file,))
 
 
 def _names(

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .conditions import Condition
+from .conditions import Condition, Context
 from .numbers import Number
 
 Text = dict[str, str]
@@ -39,10 +39,6 @@ class Band:
     level: str | None = None
     #: How to tailor help for people in this band (the "auxiliary scenario").
     guidance: Text | None = None
-
-    @property
-    def bounds(self) -> tuple[Number, Number]:
-        return self.minimum, self.maximum
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,3 +110,13 @@ class Scale:
 
     def weight(self, component: str) -> Number:
         return self.weights.get(component, 1)
+
+    def band(self, score: Number, context: Context) -> Band | None:
+        """The band of `score` in the first band set whose condition holds for the client."""
+        for band_set in self.band_sets:
+            if band_set.when is None or band_set.when.holds(context):
+                for band in band_set.bands:
+                    if band.minimum <= score <= band.maximum:
+                        return band
+                return None
+        return None

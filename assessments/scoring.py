@@ -1,7 +1,7 @@
-"""Score answers: check them, ask items in order, score scales, choose bands, apply rules.
+"""Score answers: check them, hide the items not asked, score scales, choose bands, apply rules.
 
-One path for every instrument; conditions evaluate themselves on a `Context` that fills as the
-items are walked in file order, so a condition sees exactly the answers of the items before it.
+One path for every instrument; conditions evaluate themselves on a `Context` that holds the
+answers, facts and (once scored) the scales, so a condition sees exactly what it may read.
 """
 
 from __future__ import annotations
@@ -30,12 +30,6 @@ from .result import (
 )
 from .scale_model import Method, MissingAction, Scale
 
-MEAN, SCALED_SUM = Method.MEAN, Method.SCALED_SUM
-IMPUTE, PRORATE, SCORE_ANSWERED = (
-    MissingAction.IMPUTE,
-    MissingAction.PRORATE,
-    MissingAction.SCORE_ANSWERED,
-)
 HIDDEN_ANSWER = "this item is not asked given the other answers; leave it unanswered"
 
 
@@ -48,36 +42,33 @@ def score(
     version, answers and facts always give an equal Result.
     """
     facts = {} if facts is None else facts
-    # Conditions read only earlier items, so every answer can be in view from the start;
-    # the answers of items found hidden leave it as the items are walked in file order.
     accepted, scored, positive = _read_answers(instrument, answers, facts)
-    # A copy of the facts, so that the evidence of a rule, worded when read, reads these ones.
+    # Conditions read only earlier items, so the answers of hidden items can leave afterwards.
+    # The facts are copied: a rule's evidence is worded when first read, from these facts.
     context = Context(accepted, dict(facts), instrument.items_by_id, positive=positive)
-    hidden, discarded, refused = [], [], []
-    not_applicable: set[str] = set()
+    hidden, discarded, refused, not_applicable = [], [], [], set()
     for condition, items in instrument.conditional_items:
         if condition.holds(context):
             continue
         for item in items:
             hidden.append(item.id)
-            if accepted.get(item.id) is not None:
+            if accepted.pop(item.id, None) is not None:
                 discarded.append(item.id)
-                del accepted[item.id]
                 scored.pop(item.id, None)
                 positive.discard(item.id)
                 if item.hidden_answers == HiddenAnswers.REJECT:
                     refused.append(Problem(HIDDEN_ANSWER, item=item.id, field="answer"))
-            if item.hidden_value is not None:
-                scored[item.id] = item.hidden_value
-            else:
+            if item.hidden_value is None:
                 not_applicable.add(item.id)
+            else:
+                scored[item.id] = item.hidden_value
     if refused:
         raise AnswerError(refused)
-    _refuse_beyond_unanswered(instrument, context, hidden)
+    _refuse_beyond_unanswered(instrument, accepted, hidden)
     results: dict[str, ScaleResult] = {}
+    context.scales = results
     for scale in instrument.scales_to_score:
         results[scale.id] = score_scale(instrument, scale, scored, results, not_applicable, context)
-    context.scales = results
     return _conclude(instrument, context, results, tuple(hidden), tuple(discarded))
 
 
@@ -95,12 +86,12 @@ def _read_answers(
     accepted: dict[str, Any] = dict(answers)
     scored: dict[str, Number] = {}
     positive: set[str] = set()
-    problems = []
+    problems: list[Problem] = []
     choices = instrument.choices
     for item_id, answer in answers.items():
         try:
-            found: tuple[Number, Number, bool] | None = choices[item_id][answer]  # an option
-        except (KeyError, TypeError):
+            found: tuple[Number, Number, bool] | None = choices[item_id][answer]
+        except (KeyError, TypeError):  # not an option: a number, a text, none, or invalid
             item = instrument.items_by_id.get(item_id)
             if item is None:
                 text = f"unknown item {item_id!r}"
@@ -116,8 +107,7 @@ def _read_answers(
             scored[item_id] = found[1]
             if found[2]:
                 positive.add(item_id)
-    if instrument.facts:
-        problems += fact_problems(instrument.facts, facts)
+    problems += fact_problems(instrument.facts, facts)
     if problems:
         raise AnswerError(problems)
     return accepted, scored, positive
@@ -130,16 +120,18 @@ def fact_problems(specs: Iterable[FactSpec], facts: Mapping[str, Any]) -> list[P
         value = facts.get(spec.name)
         if value is not None and not spec.accepts(value):
             expected = ", ".join(spec.values) if spec.kind == "enum" else spec.kind
-            message = f"{value!r} is not a valid value (expected {expected})"
-            problems.append(Problem(message, item=f"facts.{spec.name}", field="fact"))
+            text = f"{value!r} is not a valid value (expected {expected})"
+            problems.append(Problem(text, item=f"facts.{spec.name}", field="fact"))
     return problems
 
 
-def _refuse_beyond_unanswered(instrument: Instrument, context: Context, hidden: list[str]) -> None:
+def _refuse_beyond_unanswered(
+    instrument: Instrument, answers: dict[str, Any], hidden: list[str]
+) -> None:
     if instrument.max_unanswered is None:
         return
-    asked = [i for i in instrument.items if i.kind != ItemKind.TEXT and i.id not in hidden]
-    unanswered = [item.id for item in asked if context.answers.get(item.id) is None]
+    asked = [i.id for i in instrument.items if i.kind != ItemKind.TEXT and i.id not in hidden]
+    unanswered = [item_id for item_id in asked if answers.get(item_id) is None]
     if len(unanswered) > instrument.max_unanswered:
         text = (
             f"{len(unanswered)} items are unanswered ({', '.join(unanswered)}); this instrument is "
@@ -156,78 +148,85 @@ def score_scale(
     not_applicable: set[str],
     context: Context,
 ) -> ScaleResult:
-    """Score one scale from its components' values (items) or scores (scales).
-
-    With W the total weight of the applicable components and A the weight of those answered,
-    raw is the weighted sum of the answered ones; prorating scales it by W / A.
-    """
-    components = scale.items or scale.scales
-    status, raw, final, reason = COMPLETE, None, None, None
-    weights, rule = scale.weights, scale.missing
+    """Score one scale from its components' values (items) or scores (scales)."""
+    components, status, reason = scale.components, COMPLETE, None
     if scale.scales:
         parts = [results[component] for component in components]
-        found: list[Number | None] = [part.score for part in parts]
+        values = tuple([part.score for part in parts])
         na = tuple([part.id for part in parts if part.status == NOT_APPLICABLE])
-        statuses = {part.status for part in parts}
-        if MISSING in statuses or UNDETERMINED in statuses:
-            status, na = (MISSING, ()) if MISSING in statuses else (UNDETERMINED, ())
-            if status == UNDETERMINED:  # why the first undetermined part is
-                reason = next(p.reason for p in parts if p.status == UNDETERMINED)
+        blocked = [part for part in parts if part.status in (MISSING, UNDETERMINED)]
+        if blocked:
+            status = MISSING if any(p.status == MISSING for p in blocked) else UNDETERMINED
+            reason, na = (blocked[0].reason if status == UNDETERMINED else None), ()
     else:
-        found = list(map(scored.get, components))
+        values = tuple(map(scored.get, components))
         # A not-applicable item has no value, so only a scale with a gap can have one.
-        gap = not_applicable and None in found
+        gap = not_applicable and None in values
         na = tuple([c for c in components if c in not_applicable]) if gap else ()
+    raw: Number | None = None
+    final: Number | None = None
     if status != COMPLETE:
         pass
-    elif weights or None in found or not found:
-        weight_of = [weights.get(c, 1) for c in components] if weights else [1] * len(found)
-        pairs = list(zip(found, weight_of, strict=True))
-        raw = sum([v if w == 1 else multiply(v, w) for v, w in pairs if v is not None])
-        answered_weight: Number = sum([w for v, w in pairs if v is not None])
-        triples = zip(components, found, weight_of, strict=True)
-        missing = [w for c, v, w in triples if v is None and c not in na]
-        total_weight = answered_weight + sum(missing)
-        if answered_weight == 0:
-            status, raw = (MISSING if missing else NOT_APPLICABLE), None
-        elif len(missing) > rule.max_missing:
-            status, raw = MISSING, None
-        elif missing and rule.action == IMPUTE:
-            status = IMPUTED
-            final = raw + sum([multiply(rule.value, weight) for weight in missing])
-            answered_weight = total_weight  # a mean divides by every item, imputed ones included
-        elif missing:
-            status = PRORATED if rule.action == PRORATE else PARTIAL
+    elif None in values or scale.weights:
+        raw, status, final = _weighted(scale, values, na)
     else:
-        raw = sum(found)  # type: ignore[arg-type]
-        answered_weight = total_weight = len(found)
-    if raw is not None:
-        value: Number = raw if final is None else final
-        if scale.method == MEAN:
-            value = divide(value, answered_weight)
-        elif status == PRORATED:
-            value = divide(multiply(raw, total_weight), answered_weight)
-        if scale.method == SCALED_SUM:
-            value = multiply(value, scale.factor)
-        final = value
-        if scale.decimals or not isinstance(value, int):
-            final = round_to(value, scale.decimals, scale.rounding)
+        raw = final = sum(values)  # type: ignore[arg-type]
+        if scale.method == Method.MEAN:
+            final = divide(raw, len(values))
+    if final is not None:
+        if scale.method == Method.SCALED_SUM:
+            final = multiply(final, scale.factor)
+        if scale.decimals or not isinstance(final, int):
+            final = round_to(final, scale.decimals, scale.rounding)
         if scale.requires or scale.norms:
             final, reason = _facts_and_norms(instrument, scale, context, final)
             status = status if reason is None else UNDETERMINED
-    code = label = limits = None
-    for band_set in scale.band_sets if final is not None else ():
-        if band_set.when is None or band_set.when.holds(context):
-            for band in band_set.bands:
-                if band.minimum <= final <= band.maximum:  # type: ignore[operator]
-                    code, label, limits = band.code, band.label, (band.minimum, band.maximum)
-                    break
-            break
-    method = instrument.method_of(scale.id)
-    values = tuple(found)
+    band = scale.band(final, context) if final is not None else None
+    limits = (band.minimum, band.maximum) if band else None
     return ScaleResult(
-        scale.id, raw, final, status, code, label, limits, components, values, na, method, reason
+        scale.id,
+        raw,
+        final,
+        status,
+        band.code if band else None,
+        band.label if band else None,
+        limits,
+        components,
+        values,
+        na,
+        instrument.methods[scale.id],
+        reason,
     )
+
+
+def _weighted(
+    scale: Scale, values: tuple[Number | None, ...], na: tuple[str, ...]
+) -> tuple[Number | None, str, Number | None]:
+    """Raw score, status and value (before factor and rounding) of a scale with weights or gaps.
+
+    With W the total weight of the applicable components and A the weight of those answered,
+    raw is the weighted sum of the answered ones; prorating scales it by W / A; imputing adds the
+    declared value for each missing one (and a mean then divides by W).
+    """
+    rule, weights = scale.missing, [scale.weights.get(c, 1) for c in scale.components]
+    pairs = list(zip(values, weights, strict=True))
+    raw: Number = sum([v if w == 1 else multiply(v, w) for v, w in pairs if v is not None])
+    answered: Number = sum([w for v, w in pairs if v is not None])
+    gaps = zip(scale.components, values, weights, strict=True)
+    missing = [w for c, v, w in gaps if v is None and c not in na]
+    if answered == 0:
+        return None, (MISSING if missing else NOT_APPLICABLE), None
+    if len(missing) > rule.max_missing:
+        return None, MISSING, None
+    total = answered + sum(missing)
+    if missing and rule.action == MissingAction.IMPUTE:
+        value = raw + sum([multiply(rule.value, weight) for weight in missing])
+        return raw, IMPUTED, divide(value, total) if scale.method == Method.MEAN else value
+    prorate = rule.action == MissingAction.PRORATE
+    status = (PRORATED if prorate else PARTIAL) if missing else COMPLETE
+    if scale.method == Method.MEAN:
+        return raw, status, divide(raw, answered)
+    return raw, status, divide(multiply(raw, total), answered) if status == PRORATED else raw
 
 
 def _facts_and_norms(
@@ -235,7 +234,7 @@ def _facts_and_norms(
 ) -> tuple[Number | None, dict[str, str] | None]:
     """The score after the scale's norm table, or None and why: a required fact is not
     recorded, or no norm table covers the client or the score."""
-    absent = [_fact_label(instrument, f) for f in scale.requires if context.facts.get(f) is None]
+    absent = [instrument.fact_label(f) for f in scale.requires if context.facts.get(f) is None]
     if absent:
         fact = {language: ", ".join(label[language] for label in absent) for language in absent[0]}
         return None, message("fact_missing", instrument.languages, fact=fact)
@@ -244,13 +243,6 @@ def _facts_and_norms(
         found = table.lookup(final) if table is not None else None
         return found, None if found is not None else message("no_norms", instrument.languages)
     return final, None
-
-
-def _fact_label(instrument: Instrument, name: str) -> dict[str, str]:
-    spec = next((spec for spec in instrument.facts if spec.name == name), None)
-    return (
-        spec.label if spec is not None and spec.label else dict.fromkeys(instrument.languages, name)
-    )
 
 
 def _conclude(
@@ -264,11 +256,10 @@ def _conclude(
     raise_level never lowers, set_level overrides everything and the most severe one wins."""
     band_level = None
     if instrument.level_scale is not None:
-        band_level = instrument.level_of_band(scales[instrument.level_scale].band)
+        band_level = instrument.band_levels.get(scales[instrument.level_scale].band)
     level = band_level if instrument.level_scale is not None else instrument.default_level
     forced: str | None = None
-    rank = instrument.ranks
-    fired = []
+    rank, fired = instrument.ranks, []
     flags: dict[str, list[str]] = {}
     actions: dict[str, list[str]] = {}
     for rule in instrument.rules:
@@ -282,36 +273,26 @@ def _conclude(
             flags.setdefault(code, []).append(rule.id)
         for code in rule.actions:
             actions.setdefault(code, []).append(rule.id)
-        effects = instrument.effects_of(rule)
         evidence = partial(rule.when.explain, context)  # worded only if read
-        fired.append(FiredRule(rule.id, effects, rule.reason, evidence))
+        fired.append(FiredRule(rule.id, instrument.effects[rule.id], rule.reason, evidence))
     level = forced or level
-    positive_tags, positive = {}, context.positive or set()
-    for tag, tagged in instrument.tags.items() if positive else ():
-        items = tuple(filter(positive.__contains__, tagged))
-        if items:
-            positive_tags[tag] = items
+    positive, positive_tags = context.positive or set(), {}
+    for tag, ids in instrument.tags.items() if positive else ():
+        if found := tuple([item_id for item_id in ids if item_id in positive]):
+            positive_tags[tag] = found
     return Result(
-        instrument_id=instrument.id,
-        instrument_version=instrument.version,
-        level=level,
-        level_label=instrument.level(level).label if level is not None else None,
-        band_level=band_level,
-        scales=tuple([scales[scale.id] for scale in instrument.scales]),
-        flags=tuple(
-            [
-                Outcome(code, instrument.flag(code).label, tuple(ids))
-                for code, ids in sorted(flags.items())
-            ]
+        instrument.id,
+        instrument.version,
+        level,
+        instrument.level(level).label if level is not None else None,
+        band_level,
+        tuple([scales[scale.id] for scale in instrument.scales]),
+        tuple([Outcome(c, instrument.flag(c).label, tuple(r)) for c, r in sorted(flags.items())]),
+        tuple(
+            [Outcome(c, instrument.action(c).label, tuple(r)) for c, r in sorted(actions.items())]
         ),
-        mandatory_actions=tuple(
-            [
-                Outcome(code, instrument.action(code).label, tuple(ids))
-                for code, ids in sorted(actions.items())
-            ]
-        ),
-        rules=tuple(fired),
-        positive_tags=positive_tags,
-        hidden=hidden,
-        discarded=discarded,
+        tuple(fired),
+        positive_tags,
+        hidden,
+        discarded,
     )

@@ -15,19 +15,21 @@ from .numbers import as_number
 from .result import Result
 from .scoring import score
 
-EXPECT_FIELDS = (
-    "level", "band_level", "scales", "flags", "actions", "rules", "hidden", "discarded", "change",
-    "couple",
-)  # fmt: skip
-SCALE_EXPECT_FIELDS = ("score", "raw", "band", "status", "reason")
-CHANGE_FIELDS = (
-    "difference",
-    "rci",
-    "status",
-    "crossed_cutoff",
-    "clinical_before",
-    "clinical_after",
-)
+LISTS = ("flags", "actions", "rules", "hidden", "discarded")
+#: What a vector may expect, and the fields of each entry of the nested expectations.
+NESTED = {
+    "scales": ("score", "raw", "band", "status", "reason"),
+    "change": (
+        "difference",
+        "rci",
+        "status",
+        "crossed_cutoff",
+        "clinical_before",
+        "clinical_after",
+    ),
+    "couple": ("level", "flags"),
+}
+EXPECT_FIELDS = ("level", "band_level", *LISTS, *NESTED)
 
 
 def read_vectors(root: Reader) -> tuple[Vector, ...]:
@@ -38,32 +40,31 @@ def read_vectors(root: Reader) -> tuple[Vector, ...]:
         reader.only(["name", "answers", "facts", "expect", "expect_errors", "fill", "other"])
         name = reader.string("name")
         other = None
-        if reader.has("other"):
-            # The earlier result (for `change`) or the other partner's (for `couple`).
+        if reader.has("other"):  # the earlier result (for `change`) or the other partner's
             entry = reader.child("other")
             entry.only(["answers", "facts", "fill"])
             given, facts, fill = _given(entry)
             other = Vector(f"{name} (other)", given, facts, {}, fill=fill, line=entry.line)
-        answers, facts, fill = _given(reader)
         expect: dict[str, Any] = {}
         if reader.has("expect"):
-            expect_reader = reader.child("expect")
-            expect_reader.only(EXPECT_FIELDS)
-            for key, allowed in (("scales", SCALE_EXPECT_FIELDS), ("change", CHANGE_FIELDS)):
-                nested = expect_reader.child(key) if expect_reader.has(key) else None
+            wanted = reader.child("expect")
+            wanted.only(EXPECT_FIELDS)
+            for key in ("scales", "change"):
+                nested = wanted.child(key) if wanted.has(key) else None
                 for scale_id in nested.data if nested is not None else ():
-                    nested.child(str(scale_id)).only(allowed)  # type: ignore[union-attr]
-            for key in ("flags", "actions", "rules", "hidden", "discarded"):
-                expect_reader.sequence(key, required=False)
-            if expect_reader.has("couple"):
-                expect_reader.child("couple").only(["level", "flags"])
-            if (expect_reader.has("change") or expect_reader.has("couple")) and other is None:
+                    nested.child(str(scale_id)).only(NESTED[key])  # type: ignore[union-attr]
+            for key in LISTS:
+                wanted.sequence(key, required=False)
+            if wanted.has("couple"):
+                wanted.child("couple").only(NESTED["couple"])
+            if (wanted.has("change") or wanted.has("couple")) and other is None:
                 reader.report("expecting change or couple results needs 'other' answers")
-            expect = dict(expect_reader.data)
+            expect = dict(wanted.data)
         errors = tuple(reader.codes("expect_errors", required=False) or ())
         if not expect and not errors:
             reader.report("a vector needs 'expect' or 'expect_errors'")
         if name is not None:
+            answers, facts, fill = _given(reader)
             vectors.append(Vector(name, answers, facts, expect, errors, fill, reader.line, other))
     return tuple(vectors)
 
@@ -89,20 +90,13 @@ def check_vector_names(instrument: Instrument, problems: list[Problem]) -> None:
             expected = vector.expect.get(key)
             if expected is None:
                 continue
-            listed = [expected] if key == "level" else expected
-            if not isinstance(listed, (list, dict)):
-                listed = [listed]  # reported below as an unknown name
+            listed = (
+                expected if isinstance(expected, (list, dict)) and key != "level" else [expected]
+            )
             for name in listed:
                 if not isinstance(name, str) or name not in names:
-                    problems.append(
-                        Problem(
-                            f"expects unknown {key.rstrip('s')} {name!r}",
-                            file=instrument.source,
-                            item=f"vector {vector.name}",
-                            field=f"expect.{key}",
-                            line=vector.line,
-                        )
-                    )
+                    text = f"expects unknown {key.rstrip('s')} {name!r}"
+                    problems += _problems(instrument, vector, text, f"expect.{key}")
 
 
 def vector_answers(instrument: Instrument, vector: Vector) -> dict[str, Any]:
@@ -110,26 +104,16 @@ def vector_answers(instrument: Instrument, vector: Vector) -> dict[str, Any]:
     answers: dict[str, Any] = dict(vector.answers)
     if vector.fill is None:
         return answers
-    filled = {}
-    for item in instrument.items:
-        if item.id not in answers:
-            answer = _fill(item, highest=vector.fill == "highest")
-            if answer is not None:
-                filled[item.id] = answer
-    combined = {**filled, **answers}
+    filled = {item.id: _fill(item, vector.fill == "highest") for item in instrument.items}
+    combined = {key: value for key, value in filled.items() if value is not None} | answers
     visible = {item.id for item in instrument.visible_items(combined, vector.facts)}
     return {key: value for key, value in combined.items() if key in answers or key in visible}
 
 
-def _fill(item: Item, *, highest: bool) -> Any:
+def _fill(item: Item, highest: bool) -> Any:
     if item.options:
-        low, high = item.value_range() or (0, 0)
-
-        def scored(value: Any) -> Any:
-            return low + high - value if item.reverse else value
-
         pick = max if highest else min
-        return pick(item.options, key=lambda option: scored(option.value)).code
+        return pick(item.options, key=lambda option: item.score_of(option.value)).code
     if item.minimum is not None and item.maximum is not None:
         return item.maximum if highest != item.reverse else item.minimum
     return None
@@ -137,51 +121,54 @@ def _fill(item: Item, *, highest: bool) -> Any:
 
 def run_vectors(instrument: Instrument) -> list[Problem]:
     """Score every vector of the instrument; one problem per difference from the expectation."""
-    problems: list[Problem] = []
-    for vector in instrument.vectors:
-        problems += check_vector(instrument, vector)
-    return problems
+    return [
+        problem for vector in instrument.vectors for problem in check_vector(instrument, vector)
+    ]
 
 
 def check_vector(instrument: Instrument, vector: Vector) -> list[Problem]:
     """Score one vector; one problem per difference from what it expects."""
-    problems: list[Problem] = []
 
-    def fail(message: str, field: str | None = None) -> None:
-        problems.append(
-            Problem(
-                message,
-                file=instrument.source,
-                item=f"vector {vector.name}",
-                field=field,
-                line=vector.line,
-            )
-        )
+    def fail(message: str, field: str | None = None) -> list[Problem]:
+        return _problems(instrument, vector, message, field)
 
     try:
         result = score(instrument, vector_answers(instrument, vector), vector.facts)
     except AnswerError as error:
         rejected = sorted({problem.item or "answers" for problem in error.problems})
-        if sorted(vector.expect_errors) != rejected:
-            wanted = ", ".join(vector.expect_errors) or "none"
-            messages = "; ".join(str(problem) for problem in error.problems)
-            fail(f"answers rejected ({messages}); expected errors on: {wanted}")
-        return problems
+        if sorted(vector.expect_errors) == rejected:
+            return []
+        messages = "; ".join(str(problem) for problem in error.problems)
+        wanted = ", ".join(vector.expect_errors) or "none"
+        return fail(f"answers rejected ({messages}); expected errors on: {wanted}")
     if vector.expect_errors:
         wanted = ", ".join(vector.expect_errors)
-        fail(f"expected errors on {wanted}, but the answers were accepted")
-        return problems
-    for message, field in compare(result, vector.expect):
-        fail(message, field)
-    if vector.other is not None and ("change" in vector.expect or "couple" in vector.expect):
-        other = vector.other
+        return fail(f"expected errors on {wanted}, but the answers were accepted")
+    problems = [
+        p for message, field in compare(result, vector.expect) for p in fail(message, field)
+    ]
+    other = vector.other
+    if other is not None and ("change" in vector.expect or "couple" in vector.expect):
         try:
             earlier = score(instrument, vector_answers(instrument, other), other.facts)
             for message, field in compare_pair(instrument, earlier, result, vector.expect):
-                fail(message, field)
+                problems += fail(message, field)
         except AssessmentError as error:
-            fail(f"the other answers cannot be compared: {error}", "other")
+            problems += fail(f"the other answers cannot be compared: {error}", "other")
     return problems
+
+
+def _problems(
+    instrument: Instrument, vector: Vector, text: str, field: str | None
+) -> list[Problem]:
+    item = f"vector {vector.name}"
+    return [Problem(text, instrument.source, item=item, field=field, line=vector.line)]
+
+
+def _differs(found: Any, wanted: Any) -> bool:
+    if isinstance(wanted, (int, Decimal)) and not isinstance(wanted, bool):
+        wanted = as_number(wanted)
+    return bool(found != wanted)
 
 
 def compare_pair(
@@ -194,32 +181,19 @@ def compare_pair(
     for scale_id, expected in (expect.get("change") or {}).items():
         found = next((c for c in change.scales if c.scale == scale_id), None) if change else None
         for key, wanted in (expected or {}).items() if found is not None else ():
-            actual = getattr(found, key)
-            if isinstance(wanted, (int, Decimal)) and not isinstance(wanted, bool):
-                wanted = as_number(wanted)
-            if actual != wanted:
-                where = f"expect.change.{scale_id}.{key}"
-                differences.append(
-                    (f"change of {scale_id}: {key} is {actual}, expected {wanted}", where)
-                )
-    if "couple" in expect:
-        couple = combine(instrument, [other, result])
-        wanted = expect["couple"] or {}
-        if "level" in wanted and couple.level != wanted["level"]:
-            differences.append(
-                (
-                    f"couple level is {couple.level}, expected {wanted['level']}",
-                    "expect.couple.level",
-                )
-            )
-        if "flags" in wanted and sorted(couple.flag_codes) != sorted(wanted["flags"] or []):
-            found_flags = ", ".join(sorted(couple.flag_codes))
-            differences.append(
-                (
-                    f"couple flags are [{found_flags}], expected {wanted['flags']}",
-                    "expect.couple.flags",
-                )
-            )
+            if _differs(getattr(found, key), wanted):
+                text = f"change of {scale_id}: {key} is {getattr(found, key)}, expected {wanted}"
+                differences.append((text, f"expect.change.{scale_id}.{key}"))
+    wanted = expect.get("couple") or {}
+    couple = combine(instrument, [other, result]) if "couple" in expect else None
+    if couple and "level" in wanted and couple.level != wanted["level"]:
+        text = f"couple level is {couple.level}, expected {wanted['level']}"
+        differences.append((text, "expect.couple.level"))
+    if couple and "flags" in wanted and sorted(couple.flag_codes) != sorted(wanted["flags"] or []):
+        text = (
+            f"couple flags are [{', '.join(sorted(couple.flag_codes))}], expected {wanted['flags']}"
+        )
+        differences.append((text, "expect.couple.flags"))
     return differences
 
 
@@ -228,39 +202,23 @@ def compare(result: Result, expect: Mapping[str, Any]) -> list[tuple[str, str]]:
     differences: list[tuple[str, str]] = []
     for key in ("level", "band_level"):
         if key in expect and getattr(result, key) != expect[key]:
-            differences.append(
-                (f"{key} is {getattr(result, key)}, expected {expect[key]}", f"expect.{key}")
-            )
-    sets = {
-        "flags": result.flag_codes,
-        "actions": result.action_codes,
-        "rules": tuple(rule.rule for rule in result.rules),
-        "hidden": result.hidden,
-        "discarded": result.discarded,
-    }
-    for key, actual in sets.items():
-        if key in expect and sorted(actual) != sorted(expect[key] or []):
-            differences.append(
-                (
-                    f"{key} are [{', '.join(sorted(actual))}], expected "
-                    f"[{', '.join(sorted(expect[key] or []))}]",
-                    f"expect.{key}",
-                )
-            )
-    scales = result.scales_by_id()
+            text = f"{key} is {getattr(result, key)}, expected {expect[key]}"
+            differences.append((text, f"expect.{key}"))
+    rules = tuple(rule.rule for rule in result.rules)
+    found = {"flags": result.flag_codes, "actions": result.action_codes, "rules": rules}
+    for key, codes in (found | {"hidden": result.hidden, "discarded": result.discarded}).items():
+        actual, listed = sorted(codes), sorted(expect.get(key) or [])
+        if key in expect and actual != listed:
+            text = f"{key} are [{', '.join(actual)}], expected [{', '.join(listed)}]"
+            differences.append((text, f"expect.{key}"))
+    scales = {scale.id: scale for scale in result.scales}
     for scale_id, expected in (expect.get("scales") or {}).items():
-        actual_scale = scales.get(scale_id)
-        if actual_scale is None or not isinstance(expected, dict):
+        if scale_id not in scales or not isinstance(expected, dict):
             continue
-        for field, wanted in expected.items():
-            found = getattr(actual_scale, field, None)
-            if field in ("score", "raw") and wanted is not None:
-                wanted = as_number(wanted)
-            if found != wanted:
-                differences.append(
-                    (
-                        f"scale {scale_id} {field} is {found}, expected {wanted}",
-                        f"expect.scales.{scale_id}.{field}",
-                    )
-                )
+        for field, value in expected.items():
+            found_value = getattr(scales[scale_id], field, None)
+            wanted = as_number(value) if field in ("score", "raw") and value is not None else value
+            if found_value != wanted:
+                text = f"scale {scale_id} {field} is {found_value}, expected {wanted}"
+                differences.append((text, f"expect.scales.{scale_id}.{field}"))
     return differences
