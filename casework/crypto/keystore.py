@@ -92,12 +92,20 @@ class DataKeyStore:
         self.cache = DataKeyCache(material.master_keys)
         self._current: dict[str, DataKey | None] = {}
         self._recent: dict[str, DataKey] = {}
+        #: Owners whose key rows this transaction holds a share lock on (see `current`).
+        self._locked: set[str] = set()
 
     def current(self, owner_id: str) -> DataKey:
         """The newest live key of `owner_id`, created (version 1) if it never had one.
 
-        An owner whose keys were all destroyed was erased: nothing new is stored for them.
+        Only writers ask for it, so the first call in a transaction locks the owner's key rows
+        FOR SHARE (on PostgreSQL; SQLite has one writer at a time) and then reads them again:
+        writers run side by side, while a rotation (FOR UPDATE) waits for every writer sealing
+        under the old version to commit, and a writer waiting for a rotation seals under the
+        new version. An owner whose keys were all destroyed was erased: nothing new is stored.
         """
+        if owner_id not in self._locked:
+            self._lock_for_writing(owner_id)
         key = self._current.get(owner_id)
         if key is None:
             self.preload([owner_id])
@@ -109,14 +117,26 @@ class DataKeyStore:
             key = self.create(owner_id, version=version)
         return key
 
+    def _lock_for_writing(self, owner_id: str) -> None:
+        self.session.execute(
+            select(DataKeyRecord.id)
+            .where(DataKeyRecord.owner_id == owner_id)
+            .with_for_update(read=True)
+        ).all()
+        self._locked.add(owner_id)
+        # What was read before the lock may predate a rotation that has committed since.
+        self._current.pop(owner_id, None)
+
     def recent(self, owner_id: str) -> DataKey | None:
         """The key last used for `owner_id` in this unit of work: most reads need just that one."""
         return self._recent.get(owner_id)
 
     def get(self, owner_id: str, version: int) -> DataKey | None:
-        """The key that opens a ciphertext of (owner, version); None when it was destroyed.
+        """The key that opens a ciphertext of (owner, version); None when the owner was erased.
 
-        A version that never existed is an integrity failure, not an erasure.
+        A version that never existed is an integrity failure, not an erasure; so is a destroyed
+        version while the owner still has a live key: rotation re-encrypts every value before
+        destroying the old version, so a value left under it was lost, and must say so.
         """
         cached = self.cache.get(owner_id, version)
         if cached is not None:
@@ -128,7 +148,15 @@ class DataKeyStore:
         )
         if record is None:
             raise DecryptionError()
-        return self._unwrap(record)
+        key = self._unwrap(record)
+        if key is None and self.has_live_key(owner_id):
+            raise DecryptionError()
+        return key
+
+    def has_live_key(self, owner_id: str) -> bool:
+        """Whether the owner has a key that is not destroyed (False: erased, or never had one)."""
+        self.preload([owner_id])
+        return self._current.get(owner_id) is not None
 
     def preload(self, owner_ids: Iterable[str]) -> None:
         """Unwrap the live keys of many owners with one query (lists of clients use this)."""
