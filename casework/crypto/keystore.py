@@ -18,6 +18,7 @@ from casework.crypto.envelope import DataKey, DataKeyCache, WrappedKey, wrap_dat
 from casework.crypto.errors import DecryptionError, KeyConfigError
 from casework.crypto.keys import KeyMaterial, load_key_file, load_key_material, write_new_key_file
 from casework.crypto.models import DataKeyRecord
+from casework.crypto.purge import purge_after_commit
 from casework.db import db, utcnow
 from casework.errors import N_, Conflict
 
@@ -200,6 +201,8 @@ class DataKeyStore:
         for record in records:
             record.wrapped_key = None
             record.destroyed_at = utcnow()
+        if records:
+            purge_after_commit(self.session)
         self.cache.discard(owner_id)
         self._current.pop(owner_id, None)
         self._recent.pop(owner_id, None)
