@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, CheckConstraint, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
+from casework.crypto.keys import INITIAL_KEY_ID
 from casework.db import Base, UTCDateTime
 
 
@@ -36,6 +37,8 @@ class AuditEvent(Base):
     #: The MAC of the event before this one (all zeros for the first): the chain, readable.
     prev_mac: Mapped[str] = mapped_column(String(64))
     mac: Mapped[str] = mapped_column(String(64))
+    #: The audit key that made `mac`: its chain segment (events older than key ids: `initial`).
+    key_id: Mapped[str] = mapped_column(String(32), server_default=INITIAL_KEY_ID)
 
     def chained_fields(self) -> dict[str, Any]:
         """The fields the MAC covers, as stored."""
@@ -63,3 +66,5 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(BigInteger)
     mac: Mapped[str] = mapped_column(String(64))
+    #: The audit key new events are made with; `flask keys rotate-audit` moves it on.
+    key_id: Mapped[str] = mapped_column(String(32), server_default=INITIAL_KEY_ID)

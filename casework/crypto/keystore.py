@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 from casework.config import ConfigError
 from casework.crypto.envelope import DataKey, DataKeyCache, WrappedKey, wrap_data_key
 from casework.crypto.errors import DecryptionError, KeyConfigError
-from casework.crypto.keys import KeyMaterial, load_key_file, load_key_material, write_new_key_file
+from casework.crypto.keycheck import verify_key_checks
+from casework.crypto.keyfile import load_key_file, load_key_material, write_new_key_file
+from casework.crypto.keys import KeyMaterial
 from casework.crypto.models import DataKeyRecord
 from casework.crypto.purge import purge_after_commit
 from casework.db import db, utcnow
@@ -49,11 +51,19 @@ def init_keys(app: Flask) -> None:
     """Load the key material; refuse to start in production when it is missing or malformed.
 
     Development without configured keys uses (and on first start creates) a 0600 key file in
-    the instance folder. A test may hand over `CASEWORK_KEY_MATERIAL` directly.
+    the instance folder. A test may hand over `CASEWORK_KEY_MATERIAL` directly. Every key is
+    then checked against the check value recorded for its id (`crypto.keycheck`).
     """
     material = app.config.get("CASEWORK_KEY_MATERIAL")
     if material is None:
         material = _load(app)
+    with app.app_context():
+        try:
+            recorded = verify_key_checks(db.engine, material)
+        except KeyConfigError as error:
+            raise ConfigError(f"{error}; refusing to start") from None
+    for kind, key_id in recorded:
+        log.info("recorded the check value of the %s key %s", kind, key_id)
     app.extensions["casework.keys"] = material
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import secrets
 import uuid
@@ -12,7 +13,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from casework.cli import CommandError, use_case
-from casework.crypto.keys import KeyMaterial, MasterKey, generate_key_file_text, write_key_file
+from casework.crypto.keyfile import generate_key_file_text, write_key_file
+from casework.crypto.keys import KeyMaterial, MasterKey
 from casework.crypto.keystore import key_material
 from casework.db import db
 from casework.keyadmin import services
@@ -84,8 +86,8 @@ def add_master(key_id: str | None) -> None:
     new_key = MasterKey.generate(key_id)
     if new_key.key_id in material.master_keys:
         raise CommandError(f"a master key with the id {new_key.key_id} exists already")
-    updated = KeyMaterial(
-        material.master_keys.with_new_primary(new_key), material.blind_index_key, material.audit_key
+    updated = dataclasses.replace(
+        material, master_keys=material.master_keys.with_new_primary(new_key)
     )
     _replace_key_file(path, updated)
     click.echo(f"{new_key.key_id} is now the primary master key in {path}")
@@ -102,9 +104,7 @@ def retire(key_id: str) -> None:
         raise CommandError(f"no master key with the id {key_id}")
     services.check_retirable(key_id)
     path = _key_file()
-    updated = KeyMaterial(
-        material.master_keys.retire(key_id), material.blind_index_key, material.audit_key
-    )
+    updated = dataclasses.replace(material, master_keys=material.master_keys.retire(key_id))
     _replace_key_file(path, updated)
     click.echo(f"retired {key_id}; {path} no longer holds it")
 

@@ -8,11 +8,7 @@ import stat
 import pytest
 
 from casework.crypto.errors import KeyConfigError, UnknownKeyError
-from casework.crypto.keys import (
-    KeyMaterial,
-    KeyRing,
-    MasterKey,
-    encode_key,
+from casework.crypto.keyfile import (
     generate_key_file_text,
     key_file_text,
     load_key_file,
@@ -20,6 +16,7 @@ from casework.crypto.keys import (
     parse_key_file_text,
     write_new_key_file,
 )
+from casework.crypto.keys import KeyMaterial, KeyRing, MasterKey, encode_key
 
 KEY_A = bytes(range(32))
 KEY_B = bytes(range(1, 33))
