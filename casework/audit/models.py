@@ -41,8 +41,8 @@ class AuditEvent(Base):
     key_id: Mapped[str] = mapped_column(String(32), server_default=INITIAL_KEY_ID)
 
     def chained_fields(self) -> dict[str, Any]:
-        """The fields the MAC covers, as stored."""
-        return {
+        """The fields the MAC covers, as stored; a later segment's key id is one of them."""
+        fields = {
             "occurred_at": self.occurred_at,
             "actor_id": self.actor_id,
             "actor_role": self.actor_role,
@@ -55,6 +55,9 @@ class AuditEvent(Base):
             "request_id": self.request_id,
             "prev_mac": self.prev_mac,
         }
+        if self.key_id != INITIAL_KEY_ID:
+            fields["key_id"] = self.key_id
+        return fields
 
 
 class AuditHead(Base):
