@@ -43,6 +43,9 @@ def verify_key_checks(engine: Engine, material: KeyMaterial) -> list[tuple[str, 
     except OperationalError as error:
         log.warning("keys not checked against the database: %s", type(error.orig).__name__)
         return []
+    finally:
+        # Keep no connection from the start: a worker forked from this process must not share it.
+        engine.dispose()
 
 
 def _compare_and_record(

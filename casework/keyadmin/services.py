@@ -168,7 +168,10 @@ def reindex_batch(limit: int, *, actor: User | None = None) -> int:
     if not client_ids:
         return 0
     clients = db.session.scalars(
-        select(Client).where(Client.id.in_(client_ids)).order_by(Client.id).with_for_update()
+        select(Client)
+        .where(Client.id.in_(client_ids))
+        .order_by(Client.id)
+        .with_for_update(of=Client)
     ).all()
     # Rows of a client who no longer exists index nobody.
     gone = set(client_ids) - {client.id for client in clients}
