@@ -25,6 +25,7 @@ from casework.crypto.chain import (
     verify_chain,
 )
 from casework.crypto.errors import AuditChainError
+from casework.crypto.keys import INITIAL_KEY_ID
 from casework.crypto.keystore import key_material
 from casework.db import db, utcnow
 from casework.errors import Conflict
@@ -205,6 +206,11 @@ def checkpoint() -> str | None:
     if last is None:
         return None
     return make_checkpoint(_segment_key(last.key_id), last.seq, last.mac)
+
+
+def signing_key_id() -> str:
+    """The id of the audit key new events are signed with (the chain head's)."""
+    return db.session.scalar(select(AuditHead.key_id).where(AuditHead.id == 1)) or INITIAL_KEY_ID
 
 
 def start_segment(new_key_id: str, *, actor: User | None = None) -> AuditEvent:

@@ -38,11 +38,18 @@ keys_cli.add_command(generate)  # needs no app: works before any key exists
 
 @keys_cli.command("status")
 def status() -> None:
-    """Show each master key and how many data keys it wraps."""
-    ring = key_material().master_keys
+    """Show each master key and how many data keys it wraps, the blind-index and audit keys."""
+    material = key_material()
+    ring = material.master_keys
     for key_id, count in services.key_usage().items():
         mark = " (primary)" if key_id == ring.primary_id else ""
         click.echo(f"{key_id}{mark}: {count} data keys")
+    left = services.clients_left_to_reindex()
+    click.echo(
+        f"blind-index key {material.blind_index_key_id}: {left} clients still indexed under "
+        "an older key"
+    )
+    click.echo(f"audit events are signed with {audit.signing_key_id()}")
 
 
 @keys_cli.command("rotate-master")

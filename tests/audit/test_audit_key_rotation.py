@@ -83,6 +83,7 @@ def test_a_new_segment_continues_the_chain_and_verifies_across_both_keys(
     result = _cli(app, "audit", "verify")
     assert result.exit_code == 0, result.output
     assert "ok: 6 events, head at sequence 6" in result.output
+    assert "audit events are signed with au-2" in _cli(app, "keys", "status").output
 
 
 @pytest.mark.parametrize("seq", [2, 5])

@@ -73,6 +73,8 @@ def test_rotation_is_resumable_and_every_client_stays_findable_throughout(
     material = _rotating(app, monkeypatch)
     assert _found(app) == ids  # before any recomputation: found under the old key
 
+    status = app.test_cli_runner().invoke(args=["keys", "status"])
+    assert "blind-index key bi-2: 5 clients still indexed under an older key" in status.output
     with app.app_context():
         assert services.clients_left_to_reindex() == 5
         assert services.reindex_batch(2) == 2
