@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, CheckConstraint, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
+from casework.crypto.keys import INITIAL_KEY_ID
 from casework.db import Base, UTCDateTime
 
 
@@ -38,10 +39,12 @@ class AuditEvent(Base):
     #: The MAC of the event before this one (all zeros for the first): the chain, readable.
     prev_mac: Mapped[str] = mapped_column(String(64))
     mac: Mapped[str] = mapped_column(String(64))
+    #: The audit key that made `mac`: its chain segment (events older than key ids: `initial`).
+    key_id: Mapped[str] = mapped_column(String(32), server_default=INITIAL_KEY_ID)
 
     def chained_fields(self) -> dict[str, Any]:
-        """The fields the MAC covers, as stored."""
-        return {
+        """The fields the MAC covers, as stored; a later segment's key id is one of them."""
+        fields = {
             "occurred_at": self.occurred_at,
             "actor_id": self.actor_id,
             "actor_role": self.actor_role,
@@ -54,6 +57,9 @@ class AuditEvent(Base):
             "request_id": self.request_id,
             "prev_mac": self.prev_mac,
         }
+        if self.key_id != INITIAL_KEY_ID:
+            fields["key_id"] = self.key_id
+        return fields
 
 
 class AuditHead(Base):
@@ -65,3 +71,5 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(BigInteger)
     mac: Mapped[str] = mapped_column(String(64))
+    #: The audit key new events are made with; `flask keys rotate-audit` moves it on.
+    key_id: Mapped[str] = mapped_column(String(32), server_default=INITIAL_KEY_ID)

@@ -25,14 +25,32 @@ from casework.crypto.chain import (
     parse_checkpoint,
     verify_chain,
 )
+from casework.crypto.errors import AuditChainError
+from casework.crypto.keys import INITIAL_KEY_ID
 from casework.crypto.keystore import key_material
 from casework.db import db, utcnow
+from casework.errors import Conflict
 
 
-def client_pseudonym(client_id: uuid.UUID | str) -> str:
-    """A stable keyed pseudonym for a client in the audit trail (not reversible without the key)."""
+def client_pseudonym(client_id: uuid.UUID | str, *, audit_key: bytes | None = None) -> str:
+    """A keyed pseudonym for a client in the audit trail (not reversible without the key).
+
+    Stable within a chain segment: events are filed under the key of their segment (default:
+    the newest configured audit key).
+    """
     message = b"casework/client-pseudonym/v1:" + str(client_id).encode()
-    return hmac.new(key_material().audit_key, message, hashlib.sha256).hexdigest()[:32]
+    key = audit_key or key_material().audit_key
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+def _segment_key(key_id: str) -> bytes:
+    """The audit key of the segment new events join; a server without it cannot audit."""
+    key = key_material().audit_keys().get(key_id)
+    if key is None:
+        raise AuditChainError(
+            f"audit events are now signed with the key {key_id!r}, which is not configured here"
+        )
+    return key
 
 
 def _actor_role(actor: User | None) -> str:
@@ -163,13 +181,13 @@ def _append(
 ) -> list[AuditEvent]:
     """Chain one event per object onto the trail (the reason already a reference)."""
     # Bumping the head first takes the write lock, so concurrent appends queue, not fork.
-    last_seq, previous_mac = db.session.execute(
+    last_seq, previous_mac, key_id = db.session.execute(
         update(AuditHead)
         .where(AuditHead.id == 1)
         .values(seq=AuditHead.seq + len(objects))
-        .returning(AuditHead.seq, AuditHead.mac)
+        .returning(AuditHead.seq, AuditHead.mac, AuditHead.key_id)
     ).one()
-    audit_key = key_material().audit_key
+    audit_key = _segment_key(key_id)
     common = {
         "occurred_at": utcnow(),
         "actor_id": actor.id if actor is not None else None,
@@ -179,13 +197,14 @@ def _append(
         "fields": field_names,
         "reason": reason,
         "request_id": g.get("request_id") if has_request_context() else None,
+        "key_id": key_id,
     }
     events = []
     for seq, item in enumerate(objects, start=last_seq - len(objects) + 1):
         event = AuditEvent(
             seq=seq,
             object_id=str(item.object_id) if item.object_id is not None else None,
-            client_pseudonym=client_pseudonym(item.client_id)
+            client_pseudonym=client_pseudonym(item.client_id, audit_key=audit_key)
             if item.client_id is not None
             else None,
             prev_mac=previous_mac,
@@ -274,14 +293,14 @@ def _gather(
 def verify_trail(checkpoint_text: str | None = None) -> VerifyReport:
     """Check the whole chain and that it ends where the head row says; with a checkpoint kept
     elsewhere, also that nobody cut the tail and rewound the head row too."""
-    audit_key = key_material().audit_key
-    checkpoint = parse_checkpoint(audit_key, checkpoint_text) if checkpoint_text else None
+    audit_keys = key_material().audit_keys()
+    checkpoint = parse_checkpoint(audit_keys, checkpoint_text) if checkpoint_text else None
     rows = db.session.scalars(
         select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=2000)
     )
     try:
-        links = (ChainEvent(row.seq, row.mac, row.chained_fields()) for row in rows)
-        report = verify_chain(links, audit_key, checkpoint)
+        links = (ChainEvent(row.seq, row.mac, row.chained_fields(), row.key_id) for row in rows)
+        report = verify_chain(links, audit_keys, checkpoint)
     finally:
         rows.close()  # verification may stop early; release the server-side cursor
     if not report.ok:
@@ -303,7 +322,34 @@ def checkpoint() -> str | None:
     last = db.session.scalar(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1))
     if last is None:
         return None
-    return make_checkpoint(key_material().audit_key, last.seq, last.mac)
+    return make_checkpoint(_segment_key(last.key_id), last.seq, last.mac)
+
+
+def signing_key_id() -> str:
+    """The id of the audit key new events are signed with (the chain head's)."""
+    return db.session.scalar(select(AuditHead.key_id).where(AuditHead.id == 1)) or INITIAL_KEY_ID
+
+
+def start_segment(new_key_id: str, *, actor: User | None = None) -> AuditEvent:
+    """Sign every new event with the audit key `new_key_id` from now on.
+
+    The first event of the new segment records the switch; its MAC covers the last MAC of the
+    previous segment, so the two segments stay one chain. Older keys verify, never sign.
+    """
+    keys = list(key_material().audit_keys())
+    current = db.session.scalar(select(AuditHead.key_id).where(AuditHead.id == 1).with_for_update())
+    if current == new_key_id:
+        raise Conflict(
+            "audit events are already signed with %(key)s; add a new audit key first",
+            key=new_key_id,
+        )
+    if current not in keys or keys.index(current) > keys.index(new_key_id):
+        raise Conflict(
+            "audit key %(key)s must come after the current one in the key configuration",
+            key=new_key_id,
+        )
+    db.session.execute(update(AuditHead).where(AuditHead.id == 1).values(key_id=new_key_id))
+    return record("audit.key_rotate", actor=actor, object_type="audit_key", object_id=new_key_id)
 
 
 def record_integrity_failure(

@@ -53,15 +53,13 @@ from casework.crypto.errors import (
     UnknownKeyError,
     UnknownMasterKeyError,
 )
-from casework.crypto.keys import (
-    KeyMaterial,
-    KeyRing,
-    MasterKey,
+from casework.crypto.keyfile import (
     generate_key_file_text,
     load_key_file,
     load_key_material,
     write_new_key_file,
 )
+from casework.crypto.keys import KeyMaterial, KeyRing, MasterKey
 
 __all__ = [
     "GENESIS_MAC",

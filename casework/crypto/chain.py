@@ -140,6 +140,8 @@ class ChainEvent:
     seq: int
     mac: str
     fields: Mapping[str, object] = field(repr=False)
+    #: The audit key (chain segment) that made `mac`; read when verifying with several keys.
+    key_id: str | None = None
 
 
 def next_event(
@@ -153,6 +155,17 @@ def next_event(
     seq, previous_mac = (1, GENESIS_MAC) if previous is None else (previous.seq + 1, previous.mac)
     mac = event_mac(audit_key, previous_mac, seq, canonical_event_bytes(fields))
     return ChainEvent(seq, mac, fields)
+
+
+#: One audit key, or the keys of every chain segment by id, oldest first.
+AuditKeys = bytes | Mapping[str, bytes]
+
+
+def _key_list(audit_key: AuditKeys) -> list[bytes]:
+    keys = [audit_key] if isinstance(audit_key, bytes) else list(audit_key.values())
+    for key in keys:
+        _check_key(key)
+    return keys
 
 
 # --- checkpoints ----------------------------------------------------------------------------
@@ -179,9 +192,9 @@ def make_checkpoint(audit_key: bytes, seq: int, mac: str) -> str:
     return f"{CHECKPOINT_PREFIX}:{seq}:{mac}:{_checkpoint_tag(audit_key, seq, mac)}"
 
 
-def parse_checkpoint(audit_key: bytes, text: str) -> Checkpoint:
-    """Parse and authenticate a checkpoint made by `make_checkpoint`."""
-    _check_key(audit_key)
+def parse_checkpoint(audit_key: AuditKeys, text: str) -> Checkpoint:
+    """Parse and authenticate a checkpoint made by `make_checkpoint` (with any of the keys)."""
+    keys = _key_list(audit_key)
     parts = text.strip().split(":") if isinstance(text, str) else []
     well_formed = len(parts) == 4 and parts[0] == CHECKPOINT_PREFIX
     if not well_formed or not re.fullmatch(r"[1-9][0-9]{0,18}", parts[1]):
@@ -189,7 +202,7 @@ def parse_checkpoint(audit_key: bytes, text: str) -> Checkpoint:
     seq, mac, tag = int(parts[1]), parts[2], parts[3]
     _check_seq(seq)
     _check_mac(mac, "the checkpoint's MAC")
-    if not hmac.compare_digest(tag, _checkpoint_tag(audit_key, seq, mac)):
+    if not any(hmac.compare_digest(tag, _checkpoint_tag(key, seq, mac)) for key in keys):
         raise AuditChainError("the checkpoint's signature does not match (wrong key, or edited)")
     return Checkpoint(seq, mac)
 
@@ -230,13 +243,14 @@ def _as_link(event: ChainLink | Mapping[str, Any]) -> ChainLink:
             seq=cast(int, event.get("seq")),  # a missing seq is reported as malformed
             mac=event.get("mac", ""),
             fields=event.get("fields", {}),
+            key_id=event.get("key_id"),
         )
     return event
 
 
 def verify_chain(
     events: Iterable[ChainLink | Mapping[str, Any]],
-    audit_key: bytes,
+    audit_key: AuditKeys,
     checkpoint: Checkpoint | None = None,
 ) -> VerifyReport:
     """Check a chain from its first event, in the order given (normally by seq), stopping at
@@ -244,8 +258,14 @@ def verify_chain(
 
     Events after a problem are not judged: once one link is broken, the rest of the chain can
     not be told apart from a forgery built on it. `head_*` describe the last event that verified.
+
+    With the keys of several segments (a mapping, oldest first), each event is checked with the
+    key its `key_id` names, and segments only move forward: an event under an earlier key after
+    a later one is refused. The first event of a segment covers the previous one's last MAC.
     """
-    _check_key(audit_key)
+    _key_list(audit_key)
+    segments = None if isinstance(audit_key, bytes) else list(audit_key)
+    segment = 0
     previous_mac, expected_seq, checked = GENESIS_MAC, 1, 0
     head_seq: int | None = None
 
@@ -270,10 +290,22 @@ def verify_chain(
                 seq,
                 f"event {seq} appears after event {expected_seq - 1}: repeated or reordered",
             )
+        if isinstance(audit_key, bytes):
+            key = audit_key
+        else:
+            key_id = getattr(event, "key_id", None)
+            if not isinstance(key_id, str) or key_id not in audit_key:
+                return report(
+                    Problem.EDITED, seq, f"event {seq} names an audit key this server does not hold"
+                )
+            assert segments is not None
+            if segments.index(key_id) < segment:
+                return report(
+                    Problem.EDITED, seq, f"event {seq} goes back to an earlier audit key's segment"
+                )
+            segment, key = segments.index(key_id), audit_key[key_id]
         try:
-            expected_mac = event_mac(
-                audit_key, previous_mac, seq, canonical_event_bytes(event.fields)
-            )
+            expected_mac = event_mac(key, previous_mac, seq, canonical_event_bytes(event.fields))
         except AuditChainError as error:
             return report(Problem.MALFORMED, seq, f"event {seq}: {error}")
         stored_mac = event.mac if isinstance(event.mac, str) else ""

@@ -1,39 +1,28 @@
-"""Master key ring, blind-index key and audit key: loading, generating and rotating them.
+"""Master key ring, blind-index keys and audit keys: what they are, generating and rotating them.
 
-Keys come from the environment or from a JSON key file (see docs/security.md for both formats).
-Nothing here ever puts key bytes in a message, a repr or a log line.
+`casework.crypto.keyfile` reads them from the environment or a JSON key file (see
+docs/security.md for both formats). Nothing here ever puts key bytes in a message, a repr or a
+log line.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import datetime as dt
-import json
-import os
+import hashlib
+import hmac
 import re
 import secrets
-import stat
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 from casework.crypto.errors import KeyConfigError, UnknownKeyError
 
 KEY_LENGTH = 32
 KEY_ID_PATTERN = re.compile(r"[a-z0-9_-]{1,32}")
-KEY_FILE_FORMAT = "casework-keys/1"
-
-ENV_KEY_FILE = "CASEWORK_KEY_FILE"
-ENV_MASTER_KEYS = "CASEWORK_MASTER_KEYS"
-ENV_PRIMARY_KEY_ID = "CASEWORK_PRIMARY_KEY_ID"
-ENV_BLIND_INDEX_KEY = "CASEWORK_BLIND_INDEX_KEY"
-ENV_AUDIT_KEY = "CASEWORK_AUDIT_KEY"
-_ENV_KEY_VARIABLES = (ENV_MASTER_KEYS, ENV_PRIMARY_KEY_ID, ENV_BLIND_INDEX_KEY, ENV_AUDIT_KEY)
-
-_FILE_FIELDS = frozenset({"format", "primary", "master_keys", "blind_index_key", "audit_key"})
+#: The id of a blind-index or audit key configured without one.
+INITIAL_KEY_ID = "initial"
 
 
 def check_key_id(key_id: object, *, source: str = "key id") -> str:
@@ -149,19 +138,42 @@ class KeyRing:
 
 @dataclass(frozen=True)
 class KeyMaterial:
-    """Everything the service needs: master ring, blind-index key, audit-MAC key."""
+    """Everything the service needs: master ring, blind-index key, audit-MAC key.
+
+    The blind-index and audit keys have ids too (`initial` unless configured), so they can be
+    rotated: old blind-index keys are still searched with until every index is recomputed, old
+    audit keys verify the chain segments they signed and sign nothing new.
+    """
 
     master_keys: KeyRing
     blind_index_key: bytes = field(repr=False)
     audit_key: bytes = field(repr=False)
+    blind_index_key_id: str = INITIAL_KEY_ID
+    audit_key_id: str = INITIAL_KEY_ID
+    #: (id, key) of blind-index keys being rotated away from.
+    old_blind_index_keys: tuple[tuple[str, bytes], ...] = field(default=(), repr=False)
+    #: (id, key) of the audit keys of earlier chain segments, oldest first.
+    old_audit_keys: tuple[tuple[str, bytes], ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
         _check_secret(self.blind_index_key, source="blind index key")
         _check_secret(self.audit_key, source="audit key")
+        for kind, keys in (
+            ("blind index", self.blind_index_keys()),
+            ("audit", self.audit_keys()),
+        ):
+            expected = 1 + len(
+                self.old_audit_keys if kind == "audit" else self.old_blind_index_keys
+            )
+            if len(keys) != expected:
+                raise KeyConfigError(f"a {kind} key id appears more than once")
+            for key_id, secret in keys.items():
+                check_key_id(key_id, source=f"{kind} key id")
+                _check_secret(secret, source=f"{kind} key {key_id!r}")
         # One key for two jobs would let a leak of one capability become the other.
         secrets_in_use = [
-            self.blind_index_key,
-            self.audit_key,
+            *self.blind_index_keys().values(),
+            *self.audit_keys().values(),
             *(k.secret for k in self.master_keys),
         ]
         if len(set(secrets_in_use)) != len(secrets_in_use):
@@ -169,6 +181,21 @@ class KeyMaterial:
                 "the same key appears twice; every master key, the blind index key and the "
                 "audit key must be different"
             )
+
+    def blind_index_keys(self) -> dict[str, bytes]:
+        """Every blind-index key by id, the current one first."""
+        return {self.blind_index_key_id: self.blind_index_key, **dict(self.old_blind_index_keys)}
+
+    def audit_keys(self) -> dict[str, bytes]:
+        """Every audit key by id: the earlier segments' (oldest first), then the newest."""
+        return {**dict(self.old_audit_keys), self.audit_key_id: self.audit_key}
+
+    def key_checks(self) -> dict[tuple[str, str], bytes]:
+        """Every key by (kind, id), kinds `master`, `blind_index` and `audit`."""
+        checks = {("master", key.key_id): key.secret for key in self.master_keys}
+        checks |= {("blind_index", k): v for k, v in self.blind_index_keys().items()}
+        checks |= {("audit", k): v for k, v in self.audit_keys().items()}
+        return checks
 
     @classmethod
     def generate(cls, key_id: str | None = None) -> KeyMaterial:
@@ -181,10 +208,15 @@ class KeyMaterial:
         )
 
 
+def key_check_value(secret: bytes) -> str:
+    """A key's check value: names which key it is without revealing it (32 hex characters)."""
+    return hmac.new(secret, b"casework/key-check/v1", hashlib.sha256).hexdigest()[:32]
+
+
 # --- decoding -------------------------------------------------------------------------------
 
 
-def _decode_key(text: object, *, source: str) -> bytes:
+def decode_key(text: object, *, source: str) -> bytes:
     """Decode one standard-base64 key (padding required); messages never echo the text."""
     if not isinstance(text, str) or not text.strip():
         raise KeyConfigError(f"{source} is empty; expected {KEY_LENGTH} bytes in base64")
@@ -200,200 +232,3 @@ def _decode_key(text: object, *, source: str) -> bytes:
 def encode_key(secret: bytes) -> str:
     """Standard base64 with padding, the form both key sources expect."""
     return base64.b64encode(secret).decode("ascii")
-
-
-def _parse_master_keys_variable(value: str) -> list[MasterKey]:
-    keys: list[MasterKey] = []
-    entries = [entry.strip() for entry in value.split(",")]
-    for position, entry in enumerate(entries, start=1):
-        where = f"{ENV_MASTER_KEYS} entry {position}"
-        key_id, colon, encoded = entry.partition(":")
-        if not colon:
-            raise KeyConfigError(f"{where} is not of the form 'key_id:base64'")
-        key_id = check_key_id(key_id.strip(), source=where)
-        source = f"{ENV_MASTER_KEYS}: master key {key_id!r}"
-        keys.append(MasterKey(key_id, _decode_key(encoded, source=source)))
-    return keys
-
-
-def _ring(keys: Iterable[MasterKey], primary_id: str, *, source: str) -> KeyRing:
-    try:
-        return KeyRing(tuple(keys), primary_id)
-    except KeyConfigError as error:
-        raise KeyConfigError(f"{source}: {error}") from None
-
-
-def load_key_material(environ: Mapping[str, str], *, production: bool = False) -> KeyMaterial:
-    """Load the keys from `CASEWORK_KEY_FILE` or from the `CASEWORK_*_KEY(S)` variables.
-
-    Exactly one source may be configured; having both is refused rather than silently preferring
-    one. Without `CASEWORK_PRIMARY_KEY_ID` the first key listed is primary.
-    """
-    key_file = environ.get(ENV_KEY_FILE, "").strip()
-    set_variables = [name for name in _ENV_KEY_VARIABLES if environ.get(name, "").strip()]
-    if key_file:
-        if set_variables:
-            raise KeyConfigError(
-                f"both {ENV_KEY_FILE} and {', '.join(set_variables)} are set; configure keys in "
-                "one place only"
-            )
-        return load_key_file(key_file, production=production)
-    if not set_variables:
-        raise KeyConfigError(
-            f"no keys configured: set {ENV_KEY_FILE} to a key file, or set {ENV_MASTER_KEYS}, "
-            f"{ENV_BLIND_INDEX_KEY} and {ENV_AUDIT_KEY}"
-        )
-    for name in (ENV_MASTER_KEYS, ENV_BLIND_INDEX_KEY, ENV_AUDIT_KEY):
-        if not environ.get(name, "").strip():
-            raise KeyConfigError(f"{name} is not set")
-    master_keys = _parse_master_keys_variable(environ[ENV_MASTER_KEYS])
-    primary_id = environ.get(ENV_PRIMARY_KEY_ID, "").strip()
-    source = f"{ENV_MASTER_KEYS} with {ENV_PRIMARY_KEY_ID}" if primary_id else ENV_MASTER_KEYS
-    return KeyMaterial(
-        _ring(master_keys, primary_id or master_keys[0].key_id, source=source),
-        _decode_key(environ[ENV_BLIND_INDEX_KEY], source=ENV_BLIND_INDEX_KEY),
-        _decode_key(environ[ENV_AUDIT_KEY], source=ENV_AUDIT_KEY),
-    )
-
-
-# --- key files ------------------------------------------------------------------------------
-
-
-def _refuse_duplicate_fields(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in result:
-            raise KeyConfigError(f"{name!r} appears more than once")
-        result[name] = value
-    return result
-
-
-def parse_key_file_text(text: str, *, source: str = "key file") -> KeyMaterial:
-    """Parse the JSON key file format (`casework-keys/1`)."""
-    try:
-        document = json.loads(text, object_pairs_hook=_refuse_duplicate_fields)
-    except KeyConfigError as error:
-        raise KeyConfigError(f"{source}: {error}") from None
-    except json.JSONDecodeError as error:
-        # Name the position only: the document's text is key material.
-        raise KeyConfigError(
-            f"{source} is not valid JSON ({error.msg} at line {error.lineno} column {error.colno})"
-        ) from None
-    if not isinstance(document, dict):
-        raise KeyConfigError(f"{source} must hold a JSON object")
-    unknown = sorted(set(document) - _FILE_FIELDS)
-    if unknown:
-        raise KeyConfigError(f"{source} has unknown field(s) {', '.join(map(repr, unknown))}")
-    missing = [name for name in sorted(_FILE_FIELDS) if name not in document]
-    if missing:
-        raise KeyConfigError(f"{source} is missing field(s) {', '.join(map(repr, missing))}")
-    if document["format"] != KEY_FILE_FORMAT:
-        raise KeyConfigError(f"{source}: 'format' must be {KEY_FILE_FORMAT!r}")
-    entries = document["master_keys"]
-    if not isinstance(entries, dict) or not entries:
-        raise KeyConfigError(f"{source}: 'master_keys' must be a non-empty object of id: base64")
-    master_keys = [
-        MasterKey(
-            check_key_id(key_id, source=f"{source} 'master_keys'"),
-            _decode_key(encoded, source=f"{source}: master key {key_id!r}"),
-        )
-        for key_id, encoded in entries.items()
-    ]
-    primary_id = document["primary"]
-    if not isinstance(primary_id, str):
-        raise KeyConfigError(f"{source}: 'primary' must be a key id")
-    return KeyMaterial(
-        _ring(master_keys, primary_id, source=source),
-        _decode_key(document["blind_index_key"], source=f"{source}: 'blind_index_key'"),
-        _decode_key(document["audit_key"], source=f"{source}: 'audit_key'"),
-    )
-
-
-def key_file_text(material: KeyMaterial) -> str:
-    """Serialise `material` in the key file format."""
-    document = {
-        "format": KEY_FILE_FORMAT,
-        "primary": material.master_keys.primary_id,
-        "master_keys": {key.key_id: encode_key(key.secret) for key in material.master_keys},
-        "blind_index_key": encode_key(material.blind_index_key),
-        "audit_key": encode_key(material.audit_key),
-    }
-    return json.dumps(document, indent=2) + "\n"
-
-
-def generate_key_file_text(key_id: str | None = None) -> str:
-    """The text of a new key file with fresh random keys (for `flask keys generate`)."""
-    return key_file_text(KeyMaterial.generate(key_id))
-
-
-def write_key_file(path: str | os.PathLike[str], material: KeyMaterial) -> None:
-    """Create `path` holding `material`, mode 0600; never overwrites an existing file.
-
-    The text goes to a 0600 temporary file beside `path` that is then hard-linked into place, so
-    a reader (or a second worker racing this one) sees either no file or a complete one.
-    """
-    target = Path(path)
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
-    try:
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except OSError as error:
-        raise KeyConfigError(
-            f"cannot create a key file in {target.parent}: {error.strerror}"
-        ) from None
-    try:
-        os.fchmod(descriptor, 0o600)  # the umask may only remove bits, but be explicit
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(key_file_text(material))
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(temporary, target)
-        except FileExistsError:
-            raise KeyConfigError(
-                f"key file {target} already exists; refusing to overwrite it"
-            ) from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-    _fsync_directory(target.parent)
-
-
-def _fsync_directory(directory: Path) -> None:
-    try:
-        descriptor = os.open(directory, os.O_RDONLY)
-    except OSError:  # not possible on every platform; the file itself is already synced
-        return
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def write_new_key_file(path: str | os.PathLike[str], *, key_id: str | None = None) -> KeyMaterial:
-    """Generate fresh keys, write them to a new 0600 file at `path` and return them."""
-    material = KeyMaterial.generate(key_id)
-    write_key_file(path, material)
-    return material
-
-
-def load_key_file(path: str | os.PathLike[str], *, production: bool = False) -> KeyMaterial:
-    """Read a key file; in production refuse one that anyone but its owner can read or write."""
-    source = f"key file {os.fspath(path)}"
-    try:
-        with open(path, encoding="utf-8") as handle:
-            mode = os.fstat(handle.fileno()).st_mode
-            if not stat.S_ISREG(mode):
-                raise KeyConfigError(f"{source} is not a regular file")
-            if production and mode & 0o077:
-                raise KeyConfigError(
-                    f"{source} is accessible to group or others (mode {stat.S_IMODE(mode):04o}); "
-                    f"run: chmod 600 {os.fspath(path)}"
-                )
-            text = handle.read()
-    except FileNotFoundError:
-        raise KeyConfigError(f"{source} does not exist") from None
-    except PermissionError:
-        raise KeyConfigError(f"{source} cannot be read by this user") from None
-    except UnicodeDecodeError:
-        raise KeyConfigError(f"{source} is not UTF-8 text") from None
-    return parse_key_file_text(text, source=source)

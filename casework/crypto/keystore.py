@@ -16,8 +16,11 @@ from sqlalchemy.orm import Session
 from casework.config import ConfigError
 from casework.crypto.envelope import DataKey, DataKeyCache, WrappedKey, wrap_data_key
 from casework.crypto.errors import DecryptionError, KeyConfigError
-from casework.crypto.keys import KeyMaterial, load_key_file, load_key_material, write_new_key_file
+from casework.crypto.keycheck import verify_key_checks
+from casework.crypto.keyfile import load_key_file, load_key_material, write_new_key_file
+from casework.crypto.keys import KeyMaterial
 from casework.crypto.models import DataKeyRecord
+from casework.crypto.purge import purge_after_commit
 from casework.db import db, utcnow
 from casework.errors import N_, Conflict
 
@@ -48,11 +51,19 @@ def init_keys(app: Flask) -> None:
     """Load the key material; refuse to start in production when it is missing or malformed.
 
     Development without configured keys uses (and on first start creates) a 0600 key file in
-    the instance folder. A test may hand over `CASEWORK_KEY_MATERIAL` directly.
+    the instance folder. A test may hand over `CASEWORK_KEY_MATERIAL` directly. Every key is
+    then checked against the check value recorded for its id (`crypto.keycheck`).
     """
     material = app.config.get("CASEWORK_KEY_MATERIAL")
     if material is None:
         material = _load(app)
+    with app.app_context():
+        try:
+            recorded = verify_key_checks(db.engine, material)
+        except KeyConfigError as error:
+            raise ConfigError(f"{error}; refusing to start") from None
+    for kind, key_id in recorded:
+        log.info("recorded the check value of the %s key %s", kind, key_id)
     app.extensions["casework.keys"] = material
 
 
@@ -92,12 +103,20 @@ class DataKeyStore:
         self.cache = DataKeyCache(material.master_keys)
         self._current: dict[str, DataKey | None] = {}
         self._recent: dict[str, DataKey] = {}
+        #: Owners whose key rows this transaction holds a share lock on (see `current`).
+        self._locked: set[str] = set()
 
     def current(self, owner_id: str) -> DataKey:
         """The newest live key of `owner_id`, created (version 1) if it never had one.
 
-        An owner whose keys were all destroyed was erased: nothing new is stored for them.
+        Only writers ask for it, so the first call in a transaction locks the owner's key rows
+        FOR SHARE (on PostgreSQL; SQLite has one writer at a time) and then reads them again:
+        writers run side by side, while a rotation (FOR UPDATE) waits for every writer sealing
+        under the old version to commit, and a writer waiting for a rotation seals under the
+        new version. An owner whose keys were all destroyed was erased: nothing new is stored.
         """
+        if owner_id not in self._locked:
+            self._lock_for_writing(owner_id)
         key = self._current.get(owner_id)
         if key is None:
             self.preload([owner_id])
@@ -109,14 +128,26 @@ class DataKeyStore:
             key = self.create(owner_id, version=version)
         return key
 
+    def _lock_for_writing(self, owner_id: str) -> None:
+        self.session.execute(
+            select(DataKeyRecord.id)
+            .where(DataKeyRecord.owner_id == owner_id)
+            .with_for_update(read=True)
+        ).all()
+        self._locked.add(owner_id)
+        # What was read before the lock may predate a rotation that has committed since.
+        self._current.pop(owner_id, None)
+
     def recent(self, owner_id: str) -> DataKey | None:
         """The key last used for `owner_id` in this unit of work: most reads need just that one."""
         return self._recent.get(owner_id)
 
     def get(self, owner_id: str, version: int) -> DataKey | None:
-        """The key that opens a ciphertext of (owner, version); None when it was destroyed.
+        """The key that opens a ciphertext of (owner, version); None when the owner was erased.
 
-        A version that never existed is an integrity failure, not an erasure.
+        A version that never existed is an integrity failure, not an erasure; so is a destroyed
+        version while the owner still has a live key: rotation re-encrypts every value before
+        destroying the old version, so a value left under it was lost, and must say so.
         """
         cached = self.cache.get(owner_id, version)
         if cached is not None:
@@ -128,7 +159,15 @@ class DataKeyStore:
         )
         if record is None:
             raise DecryptionError()
-        return self._unwrap(record)
+        key = self._unwrap(record)
+        if key is None and self.has_live_key(owner_id):
+            raise DecryptionError()
+        return key
+
+    def has_live_key(self, owner_id: str) -> bool:
+        """Whether the owner has a key that is not destroyed (False: erased, or never had one)."""
+        self.preload([owner_id])
+        return self._current.get(owner_id) is not None
 
     def preload(self, owner_ids: Iterable[str]) -> None:
         """Unwrap the live keys of many owners with one query (lists of clients use this)."""
@@ -172,6 +211,8 @@ class DataKeyStore:
         for record in records:
             record.wrapped_key = None
             record.destroyed_at = utcnow()
+        if records:
+            purge_after_commit(self.session)
         self.cache.discard(owner_id)
         self._current.pop(owner_id, None)
         self._recent.pop(owner_id, None)

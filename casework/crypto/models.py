@@ -1,4 +1,4 @@
-"""Stored data keys (wrapped) and blind-index entries."""
+"""Stored data keys (wrapped), blind-index entries and the key check values."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import Index, LargeBinary, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
+from casework.crypto.keys import INITIAL_KEY_ID
 from casework.db import Base, Timestamp, UUIDPk
 
 
@@ -39,3 +40,22 @@ class BlindIndexEntry(Base):
     client_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     kind: Mapped[str] = mapped_column(String(30))
     digest: Mapped[str] = mapped_column(String(64))
+    #: The blind-index key the digest was made with (rows older than key ids: `initial`).
+    key_id: Mapped[str] = mapped_column(String(32), index=True, server_default=INITIAL_KEY_ID)
+
+
+class KeyCheck(Base):
+    """The check value of a key this database has been used with, recorded at first use.
+
+    A start with a different key under a recorded id is refused before anything is read or
+    written with it.
+    """
+
+    __tablename__ = "key_checks"
+
+    #: `master`, `blind_index` or `audit`.
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    #: `casework.crypto.keys.key_check_value` of the key.
+    check_value: Mapped[str] = mapped_column(String(32))
+    recorded_at: Mapped[Timestamp]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select, tuple_
 
 from casework.crypto.blind_index import BlindIndexer, IndexKind
+from casework.crypto.errors import BlindIndexInputError
 from casework.crypto.keystore import client_owner, data_keys, key_material
 from casework.crypto.models import BlindIndexEntry
 from casework.db import db
@@ -36,45 +38,74 @@ class Identifiers:
     birth_year: int | None = None
 
 
-def _indexer() -> BlindIndexer:
-    return BlindIndexer(key_material().blind_index_key)
-
-
-def blind_index_digests(identifiers: Identifiers) -> list[tuple[IndexKind, str]]:
-    """The (kind, digest) pairs of the identifiers; invalid input raises BlindIndexInputError."""
-    indexer = _indexer()
-    digests = [(IndexKind.NATIONAL_ID, indexer.national_id(v)) for v in identifiers.national_ids]
-    digests += [(IndexKind.PHONE, indexer.phone(v)) for v in identifiers.phones]
-    digests += [(IndexKind.EMAIL, indexer.email(v)) for v in identifiers.emails]
+def blind_index_digests(
+    identifiers: Identifiers, *, key: bytes | None = None, skip_invalid: bool = False
+) -> list[tuple[IndexKind, str]]:
+    """The (kind, digest) pairs of the identifiers under `key` (default: the current blind-index
+    key); invalid input raises BlindIndexInputError, or is left out with `skip_invalid`."""
+    indexer = BlindIndexer(key or key_material().blind_index_key)
+    pending: list[tuple[IndexKind, Callable[[], str]]] = [
+        *(
+            (IndexKind.NATIONAL_ID, partial(indexer.national_id, v))
+            for v in identifiers.national_ids
+        ),
+        *((IndexKind.PHONE, partial(indexer.phone, v)) for v in identifiers.phones),
+        *((IndexKind.EMAIL, partial(indexer.email, v)) for v in identifiers.emails),
+    ]
     if identifiers.surname and identifiers.birth_year:
-        digests.append(
+        pending.append(
             (
                 IndexKind.SURNAME_BIRTH_YEAR,
-                indexer.surname_birth_year(identifiers.surname, identifiers.birth_year),
+                partial(indexer.surname_birth_year, identifiers.surname, identifiers.birth_year),
             )
         )
+    digests = []
+    for kind, digest in pending:
+        try:
+            digests.append((kind, digest()))
+        except BlindIndexInputError:
+            if not skip_invalid:
+                raise
     return digests
 
 
-def set_blind_indexes(client_id: uuid.UUID, identifiers: Identifiers) -> None:
-    """Replace the client's blind-index entries with those of `identifiers`."""
+def set_blind_indexes(
+    client_id: uuid.UUID, identifiers: Identifiers, *, skip_invalid: bool = False
+) -> None:
+    """Replace the client's blind-index entries with those of `identifiers` (under the current
+    blind-index key)."""
+    key_id = key_material().blind_index_key_id
     db.session.execute(delete(BlindIndexEntry).where(BlindIndexEntry.client_id == client_id))
-    for kind, digest in set(blind_index_digests(identifiers)):
-        db.session.add(BlindIndexEntry(client_id=client_id, kind=kind.value, digest=digest))
+    for kind, digest in set(blind_index_digests(identifiers, skip_invalid=skip_invalid)):
+        db.session.add(
+            BlindIndexEntry(client_id=client_id, kind=kind.value, digest=digest, key_id=key_id)
+        )
     db.session.flush()
 
 
 def find_clients(identifiers: Identifiers) -> Mapping[uuid.UUID, set[str]]:
-    """The ids of clients matching any of the identifiers exactly, with the kinds that matched."""
-    digests = blind_index_digests(identifiers)
-    if not digests:
+    """The ids of clients matching any of the identifiers exactly, with the kinds that matched.
+
+    While the blind-index key is being rotated, every index row is compared under the key it
+    was made with, so clients not yet recomputed are found as well.
+    """
+    digests = {
+        key_id: [(kind.value, digest) for kind, digest in blind_index_digests(identifiers, key=key)]
+        for key_id, key in key_material().blind_index_keys().items()
+    }
+    if not any(digests.values()):
         return {}
-    matches: dict[uuid.UUID, set[str]] = {}
-    # Digests are keyed per kind, so a digest match is also a kind match.
-    rows = db.session.execute(
-        select(BlindIndexEntry.client_id, BlindIndexEntry.kind).where(
-            BlindIndexEntry.digest.in_([digest for _, digest in digests])
+    # (kind, digest) pairs, so the (kind, digest) index serves the lookup.
+    wanted = [
+        and_(
+            BlindIndexEntry.key_id == key_id,
+            tuple_(BlindIndexEntry.kind, BlindIndexEntry.digest).in_(pairs),
         )
+        for key_id, pairs in digests.items()
+    ]
+    matches: dict[uuid.UUID, set[str]] = {}
+    rows = db.session.execute(
+        select(BlindIndexEntry.client_id, BlindIndexEntry.kind).where(or_(*wanted))
     )
     for client_id, kind in rows:
         matches.setdefault(client_id, set()).add(kind)

@@ -1,4 +1,5 @@
-"""Key administration: master-key rotation and retirement, a client's data-key rotation."""
+"""Key administration: master-key rotation and retirement, a client's data-key rotation, the
+blind-index key's rotation."""
 
 from __future__ import annotations
 
@@ -6,14 +7,16 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, delete, distinct, func, select
 
 from casework.audit import services as audit
 from casework.auth.models import User
+from casework.clients.models import Client
 from casework.crypto.columns import ENCRYPTED_COLUMNS
 from casework.crypto.envelope import WrappedKey, rewrap
 from casework.crypto.keystore import client_owner, data_keys, key_material
-from casework.crypto.models import DataKeyRecord
+from casework.crypto.models import BlindIndexEntry, DataKeyRecord
+from casework.crypto.services import Identifiers, set_blind_indexes
 from casework.db import db
 from casework.errors import Conflict
 
@@ -131,3 +134,86 @@ def rotate_client_key(client_id: uuid.UUID, *, actor: User | None = None) -> int
     )
     db.session.flush()
     return len(rows)
+
+
+# --- blind-index key rotation ---------------------------------------------------------------
+
+
+def _stale_index_rows() -> ColumnElement[bool]:
+    return BlindIndexEntry.key_id != key_material().blind_index_key_id
+
+
+def clients_left_to_reindex() -> int:
+    """How many clients still have blind indexes made with an old blind-index key."""
+    count = select(func.count(distinct(BlindIndexEntry.client_id))).where(_stale_index_rows())
+    return db.session.scalar(count) or 0
+
+
+def reindex_batch(limit: int, *, actor: User | None = None) -> int:
+    """Recompute, under the current blind-index key, the indexes of up to `limit` clients still
+    indexed under an old one; returns how many clients were done.
+
+    Each batch is its own transaction (the caller commits): the rows themselves say which key
+    made them, so a run killed at any point continues where it stopped, and a search meanwhile
+    compares each row under its own key. The clients are locked, so an edit of one of them
+    waits rather than being overwritten with the identifiers read before it.
+    """
+    client_ids = db.session.scalars(
+        select(BlindIndexEntry.client_id)
+        .where(_stale_index_rows())
+        .group_by(BlindIndexEntry.client_id)
+        .order_by(BlindIndexEntry.client_id)
+        .limit(limit)
+    ).all()
+    if not client_ids:
+        return 0
+    clients = db.session.scalars(
+        select(Client)
+        .where(Client.id.in_(client_ids))
+        .order_by(Client.id)
+        .with_for_update(of=Client)
+    ).all()
+    # Rows of a client who no longer exists index nobody.
+    gone = set(client_ids) - {client.id for client in clients}
+    db.session.execute(delete(BlindIndexEntry).where(BlindIndexEntry.client_id.in_(gone)))
+    data_keys().preload(client_owner(client.id) for client in clients)
+    for client in clients:
+        _reindex(client)
+    audit.record_many(
+        "client.blind_index_recompute",
+        actor=actor,
+        object_type="client",
+        objects=[audit.Read(client.id, client.id) for client in clients],
+        fields=["blind_indexes"],
+    )
+    db.session.flush()
+    return len(client_ids)
+
+
+def _reindex(client: Client) -> None:
+    date_of_birth = client.date_of_birth
+    identifiers = Identifiers(
+        national_ids=(client.national_id,) if client.national_id else (),
+        phones=(client.phone,) if client.phone else (),
+        emails=(client.email,) if client.email else (),
+        surname=client.family_name or None,
+        birth_year=client.birth_year or (date_of_birth.year if date_of_birth else None),
+    )
+    # Anything stored before a stricter normalisation is left out rather than stopping the run.
+    set_blind_indexes(client.id, identifiers, skip_invalid=True)
+
+
+def check_old_blind_index_keys_unused() -> None:
+    """Refuse to retire the old blind-index keys while any index was made with one."""
+    left = clients_left_to_reindex()
+    if left:
+        raise Conflict(
+            "%(count)s clients still have blind indexes made with an old key; "
+            "run `flask keys rotate-blind-index`",
+            count=left,
+        )
+
+
+def record_key_event(action: str, key_id: str, *, actor: User | None = None) -> None:
+    """Audit an administrative step on a key (never the key itself)."""
+    audit.record(action, actor=actor, object_type="key", object_id=key_id)

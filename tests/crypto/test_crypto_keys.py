@@ -1,6 +1,7 @@
 """Key ring, key configuration from the environment, and key files."""
 
 import base64
+import dataclasses
 import json
 import os
 import stat
@@ -8,11 +9,7 @@ import stat
 import pytest
 
 from casework.crypto.errors import KeyConfigError, UnknownKeyError
-from casework.crypto.keys import (
-    KeyMaterial,
-    KeyRing,
-    MasterKey,
-    encode_key,
+from casework.crypto.keyfile import (
     generate_key_file_text,
     key_file_text,
     load_key_file,
@@ -20,6 +17,7 @@ from casework.crypto.keys import (
     parse_key_file_text,
     write_new_key_file,
 )
+from casework.crypto.keys import KeyMaterial, KeyRing, MasterKey, encode_key
 
 KEY_A = bytes(range(32))
 KEY_B = bytes(range(1, 33))
@@ -259,3 +257,47 @@ def test_malformed_key_file_gives_one_clear_line_without_key_bytes(
     with pytest.raises(KeyConfigError) as error:
         parse_key_file_text(text)
     assert_clear_error(error, *fragments)
+
+
+def _rotated_material() -> KeyMaterial:
+    base = KeyMaterial(KeyRing((MasterKey("k2026a", KEY_A),), "k2026a"), BLIND, AUDIT)
+    return KeyMaterial(
+        base.master_keys,
+        bytes(range(4, 36)),
+        bytes(range(5, 37)),
+        blind_index_key_id="bi-2",
+        audit_key_id="au-2",
+        old_blind_index_keys=(("initial", BLIND),),
+        old_audit_keys=(("initial", AUDIT),),
+    )
+
+
+def test_rotated_blind_index_and_audit_keys_round_trip_through_a_key_file() -> None:
+    material = _rotated_material()
+    text = key_file_text(material)
+    assert parse_key_file_text(text) == material
+    document = json.loads(text)
+    assert document["old_audit_keys"] == {"initial": b64(AUDIT)}
+    # A file from before key ids existed reads as the `initial` keys.
+    plain = KeyMaterial(material.master_keys, BLIND, AUDIT)
+    assert "audit_key_id" not in key_file_text(plain)
+    assert parse_key_file_text(key_file_text(plain)).audit_keys() == {"initial": AUDIT}
+
+
+def test_blind_index_and_audit_keys_with_ids_load_from_the_environment() -> None:
+    material = load_key_material(
+        good_environ(
+            CASEWORK_BLIND_INDEX_KEY=f"bi-2:{b64(bytes(range(4, 36)))},initial:{b64(BLIND)}",
+            CASEWORK_AUDIT_KEY=f"initial:{b64(AUDIT)},au-2:{b64(bytes(range(5, 37)))}",
+        )
+    )
+    assert list(material.blind_index_keys()) == ["bi-2", "initial"]
+    assert list(material.audit_keys()) == ["initial", "au-2"]
+    assert material.audit_key == bytes(range(5, 37))
+
+
+def test_an_old_key_equal_to_another_key_is_refused() -> None:
+    with pytest.raises(KeyConfigError, match="the same key appears twice"):
+        dataclasses.replace(_rotated_material(), old_audit_keys=(("initial", KEY_A),))
+    with pytest.raises(KeyConfigError, match="audit key id appears more than once"):
+        dataclasses.replace(_rotated_material(), old_audit_keys=(("au-2", AUDIT),))

@@ -7,7 +7,9 @@ from flask import Flask
 from sqlalchemy import select
 
 from casework.clients.models import Client
+from casework.crypto.columns import StoredDataIntegrityError
 from casework.crypto.keys import KeyMaterial, KeyRing, MasterKey
+from casework.crypto.keystore import client_owner, data_keys
 from casework.crypto.models import DataKeyRecord
 from casework.db import db
 from casework.errors import Conflict
@@ -122,3 +124,23 @@ def test_the_cli_rotates_one_clients_key(app: Flask) -> None:
         client = db.session.get(Client, client_id)
         assert client.given_name == "Teodora" and client.given_name_ciphertext != before
     assert app.test_cli_runner().invoke(args=["keys", "rotate-client", "not-a-uuid"]).exit_code == 2
+
+
+def test_a_value_left_under_a_destroyed_version_is_an_integrity_failure_not_an_erasure(
+    app: Flask,
+) -> None:
+    with app.app_context():
+        client = make_client(given_name="Zofia")
+        db.session.commit()
+        client_id = client.id
+    with app.app_context():
+        # What a lost write looked like: the key rotated, this value was never re-encrypted.
+        store = data_keys()
+        owner = client_owner(client_id)
+        store.create(owner, version=2)
+        store.destroy(owner, below_version=2)
+        db.session.commit()
+    with app.app_context():
+        client = db.session.get(Client, client_id)
+        with pytest.raises(StoredDataIntegrityError):
+            _ = client.given_name
