@@ -1,7 +1,7 @@
 """Key check values, and key ids on blind indexes and audit events (for their rotation).
 
 Revision ID: 9b1f3c2d7e10
-Revises: 27675c2f3585 (case plans, tasks and exclusion overrides)
+Revises: 5a1f3e2b9c10 (sign-in two-factor and fresh sign-in)
 Create Date: 2026-11-30 08:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "9b1f3c2d7e10"
-down_revision = "27675c2f3585"
+down_revision = "5a1f3e2b9c10"
 branch_labels = None
 depends_on = None
 
