@@ -51,7 +51,7 @@ class HeadcountFields(Form):
 
 
 class ParticipantsForm(FlaskForm):
-    participants = FieldList(FormField(HeadcountFields), min_entries=HEADCOUNT_ROWS)
+    participants = FieldList(FormField(HeadcountFields), min_entries=HEADCOUNT_ROWS, max_entries=50)
 
 
 class TrainingForm(ParticipantsForm):
@@ -87,4 +87,4 @@ class EventForm(FlaskForm):
         _l("People reached in total"),
         validators=[InputRequired(_l("Give the total, 0 if none.")), NumberRange(0, 1_000_000)],
     )
-    reach = FieldList(FormField(ReachFields), min_entries=REACH_ROWS)
+    reach = FieldList(FormField(ReachFields), min_entries=REACH_ROWS, max_entries=20)

@@ -149,8 +149,9 @@ def training(training_id: uuid.UUID) -> str | Response:
     _prepare_rows(form)
     if form.validate_on_submit() and (rows := _headcounts(form)) is not None:
         try:
-            if rows:
-                services.add_participants(current_staff(), training_id, rows)
+            if not rows:
+                raise ValidationError("fill in at least one row of participants")
+            services.add_participants(current_staff(), training_id, rows)
         except ValidationError as error:
             show_on_form(form, error)
         else:

@@ -204,3 +204,17 @@ def test_clinical_staff_do_not_reach_partner_pages(client: FlaskClient, login_as
 def test_the_coordinator_sees_the_navigation_entry(client: FlaskClient, login_as: Any) -> None:
     login_as(Role.COORDINATOR, preferred_language=Language.EN)
     assert 'href="/partners/trainings"' in client.get("/").get_data(as_text=True)
+
+
+def test_adding_no_participants_is_a_form_error(
+    client: FlaskClient, login_as: Any, app: Flask
+) -> None:
+    login_as(Role.COORDINATOR, preferred_language=Language.EN)
+    response = post_form(
+        client, "/partners/trainings/new", {"title": "Empty", "held_on": "2026-10-05"}
+    )
+    assert response.status_code == 302  # a training may be recorded before its participants
+    training_id = id_in(response.headers["Location"])
+    again = post_form(client, f"/partners/trainings/{training_id}", {})
+    assert again.status_code == 200
+    assert "fill in at least one row of participants" in again.get_data(as_text=True)
