@@ -130,7 +130,8 @@ def may_record_supervision(user: User) -> bool:
 
 
 def may_do_partner_work(user: User) -> bool:
-    """Partner institutions, trainings and events: not clinical, kept by supervisors and admins."""
+    """Partner institutions, trainings and events: not clinical, kept by supervisors, admins and
+    coordinators (who report them to funders)."""
     return PARTNER_WORK.allows(user)
 
 

@@ -45,6 +45,7 @@ from casework.partners.models import (
 )
 from casework.projects.scope import ActivityKind
 from casework.reports.definitions import AgeBand, Source
+from casework.reports.event_languages import event_reach_fact
 from casework.reports.facts import (
     Fact,
     HoursBetween,
@@ -365,6 +366,7 @@ FACTS: dict[str, Callable[[Source, Window, Reach, Sequence[AgeBand]], Fact]] = {
     "consultation": _consultation,
     "training": _training,
     "event": _event,
+    "event_reach": event_reach_fact,
     "survey": _survey,
     "partner_institution": _partner_institution,
 }

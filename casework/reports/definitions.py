@@ -63,6 +63,11 @@ ACTIVITIES: dict[str, dict[str, tuple[str, ...]]] = {
         "counts": ("events", "people_reached"),
         "dimensions": ("event_kind", "project"),
     },
+    #: The people events reached, by language where known (the rest: language not given).
+    "event_reach": {
+        "counts": ("people_reached",),
+        "dimensions": ("language", "event_kind", "project"),
+    },
     "survey": {
         "counts": ("responses",),
         "dimensions": ("service", "language", "team", "level", "project"),

@@ -83,7 +83,7 @@ EXPECTED: dict[str, dict[str, tuple[float, dict[str, dict[str | None, float]]]]]
         "satisfied_share": (50.0, {}),
         "information_fully_useful": (50.0, {}),
         "events": (2, {"event_kind": {"campaign": 1, "lecture": 1}}),
-        "people_reached": (1200, {}),
+        "people_reached": (1200, {"language": {None: 1200}}),  # no reach by language given
     },
     "clubs_and_courses": {
         "meetings": (
