@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Optional
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from casework.groups.models import GroupRun, PeerLeader, PeerLeaderKind
