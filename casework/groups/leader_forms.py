@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import UUID as UUIDValidator
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -92,3 +93,13 @@ class RunLeadersForm(FlaskForm):
     @property
     def leader_ids(self) -> list[uuid.UUID]:
         return [uuid.UUID(value) for value in self.leaders.data or []]
+
+
+class GiveMentoringForm(VersionedForm):
+    """Who gives a mentoring session: a peer leader's id, or empty for the staff mentor."""
+
+    peer_leader = StringField(_l("Given by"), validators=[Optional(), UUIDValidator()])
+
+    @property
+    def leader_id(self) -> uuid.UUID | None:
+        return uuid.UUID(self.peer_leader.data) if self.peer_leader.data else None

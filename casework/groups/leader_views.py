@@ -16,6 +16,7 @@ from casework.auth.current import current_staff, require_role_page
 from casework.errors import DomainError
 from casework.groups.leader_forms import (
     LANGUAGE_NAMES,
+    GiveMentoringForm,
     LeaderEditForm,
     LeaderForm,
     RunLeadersForm,
@@ -141,4 +142,27 @@ def run_leaders(run_id: uuid.UUID) -> Response:
             refuse_on_page(error)
         else:
             flash(_("Who leads the run is saved."), "info")
+    return redirect(url_for("group_pages.run", run_id=run_id))
+
+
+@bp.route("/groups/<uuid:run_id>/mentoring/<uuid:session_id>/leader", methods=["POST"])
+@login_required
+def give_mentoring(run_id: uuid.UUID, session_id: uuid.UUID) -> Response:
+    """The run page's form: which peer leader gives a cohort mentoring session."""
+    form = GiveMentoringForm()
+    if not form.validate_on_submit():
+        flash(_("Choose peer leaders from the list."), "error")
+    else:
+        try:
+            leaders.give_mentoring(
+                current_staff(),
+                session_id,
+                leader_id=form.leader_id,
+                expected_version=form.expected_version,
+                run_id=run_id,
+            )
+        except DomainError as error:
+            refuse_on_page(error)
+        else:
+            flash(_("Who gives the mentoring session is saved."), "info")
     return redirect(url_for("group_pages.run", run_id=run_id))

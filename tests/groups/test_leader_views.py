@@ -4,6 +4,7 @@ trainings, and choosing who leads a run on the run's page."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -11,9 +12,9 @@ from sqlalchemy import func, select
 
 from casework.auth.models import Language, Role
 from casework.db import db, utcnow
-from casework.groups.models import PeerLeader
-from casework.groups.services import runs
-from tests.factories import make_user, staff
+from casework.groups.models import MentoringSession, PeerLeader, PeerLeaderKind
+from casework.groups.services import enrolments, leaders, mentoring, runs
+from tests.factories import make_consenting_client, make_user, staff
 from tests.pages import csrf_token, id_in, post_form, sign_in
 
 
@@ -129,3 +130,60 @@ def test_a_facilitator_chooses_who_leads_a_run_on_its_page(
     )
     assert unknown.status_code == 302
     assert "Choose peer leaders from the list." in client.get(run_path).get_data(as_text=True)
+
+
+def test_a_cohort_manager_has_a_peer_leader_give_a_mentoring_session(
+    app: Flask, client: FlaskClient, team, team_emails
+) -> None:
+    with app.app_context():
+        facilitator = staff(team, "facilitator")
+        cohort = runs.create_run(
+            facilitator,
+            name="Academy (leaders' pages)",
+            service_code="support_group_mothers",
+            capacity=8,
+            starts_on=utcnow().date(),
+            is_cohort=True,
+        )
+        member = enrolments.enrol(
+            facilitator, cohort.id, client_id=make_consenting_client(facilitator).id
+        )
+        start = utcnow() + timedelta(days=2)
+        session = mentoring.schedule_mentoring(
+            facilitator,
+            member.id,
+            mentor_id=facilitator.id,
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+        )
+        leader = leaders.add_leader(
+            make_user(roles=(Role.COORDINATOR,)), kind=PeerLeaderKind.PEER_LEADER, name="Lesia"
+        )
+        db.session.commit()
+        run_path, session_id, leader_id = f"/groups/{cohort.id}", session.id, leader.id
+    assert sign_in(client, team_emails["facilitator"]).status_code == 302
+    page = client.get(run_path).get_data(as_text=True)
+    assert "Mentoring given by peer leaders" in page and f'value="{leader_id}"' in page
+    response = post_form(
+        client,
+        f"{run_path}/mentoring/{session_id}/leader",
+        {"version": 1, "peer_leader": str(leader_id)},
+        form_on=run_path,
+    )
+    assert response.status_code == 302 and response.headers["Location"] == run_path
+    with app.app_context():
+        given = db.session.get(MentoringSession, session_id)
+        assert given is not None and given.peer_leader_id == leader_id
+    page = client.get(run_path).get_data(as_text=True)
+    assert f'<option value="{leader_id}" selected>Lesia</option>' in page
+
+    # The page is out of date: the version it sent is no longer the session's.
+    post_form(
+        client,
+        f"{run_path}/mentoring/{session_id}/leader",
+        {"version": 1, "peer_leader": ""},
+        form_on=run_path,
+    )
+    with app.app_context():
+        kept = db.session.get(MentoringSession, session_id)
+        assert kept is not None and kept.peer_leader_id == leader_id

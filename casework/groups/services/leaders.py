@@ -27,6 +27,7 @@ from casework.groups.models import (
     PeerLeaderKind,
     PeerLeaderTraining,
 )
+from casework.groups.services import mentoring
 
 #: Languages a leader may be recorded as speaking, in the order they are shown.
 SPOKEN_LANGUAGES = ("pl", "uk", "ru", "be", "en")
@@ -57,6 +58,9 @@ class RunLeaders:
     #: For the run's managers: whom they may choose (active leaders and the current ones).
     options: list[PeerLeader]
     may_choose: bool
+    #: For a cohort's managers: its mentoring sessions, and the staff mentors' names by id.
+    mentoring: list[MentoringSession]
+    mentors: dict[uuid.UUID, str]
 
 
 def _clean_name(name: str) -> str:
@@ -236,11 +240,17 @@ def academy_run_choices(user: User) -> list[GroupRun]:
 
 
 def choosable_leaders(user: User, run: GroupRun) -> list[PeerLeader]:
-    """Who a run's manager may choose: the active leaders and those already leading it."""
+    """Who a run's manager may choose: the active leaders and those already leading it or
+    giving its mentoring."""
     policy.require_group_run_manager(user, run)
     current = select(GroupRunLeader.leader_id).where(GroupRunLeader.run_id == run.id)
+    mentors = select(MentoringSession.peer_leader_id).where(
+        MentoringSession.run_id == run.id, MentoringSession.peer_leader_id.is_not(None)
+    )
     leaders = db.session.scalars(
-        select(PeerLeader).where(policy.choosable_leaders(user) | PeerLeader.id.in_(current))
+        select(PeerLeader).where(
+            policy.choosable_leaders(user) | PeerLeader.id.in_(current) | PeerLeader.id.in_(mentors)
+        )
     )
     return sorted(leaders, key=lambda leader: (leader.name or "").casefold())
 
@@ -295,22 +305,40 @@ def run_leaders(user: User, run_id: uuid.UUID) -> RunLeaders:
         .order_by(User.display_name)
     )
     may_choose = policy.may_manage_group_run(user, run)
+    sessions: list[MentoringSession] = []
+    if may_choose and run.is_cohort:
+        sessions = list(mentoring.list_mentoring(user, run.id, limit=100).items)
+    mentor_ids = {session.mentor_id for session in sessions}
+    mentors = dict(
+        db.session.execute(select(User.id, User.display_name).where(User.id.in_(mentor_ids))).all()
+    )
     return RunLeaders(
         run.id,
         sorted(leaders, key=lambda leader: (leader.name or "").casefold()),
         list(responsible),
         choosable_leaders(user, run) if may_choose else [],
         may_choose,
+        sessions,
+        mentors,
     )
 
 
 def give_mentoring(
-    user: User, session_id: uuid.UUID, *, leader_id: uuid.UUID | None, expected_version: int
+    user: User,
+    session_id: uuid.UUID,
+    *,
+    leader_id: uuid.UUID | None,
+    expected_version: int,
+    run_id: uuid.UUID | None = None,
 ) -> MentoringSession:
     """A peer leader gives a cohort mentoring session (None: the staff mentor gives it); the
-    session's staff mentor stays responsible for it."""
+    session's staff mentor stays responsible for it. With `run_id`, the session must be that
+    run's."""
     session = policy.require_visible(user, MentoringSession, session_id, what="mentoring session")
+    if run_id is not None and session.run_id != run_id:
+        raise NotFound("no such %(what)s", what="mentoring session")
     run = policy.require_group_run(user, session.run_id)
+    policy.require_group_run_manager(user, run)
     check_version(session, expected_version, N_("mentoring session"))
     if leader_id is not None:
         leader_id = _chosen(user, run, [leader_id], "peer_leader_id")[0]
