@@ -114,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     from casework.catalogue.views import bp as catalogue_bp
     from casework.clients.views import bp as clients_bp
     from casework.consultations.views import bp as consultations_bp
+    from casework.groups.leader_views import bp as leaders_bp
     from casework.groups.views import bp as groups_bp
     from casework.health import bp as health_bp
     from casework.home.views import bp as home_bp
@@ -134,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
         tasks_bp,
         consultations_bp,
         groups_bp,
+        leaders_bp,
         supervision_bp,
         caseload_bp,
         casefile_bp,

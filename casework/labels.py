@@ -30,7 +30,7 @@ from casework.catalogue.models import ServiceKind
 from casework.clients.models import ConsentPurpose, Gender, LegalBasis, MigrationReason
 from casework.consultations.models import AgeGroup, Channel
 from casework.crypto.blind_index import IndexKind
-from casework.groups.models import GroupEnrolmentStatus, MeetingPresence
+from casework.groups.models import GroupEnrolmentStatus, MeetingPresence, PeerLeaderKind
 from casework.partners.models import EventKind, InstitutionKind, ProfessionalType
 from casework.projects.scope import ActivityKind
 from casework.tasks.models import TaskKind, TaskState
@@ -165,6 +165,8 @@ _PAIRS: tuple[tuple[enum.Enum, object], ...] = (
     (MeetingPresence.PRESENT, _l("Present")),
     (MeetingPresence.ABSENT, _l("Absent")),
     (MeetingPresence.EXCUSED, _l("Excused")),
+    (PeerLeaderKind.PEER_LEADER, _l("Peer leader")),
+    (PeerLeaderKind.VOLUNTEER, _l("Volunteer")),
     (Channel.IN_PERSON, _l("In person")),
     (Channel.PHONE, _l("By phone")),
     (Channel.ONLINE, _l("Online")),

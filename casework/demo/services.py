@@ -20,6 +20,7 @@ from casework.catalogue.services import sync_catalogue
 from casework.clients.models import Client
 from casework.db import db
 from casework.demo.cases import create_case_demo
+from casework.demo.leaders import create_leaders_demo
 from casework.demo.partners import create_partners_demo
 from casework.demo.programmes import create_programmes_demo
 from casework.demo.projects import create_projects_demo
@@ -67,6 +68,7 @@ def create_demo_centre(*, password: str = DEFAULT_DEMO_PASSWORD, cases: int = 13
     create_programmes_demo(staff, clients, rng)
     create_partners_demo(staff)
     create_projects_demo(staff, clients, rng)
+    create_leaders_demo(staff)
     return users
 
 

@@ -21,6 +21,7 @@ from casework.groups.forms import (
 )
 from casework.groups.models import GroupEnrolmentStatus
 from casework.groups.services import completion, enrolments, meetings
+from casework.groups.services.leaders import run_leaders
 from casework.web.errors import refuse_on_page, show_on_form
 
 bp = Blueprint("group_pages", __name__, template_folder="templates")
@@ -59,7 +60,10 @@ def run(run_id: uuid.UUID) -> str | Response:
             flash(_("The meeting is scheduled."), "info")
             return redirect(url_for("group_pages.run", run_id=run_id))
     return render_template(
-        "groups/run.html", page=pages.run_page(current_staff(), run_id), form=form
+        "groups/run.html",
+        page=pages.run_page(current_staff(), run_id),
+        form=form,
+        leaders=run_leaders(current_staff(), run_id),
     )
 
 

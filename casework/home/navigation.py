@@ -37,6 +37,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("auth.admin_users", _l("Users and teams"), policy.ADMINISTER),
     NavEntry("catalogue_pages.services", _l("Service catalogue"), policy.ADMINISTER),
     NavEntry("partner_pages.trainings", _l("Trainings and events"), policy.PARTNER_WORK),
+    NavEntry("leader_pages.index", _l("Peer leaders"), policy.KEEP_LEADERS),
 )
 
 

@@ -57,6 +57,7 @@ from casework.policy.gates import (
     GIVE_THERAPY,
     HOLD_CASES,
     KEEP_AGENDA,
+    KEEP_LEADERS,
     LEAD_GROUPS,
     LOG_CONSULTATIONS,
     MANAGE_PROJECTS,
@@ -71,6 +72,8 @@ from casework.policy.gates import (
 )
 from casework.policy.gdpr import GdprScope, gdpr_scope, may_handle_gdpr_requests
 from casework.policy.programmes import (
+    academy_runs,
+    choosable_leaders,
     consultation_clients,
     facilitates,
     group_enrollable_clients,
@@ -124,6 +127,7 @@ __all__ = [
     "GIVE_THERAPY",
     "HOLD_CASES",
     "KEEP_AGENDA",
+    "KEEP_LEADERS",
     "LEAD_GROUPS",
     "LOG_CONSULTATIONS",
     "MANAGE_PROJECTS",
@@ -136,9 +140,11 @@ __all__ = [
     "SURVEY_RESULTS",
     "Gate",
     "GdprScope",
+    "academy_runs",
     "assigned_cases",
     "breakable_cases",
     "can_see_note",
+    "choosable_leaders",
     "consultation_clients",
     "facilitates",
     "false",

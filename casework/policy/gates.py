@@ -69,3 +69,5 @@ MANAGE_PROJECTS = Gate((Role.ADMIN, Role.COORDINATOR))
 REPORTS = Gate((Role.COORDINATOR, SUP))
 #: Users, teams and the service catalogue.
 ADMINISTER = Gate((Role.ADMIN,))
+#: The register of peer leaders and volunteers (no staff account): their records and trainings.
+KEEP_LEADERS = Gate((Role.COORDINATOR, SUP))

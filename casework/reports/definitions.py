@@ -44,6 +44,10 @@ ACTIVITIES: dict[str, dict[str, tuple[str, ...]]] = {
         "counts": ("people", "sessions", "hours"),
         "dimensions": (*PERSON_DIMENSIONS, "service", "team", "practitioner", "project"),
     },
+    "peer_led_run": {
+        "counts": ("runs",),
+        "dimensions": ("service", "team", "project"),
+    },
     "consultation": {
         "counts": ("people", "consultations", "hours"),
         "dimensions": (

@@ -53,6 +53,7 @@ RECORD_COUNTS = (
     "participations",
     "sessions",
     "meetings",
+    "runs",
     "consultations",
     "trainings",
     "events",
