@@ -189,9 +189,17 @@ def _admin_page(user_form: NewUserForm, team_form: NewTeamForm) -> str:
     )
 
 
-@bp.route("/admin/users", methods=["GET", "POST"])
+@bp.route("/admin/users", methods=["GET"])
 @login_required
-def admin_users() -> str | Response:
+def admin_users() -> str:
+    return _admin_page(_new_user_form(), NewTeamForm(formdata=None))
+
+
+@bp.route("/admin/users", methods=["POST"])
+@login_required
+@require_fresh_sign_in
+def create_user() -> str | Response:
+    """A new account is a role grant: it needs a fresh sign-in like every role change."""
     user_form = _new_user_form()
     if user_form.validate_on_submit():
         try:
