@@ -120,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
     from casework.projects.views import bp as projects_bp
     from casework.reports.views import bp as reports_bp
     from casework.supervision.views import bp as supervision_bp
+    from casework.surveys.views import bp as surveys_bp
     from casework.tasks.views import bp as tasks_bp
 
     for blueprint in (
@@ -140,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
         catalogue_bp,
         health_bp,
         reports_bp,
+        surveys_bp,
     ):
         app.register_blueprint(blueprint)
 

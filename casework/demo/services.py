@@ -22,6 +22,7 @@ from casework.db import db
 from casework.demo.cases import create_case_demo
 from casework.demo.programmes import create_programmes_demo
 from casework.demo.projects import create_projects_demo
+from casework.demo.surveys import create_client_surveys_demo
 from casework.errors import ValidationError
 
 DEMO_TEAM = "Zespół Centrum dla Rodzin (demo)"
@@ -65,6 +66,7 @@ def create_demo_centre(*, password: str = DEFAULT_DEMO_PASSWORD, cases: int = 13
         )
     create_programmes_demo(staff, clients, rng)
     create_projects_demo(staff, clients, rng)
+    create_client_surveys_demo(staff, rng)
     return users
 
 

@@ -36,6 +36,8 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("report_pages.index", _l("Reports"), policy.REPORTS),
     NavEntry("auth.admin_users", _l("Users and teams"), policy.ADMINISTER),
     NavEntry("catalogue_pages.services", _l("Service catalogue"), policy.ADMINISTER),
+    NavEntry("survey_pages.hand_out", _l("Client surveys"), policy.SURVEY_HANDOUT),
+    NavEntry("survey_pages.results", _l("Survey results"), policy.SURVEY_RESULTS),
 )
 
 

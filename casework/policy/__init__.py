@@ -66,6 +66,7 @@ from casework.policy.gates import (
     REGISTER_CLIENTS,
     REPORTS,
     SUPERVISE,
+    SURVEY_HANDOUT,
     SURVEY_RESULTS,
     Gate,
 )
@@ -133,6 +134,7 @@ __all__ = [
     "REGISTER_CLIENTS",
     "REPORTS",
     "SUPERVISE",
+    "SURVEY_HANDOUT",
     "SURVEY_RESULTS",
     "Gate",
     "GdprScope",

@@ -60,11 +60,13 @@ MANAGE_TOPICS = Gate((Role.ADMIN,))
 SUPERVISE = Gate((SUP,))
 #: Partner institutions, trainings and events (not clinical).
 PARTNER_WORK = Gate((SUP, Role.ADMIN))
-#: Survey results.
-SURVEY_RESULTS = Gate((SUP, Role.ADMIN))
+#: Survey results (the summary page and the API).
+SURVEY_RESULTS = Gate((SUP, Role.ADMIN, Role.COORDINATOR))
 #: Projects: changing them, and what is attributed to them.
 MANAGE_PROJECTS = Gate((Role.ADMIN, Role.COORDINATOR))
 #: Funders' reports.
 REPORTS = Gate((Role.COORDINATOR, SUP))
 #: Users, teams and the service catalogue.
 ADMINISTER = Gate((Role.ADMIN,))
+#: Handing surveys to clients: a kiosk tablet, one-time links (those who deliver services).
+SURVEY_HANDOUT = Gate((*CLINICAL_ROLES, Role.CONSULTANT))

@@ -30,6 +30,7 @@ class SurveyResponseSchema(ma.Schema):
     instrument_version = fields.String()
     service_code = fields.String()
     group_run_id = fields.UUID(allow_none=True)
+    channel = fields.String()
     language = fields.String()
     answers = fields.Dict()
     score = fields.Float(allow_none=True)
@@ -52,3 +53,5 @@ class SurveySummarySchema(ma.Schema):
     responses = fields.Integer()
     mean_score = fields.Float(allow_none=True)
     levels = fields.Dict(keys=fields.String(), values=fields.Integer())
+    #: Per item: how many answered it, and each option's share of them in per cent.
+    items = fields.Dict(keys=fields.String(), values=fields.Dict())
