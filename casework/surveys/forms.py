@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired
+from wtforms.validators import DataRequired, InputRequired, Optional
 
 import assessments as engine
 from casework.surveys.wording import language_name, words
@@ -36,12 +36,19 @@ class LinkForm(FlaskForm):
     """A one-time link for a client who has just used a service."""
 
     service_code = SelectField(_l("Service"), choices=[], validators=[DataRequired()])
+    group_run_id = SelectField(_l("Group run"), choices=[], validators=[Optional()])
     language = SelectField(
         _l("Language the survey opens in"), choices=[], validators=[DataRequired()]
     )
 
-    def offer(self, services: list[SelectChoice], instrument: engine.Instrument) -> LinkForm:
+    def offer(
+        self,
+        services: list[SelectChoice],
+        instrument: engine.Instrument,
+        runs: list[SelectChoice] | None = None,
+    ) -> LinkForm:
         self.service_code.choices = services
+        self.group_run_id.choices = [SelectChoice("", _l("No group run")), *(runs or [])]
         self.language.choices = _language_choices(instrument)
         return self
 

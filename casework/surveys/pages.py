@@ -10,8 +10,11 @@ import segno
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
+from casework import policy
 from casework.auth.models import User
 from casework.catalogue.services import list_services
+from casework.clock import centre_today
+from casework.groups.services import runs
 from casework.surveys import services
 from casework.web.filters import localised
 
@@ -20,6 +23,17 @@ def service_choices() -> list[SelectChoice]:
     """The services offered, by name in the page's language."""
     offered = [(localised(service.name), service.code) for service in list_services()]
     return [SelectChoice(code, name) for name, code in sorted(offered)]
+
+
+def run_choices(user: User) -> list[SelectChoice]:
+    """The group runs not yet ended, for a link about one of them (none for those who may not
+    see group runs)."""
+    if not policy.may_see_group_runs(user):
+        return []
+    return [
+        SelectChoice(str(figures.run.id), f"{figures.run.name} ({figures.run.starts_on:%Y-%m-%d})")
+        for figures in runs.current_runs(user, on=centre_today())
+    ]
 
 
 def qr_svg(url: str) -> str:

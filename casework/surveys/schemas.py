@@ -38,6 +38,22 @@ class SurveyResponseSchema(ma.Schema):
     submitted_at = fields.DateTime()
 
 
+class SurveyLinkInSchema(ma.Schema):
+    service_code = fields.String(allow_none=True, validate=CODE)
+    group_run_id = fields.UUID(allow_none=True)
+    language = fields.String(allow_none=True, validate=validate.Length(min=2, max=8))
+
+
+class SurveyLinkSchema(ma.Schema):
+    """A one-time link: shown once, only its hash is kept."""
+
+    url = fields.String()
+    service_code = fields.String()
+    group_run_id = fields.UUID(allow_none=True)
+    language = fields.String(allow_none=True)
+    expires_at = fields.DateTime()
+
+
 class SurveyWindowSchema(ma.Schema):
     instrument_id = fields.String(validate=CODE)
     submitted_from = fields.AwareDateTime()

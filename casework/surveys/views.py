@@ -4,6 +4,8 @@ the results for supervisors and coordinators."""
 
 from __future__ import annotations
 
+import uuid
+
 from flask import (
     Blueprint,
     current_app,
@@ -55,7 +57,7 @@ def _hand_out_forms() -> tuple[KioskForm, LinkForm]:
     offered = pages.service_choices()
     return (
         KioskForm(prefix="kiosk").offer(offered, instrument),
-        LinkForm(prefix="link").offer(offered, instrument),
+        LinkForm(prefix="link").offer(offered, instrument, pages.run_choices(current_staff())),
     )
 
 
@@ -101,7 +103,9 @@ def new_link() -> tuple[str, int] | Response:
         try:
             issued = passes.create_link(
                 current_staff(),
-                service_code=link.service_code.data or "",
+                # a group run names its own service
+                service_code=None if link.group_run_id.data else link.service_code.data,
+                group_run_id=uuid.UUID(link.group_run_id.data) if link.group_run_id.data else None,
                 language=link.language.data or "",
                 instrument_id=INSTRUMENT,
                 days=_setting("CASEWORK_SURVEY_LINK_DAYS", passes.LINK_DAYS),

@@ -217,3 +217,70 @@ def test_the_results_page_shows_item_shares_in_the_page_language(
     assert "Otrzymana pomoc była dla mnie przydatna." in html
     assert "Zdecydowanie się zgadzam" in html and "50 %" in html
     assert "strongly_agree" not in html
+
+
+def test_a_link_about_a_group_run_keeps_the_run_and_its_service(
+    app: Flask, client: FlaskClient, login_as
+) -> None:
+    from casework.clock import centre_today
+    from casework.groups.services import runs
+
+    facilitator = login_as(Role.FACILITATOR, **EN)
+    with app.app_context():
+        run = runs.create_run(
+            db.session.merge(facilitator),
+            name="Fathers' group, spring",
+            service_code="support_group_fathers",
+            capacity=8,
+            starts_on=centre_today(),
+            facilitator_ids=[facilitator.id],
+        )
+        db.session.commit()
+        run_id = str(run.id)
+    assert "Fathers&#39; group, spring" in client.get("/surveys").get_data(as_text=True)
+    slip = post_form(
+        client,
+        "/surveys/links",
+        {
+            "link-service_code": "parenting_workshops",
+            "link-group_run_id": run_id,
+            "link-language": "pl",
+        },
+        form_on="/surveys",
+    )
+    assert slip.status_code == 200
+    path = re.search(r"data-survey-link>http://localhost(/s/[^<]+)<", slip.get_data(as_text=True))
+    assert path
+    visitor = app.test_client()
+    token = csrf_token(visitor, path.group(1))
+    assert visitor.post(path.group(1), data={**ANSWERS, "csrf_token": token}).status_code == 302
+    [response] = _responses(app)
+    assert (str(response.group_run_id), response.service_code) == (run_id, "support_group_fathers")
+
+
+def test_the_api_makes_a_one_time_link_for_staff_who_deliver_services(app: Flask) -> None:
+    from casework.auth.tokens import create_api_token
+
+    with app.app_context():
+        consultant = make_user(roles=(Role.CONSULTANT,))
+        admin = make_user(roles=(Role.ADMIN,))
+        headers = {"Authorization": "Bearer " + create_api_token(consultant, name="t")[1]}
+        refused = {"Authorization": "Bearer " + create_api_token(admin, name="t")[1]}
+        db.session.commit()
+    api = app.test_client()
+    made = api.post(
+        "/api/v1/survey-links",
+        json={"service_code": "migrant_information_point", "language": "ru"},
+        headers=headers,
+    )
+    assert made.status_code == 201, made.json
+    assert made.json["url"].startswith("http://localhost/s/") and made.json["language"] == "ru"
+    assert api.get(made.json["url"].removeprefix("http://localhost")).status_code == 200
+    bad = api.post("/api/v1/survey-links", json={"language": "de"}, headers=headers)
+    assert bad.status_code == 422
+    assert (
+        api.post(
+            "/api/v1/survey-links", json={"service_code": "couples_therapy"}, headers=refused
+        ).status_code
+        == 403
+    )
