@@ -122,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     from casework.projects.views import bp as projects_bp
     from casework.reports.views import bp as reports_bp
     from casework.supervision.views import bp as supervision_bp
+    from casework.surveys.views import bp as surveys_bp
     from casework.tasks.views import bp as tasks_bp
 
     for blueprint in (
@@ -144,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
         health_bp,
         reports_bp,
         partners_bp,
+        surveys_bp,
     ):
         app.register_blueprint(blueprint)
 

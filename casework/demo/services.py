@@ -24,6 +24,7 @@ from casework.demo.leaders import create_leaders_demo
 from casework.demo.partners import create_partners_demo
 from casework.demo.programmes import create_programmes_demo
 from casework.demo.projects import create_projects_demo
+from casework.demo.surveys import create_client_surveys_demo
 from casework.errors import ValidationError
 
 DEMO_TEAM = "Zespół Centrum dla Rodzin (demo)"
@@ -69,6 +70,7 @@ def create_demo_centre(*, password: str = DEFAULT_DEMO_PASSWORD, cases: int = 13
     create_partners_demo(staff)
     create_projects_demo(staff, clients, rng)
     create_leaders_demo(staff)
+    create_client_surveys_demo(staff, rng)
     return users
 
 

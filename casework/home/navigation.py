@@ -38,6 +38,8 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("catalogue_pages.services", _l("Service catalogue"), policy.ADMINISTER),
     NavEntry("partner_pages.trainings", _l("Trainings and events"), policy.PARTNER_WORK),
     NavEntry("leader_pages.index", _l("Peer leaders"), policy.KEEP_LEADERS),
+    NavEntry("survey_pages.hand_out", _l("Client surveys"), policy.SURVEY_HANDOUT),
+    NavEntry("survey_pages.results", _l("Survey results"), policy.SURVEY_RESULTS),
 )
 
 

@@ -67,6 +67,7 @@ from casework.policy.gates import (
     REGISTER_CLIENTS,
     REPORTS,
     SUPERVISE,
+    SURVEY_HANDOUT,
     SURVEY_RESULTS,
     Gate,
 )
@@ -137,6 +138,7 @@ __all__ = [
     "REGISTER_CLIENTS",
     "REPORTS",
     "SUPERVISE",
+    "SURVEY_HANDOUT",
     "SURVEY_RESULTS",
     "Gate",
     "GdprScope",

@@ -61,8 +61,8 @@ SUPERVISE = Gate((SUP,))
 #: Partner institutions, trainings and events (not clinical); coordinators record them because
 #: they report them to funders.
 PARTNER_WORK = Gate((SUP, Role.ADMIN, Role.COORDINATOR))
-#: Survey results.
-SURVEY_RESULTS = Gate((SUP, Role.ADMIN))
+#: Survey results (the summary page and the API).
+SURVEY_RESULTS = Gate((SUP, Role.ADMIN, Role.COORDINATOR))
 #: Projects: changing them, and what is attributed to them.
 MANAGE_PROJECTS = Gate((Role.ADMIN, Role.COORDINATOR))
 #: Funders' reports.
@@ -71,3 +71,5 @@ REPORTS = Gate((Role.COORDINATOR, SUP))
 ADMINISTER = Gate((Role.ADMIN,))
 #: The register of peer leaders and volunteers (no staff account): their records and trainings.
 KEEP_LEADERS = Gate((Role.COORDINATOR, SUP))
+#: Handing surveys to clients: a kiosk tablet, one-time links (those who deliver services).
+SURVEY_HANDOUT = Gate((*CLINICAL_ROLES, Role.CONSULTANT))

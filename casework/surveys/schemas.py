@@ -30,11 +30,28 @@ class SurveyResponseSchema(ma.Schema):
     instrument_version = fields.String()
     service_code = fields.String()
     group_run_id = fields.UUID(allow_none=True)
+    channel = fields.String()
     language = fields.String()
     answers = fields.Dict()
     score = fields.Float(allow_none=True)
     level = fields.String(allow_none=True)
     submitted_at = fields.DateTime()
+
+
+class SurveyLinkInSchema(ma.Schema):
+    service_code = fields.String(allow_none=True, validate=CODE)
+    group_run_id = fields.UUID(allow_none=True)
+    language = fields.String(allow_none=True, validate=validate.Length(min=2, max=8))
+
+
+class SurveyLinkSchema(ma.Schema):
+    """A one-time link: shown once, only its hash is kept."""
+
+    url = fields.String()
+    service_code = fields.String()
+    group_run_id = fields.UUID(allow_none=True)
+    language = fields.String(allow_none=True)
+    expires_at = fields.DateTime()
 
 
 class SurveyWindowSchema(ma.Schema):
@@ -52,3 +69,5 @@ class SurveySummarySchema(ma.Schema):
     responses = fields.Integer()
     mean_score = fields.Float(allow_none=True)
     levels = fields.Dict(keys=fields.String(), values=fields.Integer())
+    #: Per item: how many answered it, and each option's share of them in per cent.
+    items = fields.Dict(keys=fields.String(), values=fields.Dict())

@@ -19,7 +19,7 @@ from casework.consultations import services as consultations
 from casework.db import db, utcnow
 from casework.errors import Forbidden, ValidationError
 from casework.pagination import Page, paginate
-from casework.surveys.models import SurveyResponse
+from casework.surveys.models import SurveyChannel, SurveyResponse
 
 #: Instruments answered anonymously about a service. Clinical questionnaires are never surveys.
 SURVEY_INSTRUMENTS = ("satisfaction",)
@@ -44,12 +44,22 @@ def record_response(
     """
     if not policy.may_record_survey(user):
         raise Forbidden("surveys are entered by the staff who deliver services")
-    if instrument_id not in SURVEY_INSTRUMENTS:
-        raise ValidationError(
-            "%(instrument)s is not a survey instrument",
-            fields={"instrument_id": ["not a survey"]},
-            instrument=instrument_id,
-        )
+    survey_instrument(instrument_id)
+    if consultation_id is not None:
+        consultations.require_consultation(user, consultation_id)
+        service_code = service_code or CONSULTATION_SERVICE
+    return store_response(
+        instrument_id=instrument_id,
+        service_code=surveyed_service(user, service_code, group_run_id),
+        group_run_id=group_run_id,
+        language=language,
+        answers=answers,
+        channel=SurveyChannel.STAFF,
+    )
+
+
+def surveyed_service(user: User, service_code: str | None, group_run_id: uuid.UUID | None) -> str:
+    """The service a survey is about: the one named, or the group run's (which `user` may see)."""
     if group_run_id is not None:
         run = policy.require_group_run(user, group_run_id)
         service_code = service_code or run.service_code
@@ -57,20 +67,46 @@ def record_response(
             raise ValidationError(
                 "the group run belongs to another service", fields={"service_code": ["mismatch"]}
             )
-    if consultation_id is not None:
-        consultations.require_consultation(user, consultation_id)
-        service_code = service_code or CONSULTATION_SERVICE
     if not service_code or db.session.get(Service, service_code) is None:
         raise ValidationError(
             "name the service the survey is about", fields={"service_code": ["unknown"]}
         )
-    instrument = library().instrument(instrument_id)
+    return service_code
+
+
+def survey_instrument(instrument_id: str) -> engine.Instrument:
+    """A survey instrument of the library; a clinical questionnaire is refused."""
+    if instrument_id not in SURVEY_INSTRUMENTS:
+        raise ValidationError(
+            "%(instrument)s is not a survey instrument",
+            fields={"instrument_id": ["not a survey"]},
+            instrument=instrument_id,
+        )
+    return library().instrument(instrument_id)
+
+
+def require_survey_language(instrument: engine.Instrument, language: str) -> None:
     if language not in instrument.languages:
         raise ValidationError(
             "the survey exists in %(languages)s",
             fields={"language": ["unsupported"]},
             languages=list(instrument.languages),
         )
+
+
+def store_response(
+    *,
+    instrument_id: str,
+    service_code: str,
+    group_run_id: uuid.UUID | None,
+    language: str,
+    answers: Mapping[str, Any],
+    channel: SurveyChannel,
+) -> SurveyResponse:
+    """Score and keep answers whose right to be given was checked by the caller (staff, a kiosk
+    or a link). Only the service, the run, the language, the channel and the day are kept."""
+    instrument = survey_instrument(instrument_id)
+    require_survey_language(instrument, language)
     try:
         result = engine.score(instrument, answers, {})
     except engine.AnswerError as error:
@@ -87,7 +123,7 @@ def record_response(
         instrument_version=instrument.version,
         service_code=service_code,
         group_run_id=group_run_id,
-        consultation_id=None,
+        channel=channel.value,
         submitted_at=utcnow().replace(hour=0, minute=0, second=0, microsecond=0),
         language=language,
         answers=dict(answers),
@@ -143,8 +179,10 @@ def summary(
     submitted_from: datetime | None = None,
     submitted_before: datetime | None = None,
 ) -> list[dict[str, Any]]:
-    """Per service: responses, mean score and responses per level (grouped in SQL)."""
+    """Per service: responses, mean score, responses per level and per item the share of each
+    option, e.g. "% who strongly agree the help was useful" (grouped in SQL)."""
     _require_reader(user)
+    shares = item_shares(instrument_id, submitted_from, submitted_before)
     query = _where(
         select(
             SurveyResponse.service_code,
@@ -172,5 +210,40 @@ def summary(
         entry = services[code]
         scored, total = entry.pop("_scored"), entry.pop("_sum")
         entry["mean_score"] = float(round(total / scored, 2)) if scored else None
+        entry["items"] = shares.get(code, {})
         out.append(entry)
+    return out
+
+
+def item_shares(
+    instrument_id: str, submitted_from: datetime | None, submitted_before: datetime | None
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per service and item: how many answered it, and each option's share of them in per cent
+    (counted in SQL, one grouped query per item)."""
+    instrument = survey_instrument(instrument_id)
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for item in instrument.items:
+        if not item.is_choice:
+            continue
+        answer = SurveyResponse.answers[item.id].as_string()
+        query = _where(
+            select(SurveyResponse.service_code, answer, func.count())
+            .where(answer.is_not(None))
+            .group_by(SurveyResponse.service_code, answer),
+            None,
+            instrument_id,
+            submitted_from,
+            submitted_before,
+        )
+        counts: dict[str, dict[str, int]] = {}
+        for code, option, count in db.session.execute(query):
+            counts.setdefault(code, {})[option] = count
+        for code, options in counts.items():
+            answered = sum(options.values())
+            out.setdefault(code, {})[item.id] = {
+                "answered": answered,
+                "shares": {
+                    o.code: round(100 * options.get(o.code, 0) / answered, 1) for o in item.options
+                },
+            }
     return out

@@ -375,6 +375,10 @@ ROUTES: dict[tuple[str, str], tuple[set[str], Any]] = {
         },
     ),
     ("GET", "/api/v1/survey-responses/summary"): (PARTNER_WORK, None),
+    ("POST", "/api/v1/survey-links"): (
+        EVERYONE - {"admin"},
+        lambda w: {"service_code": "support_group_mothers", "language": "uk"},
+    ),
     ("GET", "/api/v1/supervision-records"): (EVERYONE, None),
     ("POST", "/api/v1/supervision-records"): (
         {"supervisor"},
