@@ -117,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     from casework.groups.views import bp as groups_bp
     from casework.health import bp as health_bp
     from casework.home.views import bp as home_bp
+    from casework.imports.views import bp as imports_bp
     from casework.projects.views import bp as projects_bp
     from casework.reports.views import bp as reports_bp
     from casework.supervision.views import bp as supervision_bp
@@ -140,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
         catalogue_bp,
         health_bp,
         reports_bp,
+        imports_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -194,6 +196,7 @@ def _register_cli(app: Flask) -> None:
     from casework.catalogue.cli import catalogue_cli
     from casework.demo.cli import demo
     from casework.groups.cli import groups_cli
+    from casework.imports.cli import import_cli
     from casework.keyadmin.cli import keys_cli
     from casework.migrate import db_cli
     from casework.reports.cli import reports_cli
@@ -211,6 +214,7 @@ def _register_cli(app: Flask) -> None:
         reports_cli,
         retention_cli,
         tasks_cli,
+        import_cli,
     ):
         app.cli.add_command(command)
 

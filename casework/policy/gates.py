@@ -68,3 +68,5 @@ MANAGE_PROJECTS = Gate((Role.ADMIN, Role.COORDINATOR))
 REPORTS = Gate((Role.COORDINATOR, SUP))
 #: Users, teams and the service catalogue.
 ADMINISTER = Gate((Role.ADMIN,))
+#: Importing clients from spreadsheets.
+IMPORT_CLIENTS = Gate((CM, SUP))

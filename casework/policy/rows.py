@@ -17,6 +17,7 @@ from casework.consultations.models import InformationConsultation
 from casework.db import db
 from casework.errors import NotFound, ValidationError
 from casework.groups.models import GroupEnrolment, GroupMeeting, GroupRun, MentoringSession
+from casework.imports.models import ImportRun, ImportUpload
 from casework.partners.models import Training
 from casework.policy.cases import (
     in_assigned_case,
@@ -124,6 +125,8 @@ def visibility_rule(user: User, model: type[Any]) -> ColumnElement[bool]:
         return true() if may_do_partner_work(user) else false()
     if model is Project:
         return visible_projects(user)
+    if model is ImportUpload or model is ImportRun:
+        return model.created_by_id == user.id
     if hasattr(model, "case_id"):
         return in_visible_case(user, model.case_id)
     raise TypeError(f"no visibility rule for {model.__name__}")
