@@ -154,8 +154,8 @@ def _mark_duplicates(rows: list[ClientRow]) -> None:
         chunk = triples[start : start + _CHUNK]
         query = select(BlindIndexEntry.key_id, BlindIndexEntry.kind, BlindIndexEntry.digest)
         matched = tuple_(BlindIndexEntry.key_id, BlindIndexEntry.kind, BlindIndexEntry.digest)
-        for key_id, kind, digest in db.session.execute(query.where(matched.in_(chunk))):
-            existing.add((key_id, kind, digest))
+        for key_id, index_kind, digest in db.session.execute(query.where(matched.in_(chunk))):
+            existing.add((key_id, index_kind, digest))
     flagged: set[int] = set()
     for triple in existing:
         for row in wanted[triple]:
