@@ -55,6 +55,8 @@ def start_upload(user: User, *, content: bytes, filename: str) -> ImportUpload:
     policy.IMPORT_CLIENTS.require(user)
     file_format = detect_format(content, filename)
     read_sheet(content, file_format)
+    # One file in progress per person: an abandoned one goes when the next is uploaded.
+    db.session.execute(delete(ImportUpload).where(ImportUpload.created_by_id == user.id))
     upload = ImportUpload(
         id=uuid.uuid4(), created_by_id=user.id, kind=CLIENTS, file_format=file_format
     )
@@ -258,3 +260,9 @@ def import_upload(user: User, upload_id: uuid.UUID, *, only_good_rows: bool) -> 
 def require_run(user: User, run_id: uuid.UUID) -> ImportRun:
     policy.IMPORT_CLIENTS.require(user)
     return policy.require_visible(user, ImportRun, run_id, what="import")
+
+
+def forget_client_rows(client_id: uuid.UUID) -> None:
+    """Erasure: drop the ledger fingerprints of the rows that created the client (they are
+    keyed hashes of the client's identifying data, like the blind indexes)."""
+    db.session.execute(delete(ImportLedgerEntry).where(ImportLedgerEntry.client_id == client_id))

@@ -3,6 +3,8 @@ audited, and a second run of the same file creates nobody."""
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
@@ -13,7 +15,7 @@ from casework.crypto import services as crypto
 from casework.db import db
 from casework.errors import ValidationError
 from casework.imports import services
-from casework.imports.models import ImportLedgerEntry, ImportRun
+from casework.imports.models import ImportLedgerEntry, ImportRun, ImportUpload
 from casework.imports.reading import read_sheet
 from tests.factories import make_client, staff
 from tests.imports.sheets import MAPPING, bad_row, csv_bytes, good_row, xlsx
@@ -139,3 +141,30 @@ def test_unreadable_files_are_refused(app: Flask) -> None:
             read_sheet("Imię;Nazwisko\n".encode("utf-16"), "csv")
         with pytest.raises(ValidationError, match="same heading"):
             read_sheet(b"a;a\n1;2\n", "csv")
+
+
+def test_an_upload_is_kept_encrypted_and_replaced_by_the_next_one(app: Flask, team) -> None:
+    content = csv_bytes([good_row(1)])
+    with app.app_context():
+        manager = staff(team, "manager")
+        first = services.start_upload(manager, content=content, filename="a.csv")
+        raw = db.session.execute(
+            select(ImportUpload.content_ciphertext).where(ImportUpload.id == first.id)
+        ).scalar_one()
+        assert raw is not None and base64.b64encode(content)[:24] not in raw
+        second = services.start_upload(manager, content=content, filename="a.csv")
+        db.session.expire_all()
+        assert db.session.scalars(select(ImportUpload.id)).all() == [second.id]
+
+
+def test_erasing_an_imported_client_forgets_their_row_fingerprint(app: Flask, team) -> None:
+    from casework.privacy.services import anonymise_client
+
+    with app.app_context():
+        manager = staff(team, "manager")
+        run = services.import_clients(manager, read_sheet(csv_bytes([good_row(1)]), "csv"), MAPPING)
+        entry = db.session.scalars(select(ImportLedgerEntry)).one()
+        client = db.session.get(Client, entry.client_id)
+        assert client is not None
+        anonymise_client(client, actor=None, action="client.anonymise", reason_row=run)
+        assert _count(ImportLedgerEntry) == 0
