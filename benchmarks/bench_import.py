@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
 
             started = time.perf_counter()
             sheet = read_sheet(content, "xlsx")
-            preview = services.preview_clients(user, sheet, MAPPING)
+            preview = services.preview_rows(user, "clients", sheet, MAPPING)
             took = time.perf_counter() - started
             assert len(preview.bad) == bad, (len(preview.bad), bad)
             print(f"preview: {len(preview.bad)} bad rows listed, nothing written")
@@ -75,8 +75,8 @@ def main(argv: list[str] | None = None) -> int:
             db.session.rollback()
 
             started = time.perf_counter()
-            run = services.import_clients(
-                user, read_sheet(content, "xlsx"), MAPPING, only_good_rows=True
+            run = services.import_rows(
+                user, "clients", read_sheet(content, "xlsx"), MAPPING, only_good_rows=True
             )
             db.session.commit()
             took = time.perf_counter() - started
@@ -88,8 +88,8 @@ def main(argv: list[str] | None = None) -> int:
 
             clients = db.session.scalar(select(func.count()).select_from(Client))
             started = time.perf_counter()
-            again = services.import_clients(
-                user, read_sheet(content, "xlsx"), MAPPING, only_good_rows=True
+            again = services.import_rows(
+                user, "clients", read_sheet(content, "xlsx"), MAPPING, only_good_rows=True
             )
             db.session.commit()
             took = time.perf_counter() - started

@@ -36,7 +36,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("report_pages.index", _l("Reports"), policy.REPORTS),
     NavEntry("auth.admin_users", _l("Users and teams"), policy.ADMINISTER),
     NavEntry("catalogue_pages.services", _l("Service catalogue"), policy.ADMINISTER),
-    NavEntry("import_pages.upload", _l("Import clients"), policy.IMPORT_CLIENTS),
+    NavEntry("import_pages.upload", _l("Import a spreadsheet"), policy.IMPORTS),
 )
 
 

@@ -23,10 +23,20 @@ FIELD_LABELS = {
     "nationality": _l("Nationality"),
     "languages": _l("Languages"),
     "municipality": _l("Municipality"),
+    "consulted_on": _l("Date of the consultation"),
+    "language": _l("Language of the consultation"),
+    "duration_minutes": _l("Duration in minutes"),
+    "topics": _l("Topics (their codes, separated by commas)"),
+    "channel": _l("Channel"),
+    "age_group": _l("Age group"),
+    "migration_reason": _l("Reason for migration"),
 }
+#: The kinds of import, as the upload form offers them.
+KIND_LABELS = {"clients": _l("Clients"), "consultations": _l("Past consultations")}
 
 
 class UploadForm(FlaskForm):
+    kind = SelectField(_l("What the file holds"), choices=[])
     file = FileField(
         _l("Spreadsheet (CSV or XLSX)"),
         validators=[

@@ -1,4 +1,5 @@
-"""The column mapping: which column of the file holds which field. Saved as a small JSON or YAML
+"""The column mapping: which column of the file holds which field of a client or a past
+consultation. Saved as a small JSON or YAML
 file (`{"given_name": "Imię", ...}`) and reused."""
 
 from __future__ import annotations
@@ -26,7 +27,23 @@ CLIENT_FIELDS = (
     "languages",
     "municipality",
 )
-REQUIRED_CLIENT_FIELDS = ("given_name", "family_name", "legal_basis", "notice_version")
+CONSULTATION_FIELDS = (
+    "consulted_on",
+    "language",
+    "duration_minutes",
+    "topics",
+    "channel",
+    "gender",
+    "age_group",
+    "nationality",
+    "migration_reason",
+)
+#: Each kind of import: its fields, the required ones first.
+FIELDS = {"clients": CLIENT_FIELDS, "consultations": CONSULTATION_FIELDS}
+REQUIRED = {
+    "clients": ("given_name", "family_name", "legal_basis", "notice_version"),
+    "consultations": ("consulted_on", "language", "duration_minutes", "topics"),
+}
 
 
 def parse_mapping_text(text: str) -> dict[str, str]:
@@ -42,14 +59,14 @@ def parse_mapping_text(text: str) -> dict[str, str]:
     return dict(loaded)
 
 
-def check_mapping(mapping: Mapping[str, str], headings: list[str]) -> dict[str, str]:
+def check_mapping(kind: str, mapping: Mapping[str, str], headings: list[str]) -> dict[str, str]:
     """The mapping without empty entries, if every field is known, every required field is
     mapped, and every column exists in the file; else ValidationError naming the first problem."""
     chosen = {field: column for field, column in mapping.items() if column}
-    unknown = sorted(set(chosen) - set(CLIENT_FIELDS))
+    unknown = sorted(set(chosen) - set(FIELDS[kind]))
     if unknown:
         raise ValidationError("the mapping names an unknown field: %(field)s", field=unknown[0])
-    missing = [field for field in REQUIRED_CLIENT_FIELDS if field not in chosen]
+    missing = [field for field in REQUIRED[kind] if field not in chosen]
     if missing:
         raise ValidationError("the mapping must give a column for %(field)s", field=missing[0])
     absent = [column for column in chosen.values() if column not in headings]
@@ -58,7 +75,7 @@ def check_mapping(mapping: Mapping[str, str], headings: list[str]) -> dict[str, 
     return chosen
 
 
-def guess_mapping(headings: list[str]) -> dict[str, str]:
+def guess_mapping(kind: str, headings: list[str]) -> dict[str, str]:
     """Columns headed with a field's own name, mapped to it (a starting point for the form)."""
     lowered = {heading.strip().lower(): heading for heading in headings}
-    return {field: lowered[field] for field in CLIENT_FIELDS if field in lowered}
+    return {field: lowered[field] for field in FIELDS[kind] if field in lowered}

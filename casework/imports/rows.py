@@ -58,7 +58,8 @@ class ClientRow:
     problems: list[Problem]
 
 
-def _date(text: str) -> date | None:
+def parse_date(text: str) -> date | None:
+    """An ISO date, or day.month.year, or day/month/year; None if it is none of them."""
     for pattern in _DATE_FORMATS:
         try:
             return datetime.strptime(text, pattern).date()
@@ -98,7 +99,7 @@ def parse_client_row(number: int, values: dict[str, str], today: date) -> Client
 
     born = None
     if date_text := text("date_of_birth"):
-        born = _date(date_text)
+        born = parse_date(date_text)
         if born is None:
             problems.append(Problem(N_("not a date: %(value)s"), {"value": date_text}))
         elif born > today:

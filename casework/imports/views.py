@@ -14,23 +14,29 @@ from casework import policy
 from casework.auth.current import current_staff, require_role_page
 from casework.errors import DomainError
 from casework.imports import services
-from casework.imports.forms import FIELD_LABELS, ConfirmForm, MappingForm, UploadForm
-from casework.imports.mapping import REQUIRED_CLIENT_FIELDS, guess_mapping, parse_mapping_text
+from casework.imports.forms import KIND_LABELS, ConfirmForm, MappingForm, UploadForm
+from casework.imports.mapping import FIELDS, REQUIRED, guess_mapping, parse_mapping_text
 from casework.web.errors import refuse_on_page, show_on_form
 
 bp = Blueprint("import_pages", __name__, template_folder="templates")
 
 
-@bp.route("/imports/clients", methods=["GET", "POST"])
-@require_role_page(*policy.IMPORT_CLIENTS.roles)
+@bp.route("/imports", methods=["GET", "POST"])
+@require_role_page(*policy.IMPORTS.roles)
 def upload() -> str | Response:
-    """Step 1: the file (kept encrypted until it is imported or discarded)."""
+    """Step 1: what the file holds, and the file (kept encrypted until it is imported)."""
     form = UploadForm()
+    form.kind.choices = [
+        SelectChoice(kind, KIND_LABELS[kind]) for kind in services.kinds_for(current_staff())
+    ]
     if form.validate_on_submit():
         file = form.file.data
         try:
             held = services.start_upload(
-                current_staff(), content=file.read(), filename=file.filename or ""
+                current_staff(),
+                kind=form.kind.data or "",
+                content=file.read(),
+                filename=file.filename or "",
             )
         except DomainError as error:
             show_on_form(form, error)
@@ -40,13 +46,13 @@ def upload() -> str | Response:
 
 
 @bp.route("/imports/<uuid:upload_id>/mapping", methods=["GET", "POST"])
-@require_role_page(*policy.IMPORT_CLIENTS.roles)
+@require_role_page(*policy.IMPORTS.roles)
 def mapping(upload_id: uuid.UUID) -> str | Response:
     """Step 2: which column holds which field (or a saved mapping)."""
     held = services.require_upload(current_staff(), upload_id)
     headings = services.upload_sheet(held).headings
-    form = MappingForm(data=held.mapping or guess_mapping(headings))
-    for name in FIELD_LABELS:
+    form = MappingForm(data=held.mapping or guess_mapping(held.kind, headings))
+    for name in FIELDS[held.kind]:
         getattr(form, name).choices = [
             SelectChoice("", _("(not in the file)")),
             *(SelectChoice(heading, heading) for heading in headings),
@@ -58,7 +64,7 @@ def mapping(upload_id: uuid.UUID) -> str | Response:
                     form.mapping_file.data.read().decode("utf-8", "replace")
                 )
             else:
-                chosen = {name: getattr(form, name).data or "" for name in FIELD_LABELS}
+                chosen = {name: getattr(form, name).data or "" for name in FIELDS[held.kind]}
             services.set_mapping(current_staff(), upload_id, chosen)
         except DomainError as error:
             show_on_form(form, error)
@@ -67,14 +73,15 @@ def mapping(upload_id: uuid.UUID) -> str | Response:
     return render_template(
         "imports/mapping.html",
         form=form,
-        fields=FIELD_LABELS,
-        required=REQUIRED_CLIENT_FIELDS,
+        fields=FIELDS[held.kind],
+        required=REQUIRED[held.kind],
+        kind=KIND_LABELS[held.kind],
         rows=len(services.upload_sheet(held).rows),
     )
 
 
 @bp.route("/imports/<uuid:upload_id>/mapping.json")
-@require_role_page(*policy.IMPORT_CLIENTS.roles)
+@require_role_page(*policy.IMPORTS.roles)
 def saved_mapping(upload_id: uuid.UUID) -> Response:
     """The chosen mapping as a file to keep and reuse (with the CLI's --mapping too)."""
     held = services.require_upload(current_staff(), upload_id)
@@ -86,7 +93,7 @@ def saved_mapping(upload_id: uuid.UUID) -> Response:
 
 
 @bp.route("/imports/<uuid:upload_id>/preview", methods=["GET", "POST"])
-@require_role_page(*policy.IMPORT_CLIENTS.roles)
+@require_role_page(*policy.IMPORTS.roles)
 def preview(upload_id: uuid.UUID) -> str | Response:
     """Step 3: every bad row and its reasons, nothing written; then the confirmed import."""
     held = services.require_upload(current_staff(), upload_id)
@@ -103,12 +110,21 @@ def preview(upload_id: uuid.UUID) -> str | Response:
         else:
             flash(_("The import is done."), "info")
             return redirect(url_for("import_pages.run", run_id=run.id))
-    result = services.preview_clients(current_staff(), services.upload_sheet(held), held.mapping)
-    return render_template("imports/preview.html", form=form, preview=result, upload_id=upload_id)
+    result = services.preview_rows(
+        current_staff(), held.kind, services.upload_sheet(held), held.mapping
+    )
+    return render_template(
+        "imports/preview.html",
+        form=form,
+        preview=result,
+        upload_id=upload_id,
+        kind=KIND_LABELS[held.kind],
+    )
 
 
 @bp.route("/imports/runs/<uuid:run_id>")
-@require_role_page(*policy.IMPORT_CLIENTS.roles)
+@require_role_page(*policy.IMPORTS.roles)
 def run(run_id: uuid.UUID) -> str:
     """What a confirmed import did."""
-    return render_template("imports/run.html", run=services.require_run(current_staff(), run_id))
+    done = services.require_run(current_staff(), run_id)
+    return render_template("imports/run.html", run=done, kind=KIND_LABELS[done.kind])

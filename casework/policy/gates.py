@@ -70,3 +70,5 @@ REPORTS = Gate((Role.COORDINATOR, SUP))
 ADMINISTER = Gate((Role.ADMIN,))
 #: Importing clients from spreadsheets.
 IMPORT_CLIENTS = Gate((CM, SUP))
+#: The import pages (each kind of import is checked by its own gate as well).
+IMPORTS = Gate((CM, SUP, Role.CONSULTANT))

@@ -35,7 +35,7 @@ def test_preview_lists_every_bad_row_with_its_reason_and_writes_nothing(app: Fla
     with app.app_context():
         manager = staff(team, "manager")
         clients_before = _count(Client)
-        preview = services.preview_clients(manager, read_sheet(xlsx(rows), "xlsx"), MAPPING)
+        preview = services.preview_rows(manager, "clients", read_sheet(xlsx(rows), "xlsx"), MAPPING)
         assert preview.rows == 25 and len(preview.good) == 20
         found = {row.number: "; ".join(p.english() for p in row.problems) for row in preview.bad}
         assert found.keys() == expected.keys()
@@ -51,7 +51,7 @@ def test_confirmed_import_encrypts_indexes_and_records_the_basis_and_one_run_eve
     rows = [good_row(n) for n in range(1, 6)]
     with app.app_context():
         manager = staff(team, "manager")
-        run = services.import_clients(manager, read_sheet(csv_bytes(rows), "csv"), MAPPING)
+        run = services.import_rows(manager, "clients", read_sheet(csv_bytes(rows), "csv"), MAPPING)
         assert (run.rows, run.imported, run.already_imported, run.rejected) == (5, 5, 0, 0)
         found = crypto.find_clients(crypto.Identifiers(national_ids=(rows[2][2],)))
         assert len(found) == 1
@@ -76,9 +76,9 @@ def test_a_second_run_of_the_same_file_changes_nothing(app: Flask, team) -> None
     content = xlsx([good_row(n) for n in range(1, 8)])
     with app.app_context():
         manager = staff(team, "manager")
-        services.import_clients(manager, read_sheet(content, "xlsx"), MAPPING)
+        services.import_rows(manager, "clients", read_sheet(content, "xlsx"), MAPPING)
         clients, consents = _count(Client), _count(Consent)
-        again = services.import_clients(manager, read_sheet(content, "xlsx"), MAPPING)
+        again = services.import_rows(manager, "clients", read_sheet(content, "xlsx"), MAPPING)
         assert (again.imported, again.already_imported, again.rejected) == (0, 7, 0)
         assert (_count(Client), _count(Consent)) == (clients, consents)
 
@@ -92,9 +92,9 @@ def test_any_bad_row_refuses_the_whole_import_unless_only_good_rows_is_chosen(
         clients = _count(Client)
         sheet = read_sheet(csv_bytes(rows), "csv")
         with pytest.raises(ValidationError, match="row\\(s\\) have problems"):
-            services.import_clients(manager, sheet, MAPPING)
+            services.import_rows(manager, "clients", sheet, MAPPING)
         assert _count(Client) == clients and _count(ImportRun) == 0
-        run = services.import_clients(manager, sheet, MAPPING, only_good_rows=True)
+        run = services.import_rows(manager, "clients", sheet, MAPPING, only_good_rows=True)
         assert (run.imported, run.rejected) == (2, 1)
         assert _count(Client) == clients + 2
 
@@ -108,7 +108,7 @@ def test_duplicates_of_registered_clients_and_within_the_file_are_listed(app: Fl
         existing = make_client(created_by_id=manager.id, family_name="Kowalska")
         crypto.set_blind_indexes(existing.id, crypto.Identifiers(national_ids=(first[2],)))
         sheet = read_sheet(csv_bytes([first, second, repeated_phone, second]), "csv")
-        preview = services.preview_clients(manager, sheet, MAPPING)
+        preview = services.preview_rows(manager, "clients", sheet, MAPPING)
         reasons = {row.number: [p.english() for p in row.problems] for row in preview.bad}
         assert reasons[2] == ["may be a client already registered"]
         assert reasons[4] == ["may be the same person as row 3"]
@@ -129,7 +129,7 @@ def test_mapping_errors_name_the_problem(app: Flask, team, mapping, message) -> 
         manager = staff(team, "manager")
         sheet = read_sheet(csv_bytes([good_row(1)]), "csv")
         with pytest.raises(ValidationError) as raised:
-            services.preview_clients(manager, sheet, mapping)
+            services.preview_rows(manager, "clients", sheet, mapping)
         assert message in raised.value.message
 
 
@@ -147,12 +147,12 @@ def test_an_upload_is_kept_encrypted_and_replaced_by_the_next_one(app: Flask, te
     content = csv_bytes([good_row(1)])
     with app.app_context():
         manager = staff(team, "manager")
-        first = services.start_upload(manager, content=content, filename="a.csv")
+        first = services.start_upload(manager, kind="clients", content=content, filename="a.csv")
         raw = db.session.execute(
             select(ImportUpload.content_ciphertext).where(ImportUpload.id == first.id)
         ).scalar_one()
         assert raw is not None and base64.b64encode(content)[:24] not in raw
-        second = services.start_upload(manager, content=content, filename="a.csv")
+        second = services.start_upload(manager, kind="clients", content=content, filename="a.csv")
         db.session.expire_all()
         assert db.session.scalars(select(ImportUpload.id)).all() == [second.id]
 
@@ -162,7 +162,9 @@ def test_erasing_an_imported_client_forgets_their_row_fingerprint(app: Flask, te
 
     with app.app_context():
         manager = staff(team, "manager")
-        run = services.import_clients(manager, read_sheet(csv_bytes([good_row(1)]), "csv"), MAPPING)
+        run = services.import_rows(
+            manager, "clients", read_sheet(csv_bytes([good_row(1)]), "csv"), MAPPING
+        )
         entry = db.session.scalars(select(ImportLedgerEntry)).one()
         client = db.session.get(Client, entry.client_id)
         assert client is not None

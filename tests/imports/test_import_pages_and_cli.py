@@ -33,10 +33,11 @@ def test_a_case_manager_uploads_maps_previews_and_imports_only_the_good_rows(
     before = _clients(app)
     content = xlsx([good_row(1), bad_row(1)[0], good_row(2)])
     response = client.post(
-        "/imports/clients",
+        "/imports",
         data={
+            "kind": "clients",
             "file": (io.BytesIO(content), "clients.xlsx"),
-            "csrf_token": csrf_token(client, "/imports/clients"),
+            "csrf_token": csrf_token(client, "/imports"),
         },
         content_type="multipart/form-data",
     )
@@ -61,7 +62,7 @@ def test_a_case_manager_uploads_maps_previews_and_imports_only_the_good_rows(
     done = post_form(client, preview_path, {"only_good_rows": "y"}, form_on=preview_path)
     assert done.status_code == 302, done.get_data(as_text=True)
     summary = client.get(done.headers["Location"]).get_data(as_text=True)
-    assert "Clients imported: 2" in summary and "Rows with problems left out: 1" in summary
+    assert "Rows imported: 2" in summary and "Rows with problems left out: 1" in summary
     assert _clients(app) == before + 2
     with app.app_context():
         assert db.session.get(ImportUpload, uuid.UUID(upload_id)) is None
@@ -70,7 +71,9 @@ def test_a_case_manager_uploads_maps_previews_and_imports_only_the_good_rows(
 def test_another_users_upload_answers_as_missing(app: Flask, client: FlaskClient, login_as) -> None:
     with app.app_context():
         owner = make_user(roles=(Role.CASE_MANAGER,))
-        held = services.start_upload(owner, content=csv_bytes([good_row(1)]), filename="c.csv")
+        held = services.start_upload(
+            owner, kind="clients", content=csv_bytes([good_row(1)]), filename="c.csv"
+        )
         db.session.commit()
         upload_id = held.id
     login_as(Role.CASE_MANAGER)
@@ -80,7 +83,7 @@ def test_another_users_upload_answers_as_missing(app: Flask, client: FlaskClient
 
 def test_therapists_cannot_import(client: FlaskClient, login_as) -> None:
     login_as(Role.THERAPIST)
-    assert client.get("/imports/clients").status_code == 404  # role pages answer as missing
+    assert client.get("/imports").status_code == 404  # role pages answer as missing
 
 
 def _files(tmp_path: Path, rows: list[list[str]]) -> tuple[str, str]:
