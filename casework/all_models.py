@@ -10,6 +10,7 @@ from casework.clients import models as client_models
 from casework.consultations import models as consultation_models
 from casework.crypto import models as crypto_models
 from casework.groups import models as group_models
+from casework.imports import models as import_models
 from casework.partners import models as partner_models
 from casework.privacy import models as privacy_models
 from casework.projects import models as project_models
@@ -29,6 +30,7 @@ __all__ = [
     "consultation_models",
     "crypto_models",
     "group_models",
+    "import_models",
     "partner_models",
     "privacy_models",
     "project_models",

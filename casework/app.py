@@ -119,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     from casework.health import bp as health_bp
     from casework.home.views import bp as home_bp
     from casework.partners.views import bp as partners_bp
+    from casework.imports.views import bp as imports_bp
     from casework.projects.views import bp as projects_bp
     from casework.reports.views import bp as reports_bp
     from casework.supervision.views import bp as supervision_bp
@@ -146,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
         reports_bp,
         partners_bp,
         surveys_bp,
+        imports_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -200,6 +202,7 @@ def _register_cli(app: Flask) -> None:
     from casework.catalogue.cli import catalogue_cli
     from casework.demo.cli import demo
     from casework.groups.cli import groups_cli
+    from casework.imports.cli import import_cli
     from casework.keyadmin.cli import keys_cli
     from casework.migrate import db_cli
     from casework.reports.cli import reports_cli
@@ -217,6 +220,7 @@ def _register_cli(app: Flask) -> None:
         reports_cli,
         retention_cli,
         tasks_cli,
+        import_cli,
     ):
         app.cli.add_command(command)
 

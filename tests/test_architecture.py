@@ -22,6 +22,7 @@ FEATURE_ORDER = [
     "tasks",
     "groups",
     "consultations",
+    "imports",
     "partners",
     "surveys",
     "supervision",

@@ -15,6 +15,8 @@ import hmac
 import re
 import unicodedata
 
+from stdnum.pl import pesel
+
 from casework.crypto.errors import BlindIndexInputError
 from casework.crypto.keys import KEY_LENGTH
 
@@ -196,8 +198,6 @@ def normalise_phone(phone: str) -> str:
 # --- identity numbers and e-mail ------------------------------------------------------------
 
 _ID_SEPARATORS = re.compile(r"[\s\-./\u2010-\u2015\u2212]")
-_PESEL_WEIGHTS = (1, 3, 7, 9, 1, 3, 7, 9, 1, 3)
-_PESEL_CENTURY = {0: 1900, 20: 2000, 40: 2100, 60: 2200, 80: 1800}
 
 
 def normalise_identifier(value: str) -> str:
@@ -220,27 +220,13 @@ def normalise_identifier(value: str) -> str:
 
 
 def is_valid_pesel(value: str) -> bool:
-    """True if `value` (after normalisation) is 11 digits with a valid date and check digit."""
+    """True if `value` (after normalisation) is 11 digits with a valid date and check digit
+    (python-stdnum's `stdnum.pl.pesel`)."""
     try:
         digits = normalise_identifier(value)
     except BlindIndexInputError:
         return False
-    if len(digits) != 11 or not digits.isascii() or not digits.isdigit():
-        return False
-    numbers = [int(d) for d in digits]
-    check = (10 - sum(w * n for w, n in zip(_PESEL_WEIGHTS, numbers[:10], strict=True)) % 10) % 10
-    if check != numbers[10]:
-        return False
-    encoded_month, day = int(digits[2:4]), int(digits[4:6])
-    offset = (encoded_month // 20) * 20
-    year, month = _PESEL_CENTURY[offset] + int(digits[0:2]), encoded_month - offset
-    return 1 <= month <= 12 and 1 <= day <= _days_in_month(year, month)
-
-
-def _days_in_month(year: int, month: int) -> int:
-    if month == 2:
-        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
-    return 30 if month in (4, 6, 9, 11) else 31
+    return digits.isascii() and digits.isdigit() and bool(pesel.is_valid(digits))
 
 
 def normalise_email(email: str) -> str:

@@ -40,6 +40,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("leader_pages.index", _l("Peer leaders"), policy.KEEP_LEADERS),
     NavEntry("survey_pages.hand_out", _l("Client surveys"), policy.SURVEY_HANDOUT),
     NavEntry("survey_pages.results", _l("Survey results"), policy.SURVEY_RESULTS),
+    NavEntry("import_pages.upload", _l("Import a spreadsheet"), policy.IMPORTS),
 )
 
 

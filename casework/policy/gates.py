@@ -73,3 +73,7 @@ ADMINISTER = Gate((Role.ADMIN,))
 KEEP_LEADERS = Gate((Role.COORDINATOR, SUP))
 #: Handing surveys to clients: a kiosk tablet, one-time links (those who deliver services).
 SURVEY_HANDOUT = Gate((*CLINICAL_ROLES, Role.CONSULTANT))
+#: Importing clients from spreadsheets.
+IMPORT_CLIENTS = Gate((CM, SUP))
+#: The import pages (each kind of import is checked by its own gate as well).
+IMPORTS = Gate((CM, SUP, Role.CONSULTANT))

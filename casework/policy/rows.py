@@ -23,6 +23,7 @@ from casework.groups.models import (
     MentoringSession,
     PeerLeader,
 )
+from casework.imports.models import ImportRun, ImportUpload
 from casework.partners.models import PartnerInstitution, PublicEvent, Training
 from casework.policy.cases import (
     in_assigned_case,
@@ -133,6 +134,8 @@ def visibility_rule(user: User, model: type[Any]) -> ColumnElement[bool]:
         return true() if may_do_partner_work(user) else false()
     if model is Project:
         return visible_projects(user)
+    if model is ImportUpload or model is ImportRun:
+        return model.created_by_id == user.id
     if hasattr(model, "case_id"):
         return in_visible_case(user, model.case_id)
     raise TypeError(f"no visibility rule for {model.__name__}")

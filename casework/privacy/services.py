@@ -24,6 +24,7 @@ from casework.crypto import services as crypto
 from casework.db import db, utcnow
 from casework.errors import N_, Conflict, require_text
 from casework.groups.services import enrolments as group_enrolments
+from casework.imports.services import forget_client_rows
 from casework.privacy.models import PrivacyRequest, PrivacyRequestKind
 
 
@@ -78,6 +79,7 @@ def anonymise_client(client: Client, *, actor: User | None, action: str, reason_
         # Their seats go to the people waiting (retention only picks people holding none).
         group_enrolments.withdraw_client_everywhere(actor, client.id)
     destroyed = crypto.shred_client(client.id)
+    forget_client_rows(client.id)
     client.erased_at = utcnow()
     audit.record_change(
         action, client, actor=actor, fields=IDENTIFYING_FIELDS, reason_row=reason_row
