@@ -118,8 +118,8 @@ def _register_blueprints(app: Flask) -> None:
     from casework.groups.views import bp as groups_bp
     from casework.health import bp as health_bp
     from casework.home.views import bp as home_bp
-    from casework.partners.views import bp as partners_bp
     from casework.imports.views import bp as imports_bp
+    from casework.partners.views import bp as partners_bp
     from casework.projects.views import bp as projects_bp
     from casework.reports.views import bp as reports_bp
     from casework.supervision.views import bp as supervision_bp
