@@ -10,17 +10,21 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from casework import policy
 from casework.auth.current import current_staff
 from casework.errors import DomainError
 from casework.groups import pages
 from casework.groups.forms import (
     CaseGroupForm,
+    EnrolPersonForm,
     MeetingForm,
+    MentoringForm,
     WithdrawForm,
     attendance_sheet_form,
 )
-from casework.groups.models import GroupEnrolmentStatus
-from casework.groups.services import completion, enrolments, meetings
+from casework.clients.names import client_display_name
+from casework.groups.models import GroupEnrolment, GroupEnrolmentStatus
+from casework.groups.services import completion, enrolments, meetings, mentoring
 from casework.web.errors import refuse_on_page, show_on_form
 
 bp = Blueprint("group_pages", __name__, template_folder="templates")
@@ -58,9 +62,81 @@ def run(run_id: uuid.UUID) -> str | Response:
         else:
             flash(_("The meeting is scheduled."), "info")
             return redirect(url_for("group_pages.run", run_id=run_id))
+    return _run_page(run_id, form=form)
+
+
+def _run_page(
+    run_id: uuid.UUID,
+    *,
+    form: MeetingForm | None = None,
+    enrol_form: EnrolPersonForm | None = None,
+    mentoring_form: MentoringForm | None = None,
+) -> str:
+    page = pages.run_page(current_staff(), run_id)
+    seated = [(m.enrolment.id, client_display_name(m.client)) for m in page.seated]
     return render_template(
-        "groups/run.html", page=pages.run_page(current_staff(), run_id), form=form
+        "groups/run.html",
+        page=page,
+        form=form or MeetingForm(formdata=None),
+        enrol_form=enrol_form or EnrolPersonForm.offering(page.enrollable),
+        mentoring_form=mentoring_form or MentoringForm.offering(seated, page.mentors),
     )
+
+
+@bp.route("/groups/<uuid:run_id>/enrol", methods=["POST"])
+@login_required
+def enrol_person(run_id: uuid.UUID) -> str | Response:
+    """Enrol a person directly (clubs, courses): a seat, or the next place waiting."""
+    page = pages.run_page(current_staff(), run_id)
+    policy.require_group_run_manager(current_staff(), page.figures.run)
+    form = EnrolPersonForm.offering(page.enrollable)
+    if form.validate_on_submit():
+        try:
+            enrolment = enrolments.enrol(current_staff(), run_id, client_id=form.client_id)
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            _flash_enrolled(enrolment)
+            return redirect(url_for("group_pages.run", run_id=run_id))
+    return _run_page(run_id, enrol_form=form)
+
+
+def _flash_enrolled(enrolment: GroupEnrolment) -> None:
+    if enrolment.status == GroupEnrolmentStatus.ACTIVE:
+        flash(_("The participant has a seat in the group run."), "info")
+    else:
+        flash(
+            _(
+                "The group run is full: the participant is number %(position)d on its waitlist.",
+                position=enrolment.waitlist_position or 0,
+            ),
+            "info",
+        )
+
+
+@bp.route("/groups/<uuid:run_id>/mentoring", methods=["POST"])
+@login_required
+def schedule_mentoring(run_id: uuid.UUID) -> str | Response:
+    """Record a mentoring session of a cohort member."""
+    page = pages.run_page(current_staff(), run_id)
+    policy.require_group_run_manager(current_staff(), page.figures.run)
+    seated = [(m.enrolment.id, client_display_name(m.client)) for m in page.seated]
+    form = MentoringForm.offering(seated, page.mentors)
+    if form.validate_on_submit():
+        try:
+            mentoring.schedule_mentoring(
+                current_staff(),
+                form.enrolment_id,
+                mentor_id=form.mentor_id,
+                starts_at=form.starts_at(),
+                ends_at=form.ends_at(),
+            )
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            flash(_("The mentoring session is recorded."), "info")
+            return redirect(url_for("group_pages.run", run_id=run_id))
+    return _run_page(run_id, mentoring_form=form)
 
 
 @bp.route("/groups/enrolments/<uuid:enrolment_id>/withdraw", methods=["POST"])
@@ -142,16 +218,6 @@ def enrol_case(case_id: uuid.UUID) -> str | Response:
         except DomainError as error:
             show_on_form(form, error)
         else:
-            if enrolment.status == GroupEnrolmentStatus.ACTIVE:
-                flash(_("The participant has a seat in the group run."), "info")
-            else:
-                flash(
-                    _(
-                        "The group run is full: the participant is number %(position)d on "
-                        "its waitlist.",
-                        position=enrolment.waitlist_position or 0,
-                    ),
-                    "info",
-                )
+            _flash_enrolled(enrolment)
             return redirect(url_for("casefile_pages.show", case_id=case_id))
     return render_template("groups/enrol_case.html", options=options, form=form)
