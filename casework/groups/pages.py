@@ -71,7 +71,9 @@ def run_page(user: User, run_id: uuid.UUID) -> RunPage:
     figures = runs.get_run(user, run_id)
     schedule = meetings.list_meetings(user, run_id, limit=200).items
     lifecycle = completion.run_lifecycle(user, run_id)
-    sessions = mentoring.list_mentoring(user, run_id, limit=200).items if figures.run.is_cohort else []
+    sessions = (
+        mentoring.list_mentoring(user, run_id, limit=200).items if figures.run.is_cohort else []
+    )
     if not policy.may_manage_group_run(user, figures.run):
         rows = _mentoring_rows(sessions, {})
         return RunPage(figures, False, [], [], schedule, lifecycle, mentoring=rows)

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from casework import policy
 from casework.auth.current import current_staff
+from casework.clients.names import client_display_name
 from casework.errors import DomainError
 from casework.groups import pages
 from casework.groups.forms import (
@@ -22,7 +23,6 @@ from casework.groups.forms import (
     WithdrawForm,
     attendance_sheet_form,
 )
-from casework.clients.names import client_display_name
 from casework.groups.models import GroupEnrolment, GroupEnrolmentStatus
 from casework.groups.services import completion, enrolments, meetings, mentoring
 from casework.web.errors import refuse_on_page, show_on_form

@@ -36,6 +36,11 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("report_pages.index", _l("Reports"), policy.REPORTS),
     NavEntry("auth.admin_users", _l("Users and teams"), policy.ADMINISTER),
     NavEntry("catalogue_pages.services", _l("Service catalogue"), policy.ADMINISTER),
+    NavEntry(
+        "consultation_pages.statistics",
+        _l("Consultation statistics"),
+        policy.CONSULTATION_STATISTICS,
+    ),
 )
 
 

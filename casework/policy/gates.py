@@ -68,3 +68,5 @@ MANAGE_PROJECTS = Gate((Role.ADMIN, Role.COORDINATOR))
 REPORTS = Gate((Role.COORDINATOR, SUP))
 #: Users, teams and the service catalogue.
 ADMINISTER = Gate((Role.ADMIN,))
+#: Consultation statistics (figures only; a coordinator's cover the whole centre).
+CONSULTATION_STATISTICS = Gate((Role.CONSULTANT, SUP, Role.COORDINATOR))

@@ -113,9 +113,11 @@ def test_a_hidden_person_answers_like_a_missing_one_and_nothing_is_written(
         for person in (club["hanna"], str(uuid.uuid4()))
     ]
     assert [a.status_code for a in answers] == [200, 200]
-    assert answers[0].get_data(as_text=True).count('class="error"') == answers[1].get_data(
-        as_text=True
-    ).count('class="error"') >= 1
+    assert (
+        answers[0].get_data(as_text=True).count('class="error"')
+        == answers[1].get_data(as_text=True).count('class="error"')
+        >= 1
+    )
     assert "Hanna" not in answers[0].get_data(as_text=True)
     assert _open(app, club["run"], club["hanna"]) == []
 
@@ -128,7 +130,8 @@ def test_staff_who_do_not_manage_the_run_cannot_enrol_directly(
     page = client.get(path).get_data(as_text=True)
     assert 'id="enrol-title"' not in page
     response = client.post(
-        f"{path}/enrol", data={"csrf_token": csrf_token(client, path), "enrol-person": club["edyta"]}
+        f"{path}/enrol",
+        data={"csrf_token": csrf_token(client, path), "enrol-person": club["edyta"]},
     )
     assert response.status_code == 403
     assert _open(app, club["run"], club["edyta"]) == []
