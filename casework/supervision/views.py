@@ -65,7 +65,8 @@ def new_record() -> str | Response:
                 (
                     case.reference,
                     label(case.state),
-                    offered.managers.get(case.case_manager_id) or _("no case manager"),
+                    (case.case_manager_id and offered.managers.get(case.case_manager_id))
+                    or _("no case manager"),
                 )
             ),
         )
