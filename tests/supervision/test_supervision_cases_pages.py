@@ -67,7 +67,7 @@ def test_the_supervisor_chooses_the_cases_discussed(
     reader = app.test_client()
     assert sign_in(reader, team_emails["therapist"]).status_code == 302
     theirs = reader.get(f"/supervision/{record_id.group(1)}").get_data(as_text=True)
-    assert cases["ours"][1] not in theirs and "1 case you do not have access to" in theirs
+    assert cases["ours"][1] not in theirs and "Cases you do not have access to: 1" in theirs
 
 
 def test_a_case_the_supervisor_cannot_see_is_refused_and_nothing_is_written(
