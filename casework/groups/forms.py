@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from casework.care.models import Attendance
 from casework.clients.names import client_display_name
 from casework.clock import centre_zone
 from casework.groups.models import MeetingPresence
@@ -151,3 +152,9 @@ class MentoringForm(MeetingForm):
     @property
     def mentor_id(self) -> uuid.UUID:
         return uuid.UUID(self.mentor.data)
+
+
+class MentoringAttendanceForm(VersionedForm):
+    """Whether the member came to a mentoring session (one small form per row)."""
+
+    attendance = SelectField(_l("Attendance"), choices=choices(Attendance))

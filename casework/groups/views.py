@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from casework import policy
 from casework.auth.current import current_staff
+from casework.care.models import Attendance
 from casework.clients.names import client_display_name
 from casework.errors import DomainError
 from casework.groups import pages
@@ -19,6 +20,7 @@ from casework.groups.forms import (
     CaseGroupForm,
     EnrolPersonForm,
     MeetingForm,
+    MentoringAttendanceForm,
     MentoringForm,
     WithdrawForm,
     attendance_sheet_form,
@@ -26,6 +28,7 @@ from casework.groups.forms import (
 from casework.groups.models import GroupEnrolment, GroupEnrolmentStatus
 from casework.groups.services import completion, enrolments, meetings, mentoring
 from casework.web.errors import refuse_on_page, show_on_form
+from casework.web.labels import choices
 
 bp = Blueprint("group_pages", __name__, template_folder="templates")
 
@@ -80,6 +83,7 @@ def _run_page(
         form=form or MeetingForm(formdata=None),
         enrol_form=enrol_form or EnrolPersonForm.offering(page.enrollable),
         mentoring_form=mentoring_form or MentoringForm.offering(seated, page.mentors),
+        attendance_choices=choices(Attendance),
     )
 
 
@@ -137,6 +141,28 @@ def schedule_mentoring(run_id: uuid.UUID) -> str | Response:
             flash(_("The mentoring session is recorded."), "info")
             return redirect(url_for("group_pages.run", run_id=run_id))
     return _run_page(run_id, mentoring_form=form)
+
+
+@bp.route("/groups/mentoring/<uuid:session_id>/attendance", methods=["POST"])
+@login_required
+def mentoring_attendance(session_id: uuid.UUID) -> Response:
+    """Mark whether the member came to a mentoring session (its mentor or the run's managers)."""
+    form = MentoringAttendanceForm()
+    if not form.validate_on_submit():
+        flash(_("This page is out of date; reload it and try again."), "error")
+        return redirect(url_for("group_pages.runs"))
+    try:
+        session = mentoring.record_mentoring_attendance(
+            current_staff(),
+            session_id,
+            attendance=Attendance(form.attendance.data),
+            expected_version=form.expected_version,
+        )
+    except DomainError as error:
+        refuse_on_page(error)
+        return redirect(url_for("group_pages.runs"))
+    flash(_("The attendance is recorded."), "info")
+    return redirect(url_for("group_pages.run", run_id=session.run_id))
 
 
 @bp.route("/groups/enrolments/<uuid:enrolment_id>/withdraw", methods=["POST"])

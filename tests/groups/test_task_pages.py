@@ -11,9 +11,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from casework.auth.models import Language, User
+from casework.care.models import Attendance
 from casework.db import db, utcnow
 from casework.groups.models import GroupEnrolment, GroupEnrolmentStatus, MentoringSession
-from casework.groups.services import enrolments, runs
+from casework.groups.services import enrolments, mentoring, runs
 from tests.factories import make_consenting_client, make_team, staff
 from tests.pages import csrf_token, sign_in
 
@@ -162,7 +163,7 @@ def test_the_facilitator_records_a_mentoring_session_of_a_cohort_member(
     assert "The mentoring session is recorded." in shown
     table = shown[shown.index("data-mentoring") :]
     table = table[: table.index("</table>")]
-    assert "Borys Cohort" in table and "Scheduled" in table
+    assert "Borys Cohort" in table and '<option value="scheduled" selected>' in table
     with app.app_context():
         (session,) = db.session.scalars(
             select(MentoringSession).where(MentoringSession.run_id == uuid.UUID(club["cohort"]))
@@ -192,3 +193,38 @@ def test_a_mentoring_session_needs_a_member_holding_a_seat(
     assert response.status_code == 200 and 'class="error"' in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalars(select(MentoringSession)).all() == []
+
+
+def test_the_mentor_marks_a_past_session_attended(
+    app: Flask, client: FlaskClient, club: dict
+) -> None:
+    with app.app_context():
+        start = utcnow() - timedelta(hours=2)
+        session = mentoring.schedule_mentoring(
+            staff(club["ids"], "facilitator"),
+            uuid.UUID(club["member"]),
+            mentor_id=club["ids"]["facilitator2"],
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+        )
+        db.session.commit()
+        session_id = session.id
+    # the mentor does not manage the run: they see their session, without the member's name
+    assert sign_in(client, club["facilitator2"]).status_code == 302
+    path = f"/groups/{club['cohort']}"
+    page = client.get(path).get_data(as_text=True)
+    table = page[page.index("data-mentoring") :]
+    assert f"/groups/mentoring/{session_id}/attendance" in table and "Borys" not in page
+    response = client.post(
+        f"/groups/mentoring/{session_id}/attendance",
+        data={"csrf_token": csrf_token(client, path), "version": "1", "attendance": "attended"},
+    )
+    assert response.headers["Location"] == path
+    stale = client.post(
+        f"/groups/mentoring/{session_id}/attendance",
+        data={"csrf_token": csrf_token(client, path), "version": "1", "attendance": "no_show"},
+    )
+    assert stale.headers["Location"] == "/groups"
+    with app.app_context():
+        marked = db.session.get(MentoringSession, session_id)
+        assert marked is not None and marked.attendance == Attendance.ATTENDED
