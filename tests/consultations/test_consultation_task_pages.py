@@ -15,7 +15,7 @@ from casework.clients.models import Gender, MigrationReason
 from casework.clock import centre_today
 from casework.consultations import services
 from casework.consultations.models import AgeGroup, Channel, InformationConsultation
-from casework.consultations.stats import suppress
+from casework.consultations.stats import age_band, suppress
 from casework.db import db
 from tests.factories import make_consenting_client, make_user, staff
 from tests.pages import csrf_token, sign_in
@@ -225,3 +225,11 @@ def test_statistics_for_supervisors_coordinators_and_consultants(
     assert "data-total>0<" in empty and "No consultations in this period." in empty
     own = figures(desk["outside_consultant"])
     assert "data-total>6<" in own
+
+
+def test_a_registered_clients_age_band_is_taken_in_the_year_of_the_consultation() -> None:
+    on = date(2026, 5, 1)
+    assert age_band(2009, on) == AgeGroup.UNDER_18
+    assert age_band(2008, on) == AgeGroup.FROM_18_TO_29
+    assert age_band(1966, on) == AgeGroup.FROM_60
+    assert age_band(None, on) == AgeGroup.UNDISCLOSED
