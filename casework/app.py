@@ -114,9 +114,11 @@ def _register_blueprints(app: Flask) -> None:
     from casework.catalogue.views import bp as catalogue_bp
     from casework.clients.views import bp as clients_bp
     from casework.consultations.views import bp as consultations_bp
+    from casework.groups.leader_views import bp as leaders_bp
     from casework.groups.views import bp as groups_bp
     from casework.health import bp as health_bp
     from casework.home.views import bp as home_bp
+    from casework.partners.views import bp as partners_bp
     from casework.projects.views import bp as projects_bp
     from casework.reports.views import bp as reports_bp
     from casework.supervision.views import bp as supervision_bp
@@ -133,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
         tasks_bp,
         consultations_bp,
         groups_bp,
+        leaders_bp,
         supervision_bp,
         caseload_bp,
         casefile_bp,
@@ -140,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
         catalogue_bp,
         health_bp,
         reports_bp,
+        partners_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -30,7 +30,7 @@ from casework.catalogue.models import ServiceKind
 from casework.clients.models import ConsentPurpose, Gender, LegalBasis, MigrationReason
 from casework.consultations.models import AgeGroup, Channel
 from casework.crypto.blind_index import IndexKind
-from casework.groups.models import GroupEnrolmentStatus, MeetingPresence
+from casework.groups.models import GroupEnrolmentStatus, MeetingPresence, PeerLeaderKind
 from casework.partners.models import EventKind, InstitutionKind, ProfessionalType
 from casework.projects.scope import ActivityKind
 from casework.tasks.models import TaskKind, TaskState
@@ -139,8 +139,11 @@ _PAIRS: tuple[tuple[enum.Enum, object], ...] = (
     (ActivityKind.CONSULTATION, _l("consultation")),
     (EventKind.PUBLIC_EVENT, _l("Public event")),
     (EventKind.WORKSHOP, _l("Workshop")),
-    (EventKind.LECTURE, _l("Lecture or webinar")),
+    (EventKind.LECTURE, _l("Lecture")),
     (EventKind.CAMPAIGN, _l("Campaign")),
+    (EventKind.WEBINAR, _l("Webinar")),
+    (EventKind.MEDIA_ITEM, _l("Media item")),
+    (EventKind.PUBLICATION, _l("Publication")),
     (ProfessionalType.PSYCHOLOGIST, _l("Psychologist")),
     (ProfessionalType.SOCIAL_WORKER, _l("Social worker")),
     (ProfessionalType.FAMILY_ASSISTANT, _l("Family assistant")),
@@ -149,6 +152,7 @@ _PAIRS: tuple[tuple[enum.Enum, object], ...] = (
     (ProfessionalType.PROBATION_OFFICER, _l("Probation officer")),
     (ProfessionalType.HEALTH_WORKER, _l("Health worker")),
     (ProfessionalType.LAWYER, _l("Lawyer")),
+    (ProfessionalType.PUBLIC_OFFICIAL, _l("Public official")),
     (ProfessionalType.OTHER, _l("Other profession")),
     (InstitutionKind.SOCIAL_WELFARE, _l("Social welfare")),
     (InstitutionKind.SCHOOL, _l("School or kindergarten")),
@@ -161,6 +165,8 @@ _PAIRS: tuple[tuple[enum.Enum, object], ...] = (
     (MeetingPresence.PRESENT, _l("Present")),
     (MeetingPresence.ABSENT, _l("Absent")),
     (MeetingPresence.EXCUSED, _l("Excused")),
+    (PeerLeaderKind.PEER_LEADER, _l("Peer leader")),
+    (PeerLeaderKind.VOLUNTEER, _l("Volunteer")),
     (Channel.IN_PERSON, _l("In person")),
     (Channel.PHONE, _l("By phone")),
     (Channel.ONLINE, _l("Online")),

@@ -7,6 +7,7 @@ on a new database created on that server for this run and dropped at its end.
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -15,7 +16,7 @@ from alembic import command
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import settings
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine, event
 
 from casework import create_app
 from casework.auth.models import Language, Role, User
@@ -115,6 +116,25 @@ def db_connection(app: Flask) -> Iterator[Connection]:
         yield connection
     transaction.rollback()
     connection.close()
+
+
+#: Every engine a test's app opened a connection with (apps made inside tests included).
+_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+@event.listens_for(Engine, "engine_connect")
+def _remember_engine(connection: Connection) -> None:
+    _ENGINES.add(connection.engine)
+
+
+@pytest.fixture(autouse=True)
+def _close_idle_connections() -> Iterator[None]:
+    """After each test, close the pooled connections of every engine: an app built inside a test
+    and dropped would otherwise leave open PostgreSQL connections to the garbage collector, whose
+    ResourceWarning then fails whichever later test it happens in."""
+    yield
+    for engine in list(_ENGINES):
+        engine.pool.dispose()
 
 
 @pytest.fixture(autouse=True)

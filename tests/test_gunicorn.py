@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -88,6 +89,9 @@ def test_a_good_start_serves_readiness_with_hsts_and_one_line_logs(
         pytest.skip("one real server start is enough; the SQLite pass makes it")
     copy = tmp_path / "db.sqlite3"
     shutil.copyfile(make_url(database_url).database or "", copy)
+    # The copy remembers the test app's keys (key check values); this server brings new ones.
+    with sqlite3.connect(copy) as connection:
+        connection.execute("DELETE FROM key_checks")
     environment = _environment(
         tmp_path,
         SECRET_KEY="s" * 40,

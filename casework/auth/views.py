@@ -87,16 +87,24 @@ def ping() -> tuple[str, int]:
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-def change_password() -> str | Response:
+def change_password() -> str | Response | tuple[str, int, dict[str, str]]:
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        # The current password is checked here too: throttled and audited like sign-in, or a
+        # stolen session could guess it without limit.
+        attempt = throttle.attempt_for_user(current_staff().id)
         try:
+            throttle.refuse_if_throttled(attempt)
             services.change_password(
                 current_staff(),
                 current_password=form.current_password.data or "",
                 new_password=form.new_password.data or "",
             )
+        except throttle.SignInThrottled as error:
+            return sign_in_views.throttled_page("auth/change_password.html", form, error)
         except ValidationError as error:
+            if "current_password" in (error.fields or {}):
+                sign_in_views.failed_attempt(attempt, current_staff(), "password")
             form.form_errors.append(error_text(error))
         else:
             logout_user()
@@ -189,9 +197,17 @@ def _admin_page(user_form: NewUserForm, team_form: NewTeamForm) -> str:
     )
 
 
-@bp.route("/admin/users", methods=["GET", "POST"])
+@bp.route("/admin/users", methods=["GET"])
 @login_required
-def admin_users() -> str | Response:
+def admin_users() -> str:
+    return _admin_page(_new_user_form(), NewTeamForm(formdata=None))
+
+
+@bp.route("/admin/users", methods=["POST"])
+@login_required
+@require_fresh_sign_in
+def create_user() -> str | Response:
+    """A new account is a role grant: it needs a fresh sign-in like every role change."""
     user_form = _new_user_form()
     if user_form.validate_on_submit():
         try:

@@ -14,6 +14,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from casework.auth.current import current_staff
+from casework.auth.fresh import require_fresh_sign_in
 from casework.care import pages
 from casework.care.forms import (
     AddendumForm,
@@ -170,10 +171,19 @@ def cancel(appointment_id: uuid.UUID) -> Response:
     return redirect(url_for("care_pages.agenda_page", week=form.week.data or 0))
 
 
-@bp.route("/agenda/calendar", methods=["GET", "POST"])
+@bp.route("/agenda/calendar", methods=["GET"])
 @login_required
 def calendar_feed_page() -> str:
     """One's calendar address: made (shown once), replaced or revoked."""
+    return _calendar_page(CalendarFeedForm(), None)
+
+
+@bp.route("/agenda/calendar", methods=["POST"])
+@login_required
+@require_fresh_sign_in
+def make_calendar_feed() -> str:
+    """A new address is a credential that works without signing in: like an API token, it needs
+    a fresh sign-in."""
     form = CalendarFeedForm()
     address = None
     if form.validate_on_submit():
@@ -183,6 +193,10 @@ def calendar_feed_page() -> str:
             refuse_on_page(error)
         else:
             address = url_for("care_pages.calendar_file", secret=secret, _external=True)
+    return _calendar_page(form, address)
+
+
+def _calendar_page(form: CalendarFeedForm, address: str | None) -> str:
     return render_template(
         "care/calendar.html",
         feed=pages.calendar_page(current_staff()),

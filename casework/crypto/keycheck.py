@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from sqlalchemy import Engine, insert, inspect, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from casework.crypto.errors import KeyConfigError
 from casework.crypto.keys import KeyMaterial, key_check_value
@@ -40,7 +40,7 @@ def verify_key_checks(engine: Engine, material: KeyMaterial) -> list[tuple[str, 
             return _compare_and_record(engine, expected)
         except IntegrityError:  # another worker recorded the same new key a moment ago
             return _compare_and_record(engine, expected)
-    except OperationalError as error:
+    except DatabaseError as error:  # unreachable or corrupt: /healthz and /readyz report it
         log.warning("keys not checked against the database: %s", type(error.orig).__name__)
         return []
     finally:

@@ -20,6 +20,8 @@ from casework.catalogue.services import sync_catalogue
 from casework.clients.models import Client
 from casework.db import db
 from casework.demo.cases import create_case_demo
+from casework.demo.leaders import create_leaders_demo
+from casework.demo.partners import create_partners_demo
 from casework.demo.programmes import create_programmes_demo
 from casework.demo.projects import create_projects_demo
 from casework.errors import ValidationError
@@ -64,7 +66,9 @@ def create_demo_centre(*, password: str = DEFAULT_DEMO_PASSWORD, cases: int = 13
             db.session.scalars(select(Client).where(Client.erased_at.is_(None)).limit(300))
         )
     create_programmes_demo(staff, clients, rng)
+    create_partners_demo(staff)
     create_projects_demo(staff, clients, rng)
+    create_leaders_demo(staff)
     return users
 
 

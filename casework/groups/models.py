@@ -1,4 +1,5 @@
-"""Group runs, their facilitators, meetings, enrolments (with the waitlist) and attendance."""
+"""Group runs, their facilitators, meetings, enrolments (with the waitlist) and attendance; peer
+leaders and volunteers (no staff account) who lead runs and mentor, with their training."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import uuid
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.care.models import Attendance
+from casework.crypto.columns import Encrypted, encrypted_column
 from casework.db import Base, Timestamp, UTCDateTime, UUIDPk, portable_enum
 
 
@@ -143,6 +145,10 @@ class MentoringSession(Base):
     #: Denormalised from the enrolment so a run's mentoring list needs no join.
     run_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("group_runs.id"), index=True)
     mentor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    #: A peer leader who gives the session; the staff `mentor_id` is then responsible for it.
+    peer_leader_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("peer_leaders.id"), index=True
+    )
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     attendance: Mapped[Attendance] = mapped_column(
@@ -151,3 +157,71 @@ class MentoringSession(Base):
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class PeerLeaderKind(enum.StrEnum):
+    PEER_LEADER = "peer_leader"
+    VOLUNTEER = "volunteer"
+
+
+class PeerLeader(Base):
+    """A peer leader or volunteer who leads clubs or mentors: not staff, no account, no access.
+
+    Name and contact are personal data, kept encrypted under the staff key; audit events name
+    the row, never them."""
+
+    __tablename__ = "peer_leaders"
+    __audit_type__ = "peer_leader"
+
+    id: Mapped[UUIDPk]
+    kind: Mapped[PeerLeaderKind] = mapped_column(portable_enum(PeerLeaderKind, "peer_leader_kind"))
+    name_ciphertext: Mapped[bytes | None] = encrypted_column("name")
+    name = Encrypted[str]("name_ciphertext", owner="staff")
+    contact_ciphertext: Mapped[bytes | None] = encrypted_column("contact")
+    contact = Encrypted[str]("contact_ciphertext", owner="staff")
+    #: Language codes spoken, comma-separated in a fixed order ("pl,uk").
+    languages: Mapped[str] = mapped_column(String(100), default="")
+    is_active: Mapped[bool] = mapped_column(default=True, index=True)
+    #: The Leaders' Academy run (or another cohort) they came out of, where there is one. A run,
+    #: not their enrolment: a leader's record is staff data and is not linked to a client's.
+    academy_run_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("group_runs.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[Timestamp]
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(default=1)
+
+    trainings: Mapped[list[PeerLeaderTraining]] = relationship(
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="PeerLeaderTraining.completed_on.desc()",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class PeerLeaderTraining(Base):
+    """A training a peer leader or volunteer completed (title and date; no personal data)."""
+
+    __tablename__ = "peer_leader_trainings"
+
+    id: Mapped[UUIDPk]
+    leader_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("peer_leaders.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    completed_on: Mapped[date]
+    created_at: Mapped[Timestamp]
+
+
+class GroupRunLeader(Base):
+    """A peer leader who leads a run; the run's facilitators (staff) are responsible for it."""
+
+    __tablename__ = "group_run_leaders"
+
+    run_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("group_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    leader_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("peer_leaders.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

@@ -27,6 +27,7 @@ from casework.groups.forms import (
 )
 from casework.groups.models import GroupEnrolment, GroupEnrolmentStatus
 from casework.groups.services import completion, enrolments, meetings, mentoring
+from casework.groups.services.leaders import run_leaders
 from casework.web.errors import refuse_on_page, show_on_form
 from casework.web.labels import choices
 
@@ -81,6 +82,7 @@ def _run_page(
         "groups/run.html",
         page=page,
         form=form or MeetingForm(formdata=None),
+        leaders=run_leaders(current_staff(), run_id),
         enrol_form=enrol_form or EnrolPersonForm.offering(page.enrollable),
         mentoring_form=mentoring_form or MentoringForm.offering(seated, page.mentors),
         attendance_choices=choices(Attendance),

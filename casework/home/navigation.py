@@ -36,6 +36,8 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("report_pages.index", _l("Reports"), policy.REPORTS),
     NavEntry("auth.admin_users", _l("Users and teams"), policy.ADMINISTER),
     NavEntry("catalogue_pages.services", _l("Service catalogue"), policy.ADMINISTER),
+    NavEntry("partner_pages.trainings", _l("Trainings and events"), policy.PARTNER_WORK),
+    NavEntry("leader_pages.index", _l("Peer leaders"), policy.KEEP_LEADERS),
     NavEntry(
         "consultation_pages.statistics",
         _l("Consultation statistics"),

@@ -54,6 +54,19 @@ class Institutions(MethodView):
         return services.create_institution(current_staff(), **data)
 
 
+@blp.route("/partner-institutions/<uuid:institution_id>")
+class InstitutionById(MethodView):
+    @blp.response(200, InstitutionSchema)
+    def get(self, institution_id: uuid.UUID) -> Any:
+        return services.get_institution(current_staff(), institution_id)
+
+    @blp.arguments(InstitutionInSchema)
+    @blp.response(200, InstitutionSchema)
+    def put(self, data: dict[str, Any], institution_id: uuid.UUID) -> Any:
+        """Correct an institution's name, kind or city."""
+        return services.update_institution(current_staff(), institution_id, **data)
+
+
 @blp.route("/trainings")
 class Trainings(MethodView):
     @blp.arguments(TrainingArgsSchema, location="query")

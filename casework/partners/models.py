@@ -6,8 +6,18 @@ import enum
 import uuid
 from datetime import date
 
-from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    SmallInteger,
+    String,
+    Table,
+    UniqueConstraint,
+    false,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.db import Base, Timestamp, UUIDPk, portable_enum
 
@@ -44,6 +54,8 @@ class ProfessionalType(enum.StrEnum):
     PROBATION_OFFICER = "probation_officer"
     HEALTH_WORKER = "health_worker"
     LAWYER = "lawyer"
+    #: officials of local government, courts, police and social services administration
+    PUBLIC_OFFICIAL = "public_official"
     OTHER = "other"
 
 
@@ -87,6 +99,27 @@ class EventKind(enum.StrEnum):
     WORKSHOP = "workshop"
     LECTURE = "lecture"
     CAMPAIGN = "campaign"
+    WEBINAR = "webinar"
+    MEDIA_ITEM = "media_item"
+    PUBLICATION = "publication"
+
+
+#: Which partner institutions organised an event with the centre.
+event_partners = Table(
+    "public_event_partners",
+    Base.metadata,
+    Column(
+        "event_id",
+        ForeignKey("public_events.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column(
+        "institution_id",
+        ForeignKey("partner_institutions.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
 
 
 class PublicEvent(Base):
@@ -99,5 +132,28 @@ class PublicEvent(Base):
     held_on: Mapped[date] = mapped_column(index=True)
     place: Mapped[str | None] = mapped_column(String(120))
     headcount: Mapped[int]
+    online: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[Timestamp]
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    partners: Mapped[list[PartnerInstitution]] = relationship(
+        secondary=event_partners, order_by=PartnerInstitution.name, lazy="selectin"
+    )
+    reach: Mapped[list[EventReach]] = relationship(
+        order_by="EventReach.language",
+        lazy="selectin",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class EventReach(Base):
+    """People an event reached in one language (where known; the event's headcount is the total)."""
+
+    __tablename__ = "public_event_reach"
+    __table_args__ = (CheckConstraint("headcount > 0", name="headcount_positive"),)
+
+    event_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("public_events.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    headcount: Mapped[int]

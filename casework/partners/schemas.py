@@ -81,6 +81,16 @@ class EventInSchema(ma.Schema):
     held_on = fields.Date(required=True)
     headcount = fields.Integer(required=True, validate=validate.Range(0, 1_000_000))
     place = text(120, allow_none=True)
+    online = fields.Boolean(load_default=False)
+    partner_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=50))
+    reach = fields.Dict(
+        keys=fields.String(validate=validate.Regexp(r"^[A-Za-z]{2,3}$")),
+        values=fields.Integer(validate=validate.Range(1, 1_000_000)),
+        load_default=dict,
+        metadata={
+            "description": "people reached per language code, where known (at most the total)"
+        },
+    )
 
 
 class EventSchema(ma.Schema):
@@ -90,6 +100,9 @@ class EventSchema(ma.Schema):
     held_on = fields.Date()
     headcount = fields.Integer()
     place = fields.String(allow_none=True)
+    online = fields.Boolean()
+    partner_ids = fields.Function(lambda event: [str(p.id) for p in event.partners])
+    reach = fields.Function(lambda event: {r.language: r.headcount for r in event.reach})
 
 
 class EventArgsSchema(TrainingArgsSchema):

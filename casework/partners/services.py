@@ -16,6 +16,7 @@ from casework.errors import Conflict, ValidationError
 from casework.pagination import Page, paginate
 from casework.partners.models import (
     EventKind,
+    EventReach,
     InstitutionKind,
     PartnerInstitution,
     ProfessionalType,
@@ -38,6 +39,44 @@ def create_institution(
     db.session.add(institution)
     db.session.flush()
     return institution
+
+
+def get_institution(user: User, institution_id: uuid.UUID) -> PartnerInstitution:
+    policy.require_partner_work(user)
+    return policy.require_visible(user, PartnerInstitution, institution_id, what="institution")
+
+
+def update_institution(
+    user: User,
+    institution_id: uuid.UUID,
+    *,
+    name: str,
+    kind: InstitutionKind,
+    city: str | None = None,
+) -> PartnerInstitution:
+    """Rename an institution or correct its kind or city; names stay unique."""
+    institution = get_institution(user, institution_id)
+    name = name.strip()
+    if not name:
+        raise ValidationError("an institution needs a name", fields={"name": ["required"]})
+    clash = db.session.scalar(
+        select(PartnerInstitution.id).where(
+            PartnerInstitution.name == name, PartnerInstitution.id != institution.id
+        )
+    )
+    if clash:
+        raise Conflict("the institution %(name)s is already on the list", name=name)
+    institution.name = name
+    institution.kind = kind
+    institution.city = (city or "").strip() or None
+    db.session.flush()
+    return institution
+
+
+def all_institutions(user: User) -> list[PartnerInstitution]:
+    """Every partner institution by name (the choices of the training and event forms)."""
+    policy.require_partner_work(user)
+    return list(db.session.scalars(select(PartnerInstitution).order_by(PartnerInstitution.name)))
 
 
 def list_institutions(
@@ -202,24 +241,70 @@ def create_event(
     held_on: date,
     headcount: int,
     place: str | None = None,
+    online: bool = False,
+    partner_ids: list[uuid.UUID] | None = None,
+    reach: dict[str, int] | None = None,
 ) -> PublicEvent:
+    """An event with its total headcount; optionally the partner institutions that organised it
+    with the centre and the people reached per language (where known: at most the total)."""
     policy.require_partner_work(user)
     if headcount < 0:
         raise ValidationError("a headcount cannot be negative", fields={"headcount": ["negative"]})
     if not title.strip():
         raise ValidationError("an event needs a title", fields={"title": ["required"]})
+    by_language = _reach(reach or {}, headcount)
     event = PublicEvent(
         title=title.strip(),
         kind=kind,
         held_on=held_on,
         headcount=headcount,
         place=(place or "").strip() or None,
+        online=online,
         created_by_id=user.id,
         created_at=utcnow(),
+        partners=_partners(partner_ids or []),
+        reach=[EventReach(language=code, headcount=n) for code, n in sorted(by_language.items())],
     )
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def _partners(ids: list[uuid.UUID]) -> list[PartnerInstitution]:
+    wanted = set(ids)
+    if not wanted:
+        return []
+    found = list(
+        db.session.scalars(select(PartnerInstitution).where(PartnerInstitution.id.in_(wanted)))
+    )
+    if len(found) != len(wanted):
+        raise ValidationError(
+            "every institution must be on the partner list first",
+            fields={"partner_ids": ["unknown institution"]},
+        )
+    return found
+
+
+def _reach(reach: dict[str, int], total: int) -> dict[str, int]:
+    cleaned: dict[str, int] = {}
+    for code, count in reach.items():
+        code = code.strip().lower()
+        if not (2 <= len(code) <= 3 and code.isascii() and code.isalpha()):
+            raise ValidationError(
+                "%(code)s is not a language code", code=code, fields={"reach": ["language"]}
+            )
+        if count < 1:
+            raise ValidationError(
+                "a headcount per language is at least 1", fields={"reach": ["headcount"]}
+            )
+        cleaned[code] = cleaned.get(code, 0) + count
+    if sum(cleaned.values()) > total:
+        raise ValidationError(
+            "the people reached per language add up to more than the total of %(total)s",
+            total=total,
+            fields={"reach": ["over total"]},
+        )
+    return cleaned
 
 
 def list_events(
@@ -240,3 +325,17 @@ def list_events(
     if held_to:
         query = query.where(PublicEvent.held_on <= held_to)
     return paginate(query, [PublicEvent.held_on, PublicEvent.id], cursor=cursor, limit=limit)
+
+
+def training_totals(user: User, training_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[int, int]]:
+    """Per training: professionals trained and institutions taking part (one query)."""
+    policy.require_partner_work(user)
+    if not training_ids:
+        return {}
+    tp = TrainingParticipation
+    rows = db.session.execute(
+        select(tp.training_id, func.sum(tp.headcount), func.count(func.distinct(tp.institution_id)))
+        .where(tp.training_id.in_(training_ids))
+        .group_by(tp.training_id)
+    )
+    return {training_id: (int(total), int(places)) for training_id, total, places in rows}

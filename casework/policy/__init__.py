@@ -58,6 +58,7 @@ from casework.policy.gates import (
     GIVE_THERAPY,
     HOLD_CASES,
     KEEP_AGENDA,
+    KEEP_LEADERS,
     LEAD_GROUPS,
     LOG_CONSULTATIONS,
     MANAGE_PROJECTS,
@@ -72,6 +73,8 @@ from casework.policy.gates import (
 )
 from casework.policy.gdpr import GdprScope, gdpr_scope, may_handle_gdpr_requests
 from casework.policy.programmes import (
+    academy_runs,
+    choosable_leaders,
     consultation_clients,
     consultation_statistics_scope,
     facilitates,
@@ -128,6 +131,7 @@ __all__ = [
     "GIVE_THERAPY",
     "HOLD_CASES",
     "KEEP_AGENDA",
+    "KEEP_LEADERS",
     "LEAD_GROUPS",
     "LOG_CONSULTATIONS",
     "MANAGE_PROJECTS",
@@ -140,9 +144,11 @@ __all__ = [
     "SURVEY_RESULTS",
     "Gate",
     "GdprScope",
+    "academy_runs",
     "assigned_cases",
     "breakable_cases",
     "can_see_note",
+    "choosable_leaders",
     "consultation_clients",
     "consultation_statistics_scope",
     "facilitates",

@@ -58,8 +58,9 @@ CONSULTATION_FIGURES = Gate((Role.CONSULTANT, SUP))
 MANAGE_TOPICS = Gate((Role.ADMIN,))
 #: Supervision: records, the caseload review, the break-the-glass log.
 SUPERVISE = Gate((SUP,))
-#: Partner institutions, trainings and events (not clinical).
-PARTNER_WORK = Gate((SUP, Role.ADMIN))
+#: Partner institutions, trainings and events (not clinical); coordinators record them because
+#: they report them to funders.
+PARTNER_WORK = Gate((SUP, Role.ADMIN, Role.COORDINATOR))
 #: Survey results.
 SURVEY_RESULTS = Gate((SUP, Role.ADMIN))
 #: Projects: changing them, and what is attributed to them.
@@ -68,5 +69,7 @@ MANAGE_PROJECTS = Gate((Role.ADMIN, Role.COORDINATOR))
 REPORTS = Gate((Role.COORDINATOR, SUP))
 #: Users, teams and the service catalogue.
 ADMINISTER = Gate((Role.ADMIN,))
+#: The register of peer leaders and volunteers (no staff account): their records and trainings.
+KEEP_LEADERS = Gate((Role.COORDINATOR, SUP))
 #: Consultation statistics (figures only; a coordinator's cover the whole centre).
 CONSULTATION_STATISTICS = Gate((Role.CONSULTANT, SUP, Role.COORDINATOR))

@@ -13,9 +13,15 @@ from casework.clients.models import Client
 from casework.consultations.models import InformationConsultation
 from casework.db import db
 from casework.errors import Forbidden, NotFound
-from casework.groups.models import GroupEnrolment, GroupFacilitator, GroupRun
+from casework.groups.models import GroupEnrolment, GroupFacilitator, GroupRun, PeerLeader
 from casework.policy.cases import visible_clients
-from casework.policy.gates import CLINICAL_WORK, LOG_CONSULTATIONS, PARTNER_WORK, SUPERVISE
+from casework.policy.gates import (
+    CLINICAL_WORK,
+    KEEP_LEADERS,
+    LOG_CONSULTATIONS,
+    PARTNER_WORK,
+    SUPERVISE,
+)
 from casework.policy.staff import CLINICAL_ROLES, memo, supervised_team_ids
 from casework.supervision.models import SupervisionRecord
 
@@ -143,7 +149,8 @@ def may_record_supervision(user: User) -> bool:
 
 
 def may_do_partner_work(user: User) -> bool:
-    """Partner institutions, trainings and events: not clinical, kept by supervisors and admins."""
+    """Partner institutions, trainings and events: not clinical, kept by supervisors, admins and
+    coordinators (who report them to funders)."""
     return PARTNER_WORK.allows(user)
 
 
@@ -166,3 +173,17 @@ def require_reviewed_teams(user: User, team_id: uuid.UUID | None) -> list[uuid.U
     if team_id not in teams:
         raise NotFound("no such team")
     return [team_id]
+
+
+def choosable_leaders(user: User) -> ColumnElement[bool]:
+    """Peer leaders a run's manager may name as leading it: the active ones (their names only;
+    the register itself is `KEEP_LEADERS`' work). The run's own check is the caller's."""
+    if not may_see_group_runs(user) and not KEEP_LEADERS.allows(user):
+        return false()
+    return PeerLeader.is_active.is_(True)
+
+
+def academy_runs(user: User) -> ColumnElement[bool]:
+    """Cohort runs (the Leaders' Academy, courses) a leader's record may name as their training:
+    the register's keepers see their names, which hold no client data."""
+    return GroupRun.is_cohort.is_(True) if KEEP_LEADERS.allows(user) else false()

@@ -16,8 +16,14 @@ from casework.clients.models import Client
 from casework.consultations.models import InformationConsultation
 from casework.db import db
 from casework.errors import NotFound, ValidationError
-from casework.groups.models import GroupEnrolment, GroupMeeting, GroupRun, MentoringSession
-from casework.partners.models import Training
+from casework.groups.models import (
+    GroupEnrolment,
+    GroupMeeting,
+    GroupRun,
+    MentoringSession,
+    PeerLeader,
+)
+from casework.partners.models import PartnerInstitution, PublicEvent, Training
 from casework.policy.cases import (
     in_assigned_case,
     in_visible_case,
@@ -27,6 +33,7 @@ from casework.policy.cases import (
     visible_enrolments,
     visible_notes,
 )
+from casework.policy.gates import KEEP_LEADERS
 from casework.policy.programmes import (
     in_managed_run,
     may_do_partner_work,
@@ -120,7 +127,9 @@ def visibility_rule(user: User, model: type[Any]) -> ColumnElement[bool]:
         return or_(
             MentoringSession.mentor_id == user.id, in_managed_run(user, MentoringSession.run_id)
         )
-    if model is Training:
+    if model is PeerLeader:
+        return true() if KEEP_LEADERS.allows(user) else false()
+    if model in (Training, PartnerInstitution, PublicEvent):
         return true() if may_do_partner_work(user) else false()
     if model is Project:
         return visible_projects(user)

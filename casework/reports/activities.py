@@ -33,6 +33,7 @@ from casework.groups.models import (
     GroupEnrolmentStatus,
     GroupMeeting,
     GroupRun,
+    GroupRunLeader,
     MeetingAttendance,
     MeetingPresence,
     MentoringSession,
@@ -45,6 +46,7 @@ from casework.partners.models import (
 )
 from casework.projects.scope import ActivityKind
 from casework.reports.definitions import AgeBand, Source
+from casework.reports.event_languages import event_reach_fact
 from casework.reports.facts import (
     Fact,
     HoursBetween,
@@ -223,6 +225,27 @@ def _mentoring(source: Source, window: Window, reach: Reach, bands: Sequence[Age
     )
 
 
+def _peer_led_run(source: Source, window: Window, reach: Reach, bands: Sequence[AgeBand]) -> Fact:
+    """Runs led by peer leaders that held a meeting in the period (someone marked present)."""
+    led = exists().where(GroupRunLeader.run_id == GroupRun.id)
+    held = exists().where(
+        GroupMeeting.run_id == GroupRun.id,
+        between(GroupMeeting.starts_at, window),
+        exists().where(
+            MeetingAttendance.meeting_id == GroupMeeting.id,
+            MeetingAttendance.presence == MeetingPresence.PRESENT,
+        ),
+    )
+    return Fact(
+        select_from=GroupRun.__table__,
+        where=[led, held],
+        columns={"unit": GroupRun.id, "service": GroupRun.service_code, "team": GroupRun.team_id},
+        team=GroupRun.team_id,
+        project=reach.project.group_runs(GroupRun.id),
+        attribution=(ActivityKind.GROUP_RUN, GroupRun.id),
+    )
+
+
 def consultation_person() -> ColumnElement[Any]:
     """Who came: the client, else the returning-visitor token, else this one visit."""
     ic = InformationConsultation
@@ -362,9 +385,11 @@ FACTS: dict[str, Callable[[Source, Window, Reach, Sequence[AgeBand]], Fact]] = {
     "appointment": _appointment,
     "group_meeting": _group_meeting,
     "mentoring": _mentoring,
+    "peer_led_run": _peer_led_run,
     "consultation": _consultation,
     "training": _training,
     "event": _event,
+    "event_reach": event_reach_fact,
     "survey": _survey,
     "partner_institution": _partner_institution,
 }

@@ -44,6 +44,10 @@ ACTIVITIES: dict[str, dict[str, tuple[str, ...]]] = {
         "counts": ("people", "sessions", "hours"),
         "dimensions": (*PERSON_DIMENSIONS, "service", "team", "practitioner", "project"),
     },
+    "peer_led_run": {
+        "counts": ("runs",),
+        "dimensions": ("service", "team", "project"),
+    },
     "consultation": {
         "counts": ("people", "consultations", "hours"),
         "dimensions": (
@@ -62,6 +66,11 @@ ACTIVITIES: dict[str, dict[str, tuple[str, ...]]] = {
     "event": {
         "counts": ("events", "people_reached"),
         "dimensions": ("event_kind", "project"),
+    },
+    #: The people events reached, by language where known (the rest: language not given).
+    "event_reach": {
+        "counts": ("people_reached",),
+        "dimensions": ("language", "event_kind", "project"),
     },
     "survey": {
         "counts": ("responses",),

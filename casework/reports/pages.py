@@ -17,7 +17,7 @@ from casework.reports.tables import Row, table
 
 #: Activities whose people are in the case list; the group-run list for the others.
 CASE_ACTIVITIES = ("assessment", "enrolment", "appointment")
-GROUP_ACTIVITIES = ("group_participation", "group_meeting", "mentoring")
+GROUP_ACTIVITIES = ("group_participation", "group_meeting", "mentoring", "peer_led_run")
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ RECORD_COUNTS = (
     "participations",
     "sessions",
     "meetings",
+    "runs",
     "consultations",
     "trainings",
     "events",
@@ -67,7 +68,7 @@ def is_available(indicator: Indicator, teams: Sequence[uuid.UUID] | None) -> boo
     return all(source.activity not in TEAMLESS for source in indicator.sources)
 
 
-TEAMLESS = ("training", "event", "partner_institution")
+TEAMLESS = ("training", "event", "event_reach", "partner_institution")
 
 
 def _condition(

@@ -315,6 +315,11 @@ ROUTES: dict[tuple[str, str], tuple[set[str], Any]] = {
         PARTNER_WORK,
         lambda w: {"name": "Szkoła Podstawowa nr 1", "kind": "school", "city": "Kraków"},
     ),
+    ("GET", "/api/v1/partner-institutions/<uuid:institution_id>"): (PARTNER_WORK, None),
+    ("PUT", "/api/v1/partner-institutions/<uuid:institution_id>"): (
+        PARTNER_WORK,
+        lambda w: {"name": "Ośrodek Pomocy Społecznej", "kind": "social_welfare"},
+    ),
     ("GET", "/api/v1/trainings"): (PARTNER_WORK, None),
     ("POST", "/api/v1/trainings"): (
         PARTNER_WORK,

@@ -34,9 +34,12 @@ from casework.groups.models import (
     GroupEnrolmentStatus,
     GroupMeeting,
     GroupRun,
+    GroupRunLeader,
     MeetingAttendance,
     MeetingPresence,
     MentoringSession,
+    PeerLeader,
+    PeerLeaderKind,
 )
 from casework.partners.models import (
     EventKind,
@@ -248,6 +251,13 @@ def world(app: Flask) -> dict[str, Any]:
         meeting(course, "2025-05-05", 1.5, in_course)
         meeting(course, "2025-05-12", 1.5, in_course)
         meeting(academy, "2025-02-01", 3, leader)
+        # Peer leaders lead the club and the academy (both met) and the parenting workshops
+        # (no meeting held): two runs led by peer leaders.
+        peer = PeerLeader(kind=PeerLeaderKind.PEER_LEADER, languages="uk", is_active=True)
+        db.session.add(peer)
+        db.session.flush()
+        for group in (club, academy, parenting):
+            db.session.add(GroupRunLeader(run_id=group.id, leader_id=peer.id))
 
         for enrolment, day, attendance in (
             (leader, "2025-02-03", Attendance.ATTENDED),

@@ -83,7 +83,7 @@ EXPECTED: dict[str, dict[str, tuple[float, dict[str, dict[str | None, float]]]]]
         "satisfied_share": (50.0, {}),
         "information_fully_useful": (50.0, {}),
         "events": (2, {"event_kind": {"campaign": 1, "lecture": 1}}),
-        "people_reached": (1200, {}),
+        "people_reached": (1200, {"language": {None: 1200}}),  # no reach by language given
     },
     "clubs_and_courses": {
         "meetings": (
@@ -132,6 +132,10 @@ EXPECTED: dict[str, dict[str, tuple[float, dict[str, dict[str | None, float]]]]]
         ),
         "leaders": (2, {}),
         "leaders_completed": (1, {}),
+        "runs_led_by_peer_leaders": (
+            2,
+            {"service": {"migrant_women_support_club": 1, "leaders_academy": 1}},
+        ),
         "mentoring_sessions": (3, {}),
         "mentored_people": (2, {}),
         "partner_institutions": (3, {"institution_kind": {"school": 1, "police": 1, "court": 1}}),

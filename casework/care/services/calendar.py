@@ -87,7 +87,8 @@ class FeedEvent:
 
 def read_feed(secret: str, *, now: datetime | None = None) -> list[FeedEvent]:
     """The appointments of the feed's owner near now, for a calendar application; NotFound for
-    an unknown or revoked secret, or a disabled account. Each read is audited."""
+    an unknown or revoked secret, a disabled account, or a secret made before the owner's
+    latest password. Each read is audited."""
     feed = db.session.scalar(
         select(CalendarFeed).where(
             CalendarFeed.secret_hash == _digest(secret), CalendarFeed.revoked_at.is_(None)
@@ -95,6 +96,8 @@ def read_feed(secret: str, *, now: datetime | None = None) -> list[FeedEvent]:
     )
     owner = db.session.get(User, feed.user_id) if feed is not None else None
     if feed is None or owner is None or not owner.is_active:
+        raise NotFound("no such calendar")
+    if feed.created_at < owner.password_changed_at:  # a new password ends it, like API tokens
         raise NotFound("no such calendar")
     now = now or utcnow()
     rows = db.session.execute(
