@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -19,6 +23,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from casework.clients.models import Gender, MigrationReason
 from casework.consultations.models import AgeGroup, Channel
 from casework.consultations.services import MAX_DURATION_MINUTES
+from casework.web.forms import VersionedForm
 from casework.web.labels import choices
 
 #: Languages consultations are usually held in, each named in itself (as the language menu is).
@@ -45,7 +50,15 @@ def _optional(enum_type):  # type: ignore[no-untyped-def]
     return [SelectChoice("", _l("Not given")), *choices(enum_type)]  # type: ignore[arg-type]
 
 
+def _client_choices(clients: Sequence[tuple[uuid.UUID, str]]) -> list[SelectChoice]:
+    return [
+        SelectChoice("", _l("Anonymous visitor")),
+        *(SelectChoice(str(client_id), name) for client_id, name in clients),
+    ]
+
+
 class ConsultationForm(FlaskForm):
+    client = SelectField(_l("Registered client"), choices=[], default="")
     topics = CheckboxesField(_l("Topics"), choices=[], validators=[DataRequired()])
     duration_minutes = IntegerField(
         _l("Duration in minutes"),
@@ -75,3 +88,46 @@ class ConsultationForm(FlaskForm):
         _l("Phone (kept only as a token for counting returning visitors)"),
         validators=[Optional(), Length(max=32)],
     )
+
+    def offer_clients(self, clients: Sequence[tuple[uuid.UUID, str]]) -> None:
+        self.client.choices = _client_choices(clients)
+
+    @property
+    def client_id(self) -> uuid.UUID | None:
+        return uuid.UUID(self.client.data) if self.client.data else None
+
+
+class LinkClientForm(VersionedForm):
+    """Link a logged anonymous consultation to a registered client."""
+
+    client = SelectField(_l("Registered client"), choices=[], validators=[DataRequired()])
+
+    @classmethod
+    def offering(cls, clients: Sequence[tuple[uuid.UUID, str]]) -> LinkClientForm:
+        form = cls()
+        form.client.choices = [
+            SelectChoice("", _l("Choose a client")),
+            *(SelectChoice(str(client_id), name) for client_id, name in clients),
+        ]
+        return form
+
+    @property
+    def client_id(self) -> uuid.UUID:
+        return uuid.UUID(self.client.data)
+
+
+class StatisticsForm(FlaskForm):
+    """The period of the statistics page (a GET query)."""
+
+    class Meta:
+        csrf = False  # a GET address: it changes nothing
+
+    consulted_from = DateField(_l("From"), validators=[Optional()])
+    consulted_to = DateField(_l("To"), validators=[Optional()])
+
+    def period(self, today: date) -> tuple[date, date]:
+        """The period asked for; by default this year so far, and never backwards."""
+        start = self.consulted_from.data if not self.consulted_from.errors else None
+        end = self.consulted_to.data if not self.consulted_to.errors else None
+        start, end = start or date(today.year, 1, 1), end or today
+        return (start, end) if start <= end else (end, start)

@@ -12,7 +12,8 @@ from sqlalchemy import Select, distinct, func, select
 from casework import policy
 from casework.audit import services as audit
 from casework.auth.models import User
-from casework.clients.models import Gender, MigrationReason
+from casework.clients.models import Client, Gender, MigrationReason
+from casework.clients.names import client_display_name
 from casework.clients.services.consents import require_processing_basis
 from casework.clock import centre_today
 from casework.consultations.models import (
@@ -24,7 +25,7 @@ from casework.consultations.models import (
 )
 from casework.consultations.visitors import returning_visitor_token
 from casework.db import db, get_or_not_found
-from casework.errors import ValidationError
+from casework.errors import N_, Conflict, Forbidden, ValidationError, check_version
 from casework.pagination import Page, paginate
 
 MAX_DURATION_MINUTES = 480
@@ -293,3 +294,49 @@ def save_topic(
 def require_topic(code: str) -> ConsultationTopic:
     """The topic with `code`, retired or not, else NotFound."""
     return get_or_not_found(ConsultationTopic, code, "topic")
+
+
+#: The most clients a "choose a client" list offers at once.
+CHOICE_LIMIT = 500
+
+
+def linkable_clients(user: User) -> list[tuple[uuid.UUID, str]]:
+    """(client id, name) of the clients a consultation of `user` may be linked to, by name (the
+    names read are audited)."""
+    policy.LOG_CONSULTATIONS.require(user)
+    found = list(
+        db.session.scalars(
+            select(Client)
+            .where(policy.consultation_clients(user), Client.erased_at.is_(None))
+            .limit(CHOICE_LIMIT)
+        )
+    )
+    audit.record_many(
+        "client.read",
+        actor=user,
+        object_type="client",
+        objects=[audit.Read(c.id, c.id) for c in found],
+        fields=["given_name", "family_name"],
+    )
+    return sorted(((c.id, client_display_name(c)) for c in found), key=lambda p: p[1].casefold())
+
+
+def link_client(
+    user: User, consultation_id: uuid.UUID, client_id: uuid.UUID, *, expected_version: int
+) -> InformationConsultation:
+    """Link a logged anonymous consultation to a registered client (its consultant); the
+    anonymous statistics and visitor token give way to the client record."""
+    consultation = require_consultation(user, consultation_id)
+    if not policy.may_link_consultation(user, consultation):
+        raise Forbidden("only the consultant who logged a consultation may link it to a client")
+    check_version(consultation, expected_version, N_("consultation"))
+    if consultation.client_id is not None:
+        raise Conflict("this consultation is already linked to a client")
+    policy.require_chosen_client(user, client_id, visible=policy.consultation_clients(user))
+    require_processing_basis([client_id])
+    consultation.client_id = client_id
+    consultation.gender = consultation.age_group = consultation.migration_reason = None
+    consultation.nationality = consultation.visitor_token = None
+    audit.record_change("consultation.link_client", consultation, actor=user, fields=["client_id"])
+    db.session.flush()
+    return consultation

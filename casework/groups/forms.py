@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from casework.care.models import Attendance
 from casework.clients.names import client_display_name
 from casework.clock import centre_zone
 from casework.groups.models import MeetingPresence
@@ -104,3 +105,56 @@ class CaseGroupForm(FlaskForm):
 
 class WithdrawForm(VersionedForm):
     """The withdraw or complete button: the version of the enrolment the page showed."""
+
+
+class EnrolPersonForm(FlaskForm):
+    """Enrol a person directly in a club or course run (no case)."""
+
+    person = SelectField(_l("Person"), choices=[], validators=[DataRequired()])
+
+    @classmethod
+    def offering(cls, people: Sequence[tuple[uuid.UUID, str]]) -> EnrolPersonForm:
+        form = cls(prefix="enrol")
+        form.person.choices = [("", _l("Choose a person")), *((str(i), n) for i, n in people)]
+        return form
+
+    @property
+    def client_id(self) -> uuid.UUID:
+        return uuid.UUID(self.person.data)
+
+
+class MentoringForm(MeetingForm):
+    """A mentoring session of a cohort member: who, with which mentor, when."""
+
+    member = SelectField(_l("Member"), choices=[], validators=[DataRequired()])
+    mentor = SelectField(_l("Mentor"), choices=[], validators=[DataRequired()])
+    place = None  # type: ignore[assignment]
+    topic = None  # type: ignore[assignment]
+    minutes = IntegerField(
+        _l("Length in minutes"), default=60, validators=[DataRequired(), NumberRange(5, 480)]
+    )
+
+    @classmethod
+    def offering(
+        cls,
+        members: Sequence[tuple[uuid.UUID, str]],
+        mentors: Sequence[tuple[uuid.UUID, str]],
+    ) -> MentoringForm:
+        form = cls(prefix="mentoring")
+        form.member.choices = [("", _l("Choose a member")), *((str(i), n) for i, n in members)]
+        form.mentor.choices = [("", _l("Choose a mentor")), *((str(i), n) for i, n in mentors)]
+        return form
+
+    @property
+    def enrolment_id(self) -> uuid.UUID:
+        return uuid.UUID(self.member.data)
+
+    @property
+    def mentor_id(self) -> uuid.UUID:
+        return uuid.UUID(self.mentor.data)
+
+
+class MentoringAttendanceForm(VersionedForm):
+    """Whether the member came to a mentoring session (one small form per row)."""
+
+    attendance = SelectField(_l("Attendance"), choices=choices(Attendance))

@@ -4,16 +4,17 @@ meetings), a meeting's attendance sheet, and enrolling a case participant in a r
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from casework import policy
 from casework.auth.models import User
+from casework.auth.services import display_names
 from casework.clients.names import client_display_name
 from casework.clock import centre_today
 from casework.db import utcnow
 from casework.errors import NotFound
-from casework.groups.models import GroupEnrolmentStatus, GroupMeeting
-from casework.groups.services import completion, enrolments, meetings, runs
+from casework.groups.models import GroupEnrolmentStatus, GroupMeeting, MentoringSession
+from casework.groups.services import completion, enrolments, meetings, mentoring, runs
 from casework.groups.services.enrolments import Member
 from casework.groups.services.meetings import Sheet
 from casework.groups.services.runs import RunFigures
@@ -49,6 +50,20 @@ class RunPage:
     meetings: list[GroupMeeting]
     #: Figures by person, who has left and how, completion from attendance.
     lifecycle: completion.RunLifecycle
+    #: (client id, name) of the people the manager may enrol directly (empty unless managing).
+    enrollable: list[tuple[uuid.UUID, str]] = field(default_factory=list)
+    #: A cohort's mentoring sessions (a mentor who does not manage the run: their own).
+    mentoring: list[MentoringRow] = field(default_factory=list)
+    #: (user id, name) of the staff who may mentor, for the mentoring form.
+    mentors: list[tuple[uuid.UUID, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MentoringRow:
+    session: MentoringSession
+    #: The member's name, or "" when the reader does not manage the run.
+    member: str
+    mentor: str
 
 
 def run_page(user: User, run_id: uuid.UUID) -> RunPage:
@@ -56,10 +71,16 @@ def run_page(user: User, run_id: uuid.UUID) -> RunPage:
     figures = runs.get_run(user, run_id)
     schedule = meetings.list_meetings(user, run_id, limit=200).items
     lifecycle = completion.run_lifecycle(user, run_id)
+    sessions = (
+        mentoring.list_mentoring(user, run_id, limit=200).items if figures.run.is_cohort else []
+    )
     if not policy.may_manage_group_run(user, figures.run):
-        return RunPage(figures, False, [], [], schedule, lifecycle)
+        rows = _mentoring_rows(sessions, {})
+        return RunPage(figures, False, [], [], schedule, lifecycle, mentoring=rows)
     members = enrolments.open_members(user, figures.run)
     waiting = [m for m in members if m.enrolment.status == GroupEnrolmentStatus.WAITLISTED]
+    names = {m.enrolment.id: client_display_name(m.client) for m in members}
+    names.update({m.enrolment.id: client_display_name(m.client) for m in lifecycle.past})
     return RunPage(
         figures,
         True,
@@ -67,7 +88,22 @@ def run_page(user: User, run_id: uuid.UUID) -> RunPage:
         sorted(waiting, key=lambda m: m.enrolment.waitlist_position or 0),
         schedule,
         lifecycle,
+        enrollable=enrolments.enrollable_clients(user, figures.run),
+        mentoring=_mentoring_rows(sessions, names),
+        mentors=[(u.id, u.display_name) for u in mentoring.mentors()]
+        if figures.run.is_cohort
+        else [],
     )
+
+
+def _mentoring_rows(
+    sessions: list[MentoringSession], members: dict[uuid.UUID, str]
+) -> list[MentoringRow]:
+    mentors = display_names(s.mentor_id for s in sessions)
+    return [
+        MentoringRow(s, members.get(s.enrolment_id, ""), mentors.get(s.mentor_id, ""))
+        for s in sessions
+    ]
 
 
 @dataclass(frozen=True)

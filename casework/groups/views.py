@@ -10,19 +10,26 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from casework import policy
 from casework.auth.current import current_staff
+from casework.care.models import Attendance
+from casework.clients.names import client_display_name
 from casework.errors import DomainError
 from casework.groups import pages
 from casework.groups.forms import (
     CaseGroupForm,
+    EnrolPersonForm,
     MeetingForm,
+    MentoringAttendanceForm,
+    MentoringForm,
     WithdrawForm,
     attendance_sheet_form,
 )
-from casework.groups.models import GroupEnrolmentStatus
-from casework.groups.services import completion, enrolments, meetings
+from casework.groups.models import GroupEnrolment, GroupEnrolmentStatus
+from casework.groups.services import completion, enrolments, meetings, mentoring
 from casework.groups.services.leaders import run_leaders
 from casework.web.errors import refuse_on_page, show_on_form
+from casework.web.labels import choices
 
 bp = Blueprint("group_pages", __name__, template_folder="templates")
 
@@ -59,12 +66,105 @@ def run(run_id: uuid.UUID) -> str | Response:
         else:
             flash(_("The meeting is scheduled."), "info")
             return redirect(url_for("group_pages.run", run_id=run_id))
+    return _run_page(run_id, form=form)
+
+
+def _run_page(
+    run_id: uuid.UUID,
+    *,
+    form: MeetingForm | None = None,
+    enrol_form: EnrolPersonForm | None = None,
+    mentoring_form: MentoringForm | None = None,
+) -> str:
+    page = pages.run_page(current_staff(), run_id)
+    seated = [(m.enrolment.id, client_display_name(m.client)) for m in page.seated]
     return render_template(
         "groups/run.html",
-        page=pages.run_page(current_staff(), run_id),
-        form=form,
+        page=page,
+        form=form or MeetingForm(formdata=None),
         leaders=run_leaders(current_staff(), run_id),
+        enrol_form=enrol_form or EnrolPersonForm.offering(page.enrollable),
+        mentoring_form=mentoring_form or MentoringForm.offering(seated, page.mentors),
+        attendance_choices=choices(Attendance),
     )
+
+
+@bp.route("/groups/<uuid:run_id>/enrol", methods=["POST"])
+@login_required
+def enrol_person(run_id: uuid.UUID) -> str | Response:
+    """Enrol a person directly (clubs, courses): a seat, or the next place waiting."""
+    page = pages.run_page(current_staff(), run_id)
+    policy.require_group_run_manager(current_staff(), page.figures.run)
+    form = EnrolPersonForm.offering(page.enrollable)
+    if form.validate_on_submit():
+        try:
+            enrolment = enrolments.enrol(current_staff(), run_id, client_id=form.client_id)
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            _flash_enrolled(enrolment)
+            return redirect(url_for("group_pages.run", run_id=run_id))
+    return _run_page(run_id, enrol_form=form)
+
+
+def _flash_enrolled(enrolment: GroupEnrolment) -> None:
+    if enrolment.status == GroupEnrolmentStatus.ACTIVE:
+        flash(_("The participant has a seat in the group run."), "info")
+    else:
+        flash(
+            _(
+                "The group run is full: the participant is number %(position)d on its waitlist.",
+                position=enrolment.waitlist_position or 0,
+            ),
+            "info",
+        )
+
+
+@bp.route("/groups/<uuid:run_id>/mentoring", methods=["POST"])
+@login_required
+def schedule_mentoring(run_id: uuid.UUID) -> str | Response:
+    """Record a mentoring session of a cohort member."""
+    page = pages.run_page(current_staff(), run_id)
+    policy.require_group_run_manager(current_staff(), page.figures.run)
+    seated = [(m.enrolment.id, client_display_name(m.client)) for m in page.seated]
+    form = MentoringForm.offering(seated, page.mentors)
+    if form.validate_on_submit():
+        try:
+            mentoring.schedule_mentoring(
+                current_staff(),
+                form.enrolment_id,
+                mentor_id=form.mentor_id,
+                starts_at=form.starts_at(),
+                ends_at=form.ends_at(),
+            )
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            flash(_("The mentoring session is recorded."), "info")
+            return redirect(url_for("group_pages.run", run_id=run_id))
+    return _run_page(run_id, mentoring_form=form)
+
+
+@bp.route("/groups/mentoring/<uuid:session_id>/attendance", methods=["POST"])
+@login_required
+def mentoring_attendance(session_id: uuid.UUID) -> Response:
+    """Mark whether the member came to a mentoring session (its mentor or the run's managers)."""
+    form = MentoringAttendanceForm()
+    if not form.validate_on_submit():
+        flash(_("This page is out of date; reload it and try again."), "error")
+        return redirect(url_for("group_pages.runs"))
+    try:
+        session = mentoring.record_mentoring_attendance(
+            current_staff(),
+            session_id,
+            attendance=Attendance(form.attendance.data),
+            expected_version=form.expected_version,
+        )
+    except DomainError as error:
+        refuse_on_page(error)
+        return redirect(url_for("group_pages.runs"))
+    flash(_("The attendance is recorded."), "info")
+    return redirect(url_for("group_pages.run", run_id=session.run_id))
 
 
 @bp.route("/groups/enrolments/<uuid:enrolment_id>/withdraw", methods=["POST"])
@@ -146,16 +246,6 @@ def enrol_case(case_id: uuid.UUID) -> str | Response:
         except DomainError as error:
             show_on_form(form, error)
         else:
-            if enrolment.status == GroupEnrolmentStatus.ACTIVE:
-                flash(_("The participant has a seat in the group run."), "info")
-            else:
-                flash(
-                    _(
-                        "The group run is full: the participant is number %(position)d on "
-                        "its waitlist.",
-                        position=enrolment.waitlist_position or 0,
-                    ),
-                    "info",
-                )
+            _flash_enrolled(enrolment)
             return redirect(url_for("casefile_pages.show", case_id=case_id))
     return render_template("groups/enrol_case.html", options=options, form=form)

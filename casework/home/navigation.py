@@ -41,6 +41,11 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("survey_pages.hand_out", _l("Client surveys"), policy.SURVEY_HANDOUT),
     NavEntry("survey_pages.results", _l("Survey results"), policy.SURVEY_RESULTS),
     NavEntry("import_pages.upload", _l("Import a spreadsheet"), policy.IMPORTS),
+    NavEntry(
+        "consultation_pages.statistics",
+        _l("Consultation statistics"),
+        policy.CONSULTATION_STATISTICS,
+    ),
 )
 
 

@@ -15,7 +15,13 @@ from casework.db import db
 from casework.errors import Forbidden, NotFound
 from casework.groups.models import GroupEnrolment, GroupFacilitator, GroupRun, PeerLeader
 from casework.policy.cases import visible_clients
-from casework.policy.gates import CLINICAL_WORK, KEEP_LEADERS, PARTNER_WORK, SUPERVISE
+from casework.policy.gates import (
+    CLINICAL_WORK,
+    KEEP_LEADERS,
+    LOG_CONSULTATIONS,
+    PARTNER_WORK,
+    SUPERVISE,
+)
 from casework.policy.staff import CLINICAL_ROLES, memo, supervised_team_ids
 from casework.supervision.models import SupervisionRecord
 
@@ -95,6 +101,19 @@ def consultation_clients(user: User) -> ColumnElement[bool]:
         InformationConsultation.client_id.is_not(None), visible_consultations(user)
     )
     return or_(visible_clients(user, assigned_only=True), Client.id.in_(linked))
+
+
+def consultation_statistics_scope(user: User) -> ColumnElement[bool]:
+    """The consultations counted in `user`'s statistics (figures only): a coordinator's cover
+    the centre, everyone else counts the consultations they may see."""
+    if user.has_role(Role.COORDINATOR):
+        return true()
+    return visible_consultations(user)
+
+
+def may_link_consultation(user: User, consultation: InformationConsultation) -> bool:
+    """Linking a logged consultation to a client afterwards: the consultant who logged it."""
+    return LOG_CONSULTATIONS.allows(user) and consultation.consultant_id == user.id
 
 
 def visible_supervision_records(user: User) -> ColumnElement[bool]:

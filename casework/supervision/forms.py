@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 class ActionFields(Form):
@@ -13,10 +23,18 @@ class ActionFields(Form):
     due_on = DateField(_l("Due on"), validators=[Optional()])
 
 
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes (the cases discussed)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
 class RecordForm(FlaskForm):
     practitioner = SelectField(_l("Practitioner"), choices=[])
     held_on = DateField(_l("Held on"), validators=[DataRequired()])
     notes = TextAreaField(_l("Notes"), validators=[DataRequired(), Length(max=20000)])
+    cases = CheckboxesField(_l("Cases discussed (optional)"), choices=[])
     actions = FieldList(FormField(ActionFields), min_entries=3, max_entries=10)
 
 

@@ -166,3 +166,33 @@ def practitioners_i_supervise(user: User) -> list[User]:
         .order_by(User.display_name)
     )
     return [person for person in people if policy.CLINICAL_WORK.allows(person)]
+
+
+#: The most cases the supervision form offers.
+CASE_CHOICE_LIMIT = 300
+
+
+def referable_cases(user: User) -> list[Case]:
+    """The cases a supervisor may refer a record to (their own and their teams', no
+    break-the-glass), by reference."""
+    policy.SUPERVISE.require(user)
+    return list(
+        db.session.scalars(
+            select(Case)
+            .where(policy.assigned_cases(user))
+            .order_by(Case.reference)
+            .limit(CASE_CHOICE_LIMIT)
+        )
+    )
+
+
+def cases_of_record(user: User, record: SupervisionRecord) -> tuple[list[Case], int]:
+    """The cases a record refers to that `user` may see, by reference, and how many others."""
+    shown = list(
+        db.session.scalars(
+            select(Case)
+            .where(Case.id.in_(record.case_ids), policy.visible_cases(user))
+            .order_by(Case.reference)
+        )
+    )
+    return shown, len(record.case_ids) - len(shown)

@@ -19,6 +19,7 @@ from casework.supervision import pages
 from casework.supervision import services as supervision
 from casework.supervision.forms import ActionForm, RecordForm
 from casework.web.errors import refuse_on_page, show_on_form
+from casework.web.labels import label
 
 bp = Blueprint("supervision_pages", __name__, template_folder="templates")
 
@@ -56,6 +57,21 @@ def new_record() -> str | Response:
         (str(person.id), person.display_name)
         for person in supervision.practitioners_i_supervise(current_staff())
     ]
+    offered = pages.case_choices(current_staff())
+    form.cases.choices = [
+        (
+            str(case.id),
+            " · ".join(
+                (
+                    case.reference,
+                    label(case.state),
+                    (case.case_manager_id and offered.managers.get(case.case_manager_id))
+                    or _("no case manager"),
+                )
+            ),
+        )
+        for case in offered.cases
+    ]
     if form.validate_on_submit() and _actions_complete(form):
         actions = [
             supervision.NewAction(entry.text.data or "", entry.due_on.data or date.max)
@@ -68,6 +84,7 @@ def new_record() -> str | Response:
                 practitioner_id=uuid.UUID(form.practitioner.data or ""),
                 held_on=form.held_on.data or centre_today(),
                 notes=form.notes.data or "",
+                case_ids=[uuid.UUID(case_id) for case_id in form.cases.data or []],
                 actions=actions,
             )
         except ValueError:
@@ -106,6 +123,8 @@ def record(record_id: uuid.UUID) -> str | Response:
         names=shown.names,
         may_change=shown.may_change,
         today=shown.today,
+        cases=shown.cases,
+        other_cases=shown.other_cases,
     )
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from casework import policy
 from casework.audit import services as audit
-from casework.auth.models import User
+from casework.auth.models import User, UserRole
 from casework.care.models import Attendance
 from casework.db import db, utcnow
 from casework.errors import N_, Conflict, ValidationError, check_version
@@ -89,3 +89,19 @@ def record_mentoring_attendance(
     session.attendance = attendance
     db.session.flush()
     return session
+
+
+def mentors() -> list[User]:
+    """Active staff who may mentor (the choices of the mentoring form), by name."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.is_enabled.is_(True),
+                User.id.in_(
+                    select(UserRole.user_id).where(UserRole.role.in_(policy.LEAD_GROUPS.roles))
+                ),
+            )
+            .order_by(User.display_name)
+        )
+    )
