@@ -1,4 +1,4 @@
-"""`flask import clients|consultations FILE --mapping M --as EMAIL [--dry-run]`."""
+"""`flask import clients|consultations|groups FILE --mapping M --as EMAIL [--dry-run]`."""
 
 from __future__ import annotations
 
@@ -98,3 +98,13 @@ def import_consultations(
 ) -> None:
     """Import past consultations (anonymous statistics) as the consultant who held them."""
     _run(services.CONSULTATIONS, file, mapping_path, email, dry_run, only_good_rows)
+
+
+@import_cli.command("groups")
+@_options
+@use_case
+def import_groups(
+    file: str, mapping_path: str, email: str, dry_run: bool, only_good_rows: bool
+) -> None:
+    """Import past group participation (completed, withdrawn, attended) into runs one manages."""
+    _run(services.GROUPS, file, mapping_path, email, dry_run, only_good_rows)

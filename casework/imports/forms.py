@@ -30,9 +30,19 @@ FIELD_LABELS = {
     "channel": _l("Channel"),
     "age_group": _l("Age group"),
     "migration_reason": _l("Reason for migration"),
+    "status": _l("Participation (completed, withdrawn or attended)"),
+    "run_id": _l("Group run id"),
+    "service_code": _l("Service code of the group"),
+    "run_starts_on": _l("Start date of the group run"),
+    "joined_on": _l("Date the person joined"),
+    "left_on": _l("Date the person completed or left"),
 }
 #: The kinds of import, as the upload form offers them.
-KIND_LABELS = {"clients": _l("Clients"), "consultations": _l("Past consultations")}
+KIND_LABELS = {
+    "clients": _l("Clients"),
+    "consultations": _l("Past consultations"),
+    "groups": _l("Past group participation"),
+}
 
 
 class UploadForm(FlaskForm):

@@ -1,5 +1,5 @@
 """The column mapping: which column of the file holds which field of a client or a past
-consultation. Saved as a small JSON or YAML
+consultation or a past group participation. Saved as a small JSON or YAML
 file (`{"given_name": "Imię", ...}`) and reused."""
 
 from __future__ import annotations
@@ -38,11 +38,29 @@ CONSULTATION_FIELDS = (
     "nationality",
     "migration_reason",
 )
+GROUP_FIELDS = (
+    "status",
+    "national_id",
+    "phone",
+    "email",
+    "family_name",
+    "birth_year",
+    "run_id",
+    "service_code",
+    "run_starts_on",
+    "joined_on",
+    "left_on",
+)
 #: Each kind of import: its fields, the required ones first.
-FIELDS = {"clients": CLIENT_FIELDS, "consultations": CONSULTATION_FIELDS}
+FIELDS = {
+    "clients": CLIENT_FIELDS,
+    "consultations": CONSULTATION_FIELDS,
+    "groups": GROUP_FIELDS,
+}
 REQUIRED = {
     "clients": ("given_name", "family_name", "legal_basis", "notice_version"),
     "consultations": ("consulted_on", "language", "duration_minutes", "topics"),
+    "groups": ("status",),
 }
 
 

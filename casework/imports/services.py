@@ -29,6 +29,8 @@ from casework.crypto.models import BlindIndexEntry
 from casework.db import db, utcnow
 from casework.errors import N_, ValidationError
 from casework.imports.consultation_rows import ConsultationRow, parse_consultation_row
+from casework.imports.group_rows import GroupRow, parse_group_row
+from casework.imports.groups import import_group_row, resolve_group_rows
 from casework.imports.mapping import check_mapping
 from casework.imports.models import ImportLedgerEntry, ImportRun, ImportUpload
 from casework.imports.reading import Sheet, detect_format, read_sheet
@@ -36,11 +38,16 @@ from casework.imports.rows import ClientRow, Problem, parse_client_row
 
 CLIENTS = "clients"
 CONSULTATIONS = "consultations"
-KINDS = (CLIENTS, CONSULTATIONS)
+GROUPS = "groups"
+KINDS = (CLIENTS, CONSULTATIONS, GROUPS)
 #: Who may import each kind.
-GATES = {CLIENTS: policy.IMPORT_CLIENTS, CONSULTATIONS: policy.LOG_CONSULTATIONS}
+GATES = {
+    CLIENTS: policy.IMPORT_CLIENTS,
+    CONSULTATIONS: policy.LOG_CONSULTATIONS,
+    GROUPS: policy.OPEN_GROUP_RUNS,
+}
 _CHUNK = 500
-Row = ClientRow | ConsultationRow
+Row = ClientRow | ConsultationRow | GroupRow
 
 
 @dataclass
@@ -205,6 +212,8 @@ def _parse(kind: str, sheet: Sheet, chosen: Mapping[str, str]) -> list[Row]:
     ]
     if kind == CLIENTS:
         return [parse_client_row(number, values, today) for number, values in table]
+    if kind == GROUPS:
+        return [parse_group_row(number, values, today) for number, values in table]
     topics = {topic.code for topic in list_topics()}
     return [parse_consultation_row(number, values, today, topics) for number, values in table]
 
@@ -217,6 +226,8 @@ def preview_rows(user: User, kind: str, sheet: Sheet, mapping: Mapping[str, str]
     fingerprints = _fingerprints(_ledger_key(), kind, parsed)
     done = _ledgered(kind, list(fingerprints.values()))
     fresh = [row for row in parsed if fingerprints[row.number] not in done]
+    if kind == GROUPS:
+        resolve_group_rows(user, [row for row in fresh if isinstance(row, GroupRow)])
     if kind == CLIENTS:
         seen: dict[str, int] = {}
         for row in fresh:
@@ -233,11 +244,14 @@ def preview_rows(user: User, kind: str, sheet: Sheet, mapping: Mapping[str, str]
 
 
 def _import_row(user: User, row: Row) -> uuid.UUID | None:
-    """Create the row's client (returned) or consultation through the feature's own services."""
+    """Create the row's client, group participation or consultation through the feature's own
+    services; the client's id is returned for the ledger (None for a consultation)."""
     if isinstance(row, ConsultationRow):
         assert row.values is not None
         log_consultation(user, **row.values)
         return None
+    if isinstance(row, GroupRow):
+        return import_group_row(user, row)
     assert row.details is not None and row.legal_basis is not None
     client = intake_client(row.details, actor=user, confirm_new=True)
     record_consent(

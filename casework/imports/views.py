@@ -14,7 +14,7 @@ from casework import policy
 from casework.auth.current import current_staff, require_role_page
 from casework.errors import DomainError
 from casework.imports import services
-from casework.imports.forms import KIND_LABELS, ConfirmForm, MappingForm, UploadForm
+from casework.imports.forms import FIELD_LABELS, KIND_LABELS, ConfirmForm, MappingForm, UploadForm
 from casework.imports.mapping import FIELDS, REQUIRED, guess_mapping, parse_mapping_text
 from casework.web.errors import refuse_on_page, show_on_form
 
@@ -45,6 +45,14 @@ def upload() -> str | Response:
     return render_template("imports/upload.html", form=form)
 
 
+def _named_by_label(error: DomainError) -> DomainError:
+    """The error naming a field by its label on the form, never by its internal name."""
+    field = error.params.get("field")
+    if isinstance(field, str) and field in FIELD_LABELS:
+        error.params["field"] = FIELD_LABELS[field]
+    return error
+
+
 @bp.route("/imports/<uuid:upload_id>/mapping", methods=["GET", "POST"])
 @require_role_page(*policy.IMPORTS.roles)
 def mapping(upload_id: uuid.UUID) -> str | Response:
@@ -67,7 +75,7 @@ def mapping(upload_id: uuid.UUID) -> str | Response:
                 chosen = {name: getattr(form, name).data or "" for name in FIELDS[held.kind]}
             services.set_mapping(current_staff(), upload_id, chosen)
         except DomainError as error:
-            show_on_form(form, error)
+            show_on_form(form, _named_by_label(error))
         else:
             return redirect(url_for("import_pages.preview", upload_id=upload_id))
     return render_template(

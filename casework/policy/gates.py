@@ -76,6 +76,6 @@ SURVEY_HANDOUT = Gate((*CLINICAL_ROLES, Role.CONSULTANT))
 #: Importing clients from spreadsheets.
 IMPORT_CLIENTS = Gate((CM, SUP))
 #: The import pages (each kind of import is checked by its own gate as well).
-IMPORTS = Gate((CM, SUP, Role.CONSULTANT))
+IMPORTS = Gate((CM, SUP, Role.CONSULTANT, FAC))
 #: Consultation statistics (figures only; a coordinator's cover the whole centre).
 CONSULTATION_STATISTICS = Gate((Role.CONSULTANT, SUP, Role.COORDINATOR))

@@ -48,7 +48,9 @@ def test_a_case_manager_uploads_maps_previews_and_imports_only_the_good_rows(
     assert "Nazwisko" in page and "Legal basis for processing" in page
     incomplete = post_form(client, mapping_path, {"given_name": "Imię", "family_name": "Nazwisko"})
     assert incomplete.status_code == 200
-    assert "the mapping must give a column for legal_basis" in incomplete.get_data(as_text=True)
+    assert "the mapping must give a column for Legal basis for processing" in (
+        incomplete.get_data(as_text=True)
+    )
     response = post_form(client, mapping_path, MAPPING)
     assert response.status_code == 302
     preview_path = response.headers["Location"]

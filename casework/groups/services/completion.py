@@ -260,3 +260,47 @@ def run_lifecycle(user: User, run_id: uuid.UUID) -> RunLifecycle:
         threshold,
         may_apply,
     )
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def record_past_participation(
+    user: User,
+    run: GroupRun,
+    *,
+    client_id: uuid.UUID,
+    status: GroupEnrolmentStatus,
+    joined_on: date,
+    left_on: date | None,
+) -> GroupEnrolment:
+    """A participation from before the system (spreadsheet import): the person held a seat from
+    `joined_on` and completed or withdrew on `left_on`, or still holds it (ACTIVE). The caller
+    has found `run` among those `user` manages and the client among those they may enrol."""
+    policy.require_group_run_manager(user, run)
+    run = lock_run(user, run.id)
+    if status == GroupEnrolmentStatus.ACTIVE:
+        seated = db.session.scalar(
+            select(func.count()).where(
+                GroupEnrolment.run_id == run.id,
+                GroupEnrolment.status == GroupEnrolmentStatus.ACTIVE,
+            )
+        )
+        if (seated or 0) >= run.capacity:
+            raise Conflict("this group run has no free seat")
+    enrolment = GroupEnrolment(
+        run_id=run.id,
+        client_id=client_id,
+        status=status,
+        enrolled_at=_day_start(joined_on),
+        activated_at=_day_start(joined_on),
+        ended_at=_day_start(left_on) if left_on and status != GroupEnrolmentStatus.ACTIVE else None,
+        created_by_id=user.id,
+    )
+    db.session.add(enrolment)
+    audit.record_change(
+        "group_enrolment.import", enrolment, actor=user, fields=["run_id", "status"]
+    )
+    db.session.flush()
+    return enrolment
