@@ -7,13 +7,14 @@ import hmac
 import re
 import uuid
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from flask import g, has_request_context
 from sqlalchemy import inspect, select, update
 
 from casework.audit.models import AuditEvent, AuditHead
-from casework.auth.models import User
 from casework.crypto.chain import (
     GENESIS_MAC,
     ChainEvent,
@@ -53,7 +54,18 @@ def _segment_key(key_id: str) -> bytes:
     return key
 
 
-def _actor_role(actor: User | None) -> str:
+class Actor(Protocol):
+    """Who acts: a staff account (`casework.auth.models.User`); audit needs only its id and
+    roles, so the trail does not depend on the accounts package."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+    @property
+    def roles(self) -> AbstractSet[str]: ...
+
+
+def _actor_role(actor: Actor | None) -> str:
     if actor is None:
         return "system"
     return ",".join(sorted(actor.roles)) or "none"
@@ -94,7 +106,7 @@ class Read:
 def record(
     action: str,
     *,
-    actor: User | None,
+    actor: Actor | None,
     object_type: str,
     object_id: uuid.UUID | str | None = None,
     client_id: uuid.UUID | str | None = None,
@@ -116,7 +128,7 @@ def record_change(
     action: str,
     obj: object,
     *,
-    actor: User | None,
+    actor: Actor | None,
     fields: Iterable[str] = (),
     reason_row: object | None = None,
 ) -> AuditEvent:
@@ -149,7 +161,7 @@ def audit_client_of(obj: object) -> uuid.UUID | None:
 def record_many(
     action: str,
     *,
-    actor: User | None,
+    actor: Actor | None,
     object_type: str,
     objects: Sequence[Read],
     fields: Iterable[str] = (),
@@ -173,7 +185,7 @@ def record_many(
 
 def _append(
     action: str,
-    actor: User | None,
+    actor: Actor | None,
     object_type: str,
     objects: Sequence[Read],
     field_names: list[str],
@@ -227,7 +239,7 @@ def _is_read(action: str) -> bool:
 
 @dataclass
 class _GatheredRead:
-    actor: User | None
+    actor: Actor | None
     action: str
     object_type: str
     item: Read
@@ -268,7 +280,7 @@ def finish_reads(*, shown: bool) -> None:
 def _gather(
     gathered: dict[tuple[object, ...], _GatheredRead],
     action: str,
-    actor: User | None,
+    actor: Actor | None,
     object_type: str,
     objects: Sequence[Read],
     fields: set[str],
@@ -330,7 +342,7 @@ def signing_key_id() -> str:
     return db.session.scalar(select(AuditHead.key_id).where(AuditHead.id == 1)) or INITIAL_KEY_ID
 
 
-def start_segment(new_key_id: str, *, actor: User | None = None) -> AuditEvent:
+def start_segment(new_key_id: str, *, actor: Actor | None = None) -> AuditEvent:
     """Sign every new event with the audit key `new_key_id` from now on.
 
     The first event of the new segment records the switch; its MAC covers the last MAC of the
@@ -353,7 +365,7 @@ def start_segment(new_key_id: str, *, actor: User | None = None) -> AuditEvent:
 
 
 def record_integrity_failure(
-    *, actor: User | None, table: str, column: str, row_id: object, client_id: str | None
+    *, actor: Actor | None, table: str, column: str, row_id: object, client_id: str | None
 ) -> None:
     """Record a failed decryption in a transaction of its own, since the request's is lost."""
     db.session.rollback()
