@@ -12,8 +12,8 @@ from sqlalchemy import Select, distinct, func, select
 from casework import policy
 from casework.audit import services as audit
 from casework.auth.models import User
-from casework.clients.models import Client, Gender, MigrationReason
-from casework.clients.names import client_display_name
+from casework.clients.models import Gender, MigrationReason
+from casework.clients.services.clients import client_choices
 from casework.clients.services.consents import require_processing_basis
 from casework.clock import centre_today
 from casework.consultations.models import (
@@ -297,28 +297,11 @@ def require_topic(code: str) -> ConsultationTopic:
 
 
 #: The most clients a "choose a client" list offers at once.
-CHOICE_LIMIT = 500
-
-
 def linkable_clients(user: User) -> list[tuple[uuid.UUID, str]]:
     """(client id, name) of the clients a consultation of `user` may be linked to, by name (the
     names read are audited)."""
     policy.LOG_CONSULTATIONS.require(user)
-    found = list(
-        db.session.scalars(
-            select(Client)
-            .where(policy.consultation_clients(user), Client.erased_at.is_(None))
-            .limit(CHOICE_LIMIT)
-        )
-    )
-    audit.record_many(
-        "client.read",
-        actor=user,
-        object_type="client",
-        objects=[audit.Read(c.id, c.id) for c in found],
-        fields=["given_name", "family_name"],
-    )
-    return sorted(((c.id, client_display_name(c)) for c in found), key=lambda p: p[1].casefold())
+    return client_choices(user, policy.consultation_clients(user))
 
 
 def link_client(

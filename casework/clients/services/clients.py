@@ -6,12 +6,13 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from casework import policy
 from casework.audit import services as audit
 from casework.auth.models import User
 from casework.clients.models import Client, Gender, MigrationReason
+from casework.clients.names import client_display_name
 from casework.crypto import services as crypto
 from casework.crypto.errors import BlindIndexInputError
 from casework.crypto.keystore import client_owner, data_keys
@@ -262,3 +263,27 @@ def search_clients(user: User, identifiers: crypto.Identifiers) -> list[Client]:
         fields=["given_name", "family_name"],
     )
     return visible
+
+
+#: The most people a "choose a person" list offers at once.
+CHOICE_LIMIT = 500
+
+
+def client_choices(user: User, *where: ColumnElement[bool]) -> list[tuple[uuid.UUID, str]]:
+    """(client id, name) of the living clients matching `where` (a policy predicate first), at
+    most CHOICE_LIMIT, by name, for a "choose a person" list; the names read are audited."""
+    found = list(
+        db.session.scalars(
+            select(Client).where(*where, Client.erased_at.is_(None)).limit(CHOICE_LIMIT)
+        )
+    )
+    audit.record_many(
+        "client.read",
+        actor=user,
+        object_type="client",
+        objects=[audit.Read(c.id, c.id) for c in found],
+        fields=["given_name", "family_name"],
+    )
+    return sorted(
+        ((c.id, client_display_name(c)) for c in found), key=lambda pair: pair[1].casefold()
+    )

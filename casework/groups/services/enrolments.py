@@ -13,7 +13,7 @@ from casework.audit import services as audit
 from casework.auth.models import User
 from casework.cases.services import cases
 from casework.clients.models import Client
-from casework.clients.names import client_display_name
+from casework.clients.services.clients import client_choices
 from casework.clients.services.consents import require_processing_basis
 from casework.clock import centre_today
 from casework.db import db
@@ -183,10 +183,6 @@ def open_members(user: User, run: GroupRun) -> list[Member]:
     return [Member(e, clients[e.client_id]) for e in enrolments]
 
 
-#: The most people a "choose a person" list offers at once.
-CHOICE_LIMIT = 500
-
-
 def enrollable_clients(user: User, run: GroupRun) -> list[tuple[uuid.UUID, str]]:
     """(client id, name) of the people a run's manager may enrol directly and who are not in
     the run already, by name; the list read is audited."""
@@ -194,24 +190,4 @@ def enrollable_clients(user: User, run: GroupRun) -> list[tuple[uuid.UUID, str]]
     in_run = select(GroupEnrolment.client_id).where(
         GroupEnrolment.run_id == run.id, GroupEnrolment.status.in_(OPEN_STATUSES)
     )
-    found = list(
-        db.session.scalars(
-            select(Client)
-            .where(
-                policy.group_enrollable_clients(user),
-                Client.erased_at.is_(None),
-                Client.id.not_in(in_run),
-            )
-            .limit(CHOICE_LIMIT)
-        )
-    )
-    audit.record_many(
-        "client.read",
-        actor=user,
-        object_type="client",
-        objects=[audit.Read(c.id, c.id) for c in found],
-        fields=["given_name", "family_name"],
-    )
-    return sorted(
-        ((c.id, client_display_name(c)) for c in found), key=lambda pair: pair[1].casefold()
-    )
+    return client_choices(user, policy.group_enrollable_clients(user), Client.id.not_in(in_run))
