@@ -19,11 +19,7 @@ from casework.consultations.models import (
     consultation_topic_links,
 )
 from casework.db import db
-
-#: As published reports: counts from 1 to 4 are hidden (docs/reports.md).
-DEFAULT_THRESHOLD = 5
-#: A cell hidden so that a hidden small cell cannot be worked out from the total and the rest.
-SECONDARY = "x"
+from casework.suppression import DEFAULT_THRESHOLD, TOTAL, Key, hidden_cells
 
 #: The breakdowns of the page, in order; each cell's code is a month ("2026-03"), a topic code,
 #: a language code, an enum value or a country code; None is "not given".
@@ -158,51 +154,19 @@ def _ordered(dimension: str, counter: Counter[str | None]) -> list[tuple[str | N
     return sorted(counter.items(), key=lambda item: (-item[1], item[0] or "\uffff"))
 
 
-Key = tuple[str | None, str | None]
-
-
 def suppress(
     total: int, breakdowns: dict[str, list[tuple[str | None, int]]], threshold: int
 ) -> dict[Key, Shown]:
-    """The figures as shown: counts from 1 to `threshold`-1 as "<k"; then, in every breakdown
-    left with exactly one hidden cell, the next smallest cell as "x" (or the total when there is
-    none), and a hidden total makes every breakdown hide at least two cells (docs/reports.md)."""
-    values: dict[Key, int] = {(None, None): total}
+    """The figures as shown, protected as published reports are (`casework.suppression`)."""
+    values: dict[Key, int] = {TOTAL: total}
     groups: list[list[Key]] = []
     for name, cells in breakdowns.items():
         keys: list[Key] = [(name, code) for code, _n in cells]
         values.update(zip(keys, (n for _c, n in cells), strict=True))
         groups.append(keys)
     shown = {key: Shown(n, str(n)) for key, n in values.items()}
-    hidden = {key for key, n in values.items() if 0 < n < threshold}
-    for key in hidden:
-        shown[key] = Shown(None, f"<{threshold}")
-
-    def hide(key: Key) -> None:
-        hidden.add(key)
-        shown[key] = Shown(None, SECONDARY)
-
-    changed = True
-    while changed:
-        changed = False
-        for keys in groups:
-            if sum(1 for key in keys if key in hidden) != 1:
-                continue
-            rest = sorted(
-                (k for k in keys if k not in hidden and values[k] > 0), key=lambda k: values[k]
-            )
-            extra = rest[0] if rest else (None, None)
-            if extra not in hidden:
-                hide(extra)
-                changed = True
-        if (None, None) in hidden:
-            for keys in groups:
-                if not any(key in hidden for key in keys):
-                    for key in sorted((k for k in keys if values[k] > 0), key=lambda k: values[k])[
-                        :2
-                    ]:
-                        hide(key)
-                        changed = True
+    for key, text in hidden_cells(values, groups, threshold).items():
+        shown[key] = Shown(None, text)
     return shown
 
 

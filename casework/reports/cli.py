@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from casework.cli import CommandError, use_case
 from casework.reports import services
 from casework.reports.exports import FORMATS, render
-from casework.reports.tables import DEFAULT_THRESHOLD
+from casework.suppression import DEFAULT_THRESHOLD
 
 reports_cli = AppGroup("reports", help="Reports for funders, computed from the data.")
 

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from casework.reports.tables import DEFAULT_THRESHOLD
+from casework.suppression import DEFAULT_THRESHOLD
 
 
 class ReportForm(FlaskForm):

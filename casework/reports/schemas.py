@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from casework.reports.tables import DEFAULT_THRESHOLD
+from casework.suppression import DEFAULT_THRESHOLD
 
 
 class ReportArgsSchema(ma.Schema):

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from casework.reports.services import Cell, IndicatorResult, ReportResult
+from casework.suppression import SECONDARY, Key, hidden_cells
 
-DEFAULT_THRESHOLD = 5
 #: Counts about people: these are protected. Meetings, hours, events and institutions are not.
 PERSONAL_COUNTS = (
     "people",
@@ -26,7 +26,6 @@ PERSONAL_COUNTS = (
     "responses",
     "professionals",
 )
-SECONDARY = "x"
 
 
 @dataclass(frozen=True)
@@ -94,9 +93,6 @@ def table(result: ReportResult, *, threshold: int | None = None) -> dict[str, li
     return sections
 
 
-Key = tuple[str | None, str | None]
-
-
 def _protected(indicator: IndicatorResult, threshold: int | None) -> dict[Key, Shown]:
     cells: dict[Key, Cell] = {(None, None): indicator.total}
     groups: list[list[Key]] = []
@@ -116,36 +112,7 @@ def _protected(indicator: IndicatorResult, threshold: int | None) -> dict[Key, S
         return shown
     if indicator.indicator.count not in PERSONAL_COUNTS:
         return shown
-    hidden = {key for key, cell in cells.items() if 0 < cell.value < threshold}
-    for key in hidden:
-        shown[key] = Shown(None, f"<{threshold}")
-    changed = True
-    while changed:
-        changed = False
-        for keys in groups:
-            group_hidden = [key for key in keys if key in hidden]
-            if len(group_hidden) != 1:
-                continue
-            candidates = sorted(
-                (key for key in keys if key not in hidden and cells[key].value > 0),
-                key=lambda key: cells[key].value,
-            )
-            extra = candidates[0] if candidates else (None, None)
-            if extra in hidden:
-                continue
-            hidden.add(extra)
-            shown[extra] = Shown(None, SECONDARY)
-            changed = True
-        # A hidden total: every breakdown could give it back, so each needs two hidden cells.
-        if (None, None) in hidden:
-            for keys in groups:
-                if not any(key in hidden for key in keys):
-                    candidates = sorted(
-                        (key for key in keys if cells[key].value > 0),
-                        key=lambda key: cells[key].value,
-                    )
-                    for key in candidates[:2]:
-                        hidden.add(key)
-                        shown[key] = Shown(None, SECONDARY)
-                        changed = True
+    values = {key: cell.value for key, cell in cells.items()}
+    for key, text in hidden_cells(values, groups, threshold).items():
+        shown[key] = Shown(None, text)
     return shown
