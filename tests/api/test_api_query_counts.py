@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 from flask import Flask
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection
 
 from casework.auth.models import Role, User
 from casework.auth.services import create_api_token, get_or_create_team
@@ -15,21 +13,8 @@ from casework.care.models import AppointmentMode, NoteKind
 from casework.care.services import appointments, enrolments, notes
 from casework.cases.models import CaseKind
 from casework.db import db, utcnow
+from tests.counting import counted
 from tests.factories import make_case, make_user
-
-
-@contextmanager
-def counted(connection: Connection) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    event.listen(connection, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(connection, "before_cursor_execute", count)
 
 
 def _centre(app: Flask, cases: int) -> tuple[dict[str, str], dict[str, str], object]:

@@ -4,12 +4,10 @@ and level."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 from flask import Flask
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from casework.audit.models import AuditEvent
 from casework.auth.models import User
@@ -20,22 +18,8 @@ from casework.clients.names import client_display_name
 from casework.clock import centre_midnight
 from casework.db import db
 from casework.home.pages import my_work
+from tests.counting import counted
 from tests.factories import VIOLENT, make_assessment, make_case, staff
-
-
-@contextmanager
-def counted() -> Iterator[list[str]]:
-    statements: list[str] = []
-    connection = db.session.connection()
-
-    def count(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    event.listen(connection, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(connection, "before_cursor_execute", count)
 
 
 def _name_reads() -> int:
