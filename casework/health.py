@@ -127,6 +127,7 @@ class _LivenessHandler(BaseHTTPRequestHandler):
         self._answer(body=False)
 
     def _answer(self, *, body: bool) -> None:
+        payload: dict[str, str | int]
         if self.path.split("?", 1)[0] != "/healthz":
             status, payload = 404, {"status": "not found"}
         else:

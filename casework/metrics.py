@@ -92,7 +92,8 @@ def redis_queue_depth(redis_url: str | None, queue: str = "default") -> int | No
 
     connection = redis.Redis.from_url(redis_url, socket_timeout=1, socket_connect_timeout=1)
     try:
-        return int(connection.llen(f"rq:queue:{queue}"))
+        length: int = connection.llen(f"rq:queue:{queue}")  # type: ignore[assignment]  # sync
+        return length
     finally:
         connection.close()
 
