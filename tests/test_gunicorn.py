@@ -181,11 +181,19 @@ def test_a_good_start_serves_readiness_with_hsts_and_one_line_logs(
     assert re.search(r"INFO \[\d+\] gunicorn\.error: Booting worker", output), output
 
 
+def _until_live(url: str) -> None:
+    """Wait for the master to have workers: it answers 503 between its start and their fork."""
+    deadline = time.monotonic() + 20
+    while _get_when_booted(url)[0] != 200:
+        assert time.monotonic() < deadline, "no worker came alive"
+        time.sleep(0.1)
+
+
 def test_liveness_answers_at_once_while_every_worker_is_busy(tmp_path: Path) -> None:
     environment = _environment(tmp_path, GUNICORN_WORKERS="2", SLOW_SECONDS="3")
     with _serving(environment, tmp_path / "gunicorn.log", app="tests.slow_wsgi:app") as ports:
         port, liveness = ports
-        assert _get_when_booted(f"http://127.0.0.1:{liveness}/healthz")[0] == 200
+        _until_live(f"http://127.0.0.1:{liveness}/healthz")
         # Every worker takes a slow request, and one more waits in the listen queue.
         slow = [
             threading.Thread(target=_get, args=(f"http://127.0.0.1:{port}/page",)) for _ in range(3)
