@@ -34,12 +34,15 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from sqlalchemy import Engine, event
 
+from casework.config import ConfigError
 from casework.logs import ENDPOINT_KEY
 
 bp = Blueprint("metrics", __name__)
 
 #: Request times from 5 ms to 10 s: pages answer in tens of milliseconds, reports in seconds.
 _REQUEST_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+#: A guessable token would open the metrics (request rates per page) to anyone who guesses.
+MIN_TOKEN_LENGTH = 24
 #: The methods a label may name; anything else a client sends is counted as "other".
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
@@ -131,6 +134,12 @@ def init_metrics(app: Flask, *, queue_depth: Callable[[], int | None] | None = N
     `queue_depth` reads the job queue's depth; by default RQ's queue in REDIS_URL, if set.
     """
     app.config.setdefault("CASEWORK_METRICS_TOKEN", os.environ.get("CASEWORK_METRICS_TOKEN"))
+    token = app.config["CASEWORK_METRICS_TOKEN"]
+    if token and len(token) < MIN_TOKEN_LENGTH:
+        raise ConfigError(
+            f"CASEWORK_METRICS_TOKEN is {len(token)} characters; it needs at least "
+            f"{MIN_TOKEN_LENGTH} (python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+        )
     redis_url = app.config.get("REDIS_URL") or os.environ.get("REDIS_URL")
     app.extensions["casework.metrics"] = {
         "queue_depth": queue_depth or (lambda: redis_queue_depth(redis_url)),

@@ -15,6 +15,7 @@ from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
 from casework.audit.services import record
+from casework.config import ConfigError
 from casework.db import db
 from casework.metrics import redis_queue_depth
 from tests.conftest import make_test_app
@@ -72,6 +73,11 @@ def test_a_missing_or_wrong_token_is_refused(metered: FlaskClient, authorization
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
     assert "casework_http" not in response.get_data(as_text=True)
+
+
+def test_a_short_token_refuses_to_start(database_url: str) -> None:
+    with pytest.raises(ConfigError, match="CASEWORK_METRICS_TOKEN is 6 characters"):
+        make_test_app(database_url, CASEWORK_METRICS_TOKEN="secret")
 
 
 def test_requests_are_timed_by_endpoint_and_counted_by_status_class(metered: FlaskClient) -> None:
