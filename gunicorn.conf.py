@@ -9,6 +9,7 @@ Besides the server itself this file sets up three things every worker shares:
 - logs: one line a record; `CASEWORK_LOG_FORMAT=json` makes the error and access logs JSON.
 """
 
+import atexit
 import multiprocessing
 import os
 import shutil
@@ -87,6 +88,9 @@ def on_starting(server):
         folder = Path(tempfile.mkdtemp(prefix="casework-metrics-"))
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
         _made_metrics_dir.append(folder)
+        # on_exit is skipped on some of the arbiter's failure paths; workers inherit atexit
+        # handlers, hence the check that this is still the master.
+        atexit.register(_remove_metrics_dir, os.getpid())
 
 
 def when_ready(server):
@@ -118,5 +122,11 @@ def child_exit(server, worker):
 
 
 def on_exit(server):
+    _remove_metrics_dir(os.getpid())
+
+
+def _remove_metrics_dir(master_pid):
+    if os.getpid() != master_pid:
+        return
     for folder in _made_metrics_dir:
         shutil.rmtree(folder, ignore_errors=True)
