@@ -24,6 +24,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(load_config(Path(app.instance_path), os.environ, config))
 
     from casework.logs import configure_logging
+    from casework.metrics import init_metrics
     from casework.request_context import init_input_guard, init_request_ids
     from casework.security_headers import init_security_headers
 
@@ -33,6 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         _refuse_debugger(app)
     init_input_guard(app)
     _init_extensions(app)
+    init_metrics(app)
     init_security_headers(app)
     _init_templates(app)
     _register_blueprints(app)

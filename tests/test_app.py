@@ -86,17 +86,18 @@ def test_plain_postgres_url_uses_psycopg3() -> None:
     assert normalise_database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
 
 
-def test_healthz_checks_the_database(client: FlaskClient) -> None:
+def test_healthz_answers_without_the_database(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok"}
+    assert response.json == {"status": "ok"}
 
 
-def test_healthz_answers_503_when_the_database_is_unreachable(tmp_path: Path) -> None:
+def test_an_unreachable_database_is_live_but_not_ready(tmp_path: Path) -> None:
     app = make_test_app(f"sqlite:///{tmp_path}/missing-dir/none.sqlite3")
-    response = app.test_client().get("/healthz")
+    assert app.test_client().get("/healthz").status_code == 200
+    response = app.test_client().get("/readyz")
     assert response.status_code == 503
-    assert response.json["database"] == "unreachable"
+    assert response.json["reason"] == "database unreachable"
 
 
 def test_api_errors_are_problem_json(client: FlaskClient) -> None:

@@ -31,6 +31,7 @@ from casework.crypto.keys import INITIAL_KEY_ID
 from casework.crypto.keystore import key_material
 from casework.db import db, utcnow
 from casework.errors import Conflict
+from casework.metrics import timed_audit_append
 
 
 def client_pseudonym(client_id: uuid.UUID | str, *, audit_key: bytes | None = None) -> str:
@@ -183,6 +184,7 @@ def record_many(
     return _append(action, actor, object_type, objects, field_names, reason)
 
 
+@timed_audit_append
 def _append(
     action: str,
     actor: Actor | None,
