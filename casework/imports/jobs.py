@@ -22,7 +22,7 @@ def start_import(
     user: User, upload_id: uuid.UUID, *, only_good_rows: bool, dispatch: bool = True
 ) -> Job:
     """Queue the import of a mapped upload of `user`'s (refused now if it is not ready)."""
-    services.require_mapped_upload(user, upload_id)
+    services.check_importable(user, upload_id, only_good_rows=only_good_rows)
     return runner.start(
         IMPORT,
         requested_by_id=user.id,

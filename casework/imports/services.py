@@ -323,6 +323,21 @@ def require_mapped_upload(user: User, upload_id: uuid.UUID) -> ImportUpload:
     return upload
 
 
+def check_importable(user: User, upload_id: uuid.UUID, *, only_good_rows: bool) -> None:
+    """Refuse now what the import would refuse: an unmapped upload, or bad rows when only the
+    good rows were not chosen (the same preview the page showed)."""
+    upload = require_mapped_upload(user, upload_id)
+    assert upload.mapping is not None
+    if only_good_rows:
+        return
+    bad = preview_rows(user, upload.kind, upload_sheet(upload), upload.mapping).bad
+    if bad:
+        raise ValidationError(
+            "%(count)s row(s) have problems; correct them, or choose to import only the good rows",
+            count=len(bad),
+        )
+
+
 def import_upload(
     user: User,
     upload_id: uuid.UUID,

@@ -108,8 +108,11 @@ class Progress:
     for the whole job), at most every `PROGRESS_INTERVAL` seconds; `echo` gets "done/total"
     lines for the command line."""
 
-    def __init__(self, job_id: uuid.UUID, *, echo: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self, job_id: uuid.UUID, *, label: str = "", echo: Callable[[str], None] | None = None
+    ) -> None:
         self.job_id = job_id
+        self.label = label
         self.done = 0
         self.total: int | None = None
         self.echo = echo
@@ -135,7 +138,8 @@ class Progress:
             return
         self._written_at = now
         if self.echo is not None:
-            self.echo(f"{self.done}/{self.total if self.total is not None else '?'}")
+            total = self.total if self.total is not None else "?"
+            self.echo(f"{self.done}/{total} {self.label}".rstrip())
         _write_progress(self.job_id, self.done, self.total)
 
 
@@ -203,11 +207,12 @@ def perform(job_id: uuid.UUID, *, echo: Callable[[str], None] | None = None) -> 
     if not _claim(job_id):
         return
     purge_expired_results()
-    progress = Progress(job_id, echo=echo)
     try:
         job = db.session.get(Job, job_id)
         assert job is not None
-        outcome = JOB_KINDS[job.kind].run(job, progress)
+        kind = JOB_KINDS[job.kind]
+        progress = Progress(job_id, label=kind.title.lower(), echo=echo)
+        outcome = kind.run(job, progress)
         _finish(job_id, outcome, progress)
         db.session.commit()
     except DomainError as error:
