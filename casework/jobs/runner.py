@@ -210,6 +210,8 @@ def perform(job_id: uuid.UUID, *, echo: Callable[[str], None] | None = None) -> 
     try:
         job = db.session.get(Job, job_id)
         assert job is not None
+        # No read transaction stays open meanwhile: on SQLite it would keep progress unwritten.
+        db.session.commit()
         kind = JOB_KINDS[job.kind]
         progress = Progress(job_id, label=kind.title.lower(), echo=echo)
         outcome = kind.run(job, progress)

@@ -45,7 +45,7 @@ def exported(client: FlaskClient, name: str, fmt: str, **extra: object):
     )
     assert started.status_code == 302, started.get_data(as_text=True)
     job_page = started.headers["Location"]
-    assert "data-job-state=\"done\"" in client.get(job_page).get_data(as_text=True)
+    assert 'data-job-state="done"' in client.get(job_page).get_data(as_text=True)
     response = client.get(f"{job_page}/file")
     assert response.status_code == 200
     return response
