@@ -175,9 +175,9 @@ def _claim(job_id: uuid.UUID) -> bool:
             update(Job)
             .where(Job.id == job_id, Job.state == JobState.QUEUED)
             .values(state=JobState.RUNNING, started_at=utcnow())
-        ).rowcount
+        )
         session.commit()
-        return bool(taken)
+        return bool(getattr(taken, "rowcount", 0) == 1)
     finally:
         session.close()
 
@@ -269,16 +269,16 @@ def purge_expired_results() -> int:
     """Remove the files of jobs past their `expires_at`; returns how many."""
     session = _side_session()
     try:
-        removed = session.execute(
+        removed: Any = session.execute(
             update(Job)
             .where(
                 Job.expires_at <= utcnow(),
                 or_(Job.file_ciphertext.is_not(None), Job.client_file_ciphertext.is_not(None)),
             )
             .values(file_ciphertext=None, client_file_ciphertext=None)
-        ).rowcount
+        )
         session.commit()
-        return removed
+        return int(removed.rowcount)
     finally:
         session.close()
 

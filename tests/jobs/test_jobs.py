@@ -185,8 +185,10 @@ def test_the_report_command_prints_progress_lines_and_writes_the_file(
 ) -> None:
     output = tmp_path / "report.csv"
     result = app.test_cli_runner().invoke(
-        args=["reports", "run", "krakow", "--from", "2025-01-01", "--to", "2025-12-31"]
-        + ["--format", "csv", "--output", str(output)]
+        args=[
+            *("reports", "run", "krakow", "--from", "2025-01-01", "--to", "2025-12-31"),
+            *("--format", "csv", "--output", str(output)),
+        ]
     )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
