@@ -82,6 +82,7 @@ def _register_job_kinds() -> None:
     """Every feature's background jobs, so a worker knows them all."""
     import casework.imports.jobs
     import casework.keyadmin.jobs
+    import casework.privacy.jobs
     import casework.reports.jobs
     import casework.retention.jobs  # noqa: F401
 
