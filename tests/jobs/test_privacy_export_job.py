@@ -35,7 +35,7 @@ def test_a_gdpr_export_job_gives_the_file_to_the_one_who_asked_until_the_client_
     assert started.status_code == 202, started.get_data(as_text=True)
     job_id, page = started.get_json()["job"], started.get_json()["page"]
     assert page == f"/jobs/{job_id}"
-    assert "data-job-state=\"done\"" in client.get(page).get_data(as_text=True)
+    assert 'data-job-state="done"' in client.get(page).get_data(as_text=True)
     with app.app_context():
         job = db.session.get(Job, uuid.UUID(job_id))
         assert job is not None and job.state is JobState.DONE
