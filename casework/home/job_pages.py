@@ -6,9 +6,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from casework import policy
 from casework.audit import services as audit
 from casework.auth.models import User
+from casework.db import db
 from casework.errors import DomainError
 from casework.jobs import runner as jobs
 from casework.jobs.models import Job, JobState
@@ -69,3 +72,21 @@ def job_download(user: User, job_id: uuid.UUID) -> tuple[Job, bytes]:
         fields=["file"],
     )
     return job, content
+
+
+#: How many of one's jobs the list shows (the newest).
+MY_JOBS_LIMIT = 20
+
+
+def my_jobs(user: User) -> list[tuple[Job, str]]:
+    """`user`'s newest jobs with their titles (msgids), for the list of one's jobs."""
+    jobs_of_user = db.session.scalars(
+        select(Job)
+        .where(policy.visible_jobs(user))
+        .order_by(Job.created_at.desc())
+        .limit(MY_JOBS_LIMIT)
+    )
+    return [
+        (job, kind.title if (kind := jobs.JOB_KINDS.get(job.kind)) else job.kind)
+        for job in jobs_of_user
+    ]

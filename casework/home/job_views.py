@@ -17,6 +17,13 @@ bp = Blueprint("job_pages", __name__, template_folder="templates")
 REFRESH_SECONDS = 2
 
 
+@bp.route("/jobs")
+@login_required
+def index() -> str:
+    """One's newest background jobs."""
+    return render_template("jobs/index.html", jobs=job_pages.my_jobs(current_staff()))
+
+
 @bp.route("/jobs/<uuid:job_id>")
 @login_required
 def show(job_id: uuid.UUID) -> Response:

@@ -244,3 +244,16 @@ def test_an_rq_worker_runs_the_queued_job_with_progress(
         assert rq_queue.count == 0
     finally:
         rq_queue.delete(delete_jobs=True)
+
+
+def test_my_jobs_lists_only_my_own(app: Flask, client: FlaskClient, login_as: Any) -> None:
+    with app.app_context():
+        other = make_user(roles=(Role.COORDINATOR,))
+        db.session.commit()
+        other_id = other.id
+    theirs = _start(app, by=other_id, steps=1)
+    user = login_as(Role.COORDINATOR, preferred_language=Language.EN)
+    mine = _start(app, by=user.id, steps=1)
+    page = client.get("/jobs").get_data(as_text=True)
+    assert f"/jobs/{mine}" in page and f"/jobs/{theirs}" not in page
+    assert page.count("data-job>") == 1
