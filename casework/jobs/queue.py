@@ -41,6 +41,11 @@ def init_jobs(app: Flask) -> None:
     app.config.setdefault(
         "CASEWORK_JOB_RESULT_HOURS", int(os.environ.get("CASEWORK_JOB_RESULT_HOURS", 24))
     )
+    if app.config["CASEWORK_ENV"] == "production" and not app.config["CASEWORK_JOBS_REDIS_URL"]:
+        log.warning(
+            "no REDIS_URL: background jobs run in the web process and a restart loses the "
+            "ones under way; set REDIS_URL and run `flask jobs worker`"
+        )
 
 
 def dispatch_after_commit(job_id: uuid.UUID) -> None:

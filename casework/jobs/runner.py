@@ -225,8 +225,6 @@ def perform(job_id: uuid.UUID, *, echo: Callable[[str], None] | None = None) -> 
         # The exception's text may quote values (client data): only its class is logged.
         log.error("job %s failed: %s", job_id, type(error).__name__)
         fail(job_id, UNEXPECTED)
-        if current_app.config.get("CASEWORK_JOBS_RAISE"):
-            raise
 
 
 def _finish(job_id: uuid.UUID, outcome: Outcome, progress: Progress) -> None:
