@@ -11,6 +11,7 @@ from casework.consultations import models as consultation_models
 from casework.crypto import models as crypto_models
 from casework.groups import models as group_models
 from casework.imports import models as import_models
+from casework.jobs import models as job_models
 from casework.partners import models as partner_models
 from casework.privacy import models as privacy_models
 from casework.projects import models as project_models
@@ -31,6 +32,7 @@ __all__ = [
     "crypto_models",
     "group_models",
     "import_models",
+    "job_models",
     "partner_models",
     "privacy_models",
     "project_models",

@@ -58,6 +58,7 @@ def _init_extensions(app: Flask) -> None:
     from casework.crypto.keystore import init_keys
     from casework.db import db
     from casework.extensions import babel, csrf, login_manager
+    from casework.jobs.queue import init_jobs
     from casework.reports.services import init_reports
 
     if app.config["CASEWORK_ENV"] == "testing":
@@ -68,6 +69,8 @@ def _init_extensions(app: Flask) -> None:
     init_keys(app)
     init_library(app)
     init_reports(app)
+    init_jobs(app)
+    _register_job_kinds()
     login_manager.init_app(app)
     init_throttle(app)
     check_required_roles(app.config["CASEWORK_TWO_FACTOR_ROLES"])
@@ -75,6 +78,15 @@ def _init_extensions(app: Flask) -> None:
     login_manager.request_loader(user_from_bearer_token)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+
+
+def _register_job_kinds() -> None:
+    """Every feature's background jobs, so a worker knows them all."""
+    import casework.imports.jobs
+    import casework.keyadmin.jobs
+    import casework.privacy.jobs
+    import casework.reports.jobs
+    import casework.retention.jobs  # noqa: F401
 
 
 def _init_templates(app: Flask) -> None:
@@ -119,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
     from casework.groups.leader_views import bp as leaders_bp
     from casework.groups.views import bp as groups_bp
     from casework.health import bp as health_bp
+    from casework.home.job_views import bp as jobs_bp
     from casework.home.views import bp as home_bp
     from casework.imports.views import bp as imports_bp
     from casework.partners.views import bp as partners_bp
@@ -150,6 +163,7 @@ def _register_blueprints(app: Flask) -> None:
         partners_bp,
         surveys_bp,
         imports_bp,
+        jobs_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -205,6 +219,7 @@ def _register_cli(app: Flask) -> None:
     from casework.demo.cli import demo
     from casework.groups.cli import groups_cli
     from casework.imports.cli import import_cli
+    from casework.jobs.cli import jobs_cli
     from casework.keyadmin.cli import keys_cli
     from casework.migrate import db_cli
     from casework.reports.cli import reports_cli
@@ -223,6 +238,7 @@ def _register_cli(app: Flask) -> None:
         retention_cli,
         tasks_cli,
         import_cli,
+        jobs_cli,
     ):
         app.cli.add_command(command)
 

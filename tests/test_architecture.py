@@ -36,7 +36,7 @@ FEATURE_ORDER = [
     "home",
 ]
 #: Shared modules below every feature; they import no feature (audit reads auth's User).
-SHARED_BELOW = ["db", "errors", "clock", "config", "crypto", "audit", "api", "web", "cli"]
+SHARED_BELOW = ["db", "errors", "clock", "config", "crypto", "audit", "api", "web", "cli", "jobs"]
 #: Modules above every feature.
 TOP = {"app", "labels", "demo", "all_models", "migrate", "health", "policy"}
 

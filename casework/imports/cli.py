@@ -12,9 +12,11 @@ from sqlalchemy import select
 from casework.auth.models import User
 from casework.cli import CommandError, use_case
 from casework.db import db
-from casework.imports import services
+from casework.imports import jobs, services
 from casework.imports.mapping import parse_mapping_text
 from casework.imports.reading import MAX_FILE_BYTES, detect_format, read_sheet
+from casework.jobs.cli import background_option, run_job
+from casework.jobs.models import Job
 
 import_cli = AppGroup("import", help="Import spreadsheets (CSV or XLSX).")
 
@@ -29,7 +31,13 @@ def _read(path: str) -> bytes:
 
 
 def _run(
-    kind: str, file: str, mapping_path: str, email: str, dry_run: bool, only_good: bool
+    kind: str,
+    file: str,
+    mapping_path: str,
+    email: str,
+    dry_run: bool,
+    only_good: bool,
+    background: bool = False,
 ) -> None:
     content = _read(file)
     mapping = parse_mapping_text(_read(mapping_path).decode("utf-8", "replace"))
@@ -49,11 +57,20 @@ def _run(
         if preview.bad:
             raise SystemExit(1)
         return
-    run = services.import_rows(actor, kind, sheet, mapping, only_good_rows=only_good)
-    click.echo(
-        f"{run.rows} rows: {run.imported} imported, {run.already_imported} already imported, "
-        f"{run.rejected} with problems left out"
-    )
+    if preview.bad and not only_good:
+        raise CommandError(
+            f"{len(preview.bad)} row(s) have problems; correct them, or choose to import only "
+            "the good rows"
+        )
+
+    def start() -> Job:
+        upload = services.start_upload(actor, kind=kind, content=content, filename=file)
+        services.set_mapping(actor, upload.id, mapping)
+        return jobs.start_import(actor, upload.id, only_good_rows=only_good, dispatch=False)
+
+    done = run_job(start, background=background)
+    if done.summary:
+        click.echo(done.summary)
 
 
 def _options(command: Callable[..., None]) -> Callable[..., None]:
@@ -74,6 +91,7 @@ def _options(command: Callable[..., None]) -> Callable[..., None]:
             click.option(
                 "--only-good-rows", is_flag=True, help="Import the good rows even if some are bad."
             ),
+            background_option,
         ]
     ):
         command = option(command)
@@ -84,27 +102,42 @@ def _options(command: Callable[..., None]) -> Callable[..., None]:
 @_options
 @use_case
 def import_clients(
-    file: str, mapping_path: str, email: str, dry_run: bool, only_good_rows: bool
+    file: str,
+    mapping_path: str,
+    email: str,
+    dry_run: bool,
+    only_good_rows: bool,
+    background: bool,
 ) -> None:
     """Import clients, each with their basis for processing; a second run adds nobody twice."""
-    _run(services.CLIENTS, file, mapping_path, email, dry_run, only_good_rows)
+    _run(services.CLIENTS, file, mapping_path, email, dry_run, only_good_rows, background)
 
 
 @import_cli.command("consultations")
 @_options
 @use_case
 def import_consultations(
-    file: str, mapping_path: str, email: str, dry_run: bool, only_good_rows: bool
+    file: str,
+    mapping_path: str,
+    email: str,
+    dry_run: bool,
+    only_good_rows: bool,
+    background: bool,
 ) -> None:
     """Import past consultations (anonymous statistics) as the consultant who held them."""
-    _run(services.CONSULTATIONS, file, mapping_path, email, dry_run, only_good_rows)
+    _run(services.CONSULTATIONS, file, mapping_path, email, dry_run, only_good_rows, background)
 
 
 @import_cli.command("groups")
 @_options
 @use_case
 def import_groups(
-    file: str, mapping_path: str, email: str, dry_run: bool, only_good_rows: bool
+    file: str,
+    mapping_path: str,
+    email: str,
+    dry_run: bool,
+    only_good_rows: bool,
+    background: bool,
 ) -> None:
     """Import past group participation (completed, withdrawn, attended) into runs one manages."""
-    _run(services.GROUPS, file, mapping_path, email, dry_run, only_good_rows)
+    _run(services.GROUPS, file, mapping_path, email, dry_run, only_good_rows, background)

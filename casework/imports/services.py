@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import json
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select, tuple_
@@ -271,6 +271,7 @@ def import_rows(
     mapping: Mapping[str, str],
     *,
     only_good_rows: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportRun:
     """Import the sheet in the caller's transaction.
 
@@ -294,8 +295,10 @@ def import_rows(
     db.session.add(run)
     db.session.flush()
     fingerprints = _fingerprints(_ledger_key(), kind, preview.good)
-    for row in preview.good:
+    for done, row in enumerate(preview.good, start=1):
         client_id = _import_row(user, row)
+        if progress is not None:
+            progress(done, len(preview.good))
         db.session.add(
             ImportLedgerEntry(
                 kind=kind, fingerprint=fingerprints[row.number], run_id=run.id, client_id=client_id
@@ -312,13 +315,46 @@ def import_rows(
     return run
 
 
-def import_upload(user: User, upload_id: uuid.UUID, *, only_good_rows: bool) -> ImportRun:
-    """Import a mapped upload, then delete it."""
+def require_mapped_upload(user: User, upload_id: uuid.UUID) -> ImportUpload:
+    """An upload of `user` whose columns are chosen: ready to import."""
     upload = require_upload(user, upload_id)
     if not upload.mapping:
         raise ValidationError("choose the columns before importing")
+    return upload
+
+
+def check_importable(user: User, upload_id: uuid.UUID, *, only_good_rows: bool) -> None:
+    """Refuse now what the import would refuse: an unmapped upload, or bad rows when only the
+    good rows were not chosen (the same preview the page showed)."""
+    upload = require_mapped_upload(user, upload_id)
+    assert upload.mapping is not None
+    if only_good_rows:
+        return
+    bad = preview_rows(user, upload.kind, upload_sheet(upload), upload.mapping).bad
+    if bad:
+        raise ValidationError(
+            "%(count)s row(s) have problems; correct them, or choose to import only the good rows",
+            count=len(bad),
+        )
+
+
+def import_upload(
+    user: User,
+    upload_id: uuid.UUID,
+    *,
+    only_good_rows: bool,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportRun:
+    """Import a mapped upload, then delete it."""
+    upload = require_mapped_upload(user, upload_id)
+    assert upload.mapping is not None
     run = import_rows(
-        user, upload.kind, upload_sheet(upload), upload.mapping, only_good_rows=only_good_rows
+        user,
+        upload.kind,
+        upload_sheet(upload),
+        upload.mapping,
+        only_good_rows=only_good_rows,
+        progress=progress,
     )
     db.session.execute(delete(ImportUpload).where(ImportUpload.id == upload.id))
     db.session.flush()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from casework import policy
 from casework.auth.current import current_staff, require_role_page
 from casework.errors import DomainError
-from casework.imports import services
+from casework.imports import jobs, services
 from casework.imports.forms import FIELD_LABELS, KIND_LABELS, ConfirmForm, MappingForm, UploadForm
 from casework.imports.mapping import FIELDS, REQUIRED, guess_mapping, parse_mapping_text
 from casework.web.errors import refuse_on_page, show_on_form
@@ -110,14 +110,13 @@ def preview(upload_id: uuid.UUID) -> str | Response:
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            run = services.import_upload(
+            job = jobs.start_import(
                 current_staff(), upload_id, only_good_rows=bool(form.only_good_rows.data)
             )
         except DomainError as error:
             refuse_on_page(error)
         else:
-            flash(_("The import is done."), "info")
-            return redirect(url_for("import_pages.run", run_id=run.id))
+            return redirect(url_for("job_pages.show", job_id=job.id))
     result = services.preview_rows(
         current_staff(), held.kind, services.upload_sheet(held), held.mapping
     )

@@ -21,7 +21,8 @@ from casework.crypto.keys import KEY_LENGTH, KeyMaterial, MasterKey, check_key_i
 from casework.crypto.keystore import key_material
 from casework.crypto.purge import purge_destroyed_keys
 from casework.db import db
-from casework.keyadmin import services
+from casework.jobs.cli import background_option, run_job
+from casework.keyadmin import jobs, services
 
 keys_cli = AppGroup("keys", help="Manage the encryption keys.")
 
@@ -54,17 +55,16 @@ def status() -> None:
 
 @keys_cli.command("rotate-master")
 @click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 100_000))
-def rotate_master(batch_size: int) -> None:
-    """Rewrap every data key under the primary master key, in batches; safe to kill and rerun."""
-    total = services.keys_left_to_rewrap()
-    with click.progressbar(length=total, label="rewrapping data keys") as progress:
-        while True:
-            done = services.rewrap_batch(batch_size)
-            db.session.commit()
-            progress.update(done)
-            if done == 0:
-                break
-    click.echo(f"all data keys are wrapped by {key_material().master_keys.primary_id}")
+@background_option
+def rotate_master(batch_size: int, background: bool) -> None:
+    """Rewrap every data key under the primary master key, in batches, printing progress
+    ("500/12000"); safe to kill and rerun. --background queues it for `flask jobs worker`."""
+    done = run_job(
+        lambda: jobs.start_rotation(jobs.REWRAP, batch_size=batch_size, dispatch=False),
+        background=background,
+    )
+    if done.summary:
+        click.echo(done.summary)
 
 
 def _key_file() -> Path:
@@ -167,18 +167,23 @@ def add_blind_index(key_id: str | None) -> None:
 
 @keys_cli.command("rotate-blind-index")
 @click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 100_000))
-def rotate_blind_index(batch_size: int) -> None:
-    """Recompute every blind index under the current key, in batches; safe to kill and rerun.
+@background_option
+def rotate_blind_index(batch_size: int, background: bool) -> None:
+    """Recompute every blind index under the current key, in batches, printing progress; safe
+    to kill and rerun. --background queues it for `flask jobs worker`.
 
-    When none is left under an old key, the old keys are retired from the key file.
+    When none is left under an old key, the old keys are retired from the key file (with
+    --background: by running this command again once the job is done).
     """
     material = key_material()
-    total = services.clients_left_to_reindex()
-    with click.progressbar(length=total, label="recomputing blind indexes") as progress:
-        while done := services.reindex_batch(batch_size):
-            db.session.commit()
-            progress.update(done)
-    click.echo(f"every blind index is made with {material.blind_index_key_id}")
+    done = run_job(
+        lambda: jobs.start_rotation(jobs.REINDEX, batch_size=batch_size, dispatch=False),
+        background=background,
+    )
+    if background:
+        return
+    if done.summary:
+        click.echo(done.summary)
     if material.old_blind_index_keys:
         _retire_old_blind_index_keys(material)
 

@@ -11,6 +11,7 @@ An object one may not see is reported exactly like one that does not exist.
 - `gates`: which roles reach which work, each gate named once;
 - `reporting`: projects and funders' reports (figures only);
 - `gdpr`: who may export or erase which client, and what an export holds;
+- `jobs`: background jobs (only the person who started one);
 - `rows`: one row by id through its model's rule.
 
 It imports only the `models` modules of features (tests/test_architecture.py).
@@ -75,6 +76,7 @@ from casework.policy.gates import (
     Gate,
 )
 from casework.policy.gdpr import GdprScope, gdpr_scope, may_handle_gdpr_requests
+from casework.policy.jobs import visible_jobs
 from casework.policy.programmes import (
     academy_runs,
     choosable_leaders,
@@ -209,6 +211,7 @@ __all__ = [
     "visible_consultations",
     "visible_enrolments",
     "visible_group_runs",
+    "visible_jobs",
     "visible_notes",
     "visible_projects",
     "visible_supervision_records",

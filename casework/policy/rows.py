@@ -24,6 +24,7 @@ from casework.groups.models import (
     PeerLeader,
 )
 from casework.imports.models import ImportRun, ImportUpload
+from casework.jobs.models import Job
 from casework.partners.models import PartnerInstitution, PublicEvent, Training
 from casework.policy.cases import (
     in_assigned_case,
@@ -35,6 +36,7 @@ from casework.policy.cases import (
     visible_notes,
 )
 from casework.policy.gates import KEEP_LEADERS
+from casework.policy.jobs import visible_jobs
 from casework.policy.programmes import (
     in_managed_run,
     may_do_partner_work,
@@ -136,6 +138,8 @@ def visibility_rule(user: User, model: type[Any]) -> ColumnElement[bool]:
         return visible_projects(user)
     if model is ImportUpload or model is ImportRun:
         return model.created_by_id == user.id
+    if model is Job:
+        return visible_jobs(user)
     if hasattr(model, "case_id"):
         return in_visible_case(user, model.case_id)
     raise TypeError(f"no visibility rule for {model.__name__}")

@@ -28,7 +28,7 @@ from casework.imports.services import forget_client_rows
 from casework.privacy.models import PrivacyRequest, PrivacyRequestKind
 
 
-def _gdpr_client(user: User, client_id: uuid.UUID) -> tuple[Client, policy.GdprScope]:
+def gdpr_client(user: User, client_id: uuid.UUID) -> tuple[Client, policy.GdprScope]:
     """The client a GDPR request is about, and what the request may reach (`policy.gdpr`)."""
     scope = policy.gdpr_scope(user)
     return policy.require_visible(
@@ -39,12 +39,24 @@ def _gdpr_client(user: User, client_id: uuid.UUID) -> tuple[Client, policy.GdprS
 def export_client(user: User, client_id: uuid.UUID, *, reason: str) -> dict[str, Any]:
     """Everything held about a client that `user` may export, as JSON-ready data (GDPR access
     request): clinical content only from the cases the policy lets them export it from."""
+    return export_for_request(user, record_export_request(user, client_id, reason=reason))
+
+
+def record_export_request(user: User, client_id: uuid.UUID, *, reason: str) -> PrivacyRequest:
+    """The first half of an export: who asks about whom, and why (refused without a reason or
+    for a client the policy hides)."""
     require_text(reason, field="reason", message=N_("a reason is required"))
-    client, scope = _gdpr_client(user, client_id)
+    client, _ = gdpr_client(user, client_id)
+    return _request(PrivacyRequestKind.EXPORT, client, user, reason)
+
+
+def export_for_request(user: User, request: PrivacyRequest) -> dict[str, Any]:
+    """The second half: the data, gathered under the policy as it stands now (a background
+    export checks access again when it runs), and its audit event."""
+    client, scope = gdpr_client(user, request.client_id)
     data = collect_client_data(
         client, case_records=scope.case_records, clinical_cases=scope.clinical_cases
     )
-    request = _request(PrivacyRequestKind.EXPORT, client, user, reason)
     audit.record_change(
         "client.export", client, actor=user, fields=sorted(data), reason_row=request
     )
@@ -54,7 +66,7 @@ def export_client(user: User, client_id: uuid.UUID, *, reason: str) -> dict[str,
 def erase_client(user: User, client_id: uuid.UUID, *, reason: str) -> Client:
     """GDPR erasure by crypto-shredding: the client's key and blind indexes are destroyed."""
     require_text(reason, field="reason", message=N_("a reason is required"))
-    client, _ = _gdpr_client(user, client_id)
+    client, _ = gdpr_client(user, client_id)
     if client.is_erased:
         raise Conflict("this client is already erased")
     request = _request(PrivacyRequestKind.ERASURE, client, user, reason)

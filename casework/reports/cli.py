@@ -9,9 +9,11 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from casework.cli import CommandError, use_case
-from casework.reports import services
-from casework.reports.exports import FORMATS, render
+from casework.cli import CommandError
+from casework.jobs import runner
+from casework.jobs.cli import background_option, run_job
+from casework.reports import jobs, services
+from casework.reports.exports import FORMATS
 from casework.suppression import DEFAULT_THRESHOLD
 
 reports_cli = AppGroup("reports", help="Reports for funders, computed from the data.")
@@ -47,7 +49,11 @@ def list_command() -> None:
 @click.option("--project", default=None, help="Project id; default: all projects.")
 @click.option("--team", default=None, help="Team id; default: the whole centre.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="xlsx", show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file to write (with --background: `flask jobs download` writes it later).",
+)
 @click.option("--language", type=click.Choice(["pl", "en", "uk"]), default="pl", show_default=True)
 @click.option(
     "--publication",
@@ -55,7 +61,7 @@ def list_command() -> None:
     help="Suppress small cells for publication (counts below --threshold).",
 )
 @click.option("--threshold", type=click.IntRange(2, 100), default=DEFAULT_THRESHOLD)
-@use_case
+@background_option
 def run(
     name: str,
     start: str,
@@ -67,20 +73,31 @@ def run(
     language: str,
     publication: bool,
     threshold: int,
+    background: bool,
 ) -> None:
-    """Compute report NAME for the period and write it to OUTPUT (the whole centre)."""
-    result = services.run_report(
-        None,
-        name,
-        start=_date(start, "--from"),
-        end=_date(end, "--to"),
-        project_id=_uuid(project, "--project"),
-        team_id=_uuid(team, "--team"),
-        language=language,
+    """Compute report NAME for the period and write it to OUTPUT (the whole centre), printing
+    progress as indicators are counted ("3/12"); --background queues it instead."""
+    if output is None and not background:
+        raise CommandError("--output is required (or --background)")
+    done = run_job(
+        lambda: jobs.start_export(
+            None,
+            name,
+            start=_date(start, "--from"),
+            end=_date(end, "--to"),
+            project_id=_uuid(project, "--project"),
+            team_id=_uuid(team, "--team"),
+            language=language,
+            fmt=fmt,
+            threshold=threshold if publication else None,
+            dispatch=False,
+        ),
+        background=background,
     )
-    content = render(result, fmt, threshold=threshold if publication else None)
+    if background or output is None:
+        return
     try:
-        output.write_bytes(content)
+        output.write_bytes(runner.job_file(done))
     except OSError as error:
         raise CommandError(f"cannot write {output}: {error.strerror}") from None
-    click.echo(f"{name}: {len(result.indicators)} indicators written to {output}")
+    click.echo(f"{done.summary} written to {output}")

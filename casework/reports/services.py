@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, timedelta
 from decimal import Decimal
@@ -192,9 +192,11 @@ def run_report(
     team_id: uuid.UUID | None = None,
     breakdowns: Sequence[str] | None = None,
     language: str = "en",
+    progress: Callable[[int, int], None] | None = None,
 ) -> ReportResult:
     """Every indicator of a report for a period, one aggregate query each, within what `user`
-    may see (None: the command line, the whole centre). Aggregates only; nothing identifies."""
+    may see (None: the command line, the whole centre). Aggregates only; nothing identifies.
+    `progress` hears (indicators done, indicators) as each query returns (a background job)."""
     report = require_report(key)
     teams = reach_for(user, team_id)
     check_breakdowns(report, breakdowns)
@@ -202,12 +204,15 @@ def run_report(
     scope = project_scope(project_id)
     reach = queries.Reach(teams, scope)
     raw: dict[str, tuple[tuple[float, float | None], dict[str, list[tuple]]]] = {}
-    for indicator in report.indicators:
-        if not queries.is_available(indicator, teams):
-            continue
-        chosen = [b for b in indicator.breakdowns if breakdowns is None or b in breakdowns]
-        statement = queries.indicator_statement(indicator, window, reach, report.age_bands, chosen)
-        raw[indicator.key] = queries.figures_from_rows(list(db.session.execute(statement)))
+    for done, indicator in enumerate(report.indicators, start=1):
+        if queries.is_available(indicator, teams):
+            chosen = [b for b in indicator.breakdowns if breakdowns is None or b in breakdowns]
+            statement = queries.indicator_statement(
+                indicator, window, reach, report.age_bands, chosen
+            )
+            raw[indicator.key] = queries.figures_from_rows(list(db.session.execute(statement)))
+        if progress is not None:
+            progress(done, len(report.indicators))
     labels = ValueLabels(report, language)
     for _total, split in raw.values():
         for dimension, rows in split.items():

@@ -5,15 +5,15 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
+from werkzeug.wrappers import Response
 
 from casework.auth.current import current_staff
 from casework.clock import centre_today
 from casework.errors import DomainError, NotFound
-from casework.reports import pages, services
-from casework.reports.exports import MEDIA_TYPES, filename, render
+from casework.reports import jobs, pages, services
 from casework.reports.forms import ExportForm
 from casework.web.errors import show_on_form
 from casework.web.filters import page_language
@@ -26,13 +26,14 @@ PAGE_FORMATS = ("xlsx", "csv")
 
 
 def _form(pickers: services.Pickers) -> ExportForm:
-    """The period, project and team from the query (a year up to today by default)."""
+    """The period, project and team from the query or the export form (a year up to today by
+    default)."""
     today = centre_today()
-    form = ExportForm(
-        formdata=request.args if request.args else None,
-        start=today.replace(year=today.year - 1) + timedelta(days=1),
-        end=today,
-    )
+    default_period = {"start": today.replace(year=today.year - 1) + timedelta(days=1), "end": today}
+    if request.method == "POST":  # the export form: Flask-WTF reads the posted fields
+        form = ExportForm(**default_period)
+    else:
+        form = ExportForm(formdata=request.args if request.args else None, **default_period)
     form.project.choices = [(ALL, _l("All projects")), *((str(i), n) for i, n in pickers.projects)]
     form.team.choices = [(ALL, _l("All my teams")), *((str(i), n) for i, n in pickers.teams)]
     return form
@@ -102,17 +103,29 @@ def print_view(name: str) -> str:
     return render_template("reports/print.html", page=page)
 
 
-@bp.route("/reports/<name>/export.<fmt>")
+@bp.route("/reports/<name>/export.<fmt>", methods=["POST"])
 @login_required
 def export(name: str, fmt: str) -> Response | str:
-    """The report as XLSX or CSV; `publication` hides small counts."""
+    """Start exporting the report as XLSX or CSV (`publication` hides small counts); the job's
+    page shows its progress, then the file."""
     form = _form(pages.report_choices(current_staff(), name))
     if fmt not in PAGE_FORMATS:
         raise NotFound("no such export")
-    result = _run(form, name)
-    if result is None:
+    if not form.validate():
         return _show(form, name, None)
-    threshold = form.threshold.data or 5 if form.publication.data else None
-    response = Response(render(result, fmt, threshold=threshold), mimetype=MEDIA_TYPES[fmt])
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename(result, fmt)}"'
-    return response
+    try:
+        job = jobs.start_export(
+            current_staff(),
+            name,
+            start=form.start.data,
+            end=form.end.data,
+            project_id=uuid.UUID(form.project.data) if form.project.data else None,
+            team_id=uuid.UUID(form.team.data) if form.team.data else None,
+            language=page_language(),
+            fmt=fmt,
+            threshold=(form.threshold.data or 5) if form.publication.data else None,
+        )
+    except DomainError as error:
+        show_on_form(form, error)
+        return _show(form, name, None)
+    return redirect(url_for("job_pages.show", job_id=job.id))

@@ -6,8 +6,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from casework.cli import use_case
-from casework.retention import services
+from casework.jobs.cli import background_option, run_job
+from casework.retention import jobs, services
 
 retention_cli = AppGroup("retention", help="Anonymise clients whose last contact ended long ago.")
 
@@ -15,8 +15,10 @@ retention_cli = AppGroup("retention", help="Anonymise clients whose last contact
 @retention_cli.command("run")
 @click.option("--dry-run", is_flag=True, help="Only count what would be anonymised.")
 @click.option("--batch-size", default=None, type=click.IntRange(1, 100_000))
-def run(dry_run: bool, batch_size: int | None) -> None:
-    """Anonymise (crypto-shred) every due client, in batches; safe to stop and run again."""
+@background_option
+def run(dry_run: bool, batch_size: int | None, background: bool) -> None:
+    """Anonymise (crypto-shred) every due client, in batches, printing progress ("200/1000");
+    safe to stop and run again. --background queues it for `flask jobs worker`."""
     policy = services.RetentionPolicy.from_config(current_app.config)
     years = policy.years_after_last_contact
     if dry_run:
@@ -27,16 +29,11 @@ def run(dry_run: bool, batch_size: int | None) -> None:
             f"destroying their data keys and {preview.blind_indexes} blind indexes"
         )
         return
-    record = use_case(services.start_run)(policy)
-    size = batch_size or policy.batch_size
-    while use_case(services.anonymise_batch)(record, batch_size=size):
-        pass  # one transaction per batch: a stopped run keeps what it finished
-    use_case(services.finish_run)(record)
-    click.echo(
-        f"anonymised {record.clients_anonymised} clients last in contact on or before "
-        f"{record.cutoff_at.date().isoformat()} ({years} years); "
-        f"{record.keys_destroyed} data keys destroyed; run {record.id}"
+    done = run_job(
+        lambda: jobs.start_run(batch_size=batch_size, dispatch=False), background=background
     )
+    if done.summary:
+        click.echo(done.summary)
 
 
 @retention_cli.command("history")

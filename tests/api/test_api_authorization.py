@@ -102,6 +102,10 @@ ROUTES: dict[tuple[str, str], tuple[set[str], Any]] = {
         NEEDS_FRESH_SIGN_IN,
         lambda w: {"reason": "subject access request"},
     ),
+    ("POST", "/api/v1/clients/<uuid:client_id>/export-job"): (
+        NEEDS_FRESH_SIGN_IN,
+        lambda w: {"reason": "subject access request"},
+    ),
     ("POST", "/api/v1/clients/<uuid:client_id>/erasure"): (
         NEEDS_FRESH_SIGN_IN,
         lambda w: {"reason": "erasure request"},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import uuid
 from pathlib import Path
 
@@ -63,7 +64,11 @@ def test_a_case_manager_uploads_maps_previews_and_imports_only_the_good_rows(
     assert "1 row(s) have problems" in refused.get_data(as_text=True)
     done = post_form(client, preview_path, {"only_good_rows": "y"}, form_on=preview_path)
     assert done.status_code == 302, done.get_data(as_text=True)
-    summary = client.get(done.headers["Location"]).get_data(as_text=True)
+    job_page = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert 'data-job-state="done"' in job_page
+    run_link = re.search(r'href="(/imports/runs/[^"]+)"', job_page)
+    assert run_link, job_page
+    summary = client.get(run_link.group(1)).get_data(as_text=True)
     assert "Rows imported: 2" in summary and "Rows with problems left out: 1" in summary
     assert _clients(app) == before + 2
     with app.app_context():
