@@ -101,6 +101,14 @@ def redis_queue_depth(redis_url: str | None, queue: str = "default") -> int | No
         connection.close()
 
 
+def _jobs_queue_depth() -> int | None:
+    """The depth of the background jobs' RQ queue (casework/jobs/queue.py names it), read when
+    scraped; None when jobs run in the web process's thread pool (no REDIS_URL)."""
+    config = current_app.config
+    redis_url = config.get("CASEWORK_JOBS_REDIS_URL") or config.get("REDIS_URL")
+    return redis_queue_depth(redis_url, config.get("CASEWORK_JOBS_QUEUE", "casework"))
+
+
 def queue_depth() -> int | None:
     """The job queue's depth for this app, or None when it has no queue (no REDIS_URL)."""
     reader: Callable[[], int | None] = current_app.extensions["casework.metrics"]["queue_depth"]
@@ -140,10 +148,7 @@ def init_metrics(app: Flask, *, queue_depth: Callable[[], int | None] | None = N
             f"CASEWORK_METRICS_TOKEN is {len(token)} characters; it needs at least "
             f"{MIN_TOKEN_LENGTH} (python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
         )
-    redis_url = app.config.get("REDIS_URL") or os.environ.get("REDIS_URL")
-    app.extensions["casework.metrics"] = {
-        "queue_depth": queue_depth or (lambda: redis_queue_depth(redis_url)),
-    }
+    app.extensions["casework.metrics"] = {"queue_depth": queue_depth or _jobs_queue_depth}
     app.wsgi_app = _TimedApp(app.wsgi_app)  # type: ignore[method-assign]
     _watch_pool(app.extensions["casework.db"].engine)
     app.register_blueprint(bp)
