@@ -71,7 +71,7 @@ def decode_cursor(
         return [_parse(value, column) for value, column in zip(raw, order, strict=True)]
     except (BadData, ValueError, TypeError, AttributeError):
         raise InvalidCursor(
-            "this page link is not valid (it was changed or is out of date); start from the first page",
+            "this page link is not valid (changed or out of date); start from the first page",
             fields={"cursor": ["invalid"]},
         ) from None
 

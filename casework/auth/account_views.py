@@ -19,8 +19,8 @@ from casework.auth.fresh import require_fresh_sign_in
 from casework.auth.models import Role, User
 from casework.errors import DomainError
 from casework.web.errors import refuse_on_page, show_on_form
-from casework.web.paging import page_cursor
 from casework.web.labels import choices
+from casework.web.paging import page_cursor
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 

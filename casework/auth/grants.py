@@ -151,9 +151,7 @@ def may_decide(
     return change.team_id is not None and change.team_id in teams
 
 
-def pending_changes(
-    actor: User, *, cursor: str | None = None, limit: int = 50
-) -> Page[RoleChange]:
+def pending_changes(actor: User, *, cursor: str | None = None, limit: int = 50) -> Page[RoleChange]:
     """Pending changes for the approvals list, oldest first, a page at a time (the people
     named loaded with them)."""
     query = (

@@ -28,9 +28,9 @@ from casework.auth.tokens import max_token_days
 from casework.db import utcnow
 from casework.errors import DomainError, ValidationError
 from casework.web.errors import error_text, refuse_on_page, show_on_form
-from casework.web.paging import page_cursor
 from casework.web.input import local_path
 from casework.web.labels import choices
+from casework.web.paging import page_cursor
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 

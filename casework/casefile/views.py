@@ -24,9 +24,9 @@ from casework.cases.forms import CloseForm
 from casework.cases.models import CaseState, ClosureOutcome
 from casework.cases.services import cases
 from casework.errors import DomainError
-from casework.web.paging import page_cursor
 from casework.web.errors import show_on_form
 from casework.web.filters import localised
+from casework.web.paging import page_cursor
 
 bp = Blueprint("casefile_pages", __name__, template_folder="templates")
 

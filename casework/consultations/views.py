@@ -23,9 +23,9 @@ from casework.consultations.forms import (
 )
 from casework.consultations.models import AgeGroup, Channel
 from casework.errors import DomainError, ValidationError
-from casework.web.paging import page_cursor
 from casework.web.errors import show_on_form
 from casework.web.filters import localised
+from casework.web.paging import page_cursor
 
 bp = Blueprint("consultation_pages", __name__, template_folder="templates")
 

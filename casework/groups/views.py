@@ -28,9 +28,9 @@ from casework.groups.forms import (
 from casework.groups.models import GroupEnrolment, GroupEnrolmentStatus
 from casework.groups.services import completion, enrolments, meetings, mentoring
 from casework.groups.services.leaders import run_leaders
-from casework.web.paging import page_cursor
 from casework.web.errors import refuse_on_page, show_on_form
 from casework.web.labels import choices
+from casework.web.paging import page_cursor
 
 bp = Blueprint("group_pages", __name__, template_folder="templates")
 

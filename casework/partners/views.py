@@ -16,8 +16,8 @@ from casework.errors import Conflict, ValidationError
 from casework.partners import pages, services
 from casework.partners.forms import EventForm, InstitutionForm, ParticipantsForm, TrainingForm
 from casework.partners.models import EventKind, InstitutionKind, ProfessionalType
-from casework.web.paging import page_cursor
 from casework.web.errors import show_on_form
+from casework.web.paging import page_cursor
 
 bp = Blueprint("partner_pages", __name__, template_folder="templates")
 
@@ -30,9 +30,7 @@ PARTNER_ROLES = policy.PARTNER_WORK.roles
 @bp.route("/partners/institutions")
 @require_role_page(*PARTNER_ROLES)
 def institutions() -> str:
-    page = services.list_institutions(
-        current_staff(), cursor=page_cursor(), limit=50
-    )
+    page = services.list_institutions(current_staff(), cursor=page_cursor(), limit=50)
     return render_template("partners/institutions.html", page=page)
 
 

@@ -22,9 +22,9 @@ from casework.projects.forms import (
     TargetForm,
 )
 from casework.projects.scope import ActivityKind
-from casework.web.paging import page_cursor
 from casework.web.errors import refuse_on_page, show_on_form
 from casework.web.filters import localised
+from casework.web.paging import page_cursor
 
 bp = Blueprint("project_pages", __name__, template_folder="templates")
 
