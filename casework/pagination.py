@@ -9,6 +9,7 @@ A cursor is the last row's sort key, signed with the app's secret and bound to t
 from __future__ import annotations
 
 import uuid
+from hashlib import sha256
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,7 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
-from sqlalchemy import Select, tuple_
+from sqlalchemy import Select, TypeDecorator, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from casework.db import db
@@ -43,7 +44,9 @@ def _signer(order: Sequence[InstrumentedAttribute[Any]], descending: bool) -> UR
     """A serializer whose salt names the list's order, so cursors do not cross lists."""
     key = ",".join(f"{column.class_.__tablename__}.{column.key}" for column in order)
     salt = f"casework.pagination:{key}:{'desc' if descending else 'asc'}"
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt)
+    return URLSafeSerializer(
+        current_app.config["SECRET_KEY"], salt=salt, signer_kwargs={"digest_method": sha256}
+    )
 
 
 def _plain(value: Any) -> Any:
@@ -77,7 +80,10 @@ def decode_cursor(
 
 
 def _parse(value: Any, column: InstrumentedAttribute[Any]) -> Any:
-    python_type = column.type.python_type
+    column_type = column.type
+    if isinstance(column_type, TypeDecorator):  # its own python_type is `object`
+        column_type = column_type.impl_instance
+    python_type = column_type.python_type
     if python_type is datetime:
         return datetime.fromisoformat(value)
     if python_type is date:
