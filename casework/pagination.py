@@ -9,10 +9,10 @@ A cursor is the last row's sort key, signed with the app's secret and bound to t
 from __future__ import annotations
 
 import uuid
-from hashlib import sha256
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from hashlib import sha256
 from typing import Any, Generic, TypeVar
 
 from flask import current_app
