@@ -59,7 +59,7 @@ def page_response(page: Any) -> dict[str, Any]:
 def next_link(page: Any) -> str | None:
     if page.next_cursor is None or request.endpoint is None:
         return None
-    args = {key: values for key, values in request.args.lists() if key != "cursor"}
+    args: dict[str, Any] = {key: values for key, values in request.args.lists() if key != "cursor"}
     return url_for(request.endpoint, **(request.view_args or {}), **args, cursor=page.next_cursor)
 
 

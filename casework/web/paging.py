@@ -3,6 +3,8 @@ cursor that is not valid (edited, from another list) answered with the first pag
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, redirect, request, url_for
 
 #: The query parameter that carries a web list's cursor.
@@ -18,12 +20,13 @@ def next_page_url(cursor: str | None) -> str | None:
     """This page's address with its filters and the cursor of the following page."""
     if cursor is None or request.endpoint is None:
         return None
-    args = {key: values for key, values in request.args.lists() if key != CURSOR_PARAM}
-    return url_for(request.endpoint, **(request.view_args or {}), **args, **{CURSOR_PARAM: cursor})
+    args: dict[str, Any] = {k: v for k, v in request.args.lists() if k != CURSOR_PARAM}
+    args[CURSOR_PARAM] = cursor
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
 def first_page() -> Response:
     """The first page of the list asked for, its filters kept."""
-    args = {key: values for key, values in request.args.lists() if key != CURSOR_PARAM}
+    args: dict[str, Any] = {k: v for k, v in request.args.lists() if k != CURSOR_PARAM}
     target = url_for(request.endpoint or "home.index", **(request.view_args or {}), **args)
-    return redirect(target)
+    return redirect(target)  # type: ignore[return-value]  # werkzeug's Response, as Flask's

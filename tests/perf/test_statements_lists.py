@@ -153,7 +153,10 @@ def _run_enrolment(world: World) -> None:
 def _meeting(world: World) -> None:
     start = utcnow() + timedelta(days=_next(world))
     meetings.schedule_meeting(
-        _user(world, "facilitator"), world.run_id, starts_at=start, ends_at=start + timedelta(hours=2)
+        _user(world, "facilitator"),
+        world.run_id,
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
     )
 
 
@@ -280,9 +283,7 @@ def _world(app: Flask, size: int) -> World:
             capacity=40,
             starts_on=date.today(),
         )
-        world = World(
-            tag, {n: u.id for n, u in people.items()}, enrolment.id, run.id, [case.id]
-        )
+        world = World(tag, {n: u.id for n, u in people.items()}, enrolment.id, run.id, [case.id])
         for listing in {listing.make: listing for listing in [*API, *WEB]}.values():
             for _ in range(size - (1 if listing.make is _case else 0)):
                 listing.make(world)
