@@ -114,6 +114,39 @@ def _page_statement(call: Callable[[], Any], table: str) -> tuple[str, Any]:
     raise SystemExit(f"no page statement on {table}")
 
 
+def _explain(label: str, user: User, table: str, lister: Lister, depth: int, when: str) -> None:
+    """Walk `lister` to `depth` rows, then print the deep page's plan and the page times."""
+    cursor, walked = None, 0
+    while walked < depth:
+        page = lister(user, cursor, 200)
+        walked += len(page.items)
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+
+    def first_page() -> Any:
+        return lister(user, None, 50)
+
+    def deep_page() -> Any:
+        return lister(user, cursor, 50)
+
+    statement, parameters = _page_statement(deep_page, table)
+    plan = db.session.connection().exec_driver_sql(
+        "EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, SUMMARY ON) " + statement, parameters
+    )
+    times: dict[str, list[float]] = {"first": [], "deep": []}
+    for _ in range(7):
+        times["first"].append(_timed(first_page))
+        times["deep"].append(_timed(deep_page))
+    print(f"## {label}: {walked} rows in ({when})")
+    print(
+        f"page of 50 (median of 7): first {statistics.median(times['first']):.1f} ms,"
+        f" deep {statistics.median(times['deep']):.1f} ms"
+    )
+    for (line,) in plan:
+        print("    " + line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--depth", type=int, default=20000)
@@ -128,29 +161,7 @@ def main() -> None:
             if user is None:
                 print(f"## {label}: no user {email}")
                 continue
-            cursor, walked = None, 0
-            while walked < args.depth:
-                page = lister(user, cursor, 200)
-                walked += len(page.items)
-                if page.next_cursor is None:
-                    break
-                cursor = page.next_cursor
-            deep, first = cursor, None
-            statement, parameters = _page_statement(lambda: lister(user, deep, 50), table)
-            plan = db.session.connection().exec_driver_sql(
-                "EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, SUMMARY ON) " + statement, parameters
-            )
-            times: dict[str, list[float]] = {"first": [], "deep": []}
-            for _ in range(7):
-                times["first"].append(_timed(lambda: lister(user, first, 50)))
-                times["deep"].append(_timed(lambda: lister(user, deep, 50)))
-            print(f"## {label}: {walked} rows in ({'before' if args.before else 'after'})")
-            print(
-                f"page of 50 (median of 7): first {statistics.median(times['first']):.1f} ms,"
-                f" deep {statistics.median(times['deep']):.1f} ms"
-            )
-            for (line,) in plan:
-                print("    " + line)
+            _explain(label, user, table, lister, args.depth, "before" if args.before else "after")
         db.session.rollback()
 
 
