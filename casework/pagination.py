@@ -1,23 +1,37 @@
-"""Keyset pagination with opaque, stable cursors: new rows never shift a page."""
+"""Keyset pagination with opaque, signed cursors: new rows never shift a page, and a deep page
+costs what the first one does (no OFFSET).
+
+A cursor is the last row's sort key, signed with the app's secret and bound to the list's order
+(a cursor of one list is refused by another). A tampered, foreign or stale-format cursor raises
+`InvalidCursor`: the API answers 400 with a message, a web page shows the first page.
+"""
 
 from __future__ import annotations
 
-import base64
-import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from hashlib import sha256
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, and_, or_
+from flask import current_app
+from itsdangerous import BadData, URLSafeSerializer
+from sqlalchemy import Select, TypeDecorator, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from casework.db import db
-from casework.errors import ValidationError
+from casework.errors import DomainError, ValidationError
 
 T = TypeVar("T")
 MAX_LIMIT = 200
+
+
+class InvalidCursor(DomainError):
+    """A cursor this list did not hand out (edited, from another list, or from an old key)."""
+
+    status = 400
+    title = "Bad request"
 
 
 @dataclass(frozen=True)
@@ -26,30 +40,59 @@ class Page(Generic[T]):
     next_cursor: str | None
 
 
-def _encode(values: Sequence[Any]) -> str:
-    plain = [v.isoformat() if isinstance(v, datetime) else str(v) for v in values]
-    return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
+def _signer(order: Sequence[InstrumentedAttribute[Any]], descending: bool) -> URLSafeSerializer:
+    """A serializer whose salt names the list's order, so cursors do not cross lists."""
+    key = ",".join(f"{column.class_.__tablename__}.{column.key}" for column in order)
+    salt = f"casework.pagination:{key}:{'desc' if descending else 'asc'}"
+    return URLSafeSerializer(
+        current_app.config["SECRET_KEY"], salt=salt, signer_kwargs={"digest_method": sha256}
+    )
 
 
-def _decode(cursor: str, columns: Sequence[InstrumentedAttribute[Any]]) -> list[Any]:
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def encode_cursor(
+    values: Sequence[Any], order: Sequence[InstrumentedAttribute[Any]], *, descending: bool
+) -> str:
+    return str(_signer(order, descending).dumps([_plain(v) for v in values]))
+
+
+def decode_cursor(
+    cursor: str, order: Sequence[InstrumentedAttribute[Any]], *, descending: bool
+) -> list[Any]:
+    """The sort key a cursor carries; `InvalidCursor` if this list did not sign it."""
     try:
-        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if not isinstance(raw, list) or len(raw) != len(columns):
+        raw = _signer(order, descending).loads(cursor)
+        if not isinstance(raw, list) or len(raw) != len(order):
             raise ValueError
-        return [_parse(value, column) for value, column in zip(raw, columns, strict=True)]
-    except (ValueError, TypeError):
-        raise ValidationError("the cursor is not valid", fields={"cursor": ["invalid"]}) from None
+        return [_parse(value, column) for value, column in zip(raw, order, strict=True)]
+    except (BadData, ValueError, TypeError, AttributeError):
+        raise InvalidCursor(
+            "this page link is not valid (changed or out of date); start from the first page",
+            fields={"cursor": ["invalid"]},
+        ) from None
 
 
 def _parse(value: Any, column: InstrumentedAttribute[Any]) -> Any:
-    python_type = column.type.python_type
+    column_type = column.type
+    if isinstance(column_type, TypeDecorator):  # its own python_type is `object`
+        column_type = column_type.impl_instance
+    python_type = column_type.python_type
     if python_type is datetime:
         return datetime.fromisoformat(value)
     if python_type is date:
         return date.fromisoformat(value)
     if python_type is uuid.UUID:
         return uuid.UUID(value)
-    return python_type(value)
+    if not isinstance(value, python_type):
+        raise TypeError
+    return value
 
 
 def paginate(
@@ -60,7 +103,8 @@ def paginate(
     limit: int,
     descending: bool = True,
 ) -> Page[Any]:
-    """One page of `query` ordered by `order` (unique together, the last normally the id)."""
+    """One page of `query` ordered by `order` (unique together, the last the id; no column may
+    be NULL): one statement, whatever the depth."""
     if not 1 <= limit <= MAX_LIMIT:
         raise ValidationError(
             "limit must be between 1 and %(most)s",
@@ -68,20 +112,21 @@ def paginate(
             most=MAX_LIMIT,
         )
     if cursor:
-        after = _decode(cursor, order)
+        after = decode_cursor(cursor, order, descending=descending)
         query = query.where(_after(order, after, descending))
     ordering = [column.desc() if descending else column.asc() for column in order]
     rows = list(db.session.scalars(query.order_by(*ordering).limit(limit + 1)))
     items, more = rows[:limit], len(rows) > limit
-    next_cursor = _encode([getattr(items[-1], c.key) for c in order]) if more else None
+    next_cursor = (
+        encode_cursor([getattr(items[-1], c.key) for c in order], order, descending=descending)
+        if more
+        else None
+    )
     return Page(items, next_cursor)
 
 
 def _after(order: Sequence[InstrumentedAttribute[Any]], values: list[Any], descending: bool) -> Any:
-    """Rows strictly after `values` in the (lexicographic) order."""
-    clauses = []
-    for position, column in enumerate(order):
-        equal = [order[i] == values[i] for i in range(position)]
-        beyond = column < values[position] if descending else column > values[position]
-        clauses.append(and_(*equal, beyond))
-    return or_(*clauses)
+    """Rows strictly after `values` in the order: a row-value comparison, which a B-tree index
+    on the same columns answers as one range (PostgreSQL and SQLite both have row values)."""
+    key, last = tuple_(*order), tuple(values)
+    return key < last if descending else key > last

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
+from flask import request, url_for
 from marshmallow import fields, validate
 
 from casework.pagination import MAX_LIMIT
@@ -30,7 +31,8 @@ _pages: dict[str, type[ma.Schema]] = {}
 
 
 def page_of(item_schema: type[ma.Schema]) -> type[ma.Schema]:
-    """A page schema: `items`, and `next_cursor` for the following page (null at the end)."""
+    """A page schema: `items`, `next_cursor` for the following page and `next`, the link to it
+    with the same filters (both null at the end)."""
     name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
     if name not in _pages:
         _pages[name] = type(
@@ -39,13 +41,26 @@ def page_of(item_schema: type[ma.Schema]) -> type[ma.Schema]:
             {
                 "items": fields.List(fields.Nested(item_schema), required=True),
                 "next_cursor": fields.String(allow_none=True, required=True),
+                "next": fields.String(
+                    allow_none=True,
+                    required=True,
+                    metadata={"description": "The following page: this request with its cursor"},
+                ),
             },
         )
     return _pages[name]
 
 
 def page_response(page: Any) -> dict[str, Any]:
-    return {"items": page.items, "next_cursor": page.next_cursor}
+    """The page's envelope; `next` repeats this request's filters and limit with the cursor."""
+    return {"items": page.items, "next_cursor": page.next_cursor, "next": next_link(page)}
+
+
+def next_link(page: Any) -> str | None:
+    if page.next_cursor is None or request.endpoint is None:
+        return None
+    args: dict[str, Any] = {key: values for key, values in request.args.lists() if key != "cursor"}
+    return url_for(request.endpoint, **(request.view_args or {}), **args, cursor=page.next_cursor)
 
 
 class VersionSchema(ma.Schema):

@@ -20,6 +20,7 @@ from casework.auth.models import Role, User
 from casework.errors import DomainError
 from casework.web.errors import refuse_on_page, show_on_form
 from casework.web.labels import choices
+from casework.web.paging import page_cursor
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -116,11 +117,12 @@ def change_roles(user_id: uuid.UUID) -> str | Response:
 def role_changes() -> str:
     """Role changes waiting for approval: administrators see all, supervisors their teams'."""
     actor = current_staff()
-    changes = grants.pending_changes(actor)
+    page = grants.pending_changes(actor, cursor=page_cursor())
     return render_template(
         "auth/role_changes.html",
-        changes=changes,
-        decidable={change.id for change in changes if grants.may_decide(actor, change)},
+        page=page,
+        changes=page.items,
+        decidable=grants.decidable(actor, page.items),
         plain=PlainForm(),
     )
 

@@ -16,6 +16,7 @@ from casework.auth.models import Language, Role, RoleChange, Team, User
 from casework.auth.services import end_all_sessions, new_account, revoke_all_api_tokens
 from casework.db import db
 from casework.errors import Conflict, NotFound, ValidationError
+from casework.pagination import Page, paginate
 
 
 def _require_admin(user: User) -> None:
@@ -23,10 +24,12 @@ def _require_admin(user: User) -> None:
         raise NotFound("no such page")
 
 
-def list_users(actor: User, *, limit: int = 500) -> list[User]:
-    """Staff accounts for the administrator's list, by name (bounded)."""
+def list_users(actor: User, *, cursor: str | None = None, limit: int = 50) -> Page[User]:
+    """Staff accounts for the administrator's list, by name, a page at a time."""
     _require_admin(actor)
-    return list(db.session.scalars(select(User).order_by(User.display_name).limit(limit)))
+    return paginate(
+        select(User), [User.display_name, User.id], cursor=cursor, limit=limit, descending=False
+    )
 
 
 def list_teams(actor: User) -> list[Team]:

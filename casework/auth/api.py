@@ -9,7 +9,7 @@ from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from casework.api.schemas import current_staff
+from casework.api.schemas import PageArgsSchema, current_staff, page_of, page_response
 from casework.auth import tokens
 from casework.auth.fresh import require_fresh_sign_in
 from casework.auth.schemas import NewTokenSchema, TokenInSchema, TokenSchema
@@ -29,10 +29,11 @@ _TOKEN_FIELDS = (
 
 @blp.route("/tokens")
 class Tokens(MethodView):
-    @blp.response(200, TokenSchema(many=True))
-    def get(self) -> Any:
-        """Your tokens: name, created, expires, last used (never their values)."""
-        return tokens.list_api_tokens(current_staff())
+    @blp.arguments(PageArgsSchema, location="query")
+    @blp.response(200, page_of(TokenSchema))
+    def get(self, args: dict[str, Any]) -> Any:
+        """Your tokens, newest first: name, created, expires, last used (never their values)."""
+        return page_response(tokens.list_api_tokens(current_staff(), **args))
 
     @require_fresh_sign_in
     @blp.arguments(TokenInSchema)

@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, String, cast, false, or_, select, true
+from sqlalchemy.orm import selectinload
 
 from casework.audit import services as audit
 from casework.auth.models import (
@@ -33,6 +34,7 @@ from casework.auth.models import (
 )
 from casework.db import db, utcnow
 from casework.errors import Conflict, NotFound
+from casework.pagination import Page, paginate
 
 #: Roles whose holders see clients' cases, notes or answers (as `policy.CLINICAL_ROLES`).
 CLINICAL_ROLES = frozenset({Role.CASE_MANAGER, Role.THERAPIST, Role.FACILITATOR, Role.SUPERVISOR})
@@ -132,9 +134,11 @@ def _visible_changes(actor: User) -> ColumnElement[bool]:
     return RoleChange.team_id.in_(teams) & ~adds_admin
 
 
-def may_decide(actor: User, change: RoleChange) -> bool:
+def may_decide(
+    actor: User, change: RoleChange, *, supervised: list[uuid.UUID] | None = None
+) -> bool:
     """Approving: anyone who sees the change (`_visible_changes`), but neither the person who
-    proposed it nor the person it is about."""
+    proposed it nor the person it is about. `supervised`: the actor's teams, when known."""
     if change.state != RoleChangeState.PENDING or not actor.is_enabled:
         return False
     if actor.id in (change.proposed_by_id, change.user_id):
@@ -143,19 +147,27 @@ def may_decide(actor: User, change: RoleChange) -> bool:
         return True
     if Role.ADMIN in change.added:
         return False
-    return change.team_id is not None and change.team_id in _supervised_teams(actor)
+    teams = _supervised_teams(actor) if supervised is None else supervised
+    return change.team_id is not None and change.team_id in teams
 
 
-def pending_changes(actor: User, *, limit: int = 200) -> list[RoleChange]:
-    """Pending changes for the approvals list, oldest first."""
-    return list(
-        db.session.scalars(
-            select(RoleChange)
-            .where(RoleChange.state == RoleChangeState.PENDING, _visible_changes(actor))
-            .order_by(RoleChange.proposed_at)
-            .limit(limit)
-        )
+def pending_changes(actor: User, *, cursor: str | None = None, limit: int = 50) -> Page[RoleChange]:
+    """Pending changes for the approvals list, oldest first, a page at a time (the people
+    named loaded with them)."""
+    query = (
+        select(RoleChange)
+        .where(RoleChange.state == RoleChangeState.PENDING, _visible_changes(actor))
+        .options(selectinload(RoleChange.user), selectinload(RoleChange.proposed_by))
     )
+    return paginate(
+        query, [RoleChange.proposed_at, RoleChange.id], cursor=cursor, limit=limit, descending=False
+    )
+
+
+def decidable(actor: User, changes: list[RoleChange]) -> set[uuid.UUID]:
+    """The ids of `changes` that `actor` may approve or reject (the actor's teams read once)."""
+    supervised = _supervised_teams(actor)
+    return {change.id for change in changes if may_decide(actor, change, supervised=supervised)}
 
 
 def pending_for_user(user_id: uuid.UUID) -> RoleChange | None:

@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.crypto.columns import Encrypted, encrypted_column
@@ -60,6 +60,8 @@ class UserRole(Base):
 
 class User(Base):
     __tablename__ = "users"
+    #: Keyset pages (casework.pagination): the list's filter, then its order.
+    __table_args__ = (Index("ix_users_display_name_id", "display_name", "id"),)
 
     id: Mapped[UUIDPk]
     #: Stored lower-cased, so uniqueness ignores case.
@@ -144,6 +146,8 @@ class ApiToken(Base):
     """A personal API token: shown once, stored as a hash, revocable by its owner."""
 
     __tablename__ = "api_tokens"
+    #: Keyset pages (casework.pagination): the list's filter, then its order.
+    __table_args__ = (Index("ix_api_tokens_user_id_created_at_id", "user_id", "created_at", "id"),)
 
     id: Mapped[UUIDPk]
     user_id: Mapped[uuid.UUID] = mapped_column(
@@ -180,6 +184,8 @@ class RoleChange(Base):
     approves it (`casework.auth.grants`); other changes are recorded as applied at once."""
 
     __tablename__ = "role_changes"
+    #: Keyset pages (casework.pagination): the list's filter, then its order.
+    __table_args__ = (Index("ix_role_changes_state_proposed_at_id", "state", "proposed_at", "id"),)
     __audit_type__ = "role_change"
 
     id: Mapped[UUIDPk]

@@ -40,12 +40,17 @@ def _live(user: User) -> list[ColumnElement[bool]]:
     ]
 
 
-def live_sessions(user: User, *, current_token: str | None) -> list[SessionRow]:
-    """`user`'s sessions that still work, the most recently seen first; `current_token` marks
-    the one this request came with."""
+def live_sessions(user: User, *, current_token: str | None, limit: int = 50) -> list[SessionRow]:
+    """`user`'s sessions that still work, the `limit` most recently seen first; `current_token`
+    marks the one this request came with. Bounded rather than paged: a session seen again moves
+    to the top, so a cursor on it would skip or repeat rows; "sign out every other session"
+    reaches those beyond the limit."""
     current_hash = _token_hash(current_token) if current_token else None
     sessions = db.session.scalars(
-        select(UserSession).where(*_live(user)).order_by(UserSession.last_seen_at.desc())
+        select(UserSession)
+        .where(*_live(user))
+        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
+        .limit(limit)
     )
     return [
         SessionRow(

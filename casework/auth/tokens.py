@@ -17,6 +17,7 @@ from casework.audit import services as audit
 from casework.auth.models import ApiToken, User
 from casework.db import db, utcnow
 from casework.errors import DomainError, Forbidden, NotFound, ValidationError
+from casework.pagination import Page, paginate
 
 TOKEN_PREFIX = "cwk_"  # noqa: S105  (a label, not a secret)
 #: A token's last use is recorded at most this often, so reads do not write every time.
@@ -78,13 +79,11 @@ def create_api_token(
     return token, plaintext
 
 
-def list_api_tokens(user: User) -> list[ApiToken]:
-    """`user`'s own tokens, newest first (the hashes never leave this module's callers)."""
-    return list(
-        db.session.scalars(
-            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
-        )
-    )
+def list_api_tokens(user: User, *, cursor: str | None = None, limit: int = 50) -> Page[ApiToken]:
+    """`user`'s own tokens, newest first, a page at a time (the hashes never leave this
+    module's callers)."""
+    query = select(ApiToken).where(ApiToken.user_id == user.id)
+    return paginate(query, [ApiToken.created_at, ApiToken.id], cursor=cursor, limit=limit)
 
 
 def revoke_api_token(user: User, token_id: uuid.UUID) -> ApiToken:

@@ -30,6 +30,7 @@ from casework.errors import DomainError, ValidationError
 from casework.web.errors import error_text, refuse_on_page, show_on_form
 from casework.web.input import local_path
 from casework.web.labels import choices
+from casework.web.paging import page_cursor
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
@@ -126,7 +127,7 @@ def _account_page(token_form: ApiTokenForm, new_token: str | None) -> str:
         language_form=_language_form(),
         token_form=token_form,
         plain=PlainForm(),
-        tokens=tokens.list_api_tokens(current_staff()),
+        tokens=tokens.list_api_tokens(current_staff(), cursor=page_cursor()),
         new_token=new_token,
         max_token_days=max_token_days(),
         now=utcnow(),
@@ -188,9 +189,9 @@ def _new_user_form() -> NewUserForm:
 def _admin_page(user_form: NewUserForm, team_form: NewTeamForm) -> str:
     return render_template(
         "auth/admin_users.html",
-        users=accounts.list_users(current_staff()),
+        users=accounts.list_users(current_staff(), cursor=page_cursor()),
         teams=accounts.list_teams(current_staff()),
-        pending=grants.pending_changes(current_staff()),
+        pending=grants.pending_changes(current_staff(), limit=10),
         user_form=user_form,
         team_form=team_form,
         plain=PlainForm(),

@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.crypto.columns import Encrypted, encrypted_column
@@ -73,6 +73,10 @@ class AppointmentSeries(Base):
 
 class Appointment(Base):
     __tablename__ = "appointments"
+    #: Keyset pages (casework.pagination): the list's filter, then its order.
+    __table_args__ = (
+        Index("ix_appointments_practitioner_id_starts_at_id", "practitioner_id", "starts_at", "id"),
+    )
     __audit_type__ = "appointment"
 
     id: Mapped[UUIDPk]

@@ -26,6 +26,7 @@ from casework.cases.services import cases
 from casework.errors import DomainError
 from casework.web.errors import show_on_form
 from casework.web.filters import localised
+from casework.web.paging import page_cursor
 
 bp = Blueprint("casefile_pages", __name__, template_folder="templates")
 
@@ -41,7 +42,7 @@ def index() -> str:
         service_code=(request.args.get("service_code") or "")[:60] or None,
         level=(request.args.get("level") or "")[:30] or None,
     )
-    page = find_cases(current_staff(), search, cursor=request.args.get("cursor"), limit=50)
+    page = find_cases(current_staff(), search, cursor=page_cursor(), limit=50)
     return render_template(
         "casefile/index.html", page=page, search=search, state=search.state, states=list(CaseState)
     )

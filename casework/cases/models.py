@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.clients.models import Client
@@ -57,6 +57,8 @@ class ClosureOutcome(enum.StrEnum):
 
 class Case(Base):
     __tablename__ = "cases"
+    #: Keyset pages (casework.pagination): the list's filter, then its order.
+    __table_args__ = (Index("ix_cases_opened_at_id", "opened_at", "id"),)
     __audit_type__ = "case"
 
     id: Mapped[UUIDPk]
@@ -147,6 +149,10 @@ class BreakGlassAccess(Base):
     """Access to a case outside one's assignment, with a written reason, shown to supervisors."""
 
     __tablename__ = "break_glass_accesses"
+    #: Keyset pages (casework.pagination): the list's filter, then its order.
+    __table_args__ = (
+        Index("ix_break_glass_accesses_team_id_created_at_id", "team_id", "created_at", "id"),
+    )
     __audit_type__ = "break_glass_access"
 
     id: Mapped[UUIDPk]

@@ -44,9 +44,13 @@ class BreakGlassLog:
     accesses: list[BreakGlassAccess]
     #: Display names of the staff who broke the glass.
     staff_names: dict[uuid.UUID, str]
+    #: The cursor of the following page (None: this is the last).
+    next_cursor: str | None
 
 
-def break_glass_log(user: User) -> BreakGlassLog:
-    """The break-the-glass accesses a supervisor reviews (read audited) and who made them."""
-    accesses = break_glass.break_glass_log(user)
-    return BreakGlassLog(accesses, display_names(access.user_id for access in accesses))
+def break_glass_log(user: User, *, cursor: str | None) -> BreakGlassLog:
+    """A page of the break-the-glass accesses a supervisor reviews (read audited) and who made
+    them."""
+    page = break_glass.break_glass_page(user, cursor=cursor, limit=50)
+    names = display_names(access.user_id for access in page.items)
+    return BreakGlassLog(page.items, names, page.next_cursor)

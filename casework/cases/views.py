@@ -23,6 +23,7 @@ from casework.cases.services import cases
 from casework.clients.intake import clear_intake, intake_participants
 from casework.errors import DomainError
 from casework.web.errors import refuse_on_page, show_on_form
+from casework.web.paging import page_cursor
 
 bp = Blueprint("case_pages", __name__, template_folder="templates")
 
@@ -158,7 +159,7 @@ def break_glass(case_id: uuid.UUID) -> str | Response:
 @bp.route("/supervision/break-glass")
 @login_required
 def break_glass_log() -> str:
-    log = pages.break_glass_log(current_staff())
+    log = pages.break_glass_log(current_staff(), cursor=page_cursor())
     return render_template("cases/break_glass_log.html", log=log)
 
 

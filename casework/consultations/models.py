@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, SmallInteger, String, Table
+from sqlalchemy import JSON, Column, ForeignKey, Index, SmallInteger, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.clients.models import Gender, MigrationReason
@@ -57,6 +57,18 @@ class InformationConsultation(Base):
     """A short consultation: linked to a client, or anonymous with statistics only."""
 
     __tablename__ = "information_consultations"
+    #: Keyset pages (casework.pagination): the list's filter, then its order.
+    __table_args__ = (
+        Index(
+            "ix_information_consultations_consultant_id_consulted_on_id",
+            "consultant_id",
+            "consulted_on",
+            "id",
+        ),
+        Index(
+            "ix_information_consultations_team_id_consulted_on_id", "team_id", "consulted_on", "id"
+        ),
+    )
     __audit_type__ = "information_consultation"
 
     id: Mapped[UUIDPk]

@@ -25,6 +25,7 @@ from casework.consultations.models import AgeGroup, Channel
 from casework.errors import DomainError, ValidationError
 from casework.web.errors import show_on_form
 from casework.web.filters import localised
+from casework.web.paging import page_cursor
 
 bp = Blueprint("consultation_pages", __name__, template_folder="templates")
 
@@ -86,7 +87,7 @@ def mine() -> str | Response:
     page = services.list_consultations(
         current_staff(),
         services.ConsultationFilters(consultant_id=current_staff().id),
-        cursor=request.args.get("after") or None,
+        cursor=page_cursor(),
         limit=25,
     )
     return render_template("consultations/mine.html", page=page, languages=LANGUAGES)

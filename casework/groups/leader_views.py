@@ -24,6 +24,7 @@ from casework.groups.leader_forms import (
 )
 from casework.groups.services import leaders
 from casework.web.errors import refuse_on_page, show_on_form
+from casework.web.paging import page_cursor
 
 bp = Blueprint("leader_pages", __name__, template_folder="templates")
 
@@ -33,9 +34,9 @@ bp = Blueprint("leader_pages", __name__, template_folder="templates")
 def index() -> str:
     """Peer leaders and volunteers (everyone, or only the active ones with ?active=1)."""
     active_only = request.args.get("active") == "1"
-    rows = leaders.list_leaders(current_staff(), active_only=active_only)
+    page = leaders.list_leaders(current_staff(), active_only=active_only, cursor=page_cursor())
     return render_template(
-        "groups/leaders.html", rows=rows, active_only=active_only, languages=LANGUAGE_NAMES
+        "groups/leaders.html", page=page, active_only=active_only, languages=LANGUAGE_NAMES
     )
 
 

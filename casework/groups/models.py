@@ -7,7 +7,7 @@ import enum
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.care.models import Attendance
@@ -19,7 +19,10 @@ class GroupRun(Base):
     """One run of a group service, e.g. "Support group for mothers, spring 2026"."""
 
     __tablename__ = "group_runs"
-    __table_args__ = (CheckConstraint("capacity > 0", name="capacity_positive"),)
+    __table_args__ = (
+        CheckConstraint("capacity > 0", name="capacity_positive"),
+        Index("ix_group_runs_starts_on_id", "starts_on", "id"),
+    )
 
     id: Mapped[UUIDPk]
     name: Mapped[str] = mapped_column(String(200), unique=True)
@@ -56,6 +59,8 @@ class GroupMeeting(Base):
     """One meeting (session) of a run, on its schedule."""
 
     __tablename__ = "group_meetings"
+    #: Keyset pages (casework.pagination): the list's filter, then its order.
+    __table_args__ = (Index("ix_group_meetings_run_id_starts_at_id", "run_id", "starts_at", "id"),)
 
     id: Mapped[UUIDPk]
     run_id: Mapped[uuid.UUID] = mapped_column(
@@ -83,6 +88,10 @@ class GroupEnrolment(Base):
     """A person in a run: holding a seat, or waiting at `waitlist_position` (1 is next)."""
 
     __tablename__ = "group_enrolments"
+    #: Keyset pages (casework.pagination): the list's filter, then its order.
+    __table_args__ = (
+        Index("ix_group_enrolments_run_id_enrolled_at_id", "run_id", "enrolled_at", "id"),
+    )
     __audit_type__ = "group_enrolment"
 
     id: Mapped[UUIDPk]
@@ -171,6 +180,8 @@ class PeerLeader(Base):
     the row, never them."""
 
     __tablename__ = "peer_leaders"
+    #: Keyset pages (casework.pagination): the list's filter, then its order.
+    __table_args__ = (Index("ix_peer_leaders_created_at_id", "created_at", "id"),)
     __audit_type__ = "peer_leader"
 
     id: Mapped[UUIDPk]

@@ -30,6 +30,7 @@ from casework.groups.services import completion, enrolments, meetings, mentoring
 from casework.groups.services.leaders import run_leaders
 from casework.web.errors import refuse_on_page, show_on_form
 from casework.web.labels import choices
+from casework.web.paging import page_cursor
 
 bp = Blueprint("group_pages", __name__, template_folder="templates")
 
@@ -41,7 +42,7 @@ def runs() -> str:
     page = pages.runs_page(
         current_staff(),
         show_all=request.args.get("all") == "1",
-        cursor=request.args.get("after") or None,
+        cursor=page_cursor(),
     )
     return render_template("groups/runs.html", page=page)
 

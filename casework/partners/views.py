@@ -17,6 +17,7 @@ from casework.partners import pages, services
 from casework.partners.forms import EventForm, InstitutionForm, ParticipantsForm, TrainingForm
 from casework.partners.models import EventKind, InstitutionKind, ProfessionalType
 from casework.web.errors import show_on_form
+from casework.web.paging import page_cursor
 
 bp = Blueprint("partner_pages", __name__, template_folder="templates")
 
@@ -29,9 +30,7 @@ PARTNER_ROLES = policy.PARTNER_WORK.roles
 @bp.route("/partners/institutions")
 @require_role_page(*PARTNER_ROLES)
 def institutions() -> str:
-    page = services.list_institutions(
-        current_staff(), cursor=request.args.get("after") or None, limit=50
-    )
+    page = services.list_institutions(current_staff(), cursor=page_cursor(), limit=50)
     return render_template("partners/institutions.html", page=page)
 
 
@@ -114,7 +113,7 @@ def _headcounts(form: ParticipantsForm) -> list[services.Headcount] | None:
 @bp.route("/partners/trainings")
 @require_role_page(*PARTNER_ROLES)
 def trainings() -> str:
-    shown = pages.trainings_page(current_staff(), cursor=request.args.get("after") or None)
+    shown = pages.trainings_page(current_staff(), cursor=page_cursor())
     return render_template("partners/trainings.html", page=shown.page, totals=shown.totals)
 
 
@@ -166,7 +165,7 @@ def training(training_id: uuid.UUID) -> str | Response:
 @bp.route("/partners/events")
 @require_role_page(*PARTNER_ROLES)
 def events() -> str:
-    page = services.list_events(current_staff(), cursor=request.args.get("after") or None, limit=25)
+    page = services.list_events(current_staff(), cursor=page_cursor(), limit=25)
     return render_template("partners/events.html", page=page, languages=LANGUAGES)
 
 

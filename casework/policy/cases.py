@@ -44,17 +44,20 @@ def _current_enrolment() -> ColumnElement[bool]:
     )
 
 
+# The two below are uncorrelated `IN (subquery)`, not `EXISTS`: PostgreSQL evaluates them once
+# per statement (a hashed subplan) instead of once per case row, so a page of cases costs the
+# same whatever the table holds (docs/performance.md, "Lists and API collections").
 def _holds_enrolment(user: User) -> ColumnElement[bool]:
-    return exists().where(
-        Enrolment.case_id == Case.id, Enrolment.practitioner_id == user.id, _current_enrolment()
+    return Case.id.in_(
+        select(Enrolment.case_id).where(Enrolment.practitioner_id == user.id, _current_enrolment())
     )
 
 
 def _broke_glass(user: User) -> ColumnElement[bool]:
-    return exists().where(
-        BreakGlassAccess.case_id == Case.id,
-        BreakGlassAccess.user_id == user.id,
-        BreakGlassAccess.expires_at > utcnow(),
+    return Case.id.in_(
+        select(BreakGlassAccess.case_id).where(
+            BreakGlassAccess.user_id == user.id, BreakGlassAccess.expires_at > utcnow()
+        )
     )
 
 

@@ -24,6 +24,7 @@ from casework.projects.forms import (
 from casework.projects.scope import ActivityKind
 from casework.web.errors import refuse_on_page, show_on_form
 from casework.web.filters import localised
+from casework.web.paging import page_cursor
 
 bp = Blueprint("project_pages", __name__, template_folder="templates")
 
@@ -31,7 +32,7 @@ bp = Blueprint("project_pages", __name__, template_folder="templates")
 @bp.route("/projects")
 @login_required
 def index() -> str:
-    shown = pages.projects_page(current_staff(), cursor=request.args.get("after") or None)
+    shown = pages.projects_page(current_staff(), cursor=page_cursor())
     return render_template("projects/index.html", page=shown.page, may_manage=shown.may_manage)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey
+from sqlalchemy import ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.crypto.columns import Encrypted, encrypted_column
@@ -14,6 +14,10 @@ from casework.db import Base, Timestamp, UUIDPk
 
 class SupervisionRecord(Base):
     __tablename__ = "supervision_records"
+    #: Keyset pages (casework.pagination): the list's filter, then its order.
+    __table_args__ = (
+        Index("ix_supervision_records_team_id_held_on_id", "team_id", "held_on", "id"),
+    )
     __audit_type__ = "supervision_record"
 
     id: Mapped[UUIDPk]

@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Numeric, String
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.db import Base, Timestamp, UUIDPk, portable_enum
@@ -25,6 +25,8 @@ class SurveyChannel(enum.StrEnum):
 
 class SurveyResponse(Base):
     __tablename__ = "survey_responses"
+    #: Keyset pages (casework.pagination): the list's filter, then its order.
+    __table_args__ = (Index("ix_survey_responses_submitted_at_id", "submitted_at", "id"),)
 
     id: Mapped[UUIDPk]
     instrument_id: Mapped[str] = mapped_column(String(60), index=True)

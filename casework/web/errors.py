@@ -25,8 +25,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from casework.errors import Conflict, DomainError, Term, ValidationError
+from casework.pagination import InvalidCursor
 from casework.web.filters import localised, page_language
 from casework.web.labels import label
+from casework.web.paging import first_page
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +141,8 @@ def _html_error(status: int, title: str, detail: str) -> tuple[str, int]:
 
 
 def handle_domain_error(error: DomainError) -> Response | tuple[str, int]:
+    if isinstance(error, InvalidCursor) and not is_api_request() and request.method == "GET":
+        return first_page()
     if is_api_request():
         extra = {"errors": error.fields} if error.fields else {}
         return problem(error.status, error.title, error.message, **extra)

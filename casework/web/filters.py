@@ -8,6 +8,7 @@ from flask import Flask, current_app
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
 from casework.web.labels import label
+from casework.web.paging import next_page_url
 
 
 def page_language() -> str:
@@ -41,3 +42,4 @@ def init_filters(app: Flask) -> None:
     app.jinja_env.filters["number"] = lambda value: format_decimal(value)
     app.jinja_env.filters["text"] = localised
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["next_page_url"] = next_page_url

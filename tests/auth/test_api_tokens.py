@@ -92,7 +92,7 @@ def test_the_list_shows_expiry_and_last_use_never_the_secret(app: Flask) -> None
     listed = app.test_client().get(
         "/api/v1/tokens", headers={"Authorization": f"Bearer {plaintext}"}
     )
-    (item,) = listed.get_json()
+    (item,) = listed.get_json()["items"]
     assert {"name", "created_at", "expires_at", "last_used_at", "revoked_at"} <= set(item)
     assert plaintext not in listed.get_data(as_text=True)
     assert not {"token", "token_hash"} & set(item)

@@ -140,12 +140,12 @@ def test_a_supervisor_approves_for_their_own_team_only(app: Flask, team) -> None
         user = _new_account(admin, "therapist@example.test", [Role.THERAPIST], team_row)
         change = grants.pending_for_user(user.id)
         assert change is not None
-        assert grants.pending_changes(outsider) == []
+        assert grants.pending_changes(outsider).items == []
         with pytest.raises(NotFound):
             grants.approve(outsider, change.id)
         with pytest.raises(NotFound):
             grants.reject(outsider, change.id)
-        assert change in grants.pending_changes(supervisor)
+        assert change in grants.pending_changes(supervisor).items
         grants.approve(supervisor, change.id)
         assert user.roles == frozenset({Role.THERAPIST})
         assert change.state == RoleChangeState.APPROVED and change.decided_by_id == supervisor.id
@@ -160,7 +160,7 @@ def test_supervisors_never_approve_administration(app: Flask, team) -> None:
         user = _new_account(admin, "boss@example.test", [Role.ADMIN], team_row)
         change = grants.pending_for_user(user.id)
         assert change is not None and user.roles == frozenset()
-        assert grants.pending_changes(supervisor) == []
+        assert grants.pending_changes(supervisor).items == []
         with pytest.raises(NotFound):
             grants.approve(supervisor, change.id)
 

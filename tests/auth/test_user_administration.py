@@ -28,7 +28,7 @@ def test_user_administration_is_for_administrators_only(app: Flask, team) -> Non
             team_id=None,
             language=Language.UK,
         )
-        assert created in auth.list_users(admin)
+        assert created in auth.list_users(admin).items
         auth.admin_set_enabled(admin, created.id, enabled=False)
         assert not created.is_enabled
         assert created not in staff_with_role(Role.THERAPIST)

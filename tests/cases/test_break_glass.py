@@ -28,7 +28,7 @@ def test_breaking_the_glass_opens_a_case_with_a_reason_shown_to_the_supervisor(
             break_glass.break_glass(outsider, case.id, reason="need")
         break_glass.break_glass(outsider, case.id, reason="Client called in crisis; manager away")
         assert cases.get_case(outsider, case.id) is case
-        log = break_glass.break_glass_log(staff(team, "supervisor"))
+        log = break_glass.break_glass_page(staff(team, "supervisor")).items
         assert [(entry.user_id, entry.reason) for entry in log] == [
             (outsider.id, "Client called in crisis; manager away")
         ]

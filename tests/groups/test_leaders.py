@@ -139,7 +139,7 @@ def test_a_run_led_by_peer_leaders_with_its_facilitators_responsible(
         assert [person.id for person in shown.responsible] == [facilitator.id]
         assert shown.may_choose and gone.id not in {o.id for o in shown.options}
         assert [run_.id for run_ in leaders.get_leader(coordinator, maria.id).runs] == [run.id]
-        rows = {row.leader.name: row.runs_led for row in leaders.list_leaders(coordinator)}
+        rows = {row.leader.name: row.runs_led for row in leaders.list_leaders(coordinator).items}
         assert rows == {"Gone": 0, "Ira": 1, "Maria": 1}
 
         with pytest.raises(ValidationError) as inactive:

@@ -65,16 +65,11 @@ def _audit_reads(user: User, accesses: list[BreakGlassAccess]) -> None:
     )
 
 
-def break_glass_log(user: User) -> list[BreakGlassAccess]:
-    """Break-the-glass accesses to the cases of the teams `user` supervises, newest first."""
-    query = _accesses_seen_by(user).order_by(BreakGlassAccess.created_at.desc())
-    accesses = list(db.session.scalars(query))
-    _audit_reads(user, accesses)
-    return accesses
-
-
-def break_glass_page(user: User, *, cursor: str | None, limit: int) -> Page[BreakGlassAccess]:
-    """One page of the same accesses, for the API."""
+def break_glass_page(
+    user: User, *, cursor: str | None = None, limit: int = 50
+) -> Page[BreakGlassAccess]:
+    """Break-the-glass accesses to the cases of the teams `user` supervises, newest first, a
+    page at a time (one audit record for the page)."""
     page = paginate(
         _accesses_seen_by(user),
         [BreakGlassAccess.created_at, BreakGlassAccess.id],

@@ -28,6 +28,7 @@ from casework.groups.models import (
     PeerLeaderTraining,
 )
 from casework.groups.services import mentoring
+from casework.pagination import Page, paginate
 
 #: Languages a leader may be recorded as speaking, in the order they are shown.
 SPOKEN_LANGUAGES = ("pl", "uk", "ru", "be", "en")
@@ -188,19 +189,28 @@ def add_training(
     return training
 
 
-def list_leaders(user: User, *, active_only: bool = False) -> list[LeaderRow]:
-    """The register, by name, with how many runs each leads."""
+def list_leaders(
+    user: User, *, active_only: bool = False, cursor: str | None = None, limit: int = 50
+) -> Page[LeaderRow]:
+    """The register a page at a time, newest first (names are encrypted: the database cannot
+    sort by them), with how many runs each leads; one audit record for the page."""
     policy.KEEP_LEADERS.require(user)
     query = select(PeerLeader).where(policy.visibility_rule(user, PeerLeader))
     if active_only:
         query = query.where(PeerLeader.is_active.is_(True))
-    leaders = list(db.session.scalars(query))
-    counts = dict(
-        db.session.execute(
-            select(GroupRunLeader.leader_id, func.count()).group_by(GroupRunLeader.leader_id)
-        ).all()
+    page = paginate(query, [PeerLeader.created_at, PeerLeader.id], cursor=cursor, limit=limit)
+    counts = (
+        dict(
+            db.session.execute(
+                select(GroupRunLeader.leader_id, func.count())
+                .where(GroupRunLeader.leader_id.in_([leader.id for leader in page.items]))
+                .group_by(GroupRunLeader.leader_id)
+            ).all()
+        )
+        if page.items
+        else {}
     )
-    rows = [LeaderRow(leader, counts.get(leader.id, 0)) for leader in leaders]
+    rows = [LeaderRow(leader, counts.get(leader.id, 0)) for leader in page.items]
     audit.record_many(
         "peer_leader.read",
         actor=user,
@@ -208,7 +218,7 @@ def list_leaders(user: User, *, active_only: bool = False) -> list[LeaderRow]:
         objects=[audit.Read(row.leader.id) for row in rows],
         fields=["name"],
     )
-    return sorted(rows, key=lambda row: (row.leader.name or "").casefold())
+    return Page(rows, page.next_cursor)
 
 
 def get_leader(user: User, leader_id: uuid.UUID) -> LeaderDetail:
