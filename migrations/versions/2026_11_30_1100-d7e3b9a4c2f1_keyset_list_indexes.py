@@ -1,7 +1,7 @@
 """Keyset list indexes: each list's filter, then its order with the id as tiebreaker
 
 Revision ID: d7e3b9a4c2f1
-Revises: c4a8e1f2d3b5 (spreadsheet imports)
+Revises: 7d3e9a1c5b24 (background jobs)
 Create Date: 2026-11-30 11:00:00
 
 Every list is a keyset page (`casework.pagination`): `WHERE (order..., id) < cursor ORDER BY
@@ -14,7 +14,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "d7e3b9a4c2f1"
-down_revision = "c4a8e1f2d3b5"
+down_revision = "7d3e9a1c5b24"
 branch_labels = None
 depends_on = None
 
