@@ -1,5 +1,6 @@
 """Finding cases by what the features above cases know of them: who works with the clients,
-in which service, and at which level an assessment placed the case."""
+in which service, and at which level an assessment placed the case; and the staff the case
+page's forms offer."""
 
 from __future__ import annotations
 
@@ -7,13 +8,16 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, exists
+from collections.abc import Sequence
 
-from casework.auth.models import User
+from sqlalchemy import ColumnElement, exists, select
+
+from casework.auth.models import Role, User, UserRole
 from casework.care.models import Enrolment
 from casework.case_assessments.models import Assessment
 from casework.cases.models import Case, CaseState
 from casework.cases.services import listing
+from casework.db import db
 from casework.pagination import Page
 
 
@@ -60,3 +64,29 @@ def find_cases(user: User, search: CaseSearch, *, cursor: str | None, limit: int
         client_id=search.client_id,
     )
     return listing.list_cases(user, filters, cursor=cursor, limit=limit, also=_conditions(search))
+
+
+@dataclass(frozen=True)
+class StaffChoice:
+    """A member of staff a form offers: who, by name."""
+
+    id: uuid.UUID
+    display_name: str
+
+
+def staff_by_role(roles: Sequence[Role], *, limit: int = 500) -> dict[Role, list[StaffChoice]]:
+    """Enabled staff holding each of `roles`, by name, in one statement: the case page's
+    practitioners to enrol with and case managers to hand a case to."""
+    if not roles:
+        return {}
+    rows = db.session.execute(
+        select(User.id, User.display_name, UserRole.role)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role.in_(set(roles)), User.is_enabled.is_(True))
+        .order_by(User.display_name, User.id)
+        .limit(limit * len(set(roles)))
+    )
+    found: dict[Role, list[StaffChoice]] = {}
+    for user_id, name, role in rows:
+        found.setdefault(Role(role), []).append(StaffChoice(user_id, name))
+    return found

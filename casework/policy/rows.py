@@ -8,10 +8,11 @@ import uuid
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy.orm import joinedload, selectinload
 
 from casework.auth.models import User
 from casework.care.models import Appointment, Enrolment, SessionNote
-from casework.cases.models import Case
+from casework.cases.models import Case, CaseParticipant
 from casework.clients.models import Client
 from casework.consultations.models import InformationConsultation
 from casework.db import db
@@ -44,6 +45,7 @@ from casework.policy.programmes import (
     visible_supervision_records,
 )
 from casework.policy.reporting import visible_projects
+from casework.policy.staff import memo
 from casework.projects.models import Project
 from casework.supervision.models import AgreedAction, SupervisionRecord
 
@@ -84,8 +86,24 @@ def require_chosen_client(
 
 
 def require_case(user: User, case_id: uuid.UUID) -> Case:
-    """The case, if `user` may see it; otherwise NotFound, the same as a missing case."""
-    return require_visible(user, Case, case_id, what="case")
+    """The case, if `user` may see it; otherwise NotFound, the same as a missing case.
+
+    Decided once per request: a page composed of sections that each ask for the case again gets
+    the case loaded (participants and their client rows with it) by the first ask. Only a
+    granted read is remembered, so access gained in the request (breaking the glass) is seen at
+    once; the memo lives as long as the loaded `user` (one request, one session)."""
+
+    def load() -> Case:
+        case = db.session.scalar(
+            select(Case)
+            .where(Case.id == case_id, visible_cases(user))
+            .options(selectinload(Case.participants).joinedload(CaseParticipant.client))
+        )
+        if case is None:
+            raise NotFound("no such %(what)s", what="case")
+        return case
+
+    return memo(user, ("case", case_id), load)
 
 
 def require_group_run(user: User, run_id: uuid.UUID) -> GroupRun:
