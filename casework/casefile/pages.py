@@ -32,16 +32,15 @@ from casework.case_assessments.services import assessments as assessing
 from casework.case_assessments.services import exclusions
 from casework.case_assessments.services import recommendations as recommending
 from casework.casefile.results import ResultTable, assessment_lines, latest_joint, result_tables
+from casework.casefile.services import StaffChoice, staff_through
 from casework.cases.models import Case, CaseState, CaseStateChange
 from casework.cases.services import cases
 from casework.catalogue.models import Service
-from casework.casefile.services import StaffChoice, staff_by_role
 from casework.catalogue.services import list_services
 from casework.clients.names import client_display_name
 from casework.crypto.keystore import client_owner, data_keys
 from casework.errors import NotFound
 from casework.tasks.pages import CasePlanPage, case_plan_page
-
 
 #: How many timeline entries the case page shows at once; "Earlier" pages back from there.
 TIMELINE_LIMIT = 50
@@ -269,28 +268,22 @@ def _actions(user: User, case: Case) -> CaseActions:
     may_reassign = policy.supervises_case(user, case)
     may_manage = policy.may_manage_case(user, case)
     catalogue = list_services(include_inactive=True)
-    wanted = (policy.GIVE_THERAPY.roles if may_manage else ()) + (
-        policy.HOLD_CASES.roles if may_reassign else ()
+    gates = ([policy.GIVE_THERAPY] if may_manage else []) + (
+        [policy.HOLD_CASES] if may_reassign else []
     )
-    staff = staff_by_role(wanted)
+    staff = dict(zip(gates, staff_through(gates), strict=True))
     return CaseActions(
         instruments=assessing.instruments_available(),
         services=[s for s in catalogue if s.is_active and not s.is_group],
-        therapists=_holding(staff, policy.GIVE_THERAPY.roles) if may_manage else [],
+        therapists=staff.get(policy.GIVE_THERAPY, []),
         service_names={service.code: dict(service.name) for service in catalogue},
-        case_managers=_holding(staff, policy.HOLD_CASES.roles) if may_reassign else [],
+        case_managers=staff.get(policy.HOLD_CASES, []),
         may_reassign=may_reassign,
         may_manage=may_manage,
         may_assess=policy.may_assess_case(user, case),
         may_override=policy.may_override_exclusion(user, case),
         excluded=exclusions.excluded_services(case) if may_manage else {},
     )
-
-
-def _holding(staff: dict[Any, list[StaffChoice]], roles: tuple[Any, ...]) -> list[StaffChoice]:
-    """The staff holding any of `roles`, each once, by name."""
-    found = {user.id: user for role in roles for user in staff.get(role, [])}
-    return sorted(found.values(), key=lambda user: user.display_name)
 
 
 @dataclass(frozen=True)

@@ -5,14 +5,14 @@ page's forms offer."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from collections.abc import Sequence
-
 from sqlalchemy import ColumnElement, exists, select
 
-from casework.auth.models import Role, User, UserRole
+from casework import policy
+from casework.auth.models import User, UserRole
 from casework.care.models import Enrolment
 from casework.case_assessments.models import Assessment
 from casework.cases.models import Case, CaseState
@@ -74,19 +74,24 @@ class StaffChoice:
     display_name: str
 
 
-def staff_by_role(roles: Sequence[Role], *, limit: int = 500) -> dict[Role, list[StaffChoice]]:
-    """Enabled staff holding each of `roles`, by name, in one statement: the case page's
-    practitioners to enrol with and case managers to hand a case to."""
+def staff_through(gates: Sequence[policy.Gate], *, limit: int = 500) -> list[list[StaffChoice]]:
+    """For each gate, the enabled staff it lets through (each once, by name), all read with one
+    statement: the case page's practitioners to enrol with and case managers to hand a case to."""
+    roles = {role for gate in gates for role in gate.roles}
     if not roles:
-        return {}
+        return [[] for _ in gates]
     rows = db.session.execute(
         select(User.id, User.display_name, UserRole.role)
         .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role.in_(set(roles)), User.is_enabled.is_(True))
+        .where(UserRole.role.in_(roles), User.is_enabled.is_(True))
         .order_by(User.display_name, User.id)
-        .limit(limit * len(set(roles)))
+        .limit(limit * len(roles))
     )
-    found: dict[Role, list[StaffChoice]] = {}
+    holders: dict[object, list[StaffChoice]] = {}
     for user_id, name, role in rows:
-        found.setdefault(Role(role), []).append(StaffChoice(user_id, name))
-    return found
+        holders.setdefault(role, []).append(StaffChoice(user_id, name))
+    through = []
+    for gate in gates:
+        found = {c.id: c for role in gate.roles for c in holders.get(role, [])}
+        through.append(sorted(found.values(), key=lambda c: (c.display_name, str(c.id)))[:limit])
+    return through
