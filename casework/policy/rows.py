@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from flask import g, has_request_context
 from sqlalchemy import ColumnElement, false, or_, select, true
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from casework.auth.models import User
 from casework.care.models import Appointment, Enrolment, SessionNote
@@ -109,10 +109,14 @@ def require_case(user: User, case_id: uuid.UUID) -> Case:
     once (`_once_per_request`)."""
 
     def load() -> Case:
-        case = db.session.scalar(
-            select(Case)
-            .where(Case.id == case_id, visible_cases(user))
-            .options(selectinload(Case.participants).joinedload(CaseParticipant.client))
+        case = (
+            db.session.scalars(
+                select(Case)
+                .where(Case.id == case_id, visible_cases(user))
+                .options(joinedload(Case.participants).joinedload(CaseParticipant.client))
+            )
+            .unique()
+            .one_or_none()
         )
         if case is None:
             raise NotFound("no such %(what)s", what="case")

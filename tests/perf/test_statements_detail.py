@@ -144,7 +144,8 @@ def test_the_earlier_part_of_a_long_timeline_costs_the_same(
     small, large = _case(app, team, 1), _case(app, team, 9)
     browser = _browser(app, team, "manager")
     first = browser.get(f"/cases/{large}").get_data(as_text=True)
-    assert "Earlier…" in first
+    assert "earlier=" in first, "a timeline of 60 entries is cut at 50, with a link to the rest"
+    assert "earlier=" not in browser.get(f"/cases/{small}").get_data(as_text=True)
     earlier = first.split("earlier=", 1)[1].split('"', 1)[0]
     _assert_flat(
         db_connection,
