@@ -30,7 +30,7 @@ from casework.cases.models import BreakGlassAccess, Case, CaseParticipant, CaseS
 from casework.clients.models import Client
 from casework.db import db, utcnow
 from casework.errors import Forbidden
-from casework.policy.staff import CLINICAL_ROLES, memo, supervised_team_ids, supervises_user
+from casework.policy.staff import CLINICAL_ROLES, memo, supervised_team_ids
 
 #: How long a practitioner keeps access after their enrolment ended (to finish notes).
 ENDED_ENROLMENT_GRACE = timedelta(days=30)
@@ -248,6 +248,18 @@ def can_see_note(user: User, note: SessionNote, case: Case | None, *, joint: boo
     if note.state == NoteState.DRAFT:
         return False
     if note.kind == NoteKind.PRIVATE:
-        author = db.session.get(User, note.author_id)
-        return author is not None and supervises_user(user, author)
+        return note.author_id in _supervised_staff(user)
     return True
+
+
+def _supervised_staff(user: User) -> set[uuid.UUID]:
+    """The staff of the teams `user` supervises (`supervises_user` for many notes' authors):
+    one read per request however many authors a case's notes have."""
+    teams = supervised_team_ids(user)
+    if not teams:
+        return set()
+    return memo(
+        user,
+        "supervised_staff",
+        lambda: set(db.session.scalars(select(User.id).where(User.team_id.in_(teams)))),
+    )

@@ -84,10 +84,12 @@ def _assert_flat(
 
 
 def _case(app: Flask, team: dict[str, Any], size: int) -> uuid.UUID:
-    """A family case with `size` enrolments (at most 9), 3 x `size` appointments each with a
-    signed note, and a completed assessment with its recommendations."""
+    """A family case with `size` enrolments (at most 9; from 2 on, with two practitioners),
+    3 x `size` appointments each with a signed note (progress, individual, private process), and
+    a completed assessment with its recommendations."""
     with app.app_context():
-        manager, therapist = staff(team, "manager"), staff(team, "therapist")
+        manager = staff(team, "manager")
+        therapists = [staff(team, "therapist"), staff(team, "therapist2")]
         case = make_case(manager, kind=CaseKind.FAMILY)
         make_assessment(manager, case, CALM)
         made = [
@@ -96,15 +98,17 @@ def _case(app: Flask, team: dict[str, Any], size: int) -> uuid.UUID:
                 case.id,
                 client_id=case.client_ids[number % 3],
                 service_code=_SERVICES[number // 3],
-                practitioner_id=therapist.id,
+                practitioner_id=therapists[number % 2].id,
             )
             for number in range(size)
         ]
         for number in range(3 * size):
             start = utcnow() - timedelta(days=number + 1)
+            enrolment = made[number % size]
+            therapist = next(t for t in therapists if t.id == enrolment.practitioner_id)
             appointment = appointments.schedule_appointment(
                 therapist,
-                made[number % size].id,
+                enrolment.id,
                 starts_at=start,
                 ends_at=start + timedelta(minutes=50),
                 mode=AppointmentMode.IN_PERSON,
@@ -112,9 +116,9 @@ def _case(app: Flask, team: dict[str, Any], size: int) -> uuid.UUID:
             note = notes.write_note(
                 therapist,
                 appointment.id,
-                kind=NoteKind.PROGRESS,
+                kind=NoteKind.PRIVATE if number % 3 == 2 else NoteKind.PROGRESS,
                 body=f"note {number}",
-                is_individual=number % 2 == 1,
+                is_individual=number % 3 == 1,
             )
             notes.sign_note(therapist, note.id, expected_version=note.version)
         db.session.commit()
