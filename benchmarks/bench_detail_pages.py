@@ -30,12 +30,12 @@ from typing import Any
 
 sys.path.insert(0, os.getcwd())  # the code of the worktree this runs from
 
-from flask import Flask  # noqa: E402
-from flask.testing import FlaskClient  # noqa: E402
-from sqlalchemy import event, text  # noqa: E402
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, text
 
-from casework import create_app  # noqa: E402
-from casework.db import db  # noqa: E402
+from casework import create_app
+from casework.db import db
 
 PASSWORD = os.environ.get("BENCH_PASSWORD", "casework-demo")
 
@@ -50,8 +50,9 @@ _PICKS = {
         join group_facilitators f on f.run_id = e.run_id join users u on u.id = f.user_id
         where u.is_enabled group by e.run_id, u.email order by count(*) desc, e.run_id limit 1""",
     "consultation": """
-        select c.id, u.email from information_consultations c join users u on u.id = c.consultant_id
-        where c.client_id is not null and u.is_enabled order by c.consulted_on desc, c.id limit 1""",
+        select c.id, u.email from information_consultations c
+        join users u on u.id = c.consultant_id where c.client_id is not null and u.is_enabled
+        order by c.consulted_on desc, c.id limit 1""",
 }
 
 
