@@ -18,7 +18,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Connection
 
-from casework.auth.models import User
 from casework.care.models import AppointmentMode, NoteKind
 from casework.care.services import appointments, enrolments, notes
 from casework.cases.models import CaseKind
@@ -280,11 +279,25 @@ def test_a_case_one_may_not_see_is_still_missing(
     app: Flask, db_connection: Connection, team: dict[str, Any]
 ) -> None:
     """Reading the case once per request does not widen access: a hidden case is a 404 on each
-    of its pages, the same as an unknown id."""
+    of its pages, the same as an unknown id, and a case handed to someone else is gone from its
+    former manager's next request."""
     case = _case(app, team, 1)
     browser = _browser(app, team, "other_manager")
     for url in (f"/cases/{case}", f"/cases/{case}/summary", f"/api/v1/cases/{case}"):
         assert browser.get(url).status_code == 404, url
     assert browser.get(f"/cases/{uuid.uuid4()}").status_code == 404
+    manager = _browser(app, team, "manager")
+    assert manager.get(f"/cases/{case}").status_code == 200
     with app.app_context():
-        assert db.session.get(User, team["other_manager"]) is not None
+        from casework.cases.services import cases
+
+        current = cases.get_case(staff(team, "manager"), case)
+        cases.assign_case(
+            staff(team, "supervisor"),
+            case,
+            case_manager_id=team["other_manager"],
+            expected_version=current.version,
+        )
+        db.session.commit()
+    assert manager.get(f"/cases/{case}").status_code == 404
+    assert browser.get(f"/cases/{case}").status_code == 200
