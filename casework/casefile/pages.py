@@ -5,6 +5,9 @@ the services of cases, assessments, care, tasks and the catalogue."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,7 +17,7 @@ import assessments as engine
 from casework import policy
 from casework.audit import services as audit
 from casework.auth.models import User
-from casework.auth.services import display_names, staff_with_role
+from casework.auth.services import display_names
 from casework.care.models import Appointment, Enrolment, EnrolmentStatus, SessionNote
 from casework.care.services import appointments as care_appointments
 from casework.care.services import enrolments as care_enrolments
@@ -29,14 +32,18 @@ from casework.case_assessments.services import assessments as assessing
 from casework.case_assessments.services import exclusions
 from casework.case_assessments.services import recommendations as recommending
 from casework.casefile.results import ResultTable, assessment_lines, latest_joint, result_tables
+from casework.casefile.services import StaffChoice, staff_through
 from casework.cases.models import Case, CaseState, CaseStateChange
 from casework.cases.services import cases
 from casework.catalogue.models import Service
-from casework.catalogue.services import list_services, service_names
+from casework.catalogue.services import list_services
 from casework.clients.names import client_display_name
 from casework.crypto.keystore import client_owner, data_keys
 from casework.errors import NotFound
 from casework.tasks.pages import CasePlanPage, case_plan_page
+
+#: How many timeline entries the case page shows at once; "Earlier" pages back from there.
+TIMELINE_LIMIT = 50
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,11 @@ class TimelineEntry:
     kind: str  # state, assessment, decision, enrolment, appointment, note
     subject: Any
 
+    @property
+    def key(self) -> tuple[datetime, str, str]:
+        """Its place in the timeline, newest first: unique, so a page boundary is exact."""
+        return (self.at, self.kind, str(self.subject.id))
+
 
 @dataclass
 class CaseActions:
@@ -52,11 +64,11 @@ class CaseActions:
 
     instruments: list[engine.Instrument]
     services: list[Service]
-    therapists: list[User]
+    therapists: list[StaffChoice]
     #: Every service's name in each language, by code (an enrolment's service may be retired).
     service_names: dict[str, dict[str, str]]
     #: Whom the viewer may hand the case to: empty unless they may reassign it.
-    case_managers: list[User]
+    case_managers: list[StaffChoice]
     may_reassign: bool
     #: Close, move, enrol and decide (the case's manager or a supervisor of its team).
     may_manage: bool
@@ -87,6 +99,10 @@ class CasePage:
     schedulable: list[Enrolment] = field(default_factory=list)
     #: The joint view of a case with several participants: their newest results side by side.
     side_by_side: list[ResultTable] = field(default_factory=list)
+    #: Where the "Earlier" link of a timeline cut at its limit continues (None: nothing earlier).
+    earlier: str | None = None
+    #: The timeline is a later page (it has a "Latest" link back to the first).
+    is_earlier_page: bool = False
 
     @property
     def is_joint_case(self) -> bool:
@@ -132,12 +148,21 @@ class CasePage:
 
 
 def case_page(
-    user: User, case_id: uuid.UUID, *, joint: bool = False, with_actions: bool = True
+    user: User,
+    case_id: uuid.UUID,
+    *,
+    joint: bool = False,
+    with_actions: bool = True,
+    earlier: str | None = None,
+    timeline_limit: int | None = TIMELINE_LIMIT,
 ) -> CasePage:
     """Everything the case page shows, in the given context (joint hides individual disclosures);
-    `with_actions` adds the choices of its forms.
+    `with_actions` adds the choices of its forms. The timeline shows `timeline_limit` entries
+    (None: all of them) from the cursor `earlier` on (an unreadable cursor: from the newest).
 
-    Participants' names are read (audited); notes are read through `notes_of_case` (audited).
+    The case and the viewer's access to it are read once (`policy.require_case` remembers them
+    for the request); every section is one statement whatever the case holds. Participants'
+    names are read (audited); notes are read through `notes_of_case` (audited).
     """
     case = cases.get_case(user, case_id)
     _read_participant_names(user, case)
@@ -151,13 +176,16 @@ def case_page(
         appointments=care_appointments.appointments_of_case(user, case.id),
         notes=care_notes.notes_of_case(user, case.id, joint=joint),
     )
+    page.overrides = exclusions.overrides_of_case(user, case)
     page.staff_names = display_names(
         [case.case_manager_id]
         + [note.author_id for note in page.notes]
         + [appointment.practitioner_id for appointment in page.appointments]
         + [enrolment.practitioner_id for enrolment in page.enrolments]
+        + [override.supervisor_id for override in page.overrides]
     )
-    page.timeline = _timeline(page)
+    page.timeline, page.earlier = _timeline(page, earlier, timeline_limit)
+    page.is_earlier_page = bool(earlier) and _cursor_key(earlier) is not None
     current = [
         e
         for e in page.enrolments
@@ -166,8 +194,6 @@ def case_page(
     page.plan = case_plan_page(
         user, case, joint=joint, practitioner_ids=[e.practitioner_id for e in current]
     )
-    page.overrides = exclusions.overrides_of_case(user, case)
-    page.staff_names |= display_names(o.supervisor_id for o in page.overrides)
     manages = policy.may_manage_case(user, case)
     page.schedulable = [e for e in current if manages or e.practitioner_id == user.id]
     if joint and with_actions and page.is_joint_case:
@@ -191,7 +217,10 @@ def _read_participant_names(user: User, case: Case) -> None:
     )
 
 
-def _timeline(page: CasePage) -> list[TimelineEntry]:
+def _timeline(
+    page: CasePage, earlier: str | None, limit: int | None
+) -> tuple[list[TimelineEntry], str | None]:
+    """The page's slice of the timeline, newest first, and the cursor of the next slice."""
     entries = [TimelineEntry(change.changed_at, "state", change) for change in page.history]
     entries += [
         TimelineEntry(a.completed_at or a.started_at, "assessment", a) for a in page.assessments
@@ -202,18 +231,53 @@ def _timeline(page: CasePage) -> list[TimelineEntry]:
     entries += [TimelineEntry(e.started_at, "enrolment", e) for e in page.enrolments]
     entries += [TimelineEntry(a.starts_at, "appointment", a) for a in page.appointments]
     entries += [TimelineEntry(n.created_at, "note", n) for n in page.notes]
-    return sorted(entries, key=lambda entry: entry.at, reverse=True)
+    entries.sort(key=lambda entry: entry.key, reverse=True)
+    after = _cursor_key(earlier) if earlier else None
+    if after is not None:
+        entries = [entry for entry in entries if _comparable(entry.key) < after]
+    if limit is None or len(entries) <= limit:
+        return entries, None
+    return entries[:limit], _cursor(entries[limit - 1])
+
+
+def _comparable(key: tuple[datetime, str, str]) -> tuple[str, str, str]:
+    """A key as the cursor keeps it: ISO 8601 text of one form sorts as its instants do."""
+    return (key[0].replace(tzinfo=None).isoformat(timespec="microseconds"), key[1], key[2])
+
+
+def _cursor(entry: TimelineEntry) -> str:
+    text = json.dumps(_comparable(entry.key))
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _cursor_key(cursor: str | None) -> tuple[str, str, str] | None:
+    """The place a cursor points at; None for one that is not ours (the page then starts from
+    the newest entry, as a link that was cut or edited deserves)."""
+    try:
+        raw = json.loads(base64.urlsafe_b64decode((cursor or "") + "=" * (-len(cursor or "") % 4)))
+    except (ValueError, binascii.Error):
+        return None
+    if not (isinstance(raw, list) and len(raw) == 3 and all(isinstance(v, str) for v in raw)):
+        return None
+    return (raw[0], raw[1], raw[2])
 
 
 def _actions(user: User, case: Case) -> CaseActions:
+    """The forms' choices: one read of the catalogue, and one of the staff the viewer may pick
+    (none unless they may enrol or reassign)."""
     may_reassign = policy.supervises_case(user, case)
     may_manage = policy.may_manage_case(user, case)
+    catalogue = list_services(include_inactive=True)
+    gates = ([policy.GIVE_THERAPY] if may_manage else []) + (
+        [policy.HOLD_CASES] if may_reassign else []
+    )
+    staff = dict(zip(gates, staff_through(gates), strict=True))
     return CaseActions(
         instruments=assessing.instruments_available(),
-        services=[service for service in list_services() if not service.is_group],
-        therapists=staff_with_role(*policy.GIVE_THERAPY.roles),
-        service_names=service_names(),
-        case_managers=staff_with_role(*policy.HOLD_CASES.roles) if may_reassign else [],
+        services=[s for s in catalogue if s.is_active and not s.is_group],
+        therapists=staff.get(policy.GIVE_THERAPY, []),
+        service_names={service.code: dict(service.name) for service in catalogue},
+        case_managers=staff.get(policy.HOLD_CASES, []),
         may_reassign=may_reassign,
         may_manage=may_manage,
         may_assess=policy.may_assess_case(user, case),

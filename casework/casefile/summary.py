@@ -33,7 +33,7 @@ class SummaryPage:
 def summary_page(user: User, case_id: uuid.UUID) -> SummaryPage:
     """The printable summary for the case conference (joint context: no individual
     disclosures); participants' names and results are read audited."""
-    closing = closing_page(user, case_id, joint=True)
+    closing = closing_page(user, case_id, joint=True, whole_timeline=True)
     page = closing.page
     tasks = page.plan.plan.tasks if page.plan else []
     return SummaryPage(

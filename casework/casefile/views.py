@@ -52,7 +52,8 @@ def index() -> str:
 @login_required
 def show(case_id: uuid.UUID) -> str:
     joint = request.args.get("view") == "joint"
-    page = case_page(current_staff(), case_id, joint=joint)
+    earlier = (request.args.get("earlier") or "")[:200] or None
+    page = case_page(current_staff(), case_id, joint=joint, earlier=earlier)
     return render_template("casefile/show.html", page=page, **action_forms(page))
 
 

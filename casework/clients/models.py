@@ -56,7 +56,7 @@ class Client(Base):
     #: Optimistic lock: an update based on an older version is refused.
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[Timestamp]
-    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
     #: Set when the client was erased (crypto-shredded); the statistics stay.
     erased_at: Mapped[datetime | None]
 

@@ -11,6 +11,7 @@ from casework.auth.models import User
 from casework.auth.services import display_names
 from casework.clients.names import client_display_name
 from casework.clock import centre_today
+from casework.crypto.keystore import client_owner, data_keys
 from casework.db import utcnow
 from casework.errors import NotFound
 from casework.groups.models import GroupEnrolmentStatus, GroupMeeting, MentoringSession
@@ -78,6 +79,9 @@ def run_page(user: User, run_id: uuid.UUID) -> RunPage:
         rows = _mentoring_rows(sessions, {})
         return RunPage(figures, False, [], [], schedule, lifecycle, mentoring=rows)
     members = enrolments.open_members(user, figures.run)
+    # The names shown (members, those who left) unlock their keys with one query.
+    clients = [m.client for m in members] + [row.client for row in lifecycle.past]
+    data_keys().preload(client_owner(client.id) for client in clients)
     waiting = [m for m in members if m.enrolment.status == GroupEnrolmentStatus.WAITLISTED]
     names = {m.enrolment.id: client_display_name(m.client) for m in members}
     names.update({m.enrolment.id: client_display_name(m.client) for m in lifecycle.past})

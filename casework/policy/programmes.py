@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, exists, false, or_, select, true, union
 from sqlalchemy.orm import InstrumentedAttribute
 
 from casework.auth.models import Role, User
@@ -14,7 +14,7 @@ from casework.consultations.models import InformationConsultation
 from casework.db import db
 from casework.errors import Forbidden, NotFound
 from casework.groups.models import GroupEnrolment, GroupFacilitator, GroupRun, PeerLeader
-from casework.policy.cases import visible_clients
+from casework.policy.cases import visible_client_id_sources
 from casework.policy.gates import (
     CLINICAL_WORK,
     KEEP_LEADERS,
@@ -43,7 +43,7 @@ def group_enrollable_clients(user: User) -> ColumnElement[bool]:
     """Clients a run's manager may enrol directly (no case): those they may see through their own
     assignments or registered, and people already enrolled in a run they manage."""
     in_my_runs = select(GroupEnrolment.client_id).where(in_managed_run(user, GroupEnrolment.run_id))
-    return or_(visible_clients(user, assigned_only=True), Client.id.in_(in_my_runs))
+    return Client.id.in_(union(*visible_client_id_sources(user, assigned_only=True), in_my_runs))
 
 
 def facilitates(user: User, run: GroupRun) -> bool:
@@ -100,7 +100,7 @@ def consultation_clients(user: User) -> ColumnElement[bool]:
     linked = select(InformationConsultation.client_id).where(
         InformationConsultation.client_id.is_not(None), visible_consultations(user)
     )
-    return or_(visible_clients(user, assigned_only=True), Client.id.in_(linked))
+    return Client.id.in_(union(*visible_client_id_sources(user, assigned_only=True), linked))
 
 
 def consultation_statistics_scope(user: User) -> ColumnElement[bool]:

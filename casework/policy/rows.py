@@ -5,13 +5,16 @@ as an unknown id, on the same field)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any, TypeVar
 
+from flask import g, has_request_context
 from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy.orm import joinedload
 
 from casework.auth.models import User
 from casework.care.models import Appointment, Enrolment, SessionNote
-from casework.cases.models import Case
+from casework.cases.models import Case, CaseParticipant
 from casework.clients.models import Client
 from casework.consultations.models import InformationConsultation
 from casework.db import db
@@ -52,6 +55,20 @@ from casework.supervision.models import AgreedAction, SupervisionRecord
 ModelT = TypeVar("ModelT")
 
 
+def _once_per_request(user: User, key: object, read: Callable[[], ModelT]) -> ModelT:
+    """`read()` the first time this request asks for `key` on behalf of `user`, the same row
+    after that. Only a granted read is kept (a refusal raises and is asked again); outside a
+    request (the CLI, a test calling services) every ask reads. The request's session and
+    `g` live and end together, so the row kept is the session's own."""
+    if not has_request_context():
+        return read()
+    granted: dict[tuple[object, ...], Any] = g.setdefault("policy_granted_rows", {})
+    slot = (user.id, key)
+    if slot not in granted:
+        granted[slot] = read()
+    return granted[slot]  # type: ignore[no-any-return]
+
+
 def _find(model: type[ModelT], object_id: object, visible: ColumnElement[bool]) -> ModelT | None:
     query = select(model).where(model.id == object_id, visible)  # type: ignore[attr-defined]
     return db.session.scalar(query)  # type: ignore[no-any-return]
@@ -86,12 +103,37 @@ def require_chosen_client(
 
 
 def require_case(user: User, case_id: uuid.UUID) -> Case:
-    """The case, if `user` may see it; otherwise NotFound, the same as a missing case."""
-    return require_visible(user, Case, case_id, what="case")
+    """The case, if `user` may see it; otherwise NotFound, the same as a missing case.
+
+    Decided once per request: a page composed of sections that each ask for the case again gets
+    the case loaded (participants and their client rows with it) by the first ask. Only a
+    granted read is remembered, so access gained in the request (breaking the glass) is seen at
+    once (`_once_per_request`)."""
+
+    def load() -> Case:
+        case = (
+            db.session.scalars(
+                select(Case)
+                .where(Case.id == case_id, visible_cases(user))
+                .options(joinedload(Case.participants).joinedload(CaseParticipant.client))
+            )
+            .unique()
+            .one_or_none()
+        )
+        if case is None:
+            raise NotFound("no such %(what)s", what="case")
+        return case
+
+    return _once_per_request(user, ("case", case_id), load)
 
 
 def require_group_run(user: User, run_id: uuid.UUID) -> GroupRun:
-    return require_visible(user, GroupRun, run_id, what="group run")
+    """The group run, if `user` may see it; decided once per request, as `require_case`."""
+    return _once_per_request(
+        user,
+        ("group run", run_id),
+        lambda: require_visible(user, GroupRun, run_id, what="group run"),
+    )
 
 
 def visibility_rule(user: User, model: type[Any]) -> ColumnElement[bool]:

@@ -277,6 +277,7 @@ def client_choices(user: User, *where: ColumnElement[bool]) -> list[tuple[uuid.U
             select(Client).where(*where, Client.erased_at.is_(None)).limit(CHOICE_LIMIT)
         )
     )
+    data_keys().preload(client_owner(c.id) for c in found)  # one query, not one per name
     audit.record_many(
         "client.read",
         actor=user,
