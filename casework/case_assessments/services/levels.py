@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import Subquery, case, func, select
+from sqlalchemy import Select, Subquery, case, func, select
 
 from casework.case_assessments.models import Assessment, AssessmentState
 from casework.db import db
@@ -15,14 +16,16 @@ RISK_INSTRUMENT = "norr"
 SEVERITY = ("low", "moderate", "high", "very_high")
 
 
-def latest_risk() -> Subquery:
+def latest_risk(*, of_cases: Select[Any] | Sequence[uuid.UUID] | None = None) -> Subquery:
     """Each case's risk: the most severe of its participants' latest completed risk levels
     (`level`), its rank in SEVERITY from 1 (`severity`), and when the newest of those
-    assessments was completed (`completed_at`).
+    assessments was completed (`completed_at`). `of_cases` (case ids, or a select of them)
+    limits the ranking to those cases: a team's review must not rank every assessment.
 
     Per participant, not per case: in a couple, one partner's calm reassessment must not hide
     the other's very high risk.
     """
+    scope = () if of_cases is None else (Assessment.case_id.in_(of_cases),)
     ranked = (
         select(
             Assessment.case_id,
@@ -38,6 +41,7 @@ def latest_risk() -> Subquery:
         .where(
             Assessment.state == AssessmentState.COMPLETED,
             Assessment.instrument_id == RISK_INSTRUMENT,
+            *scope,
         )
         .subquery()
     )
@@ -69,10 +73,8 @@ def levels_of(case_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
     wanted = set(case_ids)
     if not wanted:
         return {}
-    latest = latest_risk()
+    latest = latest_risk(of_cases=sorted(wanted, key=str))
     rows = db.session.execute(
-        select(latest.c.case_id, latest.c.level).where(
-            latest.c.case_id.in_(wanted), latest.c.level.is_not(None)
-        )
+        select(latest.c.case_id, latest.c.level).where(latest.c.level.is_not(None))
     )
     return {case_id: level for case_id, level in rows}
