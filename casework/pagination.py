@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, and_, or_
+from sqlalchemy import Select, TypeDecorator, and_, or_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from casework.db import db
@@ -42,7 +42,13 @@ def _decode(cursor: str, columns: Sequence[InstrumentedAttribute[Any]]) -> list[
 
 
 def _parse(value: Any, column: InstrumentedAttribute[Any]) -> Any:
-    python_type = column.type.python_type
+    column_type = column.type
+    # A TypeDecorator (UTCDateTime) says `object`; the type it decorates says what it holds.
+    python_type = (
+        column_type.impl.python_type
+        if isinstance(column_type, TypeDecorator)
+        else column_type.python_type
+    )
     if python_type is datetime:
         return datetime.fromisoformat(value)
     if python_type is date:

@@ -21,7 +21,14 @@ from casework.supervision import services as supervision
 from casework.tasks.models import TaskKind
 from casework.tasks.services import plan
 from tests.counting import counted
-from tests.factories import PASSWORD, VIOLENT, make_assessment, make_case, make_consenting_client, make_user
+from tests.factories import (
+    PASSWORD,
+    VIOLENT,
+    make_assessment,
+    make_case,
+    make_consenting_client,
+    make_user,
+)
 from tests.pages import csrf_token, sign_in
 
 SURNAME = "Wiśniewska"
@@ -175,4 +182,3 @@ def test_every_work_list_sends_the_same_statements_at_three_times_the_data(
     assert large == small
     bounds = {page[2] + page[0]: page[4] for page in PAGES}
     assert {key: n for key, n in large.items() if n > bounds[key]} == {}
-
