@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.crypto.columns import Encrypted, encrypted_column
@@ -74,6 +74,18 @@ class AppointmentSeries(Base):
 class Appointment(Base):
     __tablename__ = "appointments"
     __audit_type__ = "appointment"
+    __table_args__ = (
+        #: A practitioner's agenda: their appointments in a window, in order.
+        Index("ix_appointments_practitioner_starts", "practitioner_id", "starts_at"),
+        #: A case's last contact (the caseload review): one look-up per case.
+        Index(
+            "ix_appointments_attended_case",
+            "case_id",
+            "starts_at",
+            postgresql_where=text("attendance = 'attended'"),
+            sqlite_where=text("attendance = 'attended'"),
+        ),
+    )
 
     id: Mapped[UUIDPk]
     enrolment_id: Mapped[uuid.UUID] = mapped_column(
