@@ -27,14 +27,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask import Flask  # noqa: E402
-from flask.testing import FlaskClient  # noqa: E402
-from sqlalchemy import event, text  # noqa: E402
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, text
 
-from casework.app import create_app  # noqa: E402
-from casework.auth.models import User  # noqa: E402
-from casework.auth.services import create_api_token, start_session  # noqa: E402
-from casework.db import db  # noqa: E402
+from casework.app import create_app
+from casework.auth.models import User
+from casework.auth.services import create_api_token, start_session
+from casework.db import db
 
 #: (who, method, path, form)
 PAGES: tuple[tuple[str, str, str, dict[str, str] | None], ...] = (
