@@ -29,7 +29,12 @@ from sqlalchemy import (
 from casework import policy
 from casework.auth.models import User
 from casework.care.models import Appointment, Attendance, Enrolment, EnrolmentStatus
-from casework.case_assessments.services.levels import latest_risk
+from casework.case_assessments.services.levels import (
+    SEVERITY,
+    current_severity,
+    last_assessed_at,
+    level_of,
+)
 from casework.cases.models import Case, CaseState
 from casework.db import UTCDateTime, db, utcnow
 from casework.errors import ValidationError
@@ -56,9 +61,9 @@ def _open_cases(teams: list[uuid.UUID]) -> ColumnElement[bool]:
     return and_(Case.team_id.in_(teams), Case.state != CaseState.CLOSED)
 
 
-def _team_risk(teams: list[uuid.UUID]) -> Subquery:
-    """The current risk of the open cases of `teams` only (see `latest_risk`)."""
-    return latest_risk(of_cases=select(Case.id).where(_open_cases(teams)))
+def _level() -> ColumnElement[str]:
+    """The level of the case of the row, UNASSESSED if it has none."""
+    return func.coalesce(level_of(current_severity(Case.id)), UNASSESSED)
 
 
 def _last_contact() -> ScalarSelect[Any]:
@@ -103,8 +108,9 @@ def _rows(teams: list[uuid.UUID], filters: FigureFilters, now: datetime) -> Subq
     """The open cases of `teams` a figure counts, one row each with what the lists show and
     what they are ordered by (`severity` 0: not assessed; `quiet_since`: the last contact, or
     the opening of a case never contacted)."""
-    latest = _team_risk(teams)
-    level = func.coalesce(latest.c.level, UNASSESSED)
+    severity = current_severity(Case.id)
+    assessed_at = last_assessed_at(Case.id)
+    level = func.coalesce(level_of(severity), UNASSESSED)
     conditions = [_open_cases(teams)]
     if filters.case_manager_id is not None:
         conditions.append(Case.case_manager_id == filters.case_manager_id)
@@ -123,14 +129,14 @@ def _rows(teams: list[uuid.UUID], filters: FigureFilters, now: datetime) -> Subq
         conditions.append(level == filters.level)
     if filters.figure == WITHOUT_CONTACT:
         conditions += [
-            latest.c.level.in_(HIGH_LEVELS),
+            severity >= SEVERITY.index(HIGH_LEVELS[0]) + 1,
             Case.opened_at < now - timedelta(days=filters.settings.no_contact_days),
         ]
     if filters.figure == OVERDUE:
         reassess_before = now - timedelta(days=filters.settings.reassessment_days)
         conditions += [
             Case.state.in_(WORKING_STATES),
-            or_(latest.c.completed_at.is_(None), latest.c.completed_at < reassess_before),
+            or_(assessed_at.is_(None), assessed_at < reassess_before),
         ]
     last_contact = _last_contact()
     return (
@@ -140,14 +146,13 @@ def _rows(teams: list[uuid.UUID], filters: FigureFilters, now: datetime) -> Subq
             Case.state,
             Case.case_manager_id,
             level.label("level"),
-            func.coalesce(latest.c.severity, 0).label("severity"),
-            latest.c.completed_at.label("last_assessed_at"),
+            func.coalesce(severity, 0).label("severity"),
+            assessed_at.label("last_assessed_at"),
             last_contact.label("last_contact_at"),
             type_coerce(func.coalesce(last_contact, Case.opened_at), UTCDateTime).label(
                 "quiet_since"
             ),
         )
-        .outerjoin(latest, latest.c.case_id == Case.id)
         .where(*conditions)
         .subquery("figure_rows")
     )
@@ -208,13 +213,11 @@ def review(
     settings = settings or ReviewSettings()
     _check(settings)
     now = now or utcnow()
-    latest = _team_risk(teams)
-    level = func.coalesce(latest.c.level, UNASSESSED).label("level")
+    level = _level().label("level")
     open_cases = _open_cases(teams)
 
     by_manager = db.session.execute(
         select(Case.case_manager_id, Case.state, level, func.count(Case.id))
-        .outerjoin(latest, latest.c.case_id == Case.id)
         .where(open_cases)
         .group_by(Case.case_manager_id, Case.state, level)
         .order_by(Case.case_manager_id, Case.state, level)
@@ -222,7 +225,6 @@ def review(
     by_practitioner = db.session.execute(
         select(Enrolment.practitioner_id, Case.state, level, func.count(func.distinct(Case.id)))
         .join(Case, Case.id == Enrolment.case_id)
-        .outerjoin(latest, latest.c.case_id == Case.id)
         .where(
             open_cases,
             Enrolment.practitioner_id.is_not(None),
