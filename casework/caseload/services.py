@@ -33,7 +33,6 @@ from casework.case_assessments.services.levels import (
     SEVERITY,
     current_severity,
     last_assessed_at,
-    level_of,
 )
 from casework.cases.models import Case, CaseState
 from casework.db import UTCDateTime, db, utcnow
@@ -61,9 +60,14 @@ def _open_cases(teams: list[uuid.UUID]) -> ColumnElement[bool]:
     return and_(Case.team_id.in_(teams), Case.state != CaseState.CLOSED)
 
 
-def _level() -> ColumnElement[str]:
-    """The level of the case of the row, UNASSESSED if it has none."""
-    return func.coalesce(level_of(current_severity(Case.id)), UNASSESSED)
+def _severity() -> ColumnElement[int]:
+    """The rank in SEVERITY of the level of the case of the row, 0 if it has none (the level
+    code is named in Python: a CASE over the look-up would repeat it once per level)."""
+    return func.coalesce(current_severity(Case.id), 0)
+
+
+def _level_name(severity: int) -> str:
+    return SEVERITY[severity - 1] if severity else UNASSESSED
 
 
 def _last_contact() -> ScalarSelect[Any]:
@@ -108,9 +112,8 @@ def _rows(teams: list[uuid.UUID], filters: FigureFilters, now: datetime) -> Subq
     """The open cases of `teams` a figure counts, one row each with what the lists show and
     what they are ordered by (`severity` 0: not assessed; `quiet_since`: the last contact, or
     the opening of a case never contacted)."""
-    severity = current_severity(Case.id)
+    severity = _severity()
     assessed_at = last_assessed_at(Case.id)
-    level = func.coalesce(level_of(severity), UNASSESSED)
     conditions = [_open_cases(teams)]
     if filters.case_manager_id is not None:
         conditions.append(Case.case_manager_id == filters.case_manager_id)
@@ -126,7 +129,8 @@ def _rows(teams: list[uuid.UUID], filters: FigureFilters, now: datetime) -> Subq
     if filters.state is not None:
         conditions.append(Case.state == filters.state)
     if filters.level is not None:
-        conditions.append(level == filters.level)
+        wanted = 0 if filters.level == UNASSESSED else SEVERITY.index(filters.level) + 1
+        conditions.append(severity == wanted)
     if filters.figure == WITHOUT_CONTACT:
         conditions += [
             severity >= SEVERITY.index(HIGH_LEVELS[0]) + 1,
@@ -145,8 +149,7 @@ def _rows(teams: list[uuid.UUID], filters: FigureFilters, now: datetime) -> Subq
             Case.reference,
             Case.state,
             Case.case_manager_id,
-            level.label("level"),
-            func.coalesce(severity, 0).label("severity"),
+            severity.label("severity"),
             assessed_at.label("last_assessed_at"),
             last_contact.label("last_contact_at"),
             type_coerce(func.coalesce(last_contact, Case.opened_at), UTCDateTime).label(
@@ -193,7 +196,7 @@ def _row(found: Any) -> dict[str, Any]:
         "reference": found.reference,
         "state": CaseState(found.state),
         "case_manager_id": found.case_manager_id,
-        "level": found.level,
+        "level": _level_name(found.severity),
         "last_contact_at": found.last_contact_at,
         "last_assessed_at": found.last_assessed_at,
         "quiet_since": _aware(found.quiet_since),
@@ -213,7 +216,7 @@ def review(
     settings = settings or ReviewSettings()
     _check(settings)
     now = now or utcnow()
-    level = _level().label("level")
+    level = _severity().label("severity")
     open_cases = _open_cases(teams)
 
     by_manager = db.session.execute(
@@ -258,11 +261,21 @@ def review(
         "no_contact_days": settings.no_contact_days,
         "reassessment_days": settings.reassessment_days,
         "by_case_manager": [
-            {"case_manager_id": who, "state": CaseState(state), "level": lvl, "cases": n}
+            {
+                "case_manager_id": who,
+                "state": CaseState(state),
+                "level": _level_name(lvl),
+                "cases": n,
+            }
             for who, state, lvl, n in by_manager
         ],
         "by_practitioner": [
-            {"practitioner_id": who, "state": CaseState(state), "level": lvl, "cases": n}
+            {
+                "practitioner_id": who,
+                "state": CaseState(state),
+                "level": _level_name(lvl),
+                "cases": n,
+            }
             for who, state, lvl, n in by_practitioner
         ],
         "high_risk_without_contact": [

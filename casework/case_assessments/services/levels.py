@@ -68,14 +68,6 @@ def last_assessed_at(case_id: ColumnElement[uuid.UUID]) -> ScalarSelect[datetime
     )
 
 
-def level_of(severity: ColumnElement[Any]) -> ColumnElement[str | None]:
-    """The level code of a rank in SEVERITY (NULL for anything else)."""
-    return case(
-        *((severity == rank, level) for rank, level in enumerate(SEVERITY, start=1)),
-        else_=None,
-    )
-
-
 def levels_of(case_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
     """The current risk level of each of these cases that has one (one query)."""
     wanted = set(case_ids)
