@@ -131,10 +131,13 @@ def _rows(teams: list[uuid.UUID], filters: FigureFilters, now: datetime) -> Subq
     if filters.level is not None:
         wanted = 0 if filters.level == UNASSESSED else SEVERITY.index(filters.level) + 1
         conditions.append(severity == wanted)
+    last_contact = _last_contact()
     if filters.figure == WITHOUT_CONTACT:
+        since = now - timedelta(days=filters.settings.no_contact_days)
         conditions += [
             severity >= SEVERITY.index(HIGH_LEVELS[0]) + 1,
-            Case.opened_at < now - timedelta(days=filters.settings.no_contact_days),
+            Case.opened_at < since,
+            or_(last_contact.is_(None), last_contact < since),
         ]
     if filters.figure == OVERDUE:
         reassess_before = now - timedelta(days=filters.settings.reassessment_days)
@@ -142,7 +145,6 @@ def _rows(teams: list[uuid.UUID], filters: FigureFilters, now: datetime) -> Subq
             Case.state.in_(WORKING_STATES),
             or_(assessed_at.is_(None), assessed_at < reassess_before),
         ]
-    last_contact = _last_contact()
     return (
         select(
             Case.id.label("case_id"),
@@ -161,18 +163,8 @@ def _rows(teams: list[uuid.UUID], filters: FigureFilters, now: datetime) -> Subq
     )
 
 
-def _listed(
-    rows: Subquery, filters: FigureFilters, now: datetime
-) -> tuple[ColumnElement[Any], ...]:
-    """What keeps a row of `rows` in its list beyond the filters of `_rows`, and the order of
-    the list: the most serious level first, then the longest without contact."""
-    if filters.figure == WITHOUT_CONTACT:
-        since = now - timedelta(days=filters.settings.no_contact_days)
-        return (or_(rows.c.last_contact_at.is_(None), rows.c.last_contact_at < since),)
-    return ()
-
-
 def _ordering(rows: Subquery) -> tuple[ColumnElement[Any], ...]:
+    """The most serious level first, then the longest without contact."""
     return rows.c.severity.desc(), rows.c.quiet_since, rows.c.reference
 
 
@@ -183,7 +175,6 @@ def _head(
     rows = _rows(teams, filters, now)
     found = db.session.execute(
         select(rows, func.count().over().label("total"))
-        .where(*_listed(rows, filters, now))
         .order_by(*_ordering(rows))
         .limit(LIST_LIMIT)
     ).all()
@@ -365,7 +356,7 @@ def cases_behind(
         )
     now = now or utcnow()
     rows = _rows(teams, filters, now)
-    query = select(rows).where(*_listed(rows, filters, now))
+    query = select(rows)
     if cursor:
         severity, quiet_since, reference = _position(cursor)
         query = query.where(

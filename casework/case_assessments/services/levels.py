@@ -7,7 +7,17 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, and_, case, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    ScalarSelect,
+    SQLColumnExpression,
+    and_,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import aliased
 
 from casework.case_assessments.models import Assessment, AssessmentState
@@ -19,7 +29,7 @@ RISK_INSTRUMENT = "norr"
 SEVERITY = ("low", "moderate", "high", "very_high")
 
 
-def _risk_of(case_id: ColumnElement[uuid.UUID], assessment: Any) -> list[ColumnElement[bool]]:
+def _risk_of(case_id: SQLColumnExpression[uuid.UUID], assessment: Any) -> list[ColumnElement[bool]]:
     return [
         assessment.case_id == case_id,
         assessment.state == AssessmentState.COMPLETED,
@@ -27,7 +37,7 @@ def _risk_of(case_id: ColumnElement[uuid.UUID], assessment: Any) -> list[ColumnE
     ]
 
 
-def current_severity(case_id: ColumnElement[uuid.UUID]) -> ScalarSelect[int | None]:
+def current_severity(case_id: SQLColumnExpression[uuid.UUID]) -> ScalarSelect[int]:
     """The rank in SEVERITY, from 1, of a case's risk: the most severe of its participants'
     latest completed risk levels (NULL: never assessed). `case_id` is the column of the case in
     the query around it.
@@ -58,7 +68,7 @@ def current_severity(case_id: ColumnElement[uuid.UUID]) -> ScalarSelect[int | No
     )
 
 
-def last_assessed_at(case_id: ColumnElement[uuid.UUID]) -> ScalarSelect[datetime | None]:
+def last_assessed_at(case_id: SQLColumnExpression[uuid.UUID]) -> ScalarSelect[datetime | None]:
     """When the newest completed risk assessment of a case was completed (NULL: never)."""
     return (
         select(func.max(Assessment.completed_at))
