@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.crypto.columns import Encrypted, encrypted_column
@@ -73,11 +73,20 @@ class AppointmentSeries(Base):
 
 class Appointment(Base):
     __tablename__ = "appointments"
-    #: Keyset pages (casework.pagination): the list's filter, then its order.
-    __table_args__ = (
-        Index("ix_appointments_practitioner_id_starts_at_id", "practitioner_id", "starts_at", "id"),
-    )
     __audit_type__ = "appointment"
+    __table_args__ = (
+        #: Keyset pages (casework.pagination) and a practitioner's agenda: their appointments in
+        #: a window, in order.
+        Index("ix_appointments_practitioner_id_starts_at_id", "practitioner_id", "starts_at", "id"),
+        #: A case's last contact (the caseload review): one look-up per case.
+        Index(
+            "ix_appointments_attended_case",
+            "case_id",
+            "starts_at",
+            postgresql_where=text("attendance = 'attended'"),
+            sqlite_where=text("attendance = 'attended'"),
+        ),
+    )
 
     id: Mapped[UUIDPk]
     enrolment_id: Mapped[uuid.UUID] = mapped_column(

@@ -17,7 +17,7 @@ from casework.care.services import appointments, calendar, notes
 from casework.care.services.enrolments import OPEN_STATUSES
 from casework.care.services.worklists import Subject, WhoAndWhat, who_and_what
 from casework.clock import centre_midnight, centre_zone
-from casework.db import db
+from casework.pagination import paginate
 
 #: The label of each risk level code, from the most serious; lists never show the code.
 LEVEL_LABELS: dict[str, object] = {
@@ -29,6 +29,8 @@ LEVEL_LABELS: dict[str, object] = {
 
 #: How far the agenda pages back or forward, in weeks.
 AGENDA_REACH = 520
+#: The most appointments a week of the agenda shows.
+AGENDA_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ class AgendaWeek:
     start: datetime
     weeks: int
     rows: list[AppointmentRow]
+    #: The week holds more than AGENDA_LIMIT appointments; the first are shown.
+    is_cut: bool = False
 
 
 def agenda_week(user: User, *, weeks: int) -> AgendaWeek:
@@ -71,30 +75,47 @@ def agenda_week(user: User, *, weeks: int) -> AgendaWeek:
     weeks = max(-AGENDA_REACH, min(AGENDA_REACH, weeks))
     start = centre_midnight() + timedelta(weeks=weeks)
     page = appointments.agenda(
-        user, starts_from=start, starts_before=start + timedelta(days=7), limit=200
+        user, starts_from=start, starts_before=start + timedelta(days=7), limit=AGENDA_LIMIT
     )
-    return AgendaWeek(start=start, weeks=weeks, rows=appointment_rows(user, page.items))
+    return AgendaWeek(
+        start=start,
+        weeks=weeks,
+        rows=appointment_rows(user, page.items),
+        is_cut=page.next_cursor is not None,
+    )
 
 
-def my_clients(user: User, *, limit: int = 200) -> list[tuple[Enrolment, WhoAndWhat]]:
-    """A practitioner's running enrolments, each with its client, case and level (one audited
-    read of the names)."""
-    enrolments = list(
-        db.session.scalars(
-            select(Enrolment)
-            .where(Enrolment.practitioner_id == user.id, Enrolment.status.in_(OPEN_STATUSES))
-            .order_by(Enrolment.started_at)
-            .limit(limit)
-        )
+@dataclass
+class MyClients:
+    rows: list[tuple[Enrolment, WhoAndWhat]]
+    #: Where the next page starts (None: this is the last).
+    next_cursor: str | None
+
+
+#: How many running enrolments a page of "my clients" shows.
+MY_CLIENTS_PAGE = 50
+
+
+def my_clients(user: User, *, cursor: str | None = None) -> MyClients:
+    """A page of a practitioner's running enrolments, the longest running first, each with its
+    client, case and level (one audited read of the names)."""
+    page = paginate(
+        select(Enrolment).where(
+            Enrolment.practitioner_id == user.id, Enrolment.status.in_(OPEN_STATUSES)
+        ),
+        [Enrolment.started_at, Enrolment.id],
+        cursor=cursor,
+        limit=MY_CLIENTS_PAGE,
+        descending=False,
     )
     found = who_and_what(
         user,
         [
             Subject(e.case_id, client_ids=[e.client_id], service_codes=[e.service_code])
-            for e in enrolments
+            for e in page.items
         ],
     )
-    return list(zip(enrolments, found, strict=True))
+    return MyClients(list(zip(page.items, found, strict=True)), page.next_cursor)
 
 
 @dataclass

@@ -98,6 +98,8 @@ def agenda_page() -> str:
     return render_template(
         "care/agenda.html",
         rows=page.rows,
+        is_cut=page.is_cut,
+        limit=pages.AGENDA_LIMIT,
         start=page.start,
         weeks=page.weeks,
         cancel_form=CancelForm(formdata=None, week=page.weeks),
@@ -230,9 +232,14 @@ def calendar_file(secret: str) -> Response:
 @bp.route("/my-clients")
 @login_required
 def my_clients() -> str:
+    # A changed or foreign cursor leads to the first page (casework.web.errors).
+    cursor = request.args.get("after") or None
+    page = pages.my_clients(current_staff(), cursor=cursor)
     return render_template(
         "care/my_clients.html",
-        rows=pages.my_clients(current_staff()),
+        rows=page.rows,
+        next_cursor=page.next_cursor,
+        cursor=cursor,
         level_names=pages.LEVEL_LABELS,
     )
 

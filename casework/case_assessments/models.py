@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, SmallInteger, String
+from sqlalchemy import JSON, ForeignKey, Index, SmallInteger, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.crypto.columns import Encrypted, encrypted_column
@@ -80,6 +80,15 @@ class Decision(enum.StrEnum):
 class Recommendation(Base):
     __tablename__ = "recommendations"
     __audit_type__ = "recommendation"
+    __table_args__ = (
+        #: Decisions still to take (my work): a small part of all recommendations.
+        Index(
+            "ix_recommendations_undecided",
+            "case_id",
+            postgresql_where=text("decision IN ('pending', 'decline_requested')"),
+            sqlite_where=text("decision IN ('pending', 'decline_requested')"),
+        ),
+    )
 
     id: Mapped[UUIDPk]
     case_id: Mapped[uuid.UUID] = mapped_column(

@@ -14,7 +14,9 @@ from casework.auth.services import display_names
 from casework.care.pages import LEVEL_LABELS
 from casework.care.services.worklists import Subject, who_and_what
 from casework.caseload.services import (
+    OVERDUE,
     UNASSESSED,
+    WITHOUT_CONTACT,
     FigureFilters,
     ReviewSettings,
     cases_behind,
@@ -104,7 +106,13 @@ def dashboard(user: User, settings: ReviewSettings) -> dict[str, Any]:
         {**run, "segments": _seat_segments(run, widest or 1)} for run in figures["waitlists"]
     ]
     return {
+        "without_contact_address": figure_address(
+            FigureFilters(figure=WITHOUT_CONTACT, settings=settings)
+        ),
+        "overdue_address": figure_address(FigureFilters(figure=OVERDUE, settings=settings)),
         "figures": figures,
+        "without_contact_more": figures["high_risk_without_contact_count"] - len(quiet),
+        "overdue_more": figures["overdue_reassessments_count"] - len(overdue),
         "without_contact": list(zip(quiet, found[: len(quiet)], strict=True)),
         "overdue": list(zip(overdue, found[len(quiet) :], strict=True)),
         "open_cases": sum(row["cases"] for row in figures["by_case_manager"]),
@@ -121,9 +129,24 @@ def dashboard(user: User, settings: ReviewSettings) -> dict[str, Any]:
     }
 
 
-def figure_list(user: User, filters: FigureFilters) -> dict[str, Any]:
-    """The cases behind one figure of the dashboard, each with who and what it is about."""
-    rows = cases_behind(user, filters)
+def figure_address(filters: FigureFilters) -> dict[str, str]:
+    """The query of the address of the list behind a figure (what `FigureForm` reads)."""
+    address = {
+        "manager": filters.case_manager_id,
+        "practitioner": filters.practitioner_id,
+        "state": filters.state.value if filters.state else None,
+        "level": filters.level,
+        "figure": filters.figure,
+        "days": filters.settings.no_contact_days if filters.figure == WITHOUT_CONTACT else None,
+    }
+    return {key: str(value) for key, value in address.items() if value is not None}
+
+
+def figure_list(user: User, filters: FigureFilters, *, cursor: str | None = None) -> dict[str, Any]:
+    """One page of the cases behind a figure of the dashboard, each with who and what it is
+    about, and the cursor of the next page (None: the last page)."""
+    page = cases_behind(user, filters, cursor=cursor)
+    rows = page.items
     found = who_and_what(user, [Subject(row["case_id"]) for row in rows])
     names = display_names(
         [row["case_manager_id"] for row in rows]
@@ -132,6 +155,8 @@ def figure_list(user: User, filters: FigureFilters) -> dict[str, Any]:
     )
     return {
         "rows": list(zip(rows, found, strict=True)),
+        "next_cursor": page.next_cursor,
+        "paging": figure_address(filters),
         "filters": filters,
         "names": names,
         "level_names": dict(LEVELS),

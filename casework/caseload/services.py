@@ -6,26 +6,48 @@ a case without one is "unassessed". "Contact" is an appointment of the case that
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Subquery, and_, case, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    ScalarSelect,
+    Subquery,
+    and_,
+    case,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
 
 from casework import policy
 from casework.auth.models import User
 from casework.care.models import Appointment, Attendance, Enrolment, EnrolmentStatus
-from casework.case_assessments.services.levels import latest_risk
+from casework.case_assessments.services.levels import (
+    SEVERITY,
+    current_severity,
+    last_assessed_at,
+)
 from casework.cases.models import Case, CaseState
-from casework.db import db, utcnow
+from casework.db import UTCDateTime, db, utcnow
 from casework.errors import ValidationError
 from casework.groups.models import GroupEnrolment, GroupEnrolmentStatus, GroupRun
+from casework.pagination import MAX_LIMIT, Page
 
 HIGH_LEVELS = ("high", "very_high")
 UNASSESSED = "unassessed"
 #: States in which a case is worked on, so its risk should be reassessed regularly.
 WORKING_STATES = (CaseState.ACTIVE, CaseState.ON_HOLD)
+#: How many cases each list of the review shows; the rest are counted, and listed page by page
+#: behind the figure (`cases_behind`): the dashboard costs the same at any size of team.
+LIST_LIMIT = 20
+PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -34,13 +56,142 @@ class ReviewSettings:
     reassessment_days: int = 90
 
 
-def _last_contact() -> Subquery:
+def _open_cases(teams: list[uuid.UUID]) -> ColumnElement[bool]:
+    return and_(Case.team_id.in_(teams), Case.state != CaseState.CLOSED)
+
+
+def _severity() -> ColumnElement[int]:
+    """The rank in SEVERITY of the level of the case of the row, 0 if it has none (the level
+    code is named in Python: a CASE over the look-up would repeat it once per level)."""
+    return func.coalesce(current_severity(Case.id), 0)
+
+
+def _level_name(severity: int) -> str:
+    return SEVERITY[severity - 1] if severity else UNASSESSED
+
+
+def _last_contact() -> ScalarSelect[Any]:
+    """When the case of the row was last contacted: one look-up in the (case, attendance,
+    start) index per case, never an aggregate over every appointment."""
     return (
-        select(Appointment.case_id, func.max(Appointment.starts_at).label("last_contact_at"))
-        .where(Appointment.attendance == Attendance.ATTENDED, Appointment.case_id.is_not(None))
-        .group_by(Appointment.case_id)
-        .subquery("last_contact")
+        select(func.max(Appointment.starts_at))
+        .where(Appointment.case_id == Case.id, Appointment.attendance == Attendance.ATTENDED)
+        .correlate(Case)
+        .scalar_subquery()
     )
+
+
+@dataclass(frozen=True)
+class FigureFilters:
+    """Which figure of the review a list is behind: a worker's open cases, in a state or a level;
+    or one of the review's lists (`figure`)."""
+
+    case_manager_id: uuid.UUID | None = None
+    practitioner_id: uuid.UUID | None = None
+    state: CaseState | None = None
+    #: A risk level code, or UNASSESSED.
+    level: str | None = None
+    #: WITHOUT_CONTACT or OVERDUE: the cases of that list of the review, under `settings`.
+    figure: str | None = None
+    settings: ReviewSettings = ReviewSettings()
+
+
+WITHOUT_CONTACT = "without_contact"
+OVERDUE = "overdue"
+FIGURES = (WITHOUT_CONTACT, OVERDUE)
+
+
+def _check(settings: ReviewSettings) -> None:
+    if not (1 <= settings.no_contact_days <= 3650 and 1 <= settings.reassessment_days <= 3650):
+        raise ValidationError(
+            "day limits must be between 1 and 3650", fields={"no_contact_days": ["out of range"]}
+        )
+
+
+def _rows(teams: list[uuid.UUID], filters: FigureFilters, now: datetime) -> Subquery:
+    """The open cases of `teams` a figure counts, one row each with what the lists show and
+    what they are ordered by (`severity` 0: not assessed; `quiet_since`: the last contact, or
+    the opening of a case never contacted)."""
+    severity = _severity()
+    assessed_at = last_assessed_at(Case.id)
+    conditions = [_open_cases(teams)]
+    if filters.case_manager_id is not None:
+        conditions.append(Case.case_manager_id == filters.case_manager_id)
+    if filters.practitioner_id is not None:
+        conditions.append(
+            Case.id.in_(
+                select(Enrolment.case_id).where(
+                    Enrolment.practitioner_id == filters.practitioner_id,
+                    Enrolment.status == EnrolmentStatus.ACTIVE,
+                )
+            )
+        )
+    if filters.state is not None:
+        conditions.append(Case.state == filters.state)
+    if filters.level is not None:
+        wanted = 0 if filters.level == UNASSESSED else SEVERITY.index(filters.level) + 1
+        conditions.append(severity == wanted)
+    last_contact = _last_contact()
+    if filters.figure == WITHOUT_CONTACT:
+        since = now - timedelta(days=filters.settings.no_contact_days)
+        conditions += [
+            severity >= SEVERITY.index(HIGH_LEVELS[0]) + 1,
+            Case.opened_at < since,
+            or_(last_contact.is_(None), last_contact < since),
+        ]
+    if filters.figure == OVERDUE:
+        reassess_before = now - timedelta(days=filters.settings.reassessment_days)
+        conditions += [
+            Case.state.in_(WORKING_STATES),
+            or_(assessed_at.is_(None), assessed_at < reassess_before),
+        ]
+    return (
+        select(
+            Case.id.label("case_id"),
+            Case.reference,
+            Case.state,
+            Case.case_manager_id,
+            severity.label("severity"),
+            assessed_at.label("last_assessed_at"),
+            last_contact.label("last_contact_at"),
+            type_coerce(func.coalesce(last_contact, Case.opened_at), UTCDateTime).label(
+                "quiet_since"
+            ),
+        )
+        .where(*conditions)
+        .subquery("figure_rows")
+    )
+
+
+def _ordering(rows: Subquery) -> tuple[ColumnElement[Any], ...]:
+    """The most serious level first, then the longest without contact."""
+    return rows.c.severity.desc(), rows.c.quiet_since, rows.c.reference
+
+
+def _head(
+    teams: list[uuid.UUID], filters: FigureFilters, now: datetime
+) -> tuple[list[dict[str, Any]], int]:
+    """The first LIST_LIMIT rows of a list and how many it holds in all (one query)."""
+    rows = _rows(teams, filters, now)
+    found = db.session.execute(
+        select(rows, func.count().over().label("total"))
+        .order_by(*_ordering(rows))
+        .limit(LIST_LIMIT)
+    ).all()
+    return [_row(found_row) for found_row in found], (found[0].total if found else 0)
+
+
+def _row(found: Any) -> dict[str, Any]:
+    return {
+        "case_id": found.case_id,
+        "reference": found.reference,
+        "state": CaseState(found.state),
+        "case_manager_id": found.case_manager_id,
+        "level": _level_name(found.severity),
+        "last_contact_at": found.last_contact_at,
+        "last_assessed_at": found.last_assessed_at,
+        "quiet_since": _aware(found.quiet_since),
+    }
 
 
 def review(
@@ -50,21 +201,17 @@ def review(
     settings: ReviewSettings | None = None,
     now: datetime | None = None,
 ) -> dict[str, Any]:
-    """The figures a supervisor reviews for their teams (one team if `team_id` is given)."""
+    """The figures a supervisor reviews for their teams (one team if `team_id` is given); the
+    lists hold their first LIST_LIMIT cases, and say how many they hold in all."""
     teams = policy.require_reviewed_teams(user, team_id)
     settings = settings or ReviewSettings()
-    if not (1 <= settings.no_contact_days <= 3650 and 1 <= settings.reassessment_days <= 3650):
-        raise ValidationError(
-            "day limits must be between 1 and 3650", fields={"no_contact_days": ["out of range"]}
-        )
+    _check(settings)
     now = now or utcnow()
-    latest = latest_risk()
-    level = func.coalesce(latest.c.level, UNASSESSED).label("level")
-    open_cases = and_(Case.team_id.in_(teams), Case.state != CaseState.CLOSED)
+    level = _severity().label("severity")
+    open_cases = _open_cases(teams)
 
     by_manager = db.session.execute(
         select(Case.case_manager_id, Case.state, level, func.count(Case.id))
-        .outerjoin(latest, latest.c.case_id == Case.id)
         .where(open_cases)
         .group_by(Case.case_manager_id, Case.state, level)
         .order_by(Case.case_manager_id, Case.state, level)
@@ -72,7 +219,6 @@ def review(
     by_practitioner = db.session.execute(
         select(Enrolment.practitioner_id, Case.state, level, func.count(func.distinct(Case.id)))
         .join(Case, Case.id == Enrolment.case_id)
-        .outerjoin(latest, latest.c.case_id == Case.id)
         .where(
             open_cases,
             Enrolment.practitioner_id.is_not(None),
@@ -81,41 +227,11 @@ def review(
         .group_by(Enrolment.practitioner_id, Case.state, level)
         .order_by(Enrolment.practitioner_id, Case.state, level)
     )
-    contact = _last_contact()
-    no_contact_since = now - timedelta(days=settings.no_contact_days)
-    #: Never contacted: counted from the opening of the case.
-    quiet_since = func.coalesce(contact.c.last_contact_at, Case.opened_at)
-    without_contact = db.session.execute(
-        select(
-            Case.id,
-            Case.reference,
-            Case.case_manager_id,
-            latest.c.level,
-            contact.c.last_contact_at,
-            quiet_since,
-        )
-        .join(latest, latest.c.case_id == Case.id)
-        .outerjoin(contact, contact.c.case_id == Case.id)
-        .where(
-            open_cases,
-            latest.c.level.in_(HIGH_LEVELS),
-            Case.opened_at < no_contact_since,
-            or_(contact.c.last_contact_at.is_(None), contact.c.last_contact_at < no_contact_since),
-        )
-        .order_by(latest.c.severity.desc(), quiet_since, Case.reference)
-    ).all()
-    reassess_before = now - timedelta(days=settings.reassessment_days)
-    overdue = db.session.execute(
-        select(Case.id, Case.reference, Case.case_manager_id, latest.c.completed_at)
-        .outerjoin(latest, latest.c.case_id == Case.id)
-        .where(
-            Case.team_id.in_(teams),
-            Case.state.in_(WORKING_STATES),
-            or_(latest.c.completed_at.is_(None), latest.c.completed_at < reassess_before),
-        )
-        .order_by(Case.reference)
+    without_contact, without_contact_count = _head(
+        teams, FigureFilters(figure=WITHOUT_CONTACT, settings=settings), now
     )
-    practitioners = practitioners_of([row[0] for row in without_contact])
+    overdue, overdue_count = _head(teams, FigureFilters(figure=OVERDUE, settings=settings), now)
+    practitioners = practitioners_of([row["case_id"] for row in without_contact])
     waiting = GroupEnrolment.status == GroupEnrolmentStatus.WAITLISTED
     seated = GroupEnrolment.status == GroupEnrolmentStatus.ACTIVE
     waitlists = db.session.execute(
@@ -136,34 +252,46 @@ def review(
         "no_contact_days": settings.no_contact_days,
         "reassessment_days": settings.reassessment_days,
         "by_case_manager": [
-            {"case_manager_id": who, "state": CaseState(state), "level": lvl, "cases": n}
+            {
+                "case_manager_id": who,
+                "state": CaseState(state),
+                "level": _level_name(lvl),
+                "cases": n,
+            }
             for who, state, lvl, n in by_manager
         ],
         "by_practitioner": [
-            {"practitioner_id": who, "state": CaseState(state), "level": lvl, "cases": n}
+            {
+                "practitioner_id": who,
+                "state": CaseState(state),
+                "level": _level_name(lvl),
+                "cases": n,
+            }
             for who, state, lvl, n in by_practitioner
         ],
         "high_risk_without_contact": [
             {
-                "case_id": case_id,
-                "reference": reference,
-                "case_manager_id": manager,
-                "practitioner_ids": practitioners.get(case_id, []),
-                "level": lvl,
-                "last_contact_at": last,
-                "days_without_contact": (now - _aware(quiet)).days,
+                "case_id": row["case_id"],
+                "reference": row["reference"],
+                "case_manager_id": row["case_manager_id"],
+                "practitioner_ids": practitioners.get(row["case_id"], []),
+                "level": row["level"],
+                "last_contact_at": row["last_contact_at"],
+                "days_without_contact": (now - row["quiet_since"]).days,
             }
-            for case_id, reference, manager, lvl, last, quiet in without_contact
+            for row in without_contact
         ],
+        "high_risk_without_contact_count": without_contact_count,
         "overdue_reassessments": [
             {
-                "case_id": case_id,
-                "reference": reference,
-                "case_manager_id": manager,
-                "last_assessed_at": last,
+                "case_id": row["case_id"],
+                "reference": row["reference"],
+                "case_manager_id": row["case_manager_id"],
+                "last_assessed_at": row["last_assessed_at"],
             }
-            for case_id, reference, manager, last in overdue
+            for row in overdue
         ],
+        "overdue_reassessments_count": overdue_count,
         "waitlists": [
             {
                 "group_run_id": run_id,
@@ -205,71 +333,66 @@ def practitioners_of(case_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUI
     return found
 
 
-@dataclass(frozen=True)
-class FigureFilters:
-    """Which figure of the review a list is behind: a worker's open cases, in a state or a level."""
-
-    case_manager_id: uuid.UUID | None = None
-    practitioner_id: uuid.UUID | None = None
-    state: CaseState | None = None
-    #: A risk level code, or UNASSESSED.
-    level: str | None = None
-
-
 def cases_behind(
-    user: User, filters: FigureFilters, *, team_id: uuid.UUID | None = None, limit: int = 500
-) -> list[dict[str, Any]]:
-    """The open cases of the supervisor's teams a figure of the review counts, the most serious
-    level first, then the longest without contact."""
+    user: User,
+    filters: FigureFilters,
+    *,
+    team_id: uuid.UUID | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+    now: datetime | None = None,
+) -> Page[dict[str, Any]]:
+    """One page of the open cases of the supervisor's teams that a figure of the review counts,
+    the most serious level first, then the longest without contact (keyset: a page costs the
+    same wherever it is in the list)."""
     teams = policy.require_reviewed_teams(user, team_id)
-    latest = latest_risk()
-    contact = _last_contact()
-    level = func.coalesce(latest.c.level, UNASSESSED)
-    conditions = [Case.team_id.in_(teams), Case.state != CaseState.CLOSED]
-    if filters.case_manager_id is not None:
-        conditions.append(Case.case_manager_id == filters.case_manager_id)
-    if filters.practitioner_id is not None:
-        conditions.append(
-            Case.id.in_(
-                select(Enrolment.case_id).where(
-                    Enrolment.practitioner_id == filters.practitioner_id,
-                    Enrolment.status == EnrolmentStatus.ACTIVE,
-                )
+    _check(filters.settings)
+    limit = PAGE_SIZE if limit is None else limit
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationError(
+            "limit must be between 1 and %(most)s",
+            fields={"limit": ["out of range"]},
+            most=MAX_LIMIT,
+        )
+    now = now or utcnow()
+    rows = _rows(teams, filters, now)
+    query = select(rows)
+    if cursor:
+        severity, quiet_since, reference = _position(cursor)
+        query = query.where(
+            or_(
+                rows.c.severity < severity,
+                and_(rows.c.severity == severity, rows.c.quiet_since > quiet_since),
+                and_(
+                    rows.c.severity == severity,
+                    rows.c.quiet_since == quiet_since,
+                    rows.c.reference > reference,
+                ),
             )
         )
-    if filters.state is not None:
-        conditions.append(Case.state == filters.state)
-    if filters.level is not None:
-        conditions.append(level == filters.level)
-    rows = db.session.execute(
-        select(
-            Case.id,
-            Case.reference,
-            Case.state,
-            Case.case_manager_id,
-            level,
-            contact.c.last_contact_at,
+    found = db.session.execute(query.order_by(*_ordering(rows)).limit(limit + 1)).all()
+    shown, more = found[:limit], len(found) > limit
+    practitioners = practitioners_of([row.case_id for row in shown])
+    items = [{**_row(row), "practitioner_ids": practitioners.get(row.case_id, [])} for row in shown]
+    last = shown[-1] if more else None
+    next_cursor = _cursor(last.severity, _aware(last.quiet_since), last.reference) if last else None
+    return Page(items, next_cursor)
+
+
+def _cursor(severity: int, quiet_since: datetime, reference: str) -> str:
+    plain = json.dumps([severity, quiet_since.isoformat(), reference])
+    return base64.urlsafe_b64encode(plain.encode()).decode().rstrip("=")
+
+
+def _position(cursor: str) -> tuple[int, datetime, str]:
+    """The (severity, quiet since, reference) a cursor made by `_cursor` stands for."""
+    try:
+        severity, quiet_since, reference = json.loads(
+            base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         )
-        .outerjoin(latest, latest.c.case_id == Case.id)
-        .outerjoin(contact, contact.c.case_id == Case.id)
-        .where(*conditions)
-        .order_by(
-            func.coalesce(latest.c.severity, 0).desc(),
-            func.coalesce(contact.c.last_contact_at, Case.opened_at),
-            Case.reference,
-        )
-        .limit(limit)
-    ).all()
-    practitioners = practitioners_of([row[0] for row in rows])
-    return [
-        {
-            "case_id": case_id,
-            "reference": reference,
-            "state": CaseState(state),
-            "case_manager_id": manager,
-            "practitioner_ids": practitioners.get(case_id, []),
-            "level": lvl,
-            "last_contact_at": last,
-        }
-        for case_id, reference, state, manager, lvl, last in rows
-    ]
+        moment = datetime.fromisoformat(quiet_since)
+        if not isinstance(severity, int) or not isinstance(reference, str) or not moment.tzinfo:
+            raise ValueError
+        return severity, moment, reference
+    except (ValueError, TypeError, binascii.Error):
+        raise ValidationError("the cursor is not valid", fields={"cursor": ["invalid"]}) from None

@@ -35,4 +35,9 @@ def cases() -> str:
     """The open cases behind a figure of the dashboard."""
     form = FigureForm(request.args)
     form.validate()
-    return render_template("caseload/cases.html", **figure_list(current_staff(), form.filters))
+    try:
+        page = figure_list(current_staff(), form.filters, cursor=form.cursor)
+    except ValidationError as error:  # a cursor that was tampered with: the first page
+        refuse_on_page(error)
+        page = figure_list(current_staff(), form.filters)
+    return render_template("caseload/cases.html", cursor=form.cursor, **page)

@@ -70,7 +70,8 @@ class ClientSearch(MethodView):
     @blp.arguments(SearchSchema)
     @blp.response(200, ClientSummarySchema(many=True))
     def post(self, data: dict[str, Any]) -> Any:
-        """Exact-match search on identifiers (kept out of the URL on purpose)."""
+        """Exact-match search on identifiers (kept out of the URL on purpose); at most 50
+        clients, the most recently registered first."""
         return clients.search_clients(
             current_staff(),
             Identifiers(
@@ -80,7 +81,7 @@ class ClientSearch(MethodView):
                 surname=data.get("surname"),
                 birth_year=data.get("birth_year"),
             ),
-        )
+        ).clients
 
 
 @blp.route("/clients/<uuid:client_id>")

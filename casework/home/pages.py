@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from casework import policy
 from casework.auth.models import User
-from casework.care.models import SessionNote
+from casework.care.models import Appointment, SessionNote
 from casework.care.pages import AppointmentRow, appointment_subject
 from casework.care.services import appointments, notes
 from casework.care.services.worklists import Subject, WhoAndWhat, who_and_what
@@ -20,6 +20,10 @@ from casework.clock import centre_midnight
 from casework.groups.services import runs
 from casework.groups.services.runs import RunFigures
 from casework.tasks.pages import MyTasksPage, my_tasks_page
+
+#: How many rows each list of the page shows at most; a longer list says so and links to the
+#: page that has it all, so the page costs the same however much work is waiting.
+HOME_LIMIT = 20
 
 
 @dataclass
@@ -35,6 +39,11 @@ class MyWork:
     tasks: MyTasksPage | None = None
     #: The sections shown even when empty, as the policy's gates decide.
     sections: frozenset[str] = frozenset()
+    #: All one's open cases per state (the lists show the first HOME_LIMIT of them).
+    case_counts: dict[CaseState, int] = field(default_factory=dict)
+    #: The sections whose list was cut at HOME_LIMIT rows.
+    cut: frozenset[str] = frozenset()
+    limit: int = HOME_LIMIT
 
 
 #: A section of the page, and the gate of the work it is about.
@@ -52,21 +61,38 @@ SECTIONS = {
 def my_work(user: User) -> MyWork:
     """Today's appointments (in the centre's time zone), open cases by state, the intake queue,
     decisions, drafts and the waitlists of the runs one facilitates."""
-    work = MyWork(sections=frozenset(name for name, gate in SECTIONS.items() if gate.allows(user)))
+    work = MyWork(
+        sections=frozenset(name for name, gate in SECTIONS.items() if gate.allows(user)),
+        limit=HOME_LIMIT,
+    )
     midnight = centre_midnight()
-    today = []
+    today: list[Appointment] = []
     if policy.APPOINTMENTS.allows(user):
         today = appointments.agenda(
-            user, starts_from=midnight, starts_before=midnight + timedelta(days=1), limit=50
+            user,
+            starts_from=midnight,
+            starts_before=midnight + timedelta(days=1),
+            limit=HOME_LIMIT + 1,
         ).items
     by_state: dict[CaseState, list[Case]] = {}
     if policy.CLINICAL_WORK.allows(user):
-        by_state = cases.open_cases_by_state(user)
-    queue = cases.intake_queue(user) if policy.HOLD_CASES.allows(user) else []
+        by_state = cases.open_cases_by_state(user, limit=HOME_LIMIT)
+        work.case_counts = cases.open_case_counts(user)
+    queue: list[Case] = []
+    if policy.HOLD_CASES.allows(user):
+        queue = cases.intake_queue(user, limit=HOME_LIMIT + 1)
     decisions: list[Recommendation] = []
     if policy.CASE_MANAGEMENT.allows(user):
-        decisions = recommending.pending_decisions(user)
+        decisions = recommending.pending_decisions(user, limit=HOME_LIMIT + 1)
+    cut = {
+        name
+        for name, rows in (("appointments", today), ("intake", queue), ("decisions", decisions))
+        if len(rows) > HOME_LIMIT
+    }
+    today, queue, decisions = today[:HOME_LIMIT], queue[:HOME_LIMIT], decisions[:HOME_LIMIT]
     open_cases = [case for items in by_state.values() for case in items]
+    if len(open_cases) < sum(work.case_counts.values()):
+        cut.add("cases")
     found = iter(
         who_and_what(
             user,
@@ -85,9 +111,16 @@ def my_work(user: User) -> MyWork:
     work.intake_queue = [(case, next(found)) for case in queue]
     work.pending_decisions = [(r, next(found)) for r in decisions]
     if policy.GIVE_THERAPY.allows(user):
-        work.drafts = notes.drafts_to_finish(user)
+        drafts = notes.drafts_to_finish(user, limit=HOME_LIMIT + 1)
+        if len(drafts) > HOME_LIMIT:
+            cut.add("drafts")
+        work.drafts = drafts[:HOME_LIMIT]
     if policy.CLINICAL_WORK.allows(user):
         work.tasks = my_tasks_page(user)
     if policy.FACILITATE.allows(user):
-        work.waitlists = runs.list_runs(user, facilitated_by_me=True, limit=50).items
+        page = runs.list_runs(user, facilitated_by_me=True, limit=HOME_LIMIT)
+        work.waitlists = page.items
+        if page.next_cursor:
+            cut.add("waitlists")
+    work.cut = frozenset(cut)
     return work

@@ -50,7 +50,7 @@ def test_drafts_my_clients_and_the_appointments_of_a_case(app: Flask, team) -> N
         assert len(notes.drafts_to_finish(therapist)) == 1
         assert notes.drafts_to_finish(manager) == []
         before = _audited("client.read")
-        rows = pages.my_clients(therapist)
+        rows = pages.my_clients(therapist).rows
         assert [who.clients[0].id for _, who in rows] == [case.client_ids[0]]
         assert _audited("client.read") == before + 1
         assert [a.id for a in appointments.appointments_of_case(manager, case.id)] == [

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from casework.audit.models import AuditEvent
 from casework.auth.models import Language, User
+from casework.auth.services import create_api_token
 from casework.care.models import AppointmentMode, Attendance
 from casework.care.services import appointments, enrolments
 from casework.caseload import pages, services
@@ -134,3 +135,61 @@ def test_the_dashboard_links_every_figure_and_names_the_practitioner(
     assert behind.status_code == 200
     assert "Cases behind the figure" in behind.get_data(as_text=True)
     assert client.get("/caseload/cases?level=nonsense&manager=x").status_code == 200
+
+
+def test_the_dashboard_shows_the_first_cases_of_a_list_and_links_to_all_of_them_page_by_page(
+    app: Flask, client: FlaskClient, team, monkeypatch
+) -> None:
+    monkeypatch.setattr(services, "LIST_LIMIT", 1)
+    monkeypatch.setattr(services, "PAGE_SIZE", 1)
+    with app.app_context():
+        made = _scenario(team)
+        references = [made[name].reference for name in ("never_50", "contacted_35", "high_300")]
+        supervisor = staff(team, "supervisor")
+        supervisor.preferred_language = Language.EN
+        email = supervisor.email
+        db.session.commit()
+    assert sign_in(client, email).status_code == 302
+    page = client.get("/caseload?days=30").get_data(as_text=True)
+    assert len(re.findall(r"<tr data-no-contact-case>", page)) == 1
+    more = re.search(r'<p data-more><a href="([^"]+)">2 more cases</a>', page)
+    assert more and "figure=without_contact" in more.group(1) and "days=30" in more.group(1)
+    seen, address = [], more.group(1).replace("&amp;", "&")
+    while address:
+        listed = client.get(address).get_data(as_text=True)
+        seen += re.findall(r'<tr data-case>.*?<a href="[^"]+">([^<]+)</a>', listed, re.S)
+        following = re.search(r'<a href="([^"]+)" data-next>', listed)
+        address = following.group(1).replace("&amp;", "&") if following else ""
+    assert seen == references  # every case once, in the dashboard's order
+    tampered = client.get("/caseload/cases?figure=without_contact&after=bm90LWEtY3Vyc29y")
+    assert tampered.status_code == 200 and "cursor is not valid" in tampered.get_data(as_text=True)
+
+
+def test_the_review_api_counts_its_lists_and_pages_through_the_cases_behind_them(
+    app: Flask, client: FlaskClient, team, monkeypatch
+) -> None:
+    monkeypatch.setattr(services, "LIST_LIMIT", 1)
+    with app.app_context():
+        made = _scenario(team)
+        references = [made[name].reference for name in ("never_50", "contacted_35", "high_300")]
+        token = create_api_token(staff(team, "supervisor"), name="review")[1]
+        db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    review = client.get("/api/v1/caseload-review", headers=headers).json
+    assert [row["reference"] for row in review["high_risk_without_contact"]] == references[:1]
+    assert review["high_risk_without_contact_count"] == 3
+    seen, cursor = [], None
+    while True:
+        query = {"figure": "without_contact", "limit": 2} | ({"cursor": cursor} if cursor else {})
+        page = client.get("/api/v1/caseload-review/cases", headers=headers, query_string=query)
+        assert page.status_code == 200, page.json
+        seen += [row["reference"] for row in page.json["items"]]
+        cursor = page.json["next_cursor"]
+        if not cursor:
+            break
+    assert seen == references
+    bad = client.get(
+        "/api/v1/caseload-review/cases", headers=headers, query_string={"cursor": "x" * 12}
+    )
+    assert bad.status_code in (400, 422)
+    assert "cursor" in bad.get_data(as_text=True)

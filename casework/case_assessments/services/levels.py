@@ -4,10 +4,24 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Subquery, case, func, select
+from sqlalchemy import (
+    ColumnElement,
+    ScalarSelect,
+    SQLColumnExpression,
+    and_,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.orm import aliased
 
 from casework.case_assessments.models import Assessment, AssessmentState
+from casework.cases.models import Case
 from casework.db import db
 
 RISK_INSTRUMENT = "norr"
@@ -15,53 +29,53 @@ RISK_INSTRUMENT = "norr"
 SEVERITY = ("low", "moderate", "high", "very_high")
 
 
-def latest_risk() -> Subquery:
-    """Each case's risk: the most severe of its participants' latest completed risk levels
-    (`level`), its rank in SEVERITY from 1 (`severity`), and when the newest of those
-    assessments was completed (`completed_at`).
+def _risk_of(case_id: SQLColumnExpression[uuid.UUID], assessment: Any) -> list[ColumnElement[bool]]:
+    return [
+        assessment.case_id == case_id,
+        assessment.state == AssessmentState.COMPLETED,
+        assessment.instrument_id == RISK_INSTRUMENT,
+    ]
+
+
+def current_severity(case_id: SQLColumnExpression[uuid.UUID]) -> ScalarSelect[int]:
+    """The rank in SEVERITY, from 1, of a case's risk: the most severe of its participants'
+    latest completed risk levels (NULL: never assessed). `case_id` is the column of the case in
+    the query around it.
 
     Per participant, not per case: in a couple, one partner's calm reassessment must not hide
-    the other's very high risk.
+    the other's very high risk. A correlated subquery, so each case costs one look-up in the
+    assessments of that case: the grouped form over every case misled the planner (estimated 5
+    rows for 836, 400,000 join comparisons; docs/performance.md).
     """
-    ranked = (
-        select(
-            Assessment.case_id,
-            Assessment.level,
-            Assessment.completed_at,
-            func.row_number()
-            .over(
-                partition_by=(Assessment.case_id, Assessment.client_id),
-                order_by=(Assessment.completed_at.desc(), Assessment.id.desc()),
-            )
-            .label("rank"),
-        )
-        .where(
-            Assessment.state == AssessmentState.COMPLETED,
-            Assessment.instrument_id == RISK_INSTRUMENT,
-        )
-        .subquery()
-    )
-    severity = case(
-        *((ranked.c.level == level, rank) for rank, level in enumerate(SEVERITY, start=1)),
+    newer = aliased(Assessment)
+    rank = case(
+        *((Assessment.level == level, rank) for rank, level in enumerate(SEVERITY, start=1)),
         else_=0,
     )
-    per_case = (
-        select(
-            ranked.c.case_id,
-            func.max(severity).label("severity"),
-            func.max(ranked.c.completed_at).label("completed_at"),
-        )
-        .where(ranked.c.rank == 1)
-        .group_by(ranked.c.case_id)
-        .subquery()
+    is_latest = ~exists().where(
+        *_risk_of(Assessment.case_id, newer),
+        newer.client_id == Assessment.client_id,
+        or_(
+            newer.completed_at > Assessment.completed_at,
+            and_(newer.completed_at == Assessment.completed_at, newer.id > Assessment.id),
+        ),
     )
-    level = case(
-        *((per_case.c.severity == rank, level) for rank, level in enumerate(SEVERITY, start=1)),
-        else_=None,
+    return (
+        select(func.max(rank))
+        .where(*_risk_of(case_id, Assessment), is_latest)
+        .correlate_except(Assessment, newer)
+        .scalar_subquery()
     )
-    return select(
-        per_case.c.case_id, level.label("level"), per_case.c.severity, per_case.c.completed_at
-    ).subquery("latest_risk")
+
+
+def last_assessed_at(case_id: SQLColumnExpression[uuid.UUID]) -> ScalarSelect[datetime | None]:
+    """When the newest completed risk assessment of a case was completed (NULL: never)."""
+    return (
+        select(func.max(Assessment.completed_at))
+        .where(*_risk_of(case_id, Assessment))
+        .correlate_except(Assessment)
+        .scalar_subquery()
+    )
 
 
 def levels_of(case_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
@@ -69,10 +83,6 @@ def levels_of(case_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
     wanted = set(case_ids)
     if not wanted:
         return {}
-    latest = latest_risk()
-    rows = db.session.execute(
-        select(latest.c.case_id, latest.c.level).where(
-            latest.c.case_id.in_(wanted), latest.c.level.is_not(None)
-        )
-    )
-    return {case_id: level for case_id, level in rows}
+    severity = current_severity(Case.id)
+    rows = db.session.execute(select(Case.id, severity).where(Case.id.in_(wanted)))
+    return {case_id: SEVERITY[rank - 1] for case_id, rank in rows if rank}

@@ -241,28 +241,44 @@ def update_client(
     return client
 
 
-def search_clients(user: User, identifiers: crypto.Identifiers) -> list[Client]:
-    """Exact-match search on identifiers, limited to clients the user may see."""
+#: The most clients a search shows: past it, one more identifier narrows it down.
+SEARCH_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    #: The clients found that the user may see, the most recently registered first.
+    clients: list[Client]
+    #: More clients match than SEARCH_LIMIT; only those shown are read (and audited).
+    is_cut: bool = False
+
+
+def search_clients(user: User, identifiers: crypto.Identifiers) -> SearchResult:
+    """Exact-match search on identifiers, limited to clients the user may see: one query for the
+    index, one for the clients, and the read of the names shown audited in one batch (one event
+    per client shown, so a client's trail says who found them)."""
     try:
         matches = crypto.find_clients(identifiers)
     except BlindIndexInputError as error:
         raise ValidationError(str(error)) from None
     if not matches:
-        return []
-    clients = db.session.scalars(
-        select(Client).where(Client.id.in_(matches), Client.erased_at.is_(None))
+        return SearchResult([])
+    found = db.session.scalars(
+        select(Client)
+        .where(Client.id.in_(matches), Client.erased_at.is_(None), policy.visible_clients(user))
+        .order_by(Client.created_at.desc(), Client.id)
+        .limit(SEARCH_LIMIT + 1)
     ).all()
-    seen = _visible_ids(user, [client.id for client in clients])
-    visible = [client for client in clients if client.id in seen]
-    data_keys().preload(client_owner(client.id) for client in visible)
+    shown = list(found[:SEARCH_LIMIT])
+    data_keys().preload(client_owner(client.id) for client in shown)
     audit.record_many(
         "client.search_hit",
         actor=user,
         object_type=Client.__audit_type__,
-        objects=[audit.Read(client.id, client.id) for client in visible],
+        objects=[audit.Read(client.id, client.id) for client in shown],
         fields=["given_name", "family_name"],
     )
-    return visible
+    return SearchResult(shown, is_cut=len(found) > SEARCH_LIMIT)
 
 
 #: The most people a "choose a person" list offers at once.
