@@ -285,8 +285,8 @@ def _conclude(
     level = forced or level
     positive, positive_tags = context.positive or set(), {}
     for tag, ids in instrument.tags.items() if positive else ():
-        if found := tuple([item_id for item_id in ids if item_id in positive]):
-            positive_tags[tag] = found
+        if not positive.isdisjoint(ids):
+            positive_tags[tag] = tuple([item_id for item_id in ids if item_id in positive])
     return Result(
         instrument.id,
         instrument.version,
