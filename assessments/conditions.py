@@ -252,7 +252,7 @@ class CountTest(Condition):
 
     def holds(self, context: Context) -> bool:
         if self.test is None and context.positive is not None:
-            found = sum(map(context.positive.__contains__, self.items))
+            found = len(context.positive.intersection(self.items))
         else:
             found = len(self.matching(context))
         return OPERATORS[self.op](found, self.count)  # type: ignore[no-any-return]

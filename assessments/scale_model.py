@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 from .conditions import Condition, Context
 from .numbers import Number
@@ -83,7 +84,7 @@ class ChangeSpec:
     cutoff: Number | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Scale:
     id: str
     title: Text
@@ -104,9 +105,20 @@ class Scale:
     change: ChangeSpec | None = None
     line: int = 0
 
-    @property
+    # Worked out once from the declaration, on first use: what every score of the scale needs.
+
+    @cached_property
     def components(self) -> tuple[str, ...]:
         return self.items or self.scales
+
+    @cached_property
+    def component_weights(self) -> tuple[Number, ...]:
+        """The weight of each component, in order: 1 unless declared."""
+        return tuple(self.weights.get(component, 1) for component in self.components)
+
+    @cached_property
+    def is_mean(self) -> bool:
+        return self.method == Method.MEAN
 
     def weight(self, component: str) -> Number:
         return self.weights.get(component, 1)

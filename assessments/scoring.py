@@ -28,7 +28,7 @@ from .result import (
     Result,
     ScaleResult,
 )
-from .scale_model import Method, MissingAction, Scale
+from .scale_model import MissingAction, Scale
 
 HIDDEN_ANSWER = "this item is not asked given the other answers; leave it unanswered"
 
@@ -150,19 +150,21 @@ def score_scale(
 ) -> ScaleResult:
     """Score one scale from its components' values (items) or scores (scales)."""
     components, status, reason = scale.components, COMPLETE, None
+    na: tuple[str, ...] = ()
     if scale.scales:
         parts = [results[component] for component in components]
         values = tuple([part.score for part in parts])
-        na = tuple([part.id for part in parts if part.status == NOT_APPLICABLE])
         blocked = [part for part in parts if part.status in (MISSING, UNDETERMINED)]
         if blocked:
             status = MISSING if any(p.status == MISSING for p in blocked) else UNDETERMINED
-            reason, na = (blocked[0].reason if status == UNDETERMINED else None), ()
+            reason = blocked[0].reason if status == UNDETERMINED else None
+        else:
+            na = tuple([part.id for part in parts if part.status == NOT_APPLICABLE])
     else:
         values = tuple(map(scored.get, components))
         # A not-applicable item has no value, so only a scale with a gap can have one.
-        gap = not_applicable and None in values
-        na = tuple([c for c in components if c in not_applicable]) if gap else ()
+        if not_applicable and None in values:
+            na = tuple([c for c in components if c in not_applicable])
     raw: Number | None = None
     final: Number | None = None
     if status != COMPLETE:
@@ -171,10 +173,10 @@ def score_scale(
         raw, status, final = _weighted(scale, values, na)
     else:
         raw = final = sum(values)  # type: ignore[arg-type]
-        if scale.method == Method.MEAN:
+        if scale.is_mean:
             final = divide(raw, len(values))
     if final is not None:
-        if scale.method == Method.SCALED_SUM:
+        if scale.factor != 1:
             final = multiply(final, scale.factor)
         if scale.decimals or not isinstance(final, int):
             final = round_to(final, scale.decimals, scale.rounding)
@@ -182,7 +184,6 @@ def score_scale(
             final, reason = _facts_and_norms(instrument, scale, context, final)
             status = status if reason is None else UNDETERMINED
     band = scale.band(final, context) if final is not None else None
-    limits = (band.minimum, band.maximum) if band else None
     return ScaleResult(
         scale.id,
         raw,
@@ -190,7 +191,7 @@ def score_scale(
         status,
         band.code if band else None,
         band.label if band else None,
-        limits,
+        (band.minimum, band.maximum) if band else None,
         components,
         values,
         na,
@@ -208,12 +209,18 @@ def _weighted(
     raw is the weighted sum of the answered ones; prorating scales it by W / A; imputing adds the
     declared value for each missing one (and a mean then divides by W).
     """
-    rule, weights = scale.missing, [scale.weights.get(c, 1) for c in scale.components]
-    pairs = list(zip(values, weights, strict=True))
-    raw: Number = sum([v if w == 1 else multiply(v, w) for v, w in pairs if v is not None])
-    answered: Number = sum([w for v, w in pairs if v is not None])
-    gaps = zip(scale.components, values, weights, strict=True)
-    missing = [w for c, v, w in gaps if v is None and c not in na]
+    rule = scale.missing
+    raw: Number = 0
+    answered: Number = 0
+    missing: list[Number] = []
+    for component, value, weight in zip(
+        scale.components, values, scale.component_weights, strict=True
+    ):
+        if value is not None:
+            raw += value if weight == 1 else multiply(value, weight)
+            answered += weight
+        elif component not in na:
+            missing.append(weight)
     if answered == 0:
         return None, (MISSING if missing else NOT_APPLICABLE), None
     if len(missing) > rule.max_missing:
@@ -221,10 +228,10 @@ def _weighted(
     total = answered + sum(missing)
     if missing and rule.action == MissingAction.IMPUTE:
         value = raw + sum([multiply(rule.value, weight) for weight in missing])
-        return raw, IMPUTED, divide(value, total) if scale.method == Method.MEAN else value
+        return raw, IMPUTED, divide(value, total) if scale.is_mean else value
     prorate = rule.action == MissingAction.PRORATE
     status = (PRORATED if prorate else PARTIAL) if missing else COMPLETE
-    if scale.method == Method.MEAN:
+    if scale.is_mean:
         return raw, status, divide(raw, answered)
     return raw, status, divide(multiply(raw, total), answered) if status == PRORATED else raw
 
@@ -278,8 +285,8 @@ def _conclude(
     level = forced or level
     positive, positive_tags = context.positive or set(), {}
     for tag, ids in instrument.tags.items() if positive else ():
-        if found := tuple([item_id for item_id in ids if item_id in positive]):
-            positive_tags[tag] = found
+        if not positive.isdisjoint(ids):
+            positive_tags[tag] = tuple([item_id for item_id in ids if item_id in positive])
     return Result(
         instrument.id,
         instrument.version,
