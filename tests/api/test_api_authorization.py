@@ -404,6 +404,7 @@ ROUTES: dict[tuple[str, str], tuple[set[str], Any]] = {
         None,
     ),
     ("GET", "/api/v1/caseload-review"): ({"supervisor"}, None),
+    ("GET", "/api/v1/caseload-review/cases"): ({"supervisor"}, None),
     ("POST", "/api/v1/group-enrolments/<uuid:group_enrolment_id>/completion"): (
         RUN_MANAGERS,
         lambda w: {"version": w["group_enrolment_version"]},
