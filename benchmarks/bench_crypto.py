@@ -36,25 +36,25 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import psycopg  # noqa: E402
-from alembic import command  # noqa: E402
-from flask import Flask  # noqa: E402
-from sqlalchemy import Enum, LargeBinary, Text, Uuid, select  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column  # noqa: E402
+import psycopg
+from alembic import command
+from flask import Flask
+from sqlalchemy import Enum, LargeBinary, Text, Uuid, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from casework import policy  # noqa: E402
-from casework.audit import services as audit  # noqa: E402
-from casework.auth.models import Role, User  # noqa: E402
-from casework.auth.services import get_or_create_team  # noqa: E402
-from casework.care.models import NoteKind, NoteState  # noqa: E402
-from casework.config import normalise_database_url  # noqa: E402
-from casework.crypto.columns import Encrypted  # noqa: E402
-from casework.crypto.keys import KeyMaterial  # noqa: E402
-from casework.db import Timestamp, UUIDPk, db  # noqa: E402
-from casework.migrate import alembic_config  # noqa: E402
-from tests.conftest import make_test_app  # noqa: E402
-from tests.factories import make_case, make_user  # noqa: E402
+from casework import policy
+from casework.audit import services as audit
+from casework.auth.models import Role, User
+from casework.auth.services import get_or_create_team
+from casework.care.models import NoteKind, NoteState
+from casework.config import normalise_database_url
+from casework.crypto.columns import Encrypted
+from casework.crypto.keys import KeyMaterial
+from casework.db import Timestamp, UUIDPk, db
+from casework.migrate import alembic_config
+from tests.conftest import make_test_app
+from tests.factories import make_case, make_user
 
 LATEST = 5
 NOTE_CONTENT = ("body", "addenda")
@@ -214,8 +214,10 @@ def run(url: str, *, requests: int, chunk: int, cases: int, notes: int) -> tuple
     _interleaved(2 * chunk, chunk, read)  # warm up: pool, statement caches, imports
     read_encrypted, read_plain, read_ratio = _interleaved(requests, chunk, read)
     write_encrypted, write_plain, write_ratio = _interleaved(requests, chunk, write)
-    print(f"  read {LATEST} latest notes: encrypted {read_encrypted:.2f} ms, plaintext {read_plain:.2f} ms")
-    print(f"  write one note:      encrypted {write_encrypted:.2f} ms, plaintext {write_plain:.2f} ms")
+    print(f"  read {LATEST} latest notes, median ms per request: ", end="")
+    print(f"encrypted {read_encrypted:.2f}, plaintext {read_plain:.2f}")
+    print("  write one note, median ms per request: ", end="")
+    print(f"encrypted {write_encrypted:.2f}, plaintext {write_plain:.2f}")
     print(f"  read ratio: {read_ratio:.3f}")
     print(f"  write ratio: {write_ratio:.3f}")
     with app.app_context():
@@ -257,15 +259,17 @@ def main() -> None:
         f"chunks of {arguments.chunk}, {arguments.cases} clients with {arguments.notes} notes "
         "of ~2 KB each"
     )
-    with tempfile.TemporaryDirectory() as directory:
-        with throwaway_database(server, Path(directory)) as url:
-            read_ratio, _write_ratio = run(
-                url,
-                requests=arguments.requests,
-                chunk=arguments.chunk,
-                cases=arguments.cases,
-                notes=arguments.notes,
-            )
+    with (
+        tempfile.TemporaryDirectory() as directory,
+        throwaway_database(server, Path(directory)) as url,
+    ):
+        read_ratio, _write_ratio = run(
+            url,
+            requests=arguments.requests,
+            chunk=arguments.chunk,
+            cases=arguments.cases,
+            notes=arguments.notes,
+        )
     print(f"ratio: {read_ratio:.3f}")
 
 
