@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import psycopg
 from alembic import command
 from flask import Flask
-from sqlalchemy import Enum, LargeBinary, Text, Uuid, select
+from sqlalchemy import Enum, LargeBinary, Text, Uuid, event, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -200,6 +200,23 @@ def _interleaved(
     )
 
 
+def _statements(app: Flask, request: Callable[[NoteModel, int], object], model: NoteModel) -> int:
+    """How many statements one request on `model`'s table sends."""
+    sent: list[str] = []
+
+    def count(*_args: object) -> None:
+        sent.append("")
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        request(model, 0)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(sent)
+
+
 def run(url: str, *, requests: int, chunk: int, cases: int, notes: int) -> tuple[float, float]:
     app = make_test_app(url, CASEWORK_KEY_MATERIAL=KeyMaterial.generate("bench"))
     user_id, case_ids = _seed(app, cases, notes)
@@ -212,6 +229,18 @@ def run(url: str, *, requests: int, chunk: int, cases: int, notes: int) -> tuple
         return None
 
     _interleaved(2 * chunk, chunk, read)  # warm up: pool, statement caches, imports
+    counts = {
+        (kind, model): _statements(app, request, model)
+        for kind, request in (("read", read), ("write", write))
+        for model in (EncryptedNote, PlainNote)
+    }
+    print(
+        "  statements per request: "
+        + ", ".join(
+            f"{kind} {counts[kind, EncryptedNote]} encrypted / {counts[kind, PlainNote]} plaintext"
+            for kind in ("read", "write")
+        )
+    )
     read_encrypted, read_plain, read_ratio = _interleaved(requests, chunk, read)
     write_encrypted, write_plain, write_ratio = _interleaved(requests, chunk, write)
     print(f"  read {LATEST} latest notes, median ms per request: ", end="")
