@@ -13,7 +13,8 @@ sign-ins, audit events and the coordinator made for `/reports` vanish. Per datab
 client signs in as members of the first generated team (case manager, therapist, supervisor,
 information consultant, and a coordinator) and asks for their usual pages; the case and client
 pages are the case manager's first active case and its client. Each page is warmed twice, then
-asked `--repeat` times on every database in turn (who goes first alternating), so that noise
+asked `--repeat` times (fewer, at least 3, when the slowest database would take more than
+`--budget` seconds) on every database in turn (who goes first alternating), so that noise
 from other processes hits all alike; figures are medians. Statements are counted on one request.
 
 Prints a table, then `ratio: X` = the worst page's time at 1k / its time at N (goal >= 0.5:
@@ -53,6 +54,8 @@ _CSRF = re.compile(
 )
 #: The password of every generated account (`generate(..., password=...)`'s default).
 SCALE_PASSWORD = "casework-demo"  # noqa: S105
+#: Seconds after which one warm-up request is enough.
+SLOW = 5.0
 
 
 @dataclass(frozen=True)
@@ -202,6 +205,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("env_files", nargs="+", type=Path, help="1k first, N last")
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument(
+        "--budget", type=float, default=60.0, help="seconds a page's rounds may take, about"
+    )
     parser.add_argument("--only", help="only pages whose label contains this")
     arguments = parser.parse_args()
     centres = [Centre.open(path) for path in arguments.env_files]
@@ -213,12 +219,17 @@ def main() -> None:
         for centre in centres:
             stack.enter_context(centre.visit())
         for page in pages:
-            for centre in centres:
-                centre.request(page)
-                centre.request(page)  # warm
+            slowest = 0.0
+            for centre in centres:  # warm
+                first, _ = centre.request(page)
+                if first < SLOW:
+                    first, _ = centre.request(page)
+                slowest = max(slowest, first)
+            # A page taking seconds gets fewer rounds (at least 3), so that a run ends.
+            rounds = max(3, min(arguments.repeat, int(arguments.budget / max(slowest, 1e-3))))
             times: dict[str, list[float]] = {name: [] for name in names}
             statements: dict[str, int] = {}
-            for round_number in range(arguments.repeat):
+            for round_number in range(rounds):
                 order = centres if round_number % 2 == 0 else centres[::-1]
                 for centre in order:
                     seconds, count = centre.request(page)
@@ -228,7 +239,7 @@ def main() -> None:
             ratio = medians[names[0]] / medians[names[-1]]
             ratios.append((ratio, page.label))
             cells = "".join(f"{medians[name]:>12.1f} ms {statements[name]:>3} st" for name in names)
-            print(f"{page.label:32}{cells}   {ratio:.2f}", flush=True)
+            print(f"{page.label:32}{cells}   {ratio:.2f}  ({rounds} rounds)", flush=True)
     worst, label = min(ratios)
     print(f"worst page: {label}")
     print(f"ratio: {worst:.2f}")
