@@ -8,6 +8,7 @@ import os
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Protocol
 
 from flask import Flask, current_app
 from sqlalchemy import event, func, select
@@ -94,6 +95,26 @@ class ErasedOwnerError(Conflict):
         super().__init__(N_("this client was erased; nothing new can be stored about them"))
 
 
+class WrappedRow(Protocol):
+    """What unwrapping needs of a stored data key."""
+
+    owner_id: str
+    version: int
+    master_key_id: str
+    wrapped_key: bytes | None
+
+
+#: The columns a read of a data key loads: plain rows, not `DataKeyRecord` objects, because
+#: building and tracking an ORM object per key was most of what decrypting cost a request
+#: (benchmarks/bench_crypto.py); nothing a reader does changes a key row.
+_WRAPPED = (
+    DataKeyRecord.owner_id,
+    DataKeyRecord.version,
+    DataKeyRecord.master_key_id,
+    DataKeyRecord.wrapped_key,
+)
+
+
 class DataKeyStore:
     """The data keys of one session: each unwrapped at most once, created on first write."""
 
@@ -152,11 +173,11 @@ class DataKeyStore:
         cached = self.cache.get(owner_id, version)
         if cached is not None:
             return cached
-        record = self.session.scalar(
-            select(DataKeyRecord).where(
+        record = self.session.execute(
+            select(*_WRAPPED).where(
                 DataKeyRecord.owner_id == owner_id, DataKeyRecord.version == version
             )
-        )
+        ).first()
         if record is None:
             raise DecryptionError()
         key = self._unwrap(record)
@@ -174,8 +195,8 @@ class DataKeyStore:
         wanted = [owner for owner in set(owner_ids) if owner not in self._current]
         if not wanted:
             return
-        records = self.session.scalars(
-            select(DataKeyRecord)
+        records = self.session.execute(
+            select(*_WRAPPED)
             .where(DataKeyRecord.owner_id.in_(wanted), DataKeyRecord.wrapped_key.is_not(None))
             .order_by(DataKeyRecord.owner_id, DataKeyRecord.version)
         )
@@ -218,7 +239,7 @@ class DataKeyStore:
         self._recent.pop(owner_id, None)
         return len(records)
 
-    def _unwrap(self, record: DataKeyRecord) -> DataKey | None:
+    def _unwrap(self, record: WrappedRow) -> DataKey | None:
         if record.wrapped_key is None:
             return None
         wrapped = WrappedKey(record.master_key_id, record.wrapped_key)

@@ -10,6 +10,7 @@ from casework.clients.models import Client
 from casework.crypto import envelope
 from casework.crypto.columns import StoredDataIntegrityError
 from casework.db import db
+from tests.counting import counted
 from tests.factories import make_client
 
 
@@ -123,6 +124,17 @@ def test_data_keys_are_unwrapped_once_per_unit_of_work(
             for _ in range(3):
                 assert client.given_name and client.family_name and client.phone and client.email
     assert sorted(unwraps) == sorted(f"client:{client_id}" for client_id in ids)
+
+
+def test_reading_all_of_a_clients_fields_costs_one_statement_for_their_key(app: Flask) -> None:
+    with app.app_context():
+        client_id = make_client(phone="+48600000002", email="b@example.test").id
+        db.session.commit()
+    with app.app_context():
+        client = db.session.get(Client, client_id)
+        with counted() as statements:
+            assert client.given_name and client.family_name and client.phone and client.email
+        assert len(statements) == 1 and "data_keys" in statements[0]
 
 
 def test_a_key_made_in_a_rolled_back_transaction_is_never_used(app: Flask) -> None:
