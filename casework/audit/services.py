@@ -12,7 +12,9 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from flask import g, has_request_context
-from sqlalchemy import inspect, select, update
+from sqlalchemy import Executable, Join, Select, TextClause, inspect, select, update
+from sqlalchemy.event import listens_for
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from casework.audit.models import AuditEvent, AuditHead
 from casework.crypto.chain import (
@@ -180,10 +182,24 @@ def record_many(
     gathered = g.get("audit_reads") if has_request_context() and _is_read(action) else None
     if gathered is not None:
         return _gather(gathered, action, actor, object_type, objects, set(field_names), reason)
-    return _append(action, actor, object_type, objects, field_names, reason)
+    return _queue(action, actor, object_type, objects, field_names, reason)
 
 
-def _append(
+#: `Session.info` key of the events this session's transaction has recorded and not yet chained.
+_QUEUE = "casework.audit.queue"
+
+
+@dataclass
+class _Queued:
+    """An event recorded in a transaction, waiting for its commit to be chained."""
+
+    event: AuditEvent
+    client_id: uuid.UUID | str | None
+    #: The (innermost) transaction it was recorded in: rolling that back drops it.
+    transaction: SessionTransaction
+
+
+def _queue(
     action: str,
     actor: Actor | None,
     object_type: str,
@@ -191,15 +207,16 @@ def _append(
     field_names: list[str],
     reason: str | None,
 ) -> list[AuditEvent]:
-    """Chain one event per object onto the trail (the reason already a reference)."""
-    # Bumping the head first takes the write lock, so concurrent appends queue, not fork.
-    last_seq, previous_mac, key_id = db.session.execute(
-        update(AuditHead)
-        .where(AuditHead.id == 1)
-        .values(seq=AuditHead.seq + len(objects))
-        .returning(AuditHead.seq, AuditHead.mac, AuditHead.key_id)
-    ).one()
-    audit_key = _segment_key(key_id)
+    """One event per object, chained when the transaction commits (`append_queued`).
+
+    The chain's head row is locked only there, last, so the lock is held for the few statements
+    of the append and the commit, not for the rest of the request (rendering included).
+    """
+    session = db.session()
+    if session.get_transaction() is None:
+        session.connection()  # begin now: an event belongs to the transaction it was recorded in
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    assert transaction is not None
     common = {
         "occurred_at": utcnow(),
         "actor_id": actor.id if actor is not None else None,
@@ -209,27 +226,100 @@ def _append(
         "fields": field_names,
         "reason": reason,
         "request_id": g.get("request_id") if has_request_context() else None,
-        "key_id": key_id,
     }
+    queue: list[_Queued] = session.info.setdefault(_QUEUE, [])
     events = []
-    for seq, item in enumerate(objects, start=last_seq - len(objects) + 1):
-        event = AuditEvent(
-            seq=seq,
-            object_id=str(item.object_id) if item.object_id is not None else None,
-            client_pseudonym=client_pseudonym(item.client_id, audit_key=audit_key)
-            if item.client_id is not None
-            else None,
-            prev_mac=previous_mac,
-            **common,
-        )
+    for item in objects:
+        object_id = str(item.object_id) if item.object_id is not None else None
+        event = AuditEvent(object_id=object_id, **common)
+        queue.append(_Queued(event, item.client_id, transaction))
+        events.append(event)
+    return events
+
+
+def append_queued(session: Session | None = None) -> None:
+    """Chain the events this transaction recorded, now: lock the head row, number and MAC them.
+
+    Runs by itself just before every commit, and before the trail is read inside the
+    transaction that wrote to it; call it directly only to know an event's `seq` before commit.
+    """
+    session = session if session is not None else db.session()
+    queued: list[_Queued] = session.info.pop(_QUEUE, None) or []
+    if not queued:
+        return
+    session.flush()  # the transaction's own changes first, outside the lock
+    # Bumping the head takes its write lock, so concurrent appends queue, not fork; it is the
+    # transaction's last lock, held until the commit that follows.
+    last_seq, previous_mac, key_id = session.execute(
+        update(AuditHead)
+        .where(AuditHead.id == 1)
+        .values(seq=AuditHead.seq + len(queued))
+        .returning(AuditHead.seq, AuditHead.mac, AuditHead.key_id)
+    ).one()
+    audit_key = _segment_key(key_id)
+    for seq, entry in enumerate(queued, start=last_seq - len(queued) + 1):
+        event = entry.event
+        event.seq, event.key_id, event.prev_mac = seq, key_id, previous_mac
+        if entry.client_id is not None:
+            event.client_pseudonym = client_pseudonym(entry.client_id, audit_key=audit_key)
         event.mac = event_mac(
             audit_key, previous_mac, seq, canonical_event_bytes(event.chained_fields())
         )
         previous_mac = event.mac
-        events.append(event)
-    db.session.add_all(events)
-    db.session.execute(update(AuditHead).where(AuditHead.id == 1).values(mac=previous_mac))
-    return events
+    session.add_all(entry.event for entry in queued)
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(mac=previous_mac))
+
+
+@listens_for(Session, "before_commit")
+def _append_before_commit(session: Session) -> None:
+    append_queued(session)
+
+
+def _recorded_within(transaction: SessionTransaction | None, ended: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is ended:
+            return True
+        transaction = transaction.parent
+    return False
+
+
+@listens_for(Session, "after_soft_rollback")
+def _drop_rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
+    """An event is lost with the transaction (or savepoint) it records."""
+    queue: list[_Queued] | None = session.info.get(_QUEUE)
+    if queue:
+        queue[:] = [q for q in queue if not _recorded_within(q.transaction, previous_transaction)]
+
+
+@listens_for(Session, "after_transaction_end")
+def _forget_ended(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # committed (queue emptied before), rolled back or closed
+        session.info.pop(_QUEUE, None)
+
+
+_TRAIL_TABLES = (AuditEvent.__tablename__, AuditHead.__tablename__)
+
+
+@listens_for(Session, "do_orm_execute")
+def _append_before_reading_the_trail(state: ORMExecuteState) -> None:
+    """A transaction that reads the trail sees the events it recorded, as autoflush does rows."""
+    if state.session.info.get(_QUEUE) and _reads_the_trail(state.statement):
+        append_queued(state.session)
+
+
+def _reads_the_trail(statement: Executable) -> bool:
+    if isinstance(statement, TextClause):
+        return any(table in statement.text for table in _TRAIL_TABLES)
+    if not isinstance(statement, Select):
+        return False
+    froms = list(statement.get_final_froms())
+    while froms:
+        source = froms.pop()
+        if isinstance(source, Join):
+            froms += [source.left, source.right]
+        elif getattr(source, "name", None) in _TRAIL_TABLES:
+            return True
+    return False
 
 
 def _is_read(action: str) -> bool:
@@ -267,7 +357,7 @@ def finish_reads(*, shown: bool) -> None:
         batches.setdefault(key, []).append(read)
     for reads in batches.values():
         first = reads[0]
-        _append(
+        _queue(
             first.action,
             first.actor,
             first.object_type,
@@ -361,7 +451,9 @@ def start_segment(new_key_id: str, *, actor: Actor | None = None) -> AuditEvent:
             key=new_key_id,
         )
     db.session.execute(update(AuditHead).where(AuditHead.id == 1).values(key_id=new_key_id))
-    return record("audit.key_rotate", actor=actor, object_type="audit_key", object_id=new_key_id)
+    event = record("audit.key_rotate", actor=actor, object_type="audit_key", object_id=new_key_id)
+    append_queued()  # the head is locked already; the caller tells where the segment starts
+    return event
 
 
 def record_integrity_failure(
