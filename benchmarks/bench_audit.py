@@ -1,0 +1,216 @@
+"""Audited requests per second with the audit head locked early (before) or last (now).
+
+    .venv/bin/python benchmarks/bench_audit.py [--seconds 3] [--rounds 5] [--workers 1,6]
+
+Each worker is a process with its own connection doing what an audited page does: begin, read a
+row, record one read event, ~5 ms of "rendering" (a sleep: this 2-core machine is shared, and a
+busy loop would measure the other sessions), commit. Two forms, interleaved in chunks of
+`--seconds`, the order swapped every round:
+
+- `early` (before issue 14): the event is chained at once (`audit.append_queued()` right after
+  `audit.record`), as `record` used to, so the head row stays locked through rendering and commit.
+- `last` (now): the event is chained by the commit (`before_commit`), the head row locked last.
+
+Runs on PostgreSQL (`DATABASE_URL`, else the local server) in a throwaway database `audit_bench_*`,
+created, migrated and dropped here. Prints, per form and worker count, the median requests/s over
+the rounds and the p95 / max wait of the statement that locks the head (`UPDATE audit_head SET
+seq`, timed in the worker), then verifies the whole chain the run wrote. Last line:
+`speed-up at N workers: X` (requests/s of `last` / `early`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import secrets
+import statistics
+import sys
+import time
+from multiprocessing.connection import Connection as Pipe
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import psycopg
+from alembic import command
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+
+from casework.audit import services as audit
+from casework.auth.models import User
+from casework.config import normalise_database_url
+from casework.db import db
+from casework.migrate import alembic_config
+from tests.conftest import make_test_app
+from tests.factories import make_user
+
+RENDER_SECONDS = 0.005
+FORMS = ("early", "last")
+LOCKING_STATEMENT = "UPDATE audit_head SET seq"
+
+
+def _request(user_id: object, form: str, number: int) -> None:
+    """One audited page view."""
+    user = db.session.get(User, user_id)
+    assert user is not None
+    audit.record(
+        "client.read",
+        actor=user,
+        object_type="client",
+        object_id=f"bench-{number}",
+        client_id="00000000-0000-0000-0000-000000000001",
+        fields=["family_name", "given_name"],
+    )
+    if form == "early":
+        audit.append_queued()
+    time.sleep(RENDER_SECONDS)
+    db.session.commit()
+
+
+def _worker(url: str, user_id: object, pipe: Pipe) -> None:
+    """Serve chunks on command: ("run", form, start_at, end_at) -> (requests, lock waits)."""
+    app = make_test_app(url)
+    waits: list[float] = []
+    with app.app_context():
+        started: dict[int, float] = {}
+
+        @event.listens_for(db.engine, "before_cursor_execute")
+        def _before(_conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
+            if statement.startswith(LOCKING_STATEMENT):
+                started[id(cursor)] = time.perf_counter()
+
+        @event.listens_for(db.engine, "after_cursor_execute")
+        def _after(_conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
+            if statement.startswith(LOCKING_STATEMENT):
+                waits.append(time.perf_counter() - started.pop(id(cursor)))
+
+    number = 0
+    while True:
+        message = pipe.recv()
+        if message[0] == "stop":
+            break
+        _, form, start_at, end_at = message
+        waits.clear()
+        time.sleep(max(0.0, start_at - time.time()))
+        done = 0
+        while time.time() < end_at:
+            with app.app_context():
+                _request(user_id, form, number)
+            number, done = number + 1, done + 1
+        pipe.send((done, list(waits)))
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _admin(server: str) -> tuple[str, Any]:
+    url = make_url(normalise_database_url(server))
+    admin = url.set(drivername="postgresql", database=url.database or "postgres")
+    return admin.render_as_string(hide_password=False), url
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
+
+
+def run(url: str, seconds: float, rounds: int, worker_counts: list[int]) -> dict[int, float]:
+    app = make_test_app(url)
+    with app.app_context():
+        command.upgrade(alembic_config(), "head")
+        user_id = make_user().id
+        db.session.commit()
+        db.engine.dispose()
+    context = multiprocessing.get_context("fork")  # the same test keys in every worker
+    pipes = []
+    processes = []
+    for _ in range(max(worker_counts)):
+        parent, child = context.Pipe()
+        process = context.Process(target=_worker, args=(url, user_id, child), daemon=True)
+        process.start()
+        pipes.append(parent)
+        processes.append(process)
+
+    def chunk(form: str, workers: int) -> tuple[float, list[float]]:
+        start_at = time.time() + 0.3
+        for pipe in pipes[:workers]:
+            pipe.send(("run", form, start_at, start_at + seconds))
+        results = [pipe.recv() for pipe in pipes[:workers]]
+        waits = [wait for _, chunk_waits in results for wait in chunk_waits]
+        return sum(done for done, _ in results) / seconds, waits
+
+    for workers in worker_counts:  # warm up: imports, pools, plans
+        for form in FORMS:
+            chunk(form, workers)
+    rates: dict[tuple[str, int], list[float]] = {}
+    waits: dict[tuple[str, int], list[float]] = {}
+    for round_number in range(rounds):
+        order = FORMS if round_number % 2 == 0 else FORMS[::-1]
+        for workers in worker_counts:
+            for form in order:
+                rate, chunk_waits = chunk(form, workers)
+                rates.setdefault((form, workers), []).append(rate)
+                waits.setdefault((form, workers), []).extend(chunk_waits)
+    for pipe in pipes:
+        pipe.send(("stop",))
+    for process in processes:
+        process.join(timeout=30)
+
+    print(f"{'form':6} {'workers':>7} {'requests/s':>11} {'p95 lock wait':>14} {'max':>9}")
+    for workers in worker_counts:
+        for form in FORMS:
+            key = (form, workers)
+            print(
+                f"{form:6} {workers:>7} {statistics.median(rates[key]):>11.1f} "
+                f"{_percentile(waits[key], 0.95) * 1000:>11.2f} ms "
+                f"{max(waits[key]) * 1000:>6.1f} ms"
+            )
+    with app.app_context():
+        report = audit.verify_trail()
+        print(f"verify: {'ok' if report.ok else report.problem}, {report.events_checked} events")
+        db.engine.dispose()
+        if not report.ok:
+            raise SystemExit(1)
+    return {
+        workers: statistics.median(rates[("last", workers)])
+        / statistics.median(rates[("early", workers)])
+        for workers in worker_counts
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=3.0, help="length of one chunk")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--workers", default="1,6", help="worker counts, comma-separated")
+    arguments = parser.parse_args()
+    server = os.environ.get("DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
+    if not server.startswith("postgres"):
+        raise SystemExit("bench_audit runs on PostgreSQL: set DATABASE_URL to a server")
+    worker_counts = [int(n) for n in arguments.workers.split(",")]
+    admin_dsn, url = _admin(server)
+    name = f"audit_bench_{secrets.token_hex(4)}"
+    with psycopg.connect(admin_dsn, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    print(
+        f"PostgreSQL, database {name}: read a row, record one event, "
+        f"{RENDER_SECONDS * 1000:.0f} ms rendering, commit; chunks of {arguments.seconds:g} s, "
+        f"{arguments.rounds} rounds, medians"
+    )
+    try:
+        speed_ups = run(
+            url.set(database=name).render_as_string(hide_password=False),
+            arguments.seconds,
+            arguments.rounds,
+            worker_counts,
+        )
+    finally:
+        with psycopg.connect(admin_dsn, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    for workers, speed_up in speed_ups.items():
+        print(f"speed-up at {workers} workers: {speed_up:.2f}")
+
+
+if __name__ == "__main__":
+    main()
