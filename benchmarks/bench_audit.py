@@ -13,8 +13,9 @@ busy loop would measure the other sessions), commit. Two forms, interleaved in c
 
 Runs on PostgreSQL (`DATABASE_URL`, else the local server) in a throwaway database `audit_bench_*`,
 created, migrated and dropped here. Prints, per form and worker count, the median requests/s over
-the rounds and the p95 / max wait of the statement that locks the head (`UPDATE audit_head SET
-seq`, timed in the worker), then verifies the whole chain the run wrote. Last line:
+the rounds, the p95 / max wait of the statement that locks the head (`UPDATE audit_head SET
+seq`, timed in the worker) and the median time the head stays locked (from that statement's
+return to the end of the commit), then verifies the whole chain the run wrote. Last line:
 `speed-up at N workers: X` (requests/s of `last` / `early`).
 """
 
@@ -51,8 +52,8 @@ FORMS = ("early", "last")
 LOCKING_STATEMENT = "UPDATE audit_head SET seq"
 
 
-def _request(user_id: object, form: str, number: int) -> None:
-    """One audited page view."""
+def _request(user_id: object, form: str, number: int, locked: dict[str, float]) -> float:
+    """One audited page view; returns how long it held the head row locked."""
     user = db.session.get(User, user_id)
     assert user is not None
     audit.record(
@@ -67,12 +68,15 @@ def _request(user_id: object, form: str, number: int) -> None:
         audit.append_queued()
     time.sleep(RENDER_SECONDS)
     db.session.commit()
+    return time.perf_counter() - locked.pop("at")
 
 
 def _worker(url: str, user_id: object, pipe: Pipe) -> None:
-    """Serve chunks on command: ("run", form, start_at, end_at) -> (requests, lock waits)."""
+    """Serve chunks on command: ("run", form, start_at, end_at) -> (requests, waits, holds)."""
     app = make_test_app(url)
     waits: list[float] = []
+    holds: list[float] = []
+    locked: dict[str, float] = {}
     with app.app_context():
         started: dict[int, float] = {}
 
@@ -84,7 +88,8 @@ def _worker(url: str, user_id: object, pipe: Pipe) -> None:
         @event.listens_for(db.engine, "after_cursor_execute")
         def _after(_conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
             if statement.startswith(LOCKING_STATEMENT):
-                waits.append(time.perf_counter() - started.pop(id(cursor)))
+                locked["at"] = time.perf_counter()
+                waits.append(locked["at"] - started.pop(id(cursor)))
 
     number = 0
     while True:
@@ -93,13 +98,14 @@ def _worker(url: str, user_id: object, pipe: Pipe) -> None:
             break
         _, form, start_at, end_at = message
         waits.clear()
+        holds.clear()
         time.sleep(max(0.0, start_at - time.time()))
         done = 0
         while time.time() < end_at:
             with app.app_context():
-                _request(user_id, form, number)
+                holds.append(_request(user_id, form, number, locked))
             number, done = number + 1, done + 1
-        pipe.send((done, list(waits)))
+        pipe.send((done, list(waits), list(holds)))
     with app.app_context():
         db.engine.dispose()
 
@@ -132,39 +138,46 @@ def run(url: str, seconds: float, rounds: int, worker_counts: list[int]) -> dict
         pipes.append(parent)
         processes.append(process)
 
-    def chunk(form: str, workers: int) -> tuple[float, list[float]]:
+    def chunk(form: str, workers: int) -> tuple[float, list[float], list[float]]:
         start_at = time.time() + 0.3
         for pipe in pipes[:workers]:
             pipe.send(("run", form, start_at, start_at + seconds))
         results = [pipe.recv() for pipe in pipes[:workers]]
-        waits = [wait for _, chunk_waits in results for wait in chunk_waits]
-        return sum(done for done, _ in results) / seconds, waits
+        waits = [wait for _, chunk_waits, _ in results for wait in chunk_waits]
+        holds = [hold for _, _, chunk_holds in results for hold in chunk_holds]
+        return sum(done for done, _, _ in results) / seconds, waits, holds
 
     for workers in worker_counts:  # warm up: imports, pools, plans
         for form in FORMS:
             chunk(form, workers)
     rates: dict[tuple[str, int], list[float]] = {}
     waits: dict[tuple[str, int], list[float]] = {}
+    holds: dict[tuple[str, int], list[float]] = {}
     for round_number in range(rounds):
         order = FORMS if round_number % 2 == 0 else FORMS[::-1]
         for workers in worker_counts:
             for form in order:
-                rate, chunk_waits = chunk(form, workers)
+                rate, chunk_waits, chunk_holds = chunk(form, workers)
                 rates.setdefault((form, workers), []).append(rate)
                 waits.setdefault((form, workers), []).extend(chunk_waits)
+                holds.setdefault((form, workers), []).extend(chunk_holds)
     for pipe in pipes:
         pipe.send(("stop",))
     for process in processes:
         process.join(timeout=30)
 
-    print(f"{'form':6} {'workers':>7} {'requests/s':>11} {'p95 lock wait':>14} {'max':>9}")
+    print(
+        f"{'form':6} {'workers':>7} {'requests/s':>11} {'p95 lock wait':>14} {'max':>9} "
+        f"{'median lock held':>17}"
+    )
     for workers in worker_counts:
         for form in FORMS:
             key = (form, workers)
             print(
                 f"{form:6} {workers:>7} {statistics.median(rates[key]):>11.1f} "
                 f"{_percentile(waits[key], 0.95) * 1000:>11.2f} ms "
-                f"{max(waits[key]) * 1000:>6.1f} ms"
+                f"{max(waits[key]) * 1000:>6.1f} ms "
+                f"{statistics.median(holds[key]) * 1000:>14.2f} ms"
             )
     with app.app_context():
         report = audit.verify_trail()

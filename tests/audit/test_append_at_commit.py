@@ -66,11 +66,11 @@ def test_a_request_locks_the_head_only_after_the_page_is_rendered(
         event.remove(db_connection, "before_cursor_execute", remember)
     assert response.status_code == 200 and CANARY in response.get_data(as_text=True)
     first_lock = next(i for i, s in enumerate(statements) if s.startswith("UPDATE AUDIT_HEAD"))
-    assert statements[first_lock:] == [
-        "UPDATE AUDIT_HEAD SET",
-        "INSERT INTO AUDIT_EVENTS",
-        "UPDATE AUDIT_HEAD SET",
-    ]
+    under_lock = statements[first_lock:]
+    assert under_lock[1:] in (
+        ["INSERT INTO AUDIT_EVENTS", "UPDATE AUDIT_HEAD SET"],
+        ["WITH CHAINED AS"],  # PostgreSQL: the events ride on the head's update
+    )
     assert first_lock > 0  # the page's own query ran before, outside the lock
     with page_app.app_context():
         assert set(_object_ids()[-2:]) == {"page-read", "page-change"}  # one batch
