@@ -5,37 +5,49 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import secrets
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
-from typing import Protocol, cast
+from itertools import groupby
+from typing import Any, Protocol, cast
 
 from flask import g, has_request_context
 from sqlalchemy import (
+    BigInteger,
     Executable,
     Join,
     Select,
     Table,
     TextClause,
+    func,
     insert,
     inspect,
+    literal,
     select,
+    text,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.event import listens_for
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
-from casework.audit.models import AuditEvent, AuditHead
+from casework.audit.models import CHAINS, AuditEvent, AuditHead
 from casework.crypto.chain import (
     GENESIS_MAC,
     ChainEvent,
+    Checkpoint,
     Problem,
     VerifyReport,
     canonical_event_bytes,
+    chain_of,
+    chain_start,
     event_mac,
     make_checkpoint,
-    parse_checkpoint,
+    make_checkpoints,
+    parse_checkpoints,
     verify_chain,
 )
 from casework.crypto.errors import AuditChainError
@@ -251,8 +263,8 @@ def _queue(
     return events
 
 
-def append_queued(session: Session | None = None) -> None:
-    """Chain the events this transaction recorded, now: lock the head row, number and MAC them.
+def append_queued(session: Session | None = None, *, head_id: int | None = None) -> None:
+    """Chain the events this transaction recorded, now: lock a chain's head, number and MAC them.
 
     Runs by itself just before every commit, and before the trail is read inside the
     transaction that wrote to it; call it directly only to know an event's `seq` before commit.
@@ -262,14 +274,9 @@ def append_queued(session: Session | None = None) -> None:
     if not queued:
         return
     session.flush()  # the transaction's own changes first, outside the lock
-    # Bumping the head takes its write lock, so concurrent appends queue, not fork; it is the
+    # Bumping a head takes its write lock, so appends to one chain queue, not fork; it is the
     # transaction's last lock, held until the commit that follows.
-    last_seq, previous_mac, key_id = session.execute(
-        update(AuditHead)
-        .where(AuditHead.id == 1)
-        .values(seq=AuditHead.seq + len(queued))
-        .returning(AuditHead.seq, AuditHead.mac, AuditHead.key_id)
-    ).one()
+    head_id, last_seq, previous_mac, key_id = _take_head(session, len(queued), head_id)
     audit_key = _segment_key(key_id)
     for seq, entry in enumerate(queued, start=last_seq - len(queued) + 1):
         event = entry.event
@@ -281,7 +288,7 @@ def append_queued(session: Session | None = None) -> None:
         )
         previous_mac = event.mac
     rows = [{column: getattr(entry.event, column) for column in _COLUMNS} for entry in queued]
-    set_head = update(_HEAD).where(AuditHead.id == 1).values(mac=previous_mac)
+    set_head = update(_HEAD).where(_HEAD.c.id == head_id).values(mac=previous_mac)
     if session.get_bind().dialect.name == "postgresql":
         # The events ride on the head's statement: one round trip fewer under the lock.
         chained = insert(_EVENTS).values(rows).cte("chained")
@@ -289,6 +296,64 @@ def append_queued(session: Session | None = None) -> None:
     else:
         session.execute(insert(_EVENTS), rows)
         session.execute(set_head)
+
+
+def _take_head(session: Session, count: int, head_id: int | None) -> tuple[int, int, str, str]:
+    """Lock a chain's head and move it on by `count`: (head id, its new seq, the MAC the first
+    event follows, the segment's key id).
+
+    On PostgreSQL the first head nobody else holds (so one user at a time always appends to
+    chain 0), else a new chain, else (all CHAINS busy) wait for one. SQLite has one writer at a
+    time and one chain.
+    """
+    bump = (
+        update(_HEAD)
+        .values(seq=_HEAD.c.seq + count)
+        .returning(_HEAD.c.id, _HEAD.c.seq, _HEAD.c.mac, _HEAD.c.key_id)
+    )
+    if head_id is None and session.get_bind().dialect.name == "postgresql":
+        free = (
+            select(_HEAD.c.id)
+            .order_by(_HEAD.c.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+        for _ in range(CHAINS + 1):  # each retry follows another transaction opening a chain
+            row = session.execute(bump.where(_HEAD.c.id == free)).one_or_none()
+            if row is not None:
+                return tuple(row)  # type: ignore[return-value]
+            head_id = _open_chain(session)
+            if head_id != _RACED:
+                break
+        if head_id is None or head_id == _RACED:  # every chain is busy: wait for one of them
+            head_id = secrets.randbelow(CHAINS) + 1
+    return tuple(session.execute(bump.where(_HEAD.c.id == (head_id or 1))).one())  # type: ignore[return-value]
+
+
+#: `_open_chain` lost a race to open the next chain: look for a free head again.
+_RACED = 0
+
+
+def _open_chain(session: Session) -> int | None:
+    """The head of a new chain, created locked by this transaction: its id; `_RACED` when
+    another transaction opened the same chain first; None when all CHAINS exist."""
+    next_id = (session.scalar(select(func.max(_HEAD.c.id))) or 0) + 1
+    if next_id > CHAINS:
+        return None
+    # The segment's key as head 1 has it: a rotation locks the table, so none is under way.
+    source = select(
+        literal(next_id),
+        literal(chain_start(next_id - 1), BigInteger),
+        literal(GENESIS_MAC),
+        _HEAD.c.key_id,
+    ).where(_HEAD.c.id == 1)
+    opened = session.execute(
+        postgresql_insert(_HEAD)
+        .from_select(["id", "seq", "mac", "key_id"], source)
+        .on_conflict_do_nothing()
+    )
+    return next_id if cast(CursorResult[Any], opened).rowcount == 1 else _RACED
 
 
 @listens_for(Session, "before_commit")
@@ -414,53 +479,120 @@ def _gather(
 
 
 def verify_trail(checkpoint_text: str | None = None) -> VerifyReport:
-    """Check the whole chain and that it ends where the head row says; with a checkpoint kept
-    elsewhere, also that nobody cut the tail and rewound the head row too."""
+    """Check every chain and that each ends where its head row says; with a checkpoint kept
+    elsewhere, also that nobody cut a tail and rewound its head row too."""
     audit_keys = key_material().audit_keys()
-    checkpoint = parse_checkpoint(audit_keys, checkpoint_text) if checkpoint_text else None
+    checkpoints = (
+        {chain_of(c.seq): c for c in parse_checkpoints(audit_keys, checkpoint_text)}
+        if checkpoint_text
+        else {}
+    )
+    heads = {head.id - 1: (head.seq, head.mac) for head in db.session.scalars(select(AuditHead))}
+    reports: list[VerifyReport] = []
+    seen: set[int] = set()
     rows = db.session.scalars(
         select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=2000)
     )
     try:
-        links = (ChainEvent(row.seq, row.mac, row.chained_fields(), row.key_id) for row in rows)
-        report = verify_chain(links, audit_keys, checkpoint)
+        for chain, events in groupby(rows, key=lambda row: chain_of(row.seq)):
+            links = (ChainEvent(e.seq, e.mac, e.chained_fields(), e.key_id) for e in events)
+            reports.append(_verify_one(chain, links, audit_keys, checkpoints, heads))
+            seen.add(chain)
+            if not reports[-1].ok:
+                return reports[-1]
     finally:
         rows.close()  # verification may stop early; release the server-side cursor
+    for chain in sorted(
+        (heads.keys() | checkpoints.keys()) - {chain_of(r.head_seq or 1) for r in reports}
+    ):
+        reports.append(_verify_one(chain, iter(()), audit_keys, checkpoints, heads))
+        if not reports[-1].ok:
+            return reports[-1]
+    first = reports[0] if reports else VerifyReport(0, None, None)
+    return replace(
+        first,
+        events_checked=sum(r.events_checked for r in reports),
+        chain_heads=tuple(r.head_seq for r in reports if r.head_seq is not None),
+    )
+
+
+def _verify_one(
+    chain: int,
+    links: Iterator[ChainEvent],
+    audit_keys: dict[str, bytes],
+    checkpoints: dict[int, Checkpoint],
+    heads: dict[int, tuple[int, str]],
+) -> VerifyReport:
+    """One chain's events, then its head row."""
+    if not 0 <= chain < CHAINS:
+        bad = next(links).seq
+        return VerifyReport(0, None, None, Problem.MALFORMED, bad, f"event {bad} is in no chain")
+    report = verify_chain(links, audit_keys, checkpoints.get(chain), chain=chain)
     if not report.ok:
         return report
-    head = db.session.get(AuditHead, 1)
-    last_seq = report.head_seq or 0
-    if head is not None and (head.seq, head.mac) != (last_seq, report.head_mac or GENESIS_MAC):
+    last_seq = report.head_seq or chain_start(chain)
+    head = heads.get(chain)
+    where = "the chain" if chain == 0 else f"chain {chain}"
+    if head is None:
+        if report.head_seq is None:
+            return report
+        return replace(
+            report,
+            problem=Problem.HEAD_MISSING,
+            first_bad_seq=last_seq,
+            detail=f"{where} has events up to sequence {last_seq} but no head row",
+        )
+    if head != (last_seq, report.head_mac or GENESIS_MAC):
         return replace(
             report,
             problem=Problem.TRUNCATED,
             first_bad_seq=last_seq + 1,
-            detail=f"the chain ends at sequence {last_seq}, its head row says {head.seq}",
+            detail=f"{where} ends at sequence {last_seq}, its head row says {head[0]}",
         )
     return report
 
 
 def checkpoint() -> str | None:
-    """A signed checkpoint of the newest event, to keep outside the database (None: no events)."""
-    last = db.session.scalar(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1))
-    if last is None:
+    """A signed checkpoint of every chain's newest event, to keep outside the database (None: no
+    events). A trail of one chain gets the v1 form (one head)."""
+    heads = db.session.scalars(select(AuditHead).order_by(AuditHead.id)).all()
+    used = [head for head in heads if head.seq > chain_start(head.id - 1)]
+    if not used:
         return None
-    return make_checkpoint(_segment_key(last.key_id), last.seq, last.mac)
+    if [head.id for head in used] == [1]:
+        last = db.session.scalar(
+            select(AuditEvent)
+            .where(AuditEvent.seq <= chain_start(1))
+            .order_by(AuditEvent.seq.desc())
+            .limit(1)
+        )
+        if last is None:
+            return None
+        return make_checkpoint(_segment_key(last.key_id), last.seq, last.mac)
+    return make_checkpoints(_segment_key(signing_key_id()), [(h.seq, h.mac) for h in used])
 
 
 def signing_key_id() -> str:
-    """The id of the audit key new events are signed with (the chain head's)."""
+    """The id of the audit key new events are signed with (the chain heads')."""
     return db.session.scalar(select(AuditHead.key_id).where(AuditHead.id == 1)) or INITIAL_KEY_ID
 
 
 def start_segment(new_key_id: str, *, actor: Actor | None = None) -> AuditEvent:
     """Sign every new event with the audit key `new_key_id` from now on.
 
-    The first event of the new segment records the switch; its MAC covers the last MAC of the
-    previous segment, so the two segments stay one chain. Older keys verify, never sign.
+    In every chain, the first event of the new segment records the switch; its MAC covers the
+    last MAC of the previous segment, so the two segments stay one chain. Older keys verify,
+    never sign. Returns chain 0's event.
     """
     keys = list(key_material().audit_keys())
-    current = db.session.scalar(select(AuditHead.key_id).where(AuditHead.id == 1).with_for_update())
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Waits for every append and chain opening under way, and holds new ones until the
+        # commit: no chain misses the switch, none is opened under the old key meanwhile.
+        db.session.execute(text("LOCK TABLE audit_head IN SHARE ROW EXCLUSIVE MODE"))
+    heads = db.session.execute(
+        select(AuditHead.id, AuditHead.key_id).order_by(AuditHead.id).with_for_update()
+    ).all()
+    current = heads[0].key_id if heads else None
     if current == new_key_id:
         raise Conflict(
             "audit events are already signed with %(key)s; add a new audit key first",
@@ -471,10 +603,14 @@ def start_segment(new_key_id: str, *, actor: Actor | None = None) -> AuditEvent:
             "audit key %(key)s must come after the current one in the key configuration",
             key=new_key_id,
         )
-    db.session.execute(update(AuditHead).where(AuditHead.id == 1).values(key_id=new_key_id))
-    event = record("audit.key_rotate", actor=actor, object_type="audit_key", object_id=new_key_id)
-    append_queued()  # the head is locked already; the caller tells where the segment starts
-    return event
+    db.session.execute(update(_HEAD).values(key_id=new_key_id))
+    events = []
+    for head in heads:
+        events.append(
+            record("audit.key_rotate", actor=actor, object_type="audit_key", object_id=new_key_id)
+        )
+        append_queued(head_id=head.id)  # the heads are locked already
+    return events[0]
 
 
 def record_integrity_failure(
