@@ -1,22 +1,27 @@
-"""Audited requests per second with the audit head locked early (before) or last (now).
+"""Audited requests per second: the audit head locked early on one chain (before), locked last
+on one chain, and locked last on up to 16 chains (now).
 
     .venv/bin/python benchmarks/bench_audit.py [--seconds 3] [--rounds 5] [--workers 1,6]
 
 Each worker is a process with its own connection doing what an audited page does: begin, read a
 row, record one read event, ~5 ms of "rendering" (a sleep: this 2-core machine is shared, and a
-busy loop would measure the other sessions), commit. Two forms, interleaved in chunks of
-`--seconds`, the order swapped every round:
+busy loop would measure the other sessions), commit. Three forms, interleaved in chunks of
+`--seconds`, the order reversed every round:
 
-- `early` (before issue 14): the event is chained at once (`audit.append_queued()` right after
-  `audit.record`), as `record` used to, so the head row stays locked through rendering and commit.
-- `last` (now): the event is chained by the commit (`before_commit`), the head row locked last.
+- `early` (before issue 14): the event is chained at once onto chain 0
+  (`audit.append_queued(head_id=1)` right after `audit.record`), as `record` used to, so the one
+  head row stays locked through rendering and commit.
+- `last1`: chained onto chain 0 just before the commit (`append_queued(head_id=1)`), the head
+  locked last: what appending at commit alone gives.
+- `chains` (now): chained by the commit itself (`before_commit`) onto the first chain whose head
+  no one holds, opening another (up to 16) when all are held.
 
 Runs on PostgreSQL (`DATABASE_URL`, else the local server) in a throwaway database `audit_bench_*`,
 created, migrated and dropped here. Prints, per form and worker count, the median requests/s over
 the rounds, the p95 / max wait of the statement that locks the head (`UPDATE audit_head SET
 seq`, timed in the worker) and the median time the head stays locked (from that statement's
-return to the end of the commit), then verifies the whole chain the run wrote. Last line:
-`speed-up at N workers: X` (requests/s of `last` / `early`).
+return to the end of the commit), then verifies the whole chain the run wrote. Last lines:
+`speed-up at N workers: X` (requests/s of `chains` / `early`).
 """
 
 from __future__ import annotations
@@ -48,7 +53,7 @@ from tests.conftest import make_test_app
 from tests.factories import make_user
 
 RENDER_SECONDS = 0.005
-FORMS = ("early", "last")
+FORMS = ("early", "last1", "chains")
 LOCKING_STATEMENT = "UPDATE audit_head SET seq"
 
 
@@ -65,8 +70,10 @@ def _request(user_id: object, form: str, number: int, locked: dict[str, float]) 
         fields=["family_name", "given_name"],
     )
     if form == "early":
-        audit.append_queued()
+        audit.append_queued(head_id=1)
     time.sleep(RENDER_SECONDS)
+    if form == "last1":
+        audit.append_queued(head_id=1)
     db.session.commit()
     return time.perf_counter() - locked.pop("at")
 
@@ -186,7 +193,7 @@ def run(url: str, seconds: float, rounds: int, worker_counts: list[int]) -> dict
         if not report.ok:
             raise SystemExit(1)
     return {
-        workers: statistics.median(rates[("last", workers)])
+        workers: statistics.median(rates[("chains", workers)])
         / statistics.median(rates[("early", workers)])
         for workers in worker_counts
     }
