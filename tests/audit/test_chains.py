@@ -7,6 +7,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from alembic import command
 from flask import Flask
 from sqlalchemy import Connection, text
 
@@ -14,7 +15,8 @@ from casework.audit import services as audit
 from casework.audit.models import AuditHead
 from casework.crypto.chain import GENESIS_MAC, chain_start
 from casework.db import db
-from tests.conftest import TEST_KEYS
+from casework.migrate import alembic_config
+from tests.conftest import TEST_KEYS, make_test_app
 
 #: The first sequence numbers of chain 1.
 C1 = chain_start(1)
@@ -166,3 +168,21 @@ def test_a_key_rotation_starts_a_segment_in_every_chain(
     verified = _verify(app)
     assert verified.exit_code == 0, verified.output
     assert f"heads at sequence 4, {C1 + 4}" in verified.output
+
+
+def test_a_trail_written_before_the_chains_migration_verifies_after_it(
+    fresh_database_url: str,
+) -> None:
+    app = make_test_app(fresh_database_url)
+    try:
+        with app.app_context():
+            command.upgrade(alembic_config(), "c4a8e1f2d3b5")  # one head row, `id = 1`
+            _append(1, 3)
+            db.session.commit()
+            command.upgrade(alembic_config(), "head")
+        result = _verify(app)
+        assert result.exit_code == 0, result.output
+        assert "ok: 3 events, head at sequence 3" in result.output
+    finally:
+        with app.app_context():
+            db.engine.dispose()
