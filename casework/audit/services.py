@@ -1,81 +1,30 @@
-"""Writing audit events into the hash chain, and verifying the chain."""
+"""Recording audit events: what an event holds, reads gathered per request, key segments.
+
+Events are chained at the commit (`casework.audit.chaining`) and verified by
+`casework.audit.verification`; both are re-exported here for the callers of `audit.services`.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
-import secrets
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, replace
-from itertools import groupby
-from typing import Any, Protocol, cast
+from dataclasses import dataclass
+from typing import Protocol
 
 from flask import g, has_request_context
-from sqlalchemy import (
-    BigInteger,
-    Executable,
-    Join,
-    Select,
-    Table,
-    TextClause,
-    func,
-    insert,
-    inspect,
-    literal,
-    select,
-    text,
-    update,
-)
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.engine import CursorResult
-from sqlalchemy.event import listens_for
-from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
+from sqlalchemy import inspect, select, text, update
 
-from casework.audit.models import CHAINS, AuditEvent, AuditHead
-from casework.crypto.chain import (
-    GENESIS_MAC,
-    ChainEvent,
-    Checkpoint,
-    Problem,
-    VerifyReport,
-    canonical_event_bytes,
-    chain_of,
-    chain_start,
-    event_mac,
-    make_checkpoint,
-    make_checkpoints,
-    parse_checkpoints,
-    verify_chain,
-)
-from casework.crypto.errors import AuditChainError
-from casework.crypto.keys import INITIAL_KEY_ID
+from casework.audit.chaining import HEAD_TABLE, append_queued, enqueue
+from casework.audit.chaining import client_pseudonym as client_pseudonym
+from casework.audit.chaining import signing_key_id as signing_key_id
+from casework.audit.models import AuditEvent, AuditHead
+from casework.audit.verification import checkpoint as checkpoint
+from casework.audit.verification import verify_trail as verify_trail
 from casework.crypto.keystore import key_material
 from casework.db import db, utcnow
 from casework.errors import Conflict
-
-
-def client_pseudonym(client_id: uuid.UUID | str, *, audit_key: bytes | None = None) -> str:
-    """A keyed pseudonym for a client in the audit trail (not reversible without the key).
-
-    Stable within a chain segment: events are filed under the key of their segment (default:
-    the newest configured audit key).
-    """
-    message = b"casework/client-pseudonym/v1:" + str(client_id).encode()
-    key = audit_key or key_material().audit_key
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
-
-
-def _segment_key(key_id: str) -> bytes:
-    """The audit key of the segment new events join; a server without it cannot audit."""
-    key = key_material().audit_keys().get(key_id)
-    if key is None:
-        raise AuditChainError(
-            f"audit events are now signed with the key {key_id!r}, which is not configured here"
-        )
-    return key
 
 
 class Actor(Protocol):
@@ -207,24 +156,6 @@ def record_many(
     return _queue(action, actor, object_type, objects, field_names, reason)
 
 
-#: `Session.info` key of the events this session's transaction has recorded and not yet chained.
-_QUEUE = "casework.audit.queue"
-
-_EVENTS = cast(Table, AuditEvent.__table__)
-_HEAD = cast(Table, AuditHead.__table__)
-_COLUMNS = [column.key for column in _EVENTS.columns]
-
-
-@dataclass
-class _Queued:
-    """An event recorded in a transaction, waiting for its commit to be chained."""
-
-    event: AuditEvent
-    client_id: uuid.UUID | str | None
-    #: The (innermost) transaction it was recorded in: rolling that back drops it.
-    transaction: SessionTransaction
-
-
 def _queue(
     action: str,
     actor: Actor | None,
@@ -233,16 +164,7 @@ def _queue(
     field_names: list[str],
     reason: str | None,
 ) -> list[AuditEvent]:
-    """One event per object, chained when the transaction commits (`append_queued`).
-
-    The chain's head row is locked only there, last, so the lock is held for the few statements
-    of the append and the commit, not for the rest of the request (rendering included).
-    """
-    session = db.session()
-    if session.get_transaction() is None:
-        session.connection()  # begin now: an event belongs to the transaction it was recorded in
-    transaction = session.get_nested_transaction() or session.get_transaction()
-    assert transaction is not None
+    """One event per object, chained when the transaction commits (`append_queued`)."""
     common = {
         "occurred_at": utcnow(),
         "actor_id": actor.id if actor is not None else None,
@@ -253,159 +175,12 @@ def _queue(
         "reason": reason,
         "request_id": g.get("request_id") if has_request_context() else None,
     }
-    queue: list[_Queued] = session.info.setdefault(_QUEUE, [])
-    events = []
-    for item in objects:
-        object_id = str(item.object_id) if item.object_id is not None else None
-        event = AuditEvent(object_id=object_id, **common)
-        queue.append(_Queued(event, item.client_id, transaction))
-        events.append(event)
+    events = [
+        AuditEvent(object_id=str(item.object_id) if item.object_id is not None else None, **common)
+        for item in objects
+    ]
+    enqueue([(event, item.client_id) for event, item in zip(events, objects, strict=True)])
     return events
-
-
-def append_queued(session: Session | None = None, *, head_id: int | None = None) -> None:
-    """Chain the events this transaction recorded, now: lock a chain's head, number and MAC them.
-
-    Runs by itself just before every commit, and before the trail is read inside the
-    transaction that wrote to it; call it directly only to know an event's `seq` before commit.
-    """
-    session = session if session is not None else db.session()
-    queued: list[_Queued] = session.info.pop(_QUEUE, None) or []
-    if not queued:
-        return
-    session.flush()  # the transaction's own changes first, outside the lock
-    # Bumping a head takes its write lock, so appends to one chain queue, not fork; it is the
-    # transaction's last lock, held until the commit that follows.
-    head_id, last_seq, previous_mac, key_id = _take_head(session, len(queued), head_id)
-    audit_key = _segment_key(key_id)
-    for seq, entry in enumerate(queued, start=last_seq - len(queued) + 1):
-        event = entry.event
-        event.seq, event.key_id, event.prev_mac = seq, key_id, previous_mac
-        if entry.client_id is not None:
-            event.client_pseudonym = client_pseudonym(entry.client_id, audit_key=audit_key)
-        event.mac = event_mac(
-            audit_key, previous_mac, seq, canonical_event_bytes(event.chained_fields())
-        )
-        previous_mac = event.mac
-    rows = [{column: getattr(entry.event, column) for column in _COLUMNS} for entry in queued]
-    set_head = update(_HEAD).where(_HEAD.c.id == head_id).values(mac=previous_mac)
-    if session.get_bind().dialect.name == "postgresql":
-        # The events ride on the head's statement: one round trip fewer under the lock.
-        chained = insert(_EVENTS).values(rows).cte("chained")
-        session.execute(set_head.add_cte(chained))
-    else:
-        session.execute(insert(_EVENTS), rows)
-        session.execute(set_head)
-
-
-def _take_head(session: Session, count: int, head_id: int | None) -> tuple[int, int, str, str]:
-    """Lock a chain's head and move it on by `count`: (head id, its new seq, the MAC the first
-    event follows, the segment's key id).
-
-    On PostgreSQL the first head nobody else holds (so one user at a time always appends to
-    chain 0), else a new chain, else (all CHAINS busy) wait for one. SQLite has one writer at a
-    time and one chain.
-    """
-    bump = (
-        update(_HEAD)
-        .values(seq=_HEAD.c.seq + count)
-        .returning(_HEAD.c.id, _HEAD.c.seq, _HEAD.c.mac, _HEAD.c.key_id)
-    )
-    if head_id is None and session.get_bind().dialect.name == "postgresql":
-        free = (
-            select(_HEAD.c.id)
-            .order_by(_HEAD.c.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-            .scalar_subquery()
-        )
-        for _ in range(CHAINS + 1):  # each retry follows another transaction opening a chain
-            row = session.execute(bump.where(_HEAD.c.id == free)).one_or_none()
-            if row is not None:
-                return tuple(row)  # type: ignore[return-value]
-            head_id = _open_chain(session)
-            if head_id != _RACED:
-                break
-        if head_id is None or head_id == _RACED:  # every chain is busy: wait for one of them
-            head_id = secrets.randbelow(CHAINS) + 1
-    return tuple(session.execute(bump.where(_HEAD.c.id == (head_id or 1))).one())  # type: ignore[return-value]
-
-
-#: `_open_chain` lost a race to open the next chain: look for a free head again.
-_RACED = 0
-
-
-def _open_chain(session: Session) -> int | None:
-    """The head of a new chain, created locked by this transaction: its id; `_RACED` when
-    another transaction opened the same chain first; None when all CHAINS exist."""
-    next_id = (session.scalar(select(func.max(_HEAD.c.id))) or 0) + 1
-    if next_id > CHAINS:
-        return None
-    # The segment's key as head 1 has it: a rotation locks the table, so none is under way.
-    source = select(
-        literal(next_id),
-        literal(chain_start(next_id - 1), BigInteger),
-        literal(GENESIS_MAC),
-        _HEAD.c.key_id,
-    ).where(_HEAD.c.id == 1)
-    opened = session.execute(
-        postgresql_insert(_HEAD)
-        .from_select(["id", "seq", "mac", "key_id"], source)
-        .on_conflict_do_nothing()
-    )
-    return next_id if cast(CursorResult[Any], opened).rowcount == 1 else _RACED
-
-
-@listens_for(Session, "before_commit")
-def _append_before_commit(session: Session) -> None:
-    append_queued(session)
-
-
-def _recorded_within(transaction: SessionTransaction | None, ended: SessionTransaction) -> bool:
-    while transaction is not None:
-        if transaction is ended:
-            return True
-        transaction = transaction.parent
-    return False
-
-
-@listens_for(Session, "after_soft_rollback")
-def _drop_rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
-    """An event is lost with the transaction (or savepoint) it records."""
-    queue: list[_Queued] | None = session.info.get(_QUEUE)
-    if queue:
-        queue[:] = [q for q in queue if not _recorded_within(q.transaction, previous_transaction)]
-
-
-@listens_for(Session, "after_transaction_end")
-def _forget_ended(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:  # committed (queue emptied before), rolled back or closed
-        session.info.pop(_QUEUE, None)
-
-
-_TRAIL_TABLES = (AuditEvent.__tablename__, AuditHead.__tablename__)
-
-
-@listens_for(Session, "do_orm_execute")
-def _append_before_reading_the_trail(state: ORMExecuteState) -> None:
-    """A transaction that reads the trail sees the events it recorded, as autoflush does rows."""
-    if state.session.info.get(_QUEUE) and _reads_the_trail(state.statement):
-        append_queued(state.session)
-
-
-def _reads_the_trail(statement: Executable) -> bool:
-    if isinstance(statement, TextClause):
-        return any(table in statement.text for table in _TRAIL_TABLES)
-    if not isinstance(statement, Select):
-        return False
-    froms = list(statement.get_final_froms())
-    while froms:
-        source = froms.pop()
-        if isinstance(source, Join):
-            froms += [source.left, source.right]
-        elif getattr(source, "name", None) in _TRAIL_TABLES:
-            return True
-    return False
 
 
 def _is_read(action: str) -> bool:
@@ -478,105 +253,6 @@ def _gather(
     return events
 
 
-def verify_trail(checkpoint_text: str | None = None) -> VerifyReport:
-    """Check every chain and that each ends where its head row says; with a checkpoint kept
-    elsewhere, also that nobody cut a tail and rewound its head row too."""
-    audit_keys = key_material().audit_keys()
-    checkpoints = (
-        {chain_of(c.seq): c for c in parse_checkpoints(audit_keys, checkpoint_text)}
-        if checkpoint_text
-        else {}
-    )
-    heads = {head.id - 1: (head.seq, head.mac) for head in db.session.scalars(select(AuditHead))}
-    reports: list[VerifyReport] = []
-    seen: set[int] = set()
-    rows = db.session.scalars(
-        select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=2000)
-    )
-    try:
-        for chain, events in groupby(rows, key=lambda row: chain_of(row.seq)):
-            links = (ChainEvent(e.seq, e.mac, e.chained_fields(), e.key_id) for e in events)
-            reports.append(_verify_one(chain, links, audit_keys, checkpoints, heads))
-            seen.add(chain)
-            if not reports[-1].ok:
-                return reports[-1]
-    finally:
-        rows.close()  # verification may stop early; release the server-side cursor
-    for chain in sorted(
-        (heads.keys() | checkpoints.keys()) - {chain_of(r.head_seq or 1) for r in reports}
-    ):
-        reports.append(_verify_one(chain, iter(()), audit_keys, checkpoints, heads))
-        if not reports[-1].ok:
-            return reports[-1]
-    first = reports[0] if reports else VerifyReport(0, None, None)
-    return replace(
-        first,
-        events_checked=sum(r.events_checked for r in reports),
-        chain_heads=tuple(r.head_seq for r in reports if r.head_seq is not None),
-    )
-
-
-def _verify_one(
-    chain: int,
-    links: Iterator[ChainEvent],
-    audit_keys: dict[str, bytes],
-    checkpoints: dict[int, Checkpoint],
-    heads: dict[int, tuple[int, str]],
-) -> VerifyReport:
-    """One chain's events, then its head row."""
-    if not 0 <= chain < CHAINS:
-        bad = next(links).seq
-        return VerifyReport(0, None, None, Problem.MALFORMED, bad, f"event {bad} is in no chain")
-    report = verify_chain(links, audit_keys, checkpoints.get(chain), chain=chain)
-    if not report.ok:
-        return report
-    last_seq = report.head_seq or chain_start(chain)
-    head = heads.get(chain)
-    where = "the chain" if chain == 0 else f"chain {chain}"
-    if head is None:
-        if report.head_seq is None:
-            return report
-        return replace(
-            report,
-            problem=Problem.HEAD_MISSING,
-            first_bad_seq=last_seq,
-            detail=f"{where} has events up to sequence {last_seq} but no head row",
-        )
-    if head != (last_seq, report.head_mac or GENESIS_MAC):
-        return replace(
-            report,
-            problem=Problem.TRUNCATED,
-            first_bad_seq=last_seq + 1,
-            detail=f"{where} ends at sequence {last_seq}, its head row says {head[0]}",
-        )
-    return report
-
-
-def checkpoint() -> str | None:
-    """A signed checkpoint of every chain's newest event, to keep outside the database (None: no
-    events). A trail of one chain gets the v1 form (one head)."""
-    heads = db.session.scalars(select(AuditHead).order_by(AuditHead.id)).all()
-    used = [head for head in heads if head.seq > chain_start(head.id - 1)]
-    if not used:
-        return None
-    if [head.id for head in used] == [1]:
-        last = db.session.scalar(
-            select(AuditEvent)
-            .where(AuditEvent.seq <= chain_start(1))
-            .order_by(AuditEvent.seq.desc())
-            .limit(1)
-        )
-        if last is None:
-            return None
-        return make_checkpoint(_segment_key(last.key_id), last.seq, last.mac)
-    return make_checkpoints(_segment_key(signing_key_id()), [(h.seq, h.mac) for h in used])
-
-
-def signing_key_id() -> str:
-    """The id of the audit key new events are signed with (the chain heads')."""
-    return db.session.scalar(select(AuditHead.key_id).where(AuditHead.id == 1)) or INITIAL_KEY_ID
-
-
 def start_segment(new_key_id: str, *, actor: Actor | None = None) -> AuditEvent:
     """Sign every new event with the audit key `new_key_id` from now on.
 
@@ -603,7 +279,7 @@ def start_segment(new_key_id: str, *, actor: Actor | None = None) -> AuditEvent:
             "audit key %(key)s must come after the current one in the key configuration",
             key=new_key_id,
         )
-    db.session.execute(update(_HEAD).values(key_id=new_key_id))
+    db.session.execute(update(HEAD_TABLE).values(key_id=new_key_id))
     events = []
     for head in heads:
         events.append(

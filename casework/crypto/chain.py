@@ -4,9 +4,8 @@ Editing, deleting or reordering a stored event breaks the chain at that event. C
 newest events cannot be seen from the chain alone; a signed checkpoint of the head, kept outside
 the database, catches that.
 
-The trail may be several chains appended side by side. Chain `c` numbers its events from
-`c * CHAIN_SPAN + 1` on, so a sequence number names its chain and the MAC, which covers it, binds
-the event to it; chain 0 is the first chain (1, 2, 3, ...).
+Chain `c` of a trail of several numbers its events from `c * CHAIN_SPAN + 1`: a seq names its
+chain, and the MAC covers it. Chain 0 is 1, 2, 3, ...
 """
 
 from __future__ import annotations
@@ -33,17 +32,14 @@ _MAC_PATTERN = re.compile(r"[0-9a-f]{64}")
 MAX_SEQ = 2**63 - 1
 CHECKPOINTS_PREFIX = "casework-checkpoint/v2"
 _CHECKPOINTS_LABEL = b"casework/audit-checkpoints/v2"
-#: Sequence numbers per chain: chain c holds c * CHAIN_SPAN + 1 ... (c + 1) * CHAIN_SPAN.
-CHAIN_SPAN = 2**48
+CHAIN_SPAN = 2**48  #: chain c holds c * CHAIN_SPAN + 1 ... (c + 1) * CHAIN_SPAN
 
 
 def chain_of(seq: int) -> int:
-    """The chain an event's sequence number belongs to."""
     return (seq - 1) // CHAIN_SPAN
 
 
-def chain_start(chain: int) -> int:
-    """The sequence number before a chain's first event (its empty head)."""
+def chain_start(chain: int) -> int:  # the seq before a chain's first event
     return chain * CHAIN_SPAN
 
 
@@ -136,10 +132,8 @@ def event_mac(audit_key: bytes, previous_mac: str, seq: int, canonical_bytes: by
 
 
 class ChainLink(Protocol):
-    """What verification reads from a stored event: a ChainEvent, or any object with these.
-
-    A mapping with the keys "seq", "mac" and "fields" is accepted as well.
-    """
+    """What verification reads from a stored event: a ChainEvent, or any object with these (or
+    a mapping with the keys "seq", "mac" and "fields")."""
 
     @property
     def seq(self) -> int: ...
@@ -214,7 +208,9 @@ def parse_checkpoint(audit_key: AuditKeys, text: str) -> Checkpoint:
     """Parse and authenticate a checkpoint made by `make_checkpoint` (with any of the keys)."""
     keys = _key_list(audit_key)
     parts = text.strip().split(":") if isinstance(text, str) else []
-    well_formed = len(parts) == 4 and parts[0] == CHECKPOINT_PREFIX
+    well_formed = (
+        len(parts) == 4 and parts[0] == CHECKPOINT_PREFIX and _MAC_PATTERN.fullmatch(parts[3])
+    )
     if not well_formed or not re.fullmatch(r"[1-9][0-9]{0,18}", parts[1]):
         raise AuditChainError(f"a checkpoint looks like '{CHECKPOINT_PREFIX}:<seq>:<mac>:<tag>'")
     seq, mac, tag = int(parts[1]), parts[2], parts[3]
@@ -235,13 +231,11 @@ def _checkpoints_tag(audit_key: bytes, heads: list[Checkpoint]) -> str:
 def make_checkpoints(audit_key: bytes, heads: Iterable[tuple[int, str]]) -> str:
     """One signed checkpoint of the heads of several chains, one `<seq>-<mac>` each:
     `casework-checkpoint/v2:<seq>-<mac>,<seq>-<mac>...:<tag>`."""
-    _check_key(audit_key)
     ordered = sorted(Checkpoint(seq, mac) for seq, mac in heads)
+    for head in ordered:
+        make_checkpoint(audit_key, head.seq, head.mac)  # checks the key, each seq and MAC
     if not ordered or len({chain_of(head.seq) for head in ordered}) != len(ordered):
         raise AuditChainError("a checkpoint names each chain's head once")
-    for head in ordered:
-        _check_seq(head.seq)
-        _check_mac(head.mac, "a head MAC")
     body = ",".join(f"{head.seq}-{head.mac}" for head in ordered)
     return f"{CHECKPOINTS_PREFIX}:{body}:{_checkpoints_tag(audit_key, ordered)}"
 
@@ -250,29 +244,28 @@ def parse_checkpoints(audit_key: AuditKeys, text: str) -> tuple[Checkpoint, ...]
     """Parse and authenticate a checkpoint of one chain (v1) or of several (v2): the heads."""
     if not isinstance(text, str) or not text.strip().startswith(CHECKPOINTS_PREFIX + ":"):
         return (parse_checkpoint(audit_key, text),)
-    keys = _key_list(audit_key)
     parts = text.strip().split(":")
-    heads: list[Checkpoint] = []
-    entries = parts[1].split(",") if len(parts) == 3 else []
-    for entry in entries:
-        seq_text, _, mac = entry.partition("-")
-        if not re.fullmatch(r"[1-9][0-9]{0,18}", seq_text) or not _MAC_PATTERN.fullmatch(mac):
-            heads = []
-            break
-        heads.append(Checkpoint(int(seq_text), mac))
-    if not heads:
+    entries = [entry.partition("-") for entry in parts[1].split(",")] if len(parts) == 3 else []
+    if (
+        not entries
+        or not _MAC_PATTERN.fullmatch(parts[2])
+        or not all(
+            re.fullmatch(r"[1-9][0-9]{0,18}", seq)
+            and int(seq) <= MAX_SEQ
+            and _MAC_PATTERN.fullmatch(mac)
+            for seq, _, mac in entries
+        )
+    ):
         raise AuditChainError(
             f"a checkpoint looks like '{CHECKPOINTS_PREFIX}:<seq>-<mac>,<seq>-<mac>...:<tag>'"
         )
-    for head in heads:
-        _check_seq(head.seq)
-    ordered = sorted(heads)
-    tag = parts[2]
-    if not any(hmac.compare_digest(tag, _checkpoints_tag(key, ordered)) for key in keys):
+    heads = sorted(Checkpoint(int(seq), mac) for seq, _, mac in entries)
+    tags = (_checkpoints_tag(key, heads) for key in _key_list(audit_key))
+    if not any(hmac.compare_digest(parts[2], tag) for tag in tags):
         raise AuditChainError("the checkpoint's signature does not match (wrong key, or edited)")
-    if len({chain_of(head.seq) for head in ordered}) != len(ordered):
+    if len({chain_of(head.seq) for head in heads}) != len(heads):
         raise AuditChainError("a checkpoint names each chain's head once")
-    return tuple(ordered)
+    return tuple(heads)
 
 
 # --- verification ---------------------------------------------------------------------------

@@ -186,3 +186,22 @@ def test_a_trail_written_before_the_chains_migration_verifies_after_it(
     finally:
         with app.app_context():
             db.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "text_",
+    [
+        "casework-checkpoint/v2:1-" + "a" * 64 + ":" + "ż" * 64,
+        "casework-checkpoint/v1:1:" + "a" * 64 + ":" + "ż" * 64,
+        "casework-checkpoint/v2:1-" + "a" * 64 + ",1-" + "b" * 64 + ":" + "c" * 64,
+        "casework-checkpoint/v2::" + "c" * 64,
+    ],
+)
+def test_a_malformed_checkpoint_is_refused_with_a_clear_error(
+    app: Flask, tmp_path: Path, text_: str
+) -> None:
+    _two_chains(app)
+    forged = tmp_path / "forged.txt"
+    forged.write_text(text_)
+    result = _verify(app, "--checkpoint", str(forged))
+    assert result.exit_code == 2 and result.output.startswith("Error:"), result.output
