@@ -140,12 +140,13 @@ def record_many(
     fields: Iterable[str] = (),
     reason_row: object | None = None,
 ) -> list[AuditEvent]:
-    """One event per object, appended with a constant number of statements (lists use this).
+    """One event per object, chained with a constant number of statements (lists use this).
 
-    A reason is never written here: `reason_row` is the row that keeps it encrypted, and the
-    event holds only its reference (`reason_reference`). In a request, reads are gathered and
-    written at its commit point (`finish_reads`), so a page that reads one object twice records
-    it once."""
+    Events are queued and chained when the transaction commits (`chaining.append_queued`), in
+    the same transaction. A reason is never written here: `reason_row` is the row that keeps it
+    encrypted, and the event holds only its reference (`reason_reference`). In a request, reads
+    are also gathered until its commit point (`finish_reads`), so a page that reads one object
+    twice records it once; the events returned then are placeholders."""
     if not objects:
         return []
     field_names = _field_names(fields)
