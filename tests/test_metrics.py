@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
+from casework.audit.chaining import append_queued
 from casework.audit.services import record
 from casework.config import ConfigError
 from casework.db import db
@@ -143,7 +144,10 @@ def test_audit_appends_are_timed(app: Flask) -> None:
     before = REGISTRY.get_sample_value("casework_audit_append_seconds_count") or 0.0
     with app.app_context():
         record("metrics.test", actor=None, object_type="test", object_id="one")
+        append_queued()  # events are chained when their transaction commits (or is read)
         record("metrics.test", actor=None, object_type="test", object_id="two")
+        record("metrics.test", actor=None, object_type="test", object_id="three")
+        append_queued()  # two queued events: one append
     assert REGISTRY.get_sample_value("casework_audit_append_seconds_count") == before + 2
 
 

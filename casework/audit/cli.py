@@ -22,12 +22,19 @@ audit_cli = AppGroup("audit", help="Check the audit trail.")
     help="A checkpoint from `flask audit checkpoint`: also detects a cut-off tail.",
 )
 def verify(checkpoint_file: Path | None) -> None:
-    """Verify the hash chain; exit 1 and name the first bad sequence number if broken."""
+    """Verify the hash chains; exit 1 and name the first bad sequence number if broken."""
     text = checkpoint_file.read_text().strip() if checkpoint_file else None
     try:
         report = services.verify_trail(text)
     except CryptoError as error:
         raise CommandError(str(error)) from None
+    if report.ok and len(report.chain_heads) > 1:
+        heads = ", ".join(str(seq) for seq in report.chain_heads)
+        click.echo(
+            f"ok: {report.events_checked} events in {len(report.chain_heads)} chains, "
+            f"heads at sequence {heads}"
+        )
+        return
     if report.ok:
         click.echo(f"ok: {report.events_checked} events, head at sequence {report.head_seq}")
         return
@@ -40,7 +47,7 @@ def verify(checkpoint_file: Path | None) -> None:
 @audit_cli.command("checkpoint")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
 def checkpoint(output: Path | None) -> None:
-    """Print (or write) a signed checkpoint of the chain's head; keep it off this server."""
+    """Print (or write) a signed checkpoint of the chains' heads; keep it off this server."""
     text = services.checkpoint()
     if text is None:
         raise CommandError("the audit trail is empty; there is nothing to checkpoint")

@@ -18,7 +18,8 @@ class AuditEvent(Base):
 
     __tablename__ = "audit_events"
 
-    #: Position in the chain, from 1 without gaps; a gap is a deleted event.
+    #: Position in the trail: chain c numbers its events from c * 2**48 + 1 up without gaps
+    #: (`casework.crypto.chain.chain_of`); a gap is a deleted event.
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: No foreign key: the trail outlives accounts.
@@ -62,13 +63,19 @@ class AuditEvent(Base):
         return fields
 
 
+#: At most this many chains are appended side by side (PostgreSQL; SQLite uses one).
+CHAINS = 16
+
+
 class AuditHead(Base):
-    """The single row that serialises appends: its update takes the write lock first."""
+    """The head of one chain (row `id` heads chain `id - 1`): its update locks the chain, so
+    appends to one chain queue while the other chains take appends of their own."""
 
     __tablename__ = "audit_head"
-    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+    __table_args__ = (CheckConstraint(f"id BETWEEN 1 AND {CHAINS}", name="chains"),)
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    #: The chain's newest event (its start, `chain * 2**48`, while it has none).
     seq: Mapped[int] = mapped_column(BigInteger)
     mac: Mapped[str] = mapped_column(String(64))
     #: The audit key new events are made with; `flask keys rotate-audit` moves it on.

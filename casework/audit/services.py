@@ -1,58 +1,30 @@
-"""Writing audit events into the hash chain, and verifying the chain."""
+"""Recording audit events: what an event holds, reads gathered per request, key segments.
+
+Events are chained at the commit (`casework.audit.chaining`) and verified by
+`casework.audit.verification`; both are re-exported here for the callers of `audit.services`.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 import uuid
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Protocol
 
 from flask import g, has_request_context
-from sqlalchemy import inspect, select, update
+from sqlalchemy import inspect, select, text, update
 
+from casework.audit.chaining import HEAD_TABLE, append_queued, enqueue
+from casework.audit.chaining import client_pseudonym as client_pseudonym
+from casework.audit.chaining import signing_key_id as signing_key_id
 from casework.audit.models import AuditEvent, AuditHead
-from casework.crypto.chain import (
-    GENESIS_MAC,
-    ChainEvent,
-    Problem,
-    VerifyReport,
-    canonical_event_bytes,
-    event_mac,
-    make_checkpoint,
-    parse_checkpoint,
-    verify_chain,
-)
-from casework.crypto.errors import AuditChainError
-from casework.crypto.keys import INITIAL_KEY_ID
+from casework.audit.verification import checkpoint as checkpoint
+from casework.audit.verification import verify_trail as verify_trail
 from casework.crypto.keystore import key_material
 from casework.db import db, utcnow
 from casework.errors import Conflict
-from casework.metrics import timed_audit_append
-
-
-def client_pseudonym(client_id: uuid.UUID | str, *, audit_key: bytes | None = None) -> str:
-    """A keyed pseudonym for a client in the audit trail (not reversible without the key).
-
-    Stable within a chain segment: events are filed under the key of their segment (default:
-    the newest configured audit key).
-    """
-    message = b"casework/client-pseudonym/v1:" + str(client_id).encode()
-    key = audit_key or key_material().audit_key
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
-
-
-def _segment_key(key_id: str) -> bytes:
-    """The audit key of the segment new events join; a server without it cannot audit."""
-    key = key_material().audit_keys().get(key_id)
-    if key is None:
-        raise AuditChainError(
-            f"audit events are now signed with the key {key_id!r}, which is not configured here"
-        )
-    return key
 
 
 class Actor(Protocol):
@@ -168,12 +140,13 @@ def record_many(
     fields: Iterable[str] = (),
     reason_row: object | None = None,
 ) -> list[AuditEvent]:
-    """One event per object, appended with a constant number of statements (lists use this).
+    """One event per object, chained with a constant number of statements (lists use this).
 
-    A reason is never written here: `reason_row` is the row that keeps it encrypted, and the
-    event holds only its reference (`reason_reference`). In a request, reads are gathered and
-    written at its commit point (`finish_reads`), so a page that reads one object twice records
-    it once."""
+    Events are queued and chained when the transaction commits (`chaining.append_queued`), in
+    the same transaction. A reason is never written here: `reason_row` is the row that keeps it
+    encrypted, and the event holds only its reference (`reason_reference`). In a request, reads
+    are also gathered until its commit point (`finish_reads`), so a page that reads one object
+    twice records it once; the events returned then are placeholders."""
     if not objects:
         return []
     field_names = _field_names(fields)
@@ -181,11 +154,10 @@ def record_many(
     gathered = g.get("audit_reads") if has_request_context() and _is_read(action) else None
     if gathered is not None:
         return _gather(gathered, action, actor, object_type, objects, set(field_names), reason)
-    return _append(action, actor, object_type, objects, field_names, reason)
+    return _queue(action, actor, object_type, objects, field_names, reason)
 
 
-@timed_audit_append
-def _append(
+def _queue(
     action: str,
     actor: Actor | None,
     object_type: str,
@@ -193,15 +165,7 @@ def _append(
     field_names: list[str],
     reason: str | None,
 ) -> list[AuditEvent]:
-    """Chain one event per object onto the trail (the reason already a reference)."""
-    # Bumping the head first takes the write lock, so concurrent appends queue, not fork.
-    last_seq, previous_mac, key_id = db.session.execute(
-        update(AuditHead)
-        .where(AuditHead.id == 1)
-        .values(seq=AuditHead.seq + len(objects))
-        .returning(AuditHead.seq, AuditHead.mac, AuditHead.key_id)
-    ).one()
-    audit_key = _segment_key(key_id)
+    """One event per object, chained when the transaction commits (`append_queued`)."""
     common = {
         "occurred_at": utcnow(),
         "actor_id": actor.id if actor is not None else None,
@@ -211,26 +175,12 @@ def _append(
         "fields": field_names,
         "reason": reason,
         "request_id": g.get("request_id") if has_request_context() else None,
-        "key_id": key_id,
     }
-    events = []
-    for seq, item in enumerate(objects, start=last_seq - len(objects) + 1):
-        event = AuditEvent(
-            seq=seq,
-            object_id=str(item.object_id) if item.object_id is not None else None,
-            client_pseudonym=client_pseudonym(item.client_id, audit_key=audit_key)
-            if item.client_id is not None
-            else None,
-            prev_mac=previous_mac,
-            **common,
-        )
-        event.mac = event_mac(
-            audit_key, previous_mac, seq, canonical_event_bytes(event.chained_fields())
-        )
-        previous_mac = event.mac
-        events.append(event)
-    db.session.add_all(events)
-    db.session.execute(update(AuditHead).where(AuditHead.id == 1).values(mac=previous_mac))
+    events = [
+        AuditEvent(object_id=str(item.object_id) if item.object_id is not None else None, **common)
+        for item in objects
+    ]
+    enqueue([(event, item.client_id) for event, item in zip(events, objects, strict=True)])
     return events
 
 
@@ -269,7 +219,7 @@ def finish_reads(*, shown: bool) -> None:
         batches.setdefault(key, []).append(read)
     for reads in batches.values():
         first = reads[0]
-        _append(
+        _queue(
             first.action,
             first.actor,
             first.object_type,
@@ -304,54 +254,22 @@ def _gather(
     return events
 
 
-def verify_trail(checkpoint_text: str | None = None) -> VerifyReport:
-    """Check the whole chain and that it ends where the head row says; with a checkpoint kept
-    elsewhere, also that nobody cut the tail and rewound the head row too."""
-    audit_keys = key_material().audit_keys()
-    checkpoint = parse_checkpoint(audit_keys, checkpoint_text) if checkpoint_text else None
-    rows = db.session.scalars(
-        select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=2000)
-    )
-    try:
-        links = (ChainEvent(row.seq, row.mac, row.chained_fields(), row.key_id) for row in rows)
-        report = verify_chain(links, audit_keys, checkpoint)
-    finally:
-        rows.close()  # verification may stop early; release the server-side cursor
-    if not report.ok:
-        return report
-    head = db.session.get(AuditHead, 1)
-    last_seq = report.head_seq or 0
-    if head is not None and (head.seq, head.mac) != (last_seq, report.head_mac or GENESIS_MAC):
-        return replace(
-            report,
-            problem=Problem.TRUNCATED,
-            first_bad_seq=last_seq + 1,
-            detail=f"the chain ends at sequence {last_seq}, its head row says {head.seq}",
-        )
-    return report
-
-
-def checkpoint() -> str | None:
-    """A signed checkpoint of the newest event, to keep outside the database (None: no events)."""
-    last = db.session.scalar(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1))
-    if last is None:
-        return None
-    return make_checkpoint(_segment_key(last.key_id), last.seq, last.mac)
-
-
-def signing_key_id() -> str:
-    """The id of the audit key new events are signed with (the chain head's)."""
-    return db.session.scalar(select(AuditHead.key_id).where(AuditHead.id == 1)) or INITIAL_KEY_ID
-
-
 def start_segment(new_key_id: str, *, actor: Actor | None = None) -> AuditEvent:
     """Sign every new event with the audit key `new_key_id` from now on.
 
-    The first event of the new segment records the switch; its MAC covers the last MAC of the
-    previous segment, so the two segments stay one chain. Older keys verify, never sign.
+    In every chain, the first event of the new segment records the switch; its MAC covers the
+    last MAC of the previous segment, so the two segments stay one chain. Older keys verify,
+    never sign. Returns chain 0's event.
     """
     keys = list(key_material().audit_keys())
-    current = db.session.scalar(select(AuditHead.key_id).where(AuditHead.id == 1).with_for_update())
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Waits for every append and chain opening under way, and holds new ones until the
+        # commit: no chain misses the switch, none is opened under the old key meanwhile.
+        db.session.execute(text("LOCK TABLE audit_head IN SHARE ROW EXCLUSIVE MODE"))
+    heads = db.session.execute(
+        select(AuditHead.id, AuditHead.key_id).order_by(AuditHead.id).with_for_update()
+    ).all()
+    current = heads[0].key_id if heads else None
     if current == new_key_id:
         raise Conflict(
             "audit events are already signed with %(key)s; add a new audit key first",
@@ -362,8 +280,14 @@ def start_segment(new_key_id: str, *, actor: Actor | None = None) -> AuditEvent:
             "audit key %(key)s must come after the current one in the key configuration",
             key=new_key_id,
         )
-    db.session.execute(update(AuditHead).where(AuditHead.id == 1).values(key_id=new_key_id))
-    return record("audit.key_rotate", actor=actor, object_type="audit_key", object_id=new_key_id)
+    db.session.execute(update(HEAD_TABLE).values(key_id=new_key_id))
+    events = []
+    for head in heads:
+        events.append(
+            record("audit.key_rotate", actor=actor, object_type="audit_key", object_id=new_key_id)
+        )
+        append_queued(head_id=head.id)  # the heads are locked already
+    return events[0]
 
 
 def record_integrity_failure(

@@ -3,6 +3,9 @@
 Editing, deleting or reordering a stored event breaks the chain at that event. Cutting off the
 newest events cannot be seen from the chain alone; a signed checkpoint of the head, kept outside
 the database, catches that.
+
+Chain `c` of a trail of several numbers its events from `c * CHAIN_SPAN + 1`: a seq names its
+chain, and the MAC covers it. Chain 0 is 1, 2, 3, ...
 """
 
 from __future__ import annotations
@@ -27,6 +30,17 @@ _EVENT_LABEL = b"casework/audit-event/v1"
 _CHECKPOINT_LABEL = b"casework/audit-checkpoint/v1"
 _MAC_PATTERN = re.compile(r"[0-9a-f]{64}")
 MAX_SEQ = 2**63 - 1
+CHECKPOINTS_PREFIX = "casework-checkpoint/v2"
+_CHECKPOINTS_LABEL = b"casework/audit-checkpoints/v2"
+CHAIN_SPAN = 2**48  #: chain c holds c * CHAIN_SPAN + 1 ... (c + 1) * CHAIN_SPAN
+
+
+def chain_of(seq: int) -> int:
+    return (seq - 1) // CHAIN_SPAN
+
+
+def chain_start(chain: int) -> int:  # the seq before a chain's first event
+    return chain * CHAIN_SPAN
 
 
 # --- canonical form -------------------------------------------------------------------------
@@ -118,10 +132,8 @@ def event_mac(audit_key: bytes, previous_mac: str, seq: int, canonical_bytes: by
 
 
 class ChainLink(Protocol):
-    """What verification reads from a stored event: a ChainEvent, or any object with these.
-
-    A mapping with the keys "seq", "mac" and "fields" is accepted as well.
-    """
+    """What verification reads from a stored event: a ChainEvent, or any object with these (or
+    a mapping with the keys "seq", "mac" and "fields")."""
 
     @property
     def seq(self) -> int: ...
@@ -171,7 +183,7 @@ def _key_list(audit_key: AuditKeys) -> list[bytes]:
 # --- checkpoints ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Checkpoint:
     """A signed statement that the chain's head was at `seq` with `mac`."""
 
@@ -196,7 +208,9 @@ def parse_checkpoint(audit_key: AuditKeys, text: str) -> Checkpoint:
     """Parse and authenticate a checkpoint made by `make_checkpoint` (with any of the keys)."""
     keys = _key_list(audit_key)
     parts = text.strip().split(":") if isinstance(text, str) else []
-    well_formed = len(parts) == 4 and parts[0] == CHECKPOINT_PREFIX
+    well_formed = (
+        len(parts) == 4 and parts[0] == CHECKPOINT_PREFIX and _MAC_PATTERN.fullmatch(parts[3])
+    )
     if not well_formed or not re.fullmatch(r"[1-9][0-9]{0,18}", parts[1]):
         raise AuditChainError(f"a checkpoint looks like '{CHECKPOINT_PREFIX}:<seq>:<mac>:<tag>'")
     seq, mac, tag = int(parts[1]), parts[2], parts[3]
@@ -205,6 +219,53 @@ def parse_checkpoint(audit_key: AuditKeys, text: str) -> Checkpoint:
     if not any(hmac.compare_digest(tag, _checkpoint_tag(key, seq, mac)) for key in keys):
         raise AuditChainError("the checkpoint's signature does not match (wrong key, or edited)")
     return Checkpoint(seq, mac)
+
+
+def _checkpoints_tag(audit_key: bytes, heads: list[Checkpoint]) -> str:
+    message = _CHECKPOINTS_LABEL + b"".join(
+        head.seq.to_bytes(8, "big") + head.mac.encode("ascii") for head in heads
+    )
+    return hmac.new(audit_key, message, hashlib.sha256).hexdigest()
+
+
+def make_checkpoints(audit_key: bytes, heads: Iterable[tuple[int, str]]) -> str:
+    """One signed checkpoint of the heads of several chains, one `<seq>-<mac>` each:
+    `casework-checkpoint/v2:<seq>-<mac>,<seq>-<mac>...:<tag>`."""
+    ordered = sorted(Checkpoint(seq, mac) for seq, mac in heads)
+    for head in ordered:
+        make_checkpoint(audit_key, head.seq, head.mac)  # checks the key, each seq and MAC
+    if not ordered or len({chain_of(head.seq) for head in ordered}) != len(ordered):
+        raise AuditChainError("a checkpoint names each chain's head once")
+    body = ",".join(f"{head.seq}-{head.mac}" for head in ordered)
+    return f"{CHECKPOINTS_PREFIX}:{body}:{_checkpoints_tag(audit_key, ordered)}"
+
+
+def parse_checkpoints(audit_key: AuditKeys, text: str) -> tuple[Checkpoint, ...]:
+    """Parse and authenticate a checkpoint of one chain (v1) or of several (v2): the heads."""
+    if not isinstance(text, str) or not text.strip().startswith(CHECKPOINTS_PREFIX + ":"):
+        return (parse_checkpoint(audit_key, text),)
+    parts = text.strip().split(":")
+    entries = [entry.partition("-") for entry in parts[1].split(",")] if len(parts) == 3 else []
+    if (
+        not entries
+        or not _MAC_PATTERN.fullmatch(parts[2])
+        or not all(
+            re.fullmatch(r"[1-9][0-9]{0,18}", seq)
+            and int(seq) <= MAX_SEQ
+            and _MAC_PATTERN.fullmatch(mac)
+            for seq, _, mac in entries
+        )
+    ):
+        raise AuditChainError(
+            f"a checkpoint looks like '{CHECKPOINTS_PREFIX}:<seq>-<mac>,<seq>-<mac>...:<tag>'"
+        )
+    heads = sorted(Checkpoint(int(seq), mac) for seq, _, mac in entries)
+    tags = (_checkpoints_tag(key, heads) for key in _key_list(audit_key))
+    if not any(hmac.compare_digest(parts[2], tag) for tag in tags):
+        raise AuditChainError("the checkpoint's signature does not match (wrong key, or edited)")
+    if len({chain_of(head.seq) for head in heads}) != len(heads):
+        raise AuditChainError("a checkpoint names each chain's head once")
+    return tuple(heads)
 
 
 # --- verification ---------------------------------------------------------------------------
@@ -219,6 +280,7 @@ class Problem(enum.StrEnum):
     TRUNCATED = "truncated"  # the chain ends before the checkpoint's head
     FORKED = "forked"  # the event at the checkpoint's seq has another MAC
     MALFORMED = "malformed"  # a stored event cannot be serialised or has a malformed MAC
+    HEAD_MISSING = "head_missing"  # a chain has events but its head row was deleted
 
 
 @dataclass(frozen=True)
@@ -231,6 +293,8 @@ class VerifyReport:
     problem: Problem | None = None
     first_bad_seq: int | None = None
     detail: str = ""
+    #: The head of each chain verified (several when the trail has several chains).
+    chain_heads: tuple[int, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -252,9 +316,11 @@ def verify_chain(
     events: Iterable[ChainLink | Mapping[str, Any]],
     audit_key: AuditKeys,
     checkpoint: Checkpoint | None = None,
+    *,
+    chain: int = 0,
 ) -> VerifyReport:
-    """Check a chain from its first event, in the order given (normally by seq), stopping at
-    the first problem.
+    """Check a chain (by default chain 0) from its first event, in the order given (normally by
+    seq), stopping at the first problem.
 
     Events after a problem are not judged: once one link is broken, the rest of the chain can
     not be told apart from a forgery built on it. `head_*` describe the last event that verified.
@@ -266,7 +332,7 @@ def verify_chain(
     _key_list(audit_key)
     segments = None if isinstance(audit_key, bytes) else list(audit_key)
     segment = 0
-    previous_mac, expected_seq, checked = GENESIS_MAC, 1, 0
+    previous_mac, expected_seq, checked = GENESIS_MAC, chain_start(chain) + 1, 0
     head_seq: int | None = None
 
     def report(problem: Problem, bad_seq: int, detail: str) -> VerifyReport:
@@ -323,11 +389,11 @@ def verify_chain(
             )
         previous_mac, head_seq, expected_seq, checked = event.mac, seq, seq + 1, checked + 1
 
-    if checkpoint is not None and (head_seq or 0) < checkpoint.seq:
+    if checkpoint is not None and (head_seq or chain_start(chain)) < checkpoint.seq:
         return report(
             Problem.TRUNCATED,
             expected_seq,
-            f"the chain ends at event {head_seq or 0} but the checkpoint saw event "
-            f"{checkpoint.seq}: the newest events were removed",
+            f"the chain ends at event {head_seq or chain_start(chain)} but the checkpoint saw "
+            f"event {checkpoint.seq}: the newest events were removed",
         )
     return VerifyReport(checked, head_seq, previous_mac if head_seq is not None else None)

@@ -119,9 +119,15 @@ def test_a_post_that_redirects_keeps_its_reads(reading_app: Flask) -> None:
     assert len(_events(reading_app, "client.read", X, Y)) == 2
 
 
-def test_outside_a_request_a_read_is_written_at_once(app: Flask) -> None:
+def test_outside_a_request_reads_are_not_merged_and_are_chained_at_the_commit(app: Flask) -> None:
     with app.app_context():
-        (event,) = audit.record_many(
+        (first,) = audit.record_many(
             "client.read", actor=None, object_type="client", objects=[audit.Read(X, X)]
         )
-        assert event.seq is not None and event.mac
+        (second,) = audit.record_many(
+            "client.read", actor=None, object_type="client", objects=[audit.Read(X, X)]
+        )
+        assert first.seq is None  # the head row is locked at the commit, not before
+        db.session.commit()
+        assert second.seq == first.seq + 1 and second.prev_mac == first.mac
+        assert audit.verify_trail().ok
