@@ -237,6 +237,26 @@ def practitioner_client_ids(user: User, case: Case) -> set[uuid.UUID]:
     )
 
 
+def remember_enrolments(user: User, case: Case, enrolments: list[Enrolment]) -> None:
+    """Let `practitioner_client_ids` answer from the case's enrolments already read (every one
+    of them, as `enrolments_of_case` gives) instead of reading them again."""
+    cutoff = utcnow() - ENDED_ENROLMENT_GRACE
+    memo(
+        user,
+        ("practitioner_of", case.id),
+        lambda: {
+            e.client_id
+            for e in enrolments
+            if e.case_id == case.id
+            and e.practitioner_id == user.id
+            and (
+                e.status in (EnrolmentStatus.ACTIVE, EnrolmentStatus.WAITLISTED)
+                or (e.ended_at is not None and e.ended_at > cutoff)
+            )
+        },
+    )
+
+
 def may_see_individual_disclosure(
     user: User, case: Case, client_id: uuid.UUID, author_id: uuid.UUID | None, *, joint: bool
 ) -> bool:

@@ -130,13 +130,13 @@ def test_the_case_page_costs_the_same_for_one_note_and_thirty(
 ) -> None:
     small, large = _case(app, team, 1), _case(app, team, 9)
     browser = _browser(app, team, viewer)
-    page = _assert_flat(db_connection, browser, (f"/cases/{small}", f"/cases/{large}"), bound=21)
+    page = _assert_flat(db_connection, browser, (f"/cases/{small}", f"/cases/{large}"), bound=17)
     print(f"case page as {viewer}: {page} statements of its own")
     joint = _assert_flat(
         db_connection,
         browser,
         (f"/cases/{small}?view=joint", f"/cases/{large}?view=joint"),
-        bound=21,
+        bound=17,
     )
     print(f"joint case page as {viewer}: {joint} statements of its own")
 
