@@ -32,6 +32,7 @@ from casework.case_assessments.services import assessments as assessing
 from casework.case_assessments.services import exclusions
 from casework.case_assessments.services import recommendations as recommending
 from casework.casefile.results import ResultTable, assessment_lines, latest_joint, result_tables
+from casework.casefile.sections import rows_of_case
 from casework.casefile.services import StaffChoice, staff_through
 from casework.cases.models import Case, CaseState, CaseStateChange
 from casework.cases.services import cases
@@ -170,25 +171,28 @@ def case_page(
     # the case (individual disclosures) are then answered from them, without a statement.
     enrolments = care_enrolments.enrolments_of_case(user, case.id)
     policy.remember_enrolments(user, case, enrolments)
-    every_assessment = assessing.every_assessment_of(user, case.id)
+    rows = rows_of_case(case.id)
+    every_assessment = rows.assessments
     page = CasePage(
         case=case,
         joint=joint,
         history=cases.state_history(user, case.id),
         assessments=assessing.seen_in_context(user, case, every_assessment, joint=joint),
-        recommendations=recommending.recommendations_of(user, case.id, joint=joint),
+        recommendations=recommending.recommendations_of(
+            user, case.id, joint=joint, rows=rows.recommendations
+        ),
         enrolments=enrolments,
         appointments=care_appointments.appointments_of_case(user, case.id),
         notes=care_notes.notes_of_case(user, case.id, joint=joint),
     )
-    page.overrides = exclusions.overrides_of_case(user, case)
+    page.overrides = exclusions.overrides_of_case(user, case, rows=rows.overrides)
     current = [
         e
         for e in page.enrolments
         if e.practitioner_id is not None and e.status == EnrolmentStatus.ACTIVE
     ]
     practitioner_ids = [e.practitioner_id for e in current]
-    plan = case_plan(user, case, joint=joint)
+    plan = case_plan(user, case, joint=joint, rows=(rows.goals, rows.tasks))
     # One read of every staff name the page and its plan show.
     page.staff_names = display_names(
         [case.case_manager_id]

@@ -13,7 +13,7 @@ from casework.auth.models import User
 from casework.auth.services import display_names
 from casework.cases.models import Case, CaseState
 from casework.clock import centre_today
-from casework.tasks.models import TaskState
+from casework.tasks.models import Goal, Task, TaskState
 from casework.tasks.services import lists
 
 
@@ -32,9 +32,16 @@ class CasePlanPage:
     confirmable: set[uuid.UUID] = field(default_factory=set)
 
 
-def case_plan(user: User, case: Case, *, joint: bool = False) -> lists.CasePlan:
-    """The plan of a case `user` may see in this context."""
-    return lists.case_plan(user, case.id, joint=joint)
+def case_plan(
+    user: User,
+    case: Case,
+    *,
+    joint: bool = False,
+    rows: tuple[list[Goal], list[Task]] | None = None,
+) -> lists.CasePlan:
+    """The plan of a case `user` may see in this context (from `rows`, its goals and tasks
+    already read, if given)."""
+    return lists.case_plan(user, case.id, joint=joint, rows=rows)
 
 
 def staff_to_name(

@@ -252,9 +252,7 @@ def every_assessment_of(user: User, case_id: uuid.UUID) -> list[Assessment]:
     case = policy.require_case(user, case_id)
     return list(
         db.session.scalars(
-            select(Assessment)
-            .where(Assessment.case_id == case.id)
-            .order_by(Assessment.started_at)
+            select(Assessment).where(Assessment.case_id == case.id).order_by(Assessment.started_at)
         )
     )
 
@@ -262,10 +260,10 @@ def every_assessment_of(user: User, case_id: uuid.UUID) -> list[Assessment]:
 def seen_in_context(
     user: User, case: Case, rows: list[Assessment], *, joint: bool
 ) -> list[Assessment]:
-    """Those of `rows` the user may see in this context."""
+    """Those of `rows` the user may see in this context, oldest first."""
     return [
         row
-        for row in rows
+        for row in sorted(rows, key=lambda row: row.started_at)
         if not row.is_individual
         or policy.may_see_individual_disclosure(
             user, case, row.client_id, row.started_by_id, joint=joint

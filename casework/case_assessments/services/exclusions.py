@@ -118,16 +118,22 @@ def record_override(
     return override
 
 
-def overrides_of_case(user: User, case: Case) -> list[ExclusionOverride]:
+def overrides_of_case(
+    user: User, case: Case, *, rows: list[ExclusionOverride] | None = None
+) -> list[ExclusionOverride]:
     """The case's overrides, oldest first (their reasons' read is audited once); the caller has
-    checked `user` may see the case."""
-    rows = list(
-        db.session.scalars(
-            select(ExclusionOverride)
-            .where(ExclusionOverride.case_id == case.id)
-            .order_by(ExclusionOverride.created_at)
+    checked `user` may see the case. From `rows`, every override of the case already read, if
+    given."""
+    if rows is None:
+        rows = list(
+            db.session.scalars(
+                select(ExclusionOverride)
+                .where(ExclusionOverride.case_id == case.id)
+                .order_by(ExclusionOverride.created_at)
+            )
         )
-    )
+    else:
+        rows = sorted(rows, key=lambda row: row.created_at)
     audit.record_many(
         "exclusion_override.read",
         actor=user,
