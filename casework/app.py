@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, abort, g, request
+from flask import Flask, Response, abort, request
 
 from casework.config import load_config
 
@@ -104,9 +104,7 @@ def _init_templates(app: Flask) -> None:
         """A service's name in the page's language, from one read of the catalogue a request."""
         if code is None:
             return ""
-        if "service_names" not in g:
-            g.service_names = service_names()
-        names = g.service_names.get(code)
+        names = service_names().get(code)
         return localised(names) if names else code
 
     init_filters(app)

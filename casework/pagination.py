@@ -17,7 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
-from sqlalchemy import Select, TypeDecorator, tuple_
+from sqlalchemy import ColumnElement, Select, TypeDecorator, false, select, true, tuple_, union
 from sqlalchemy.orm import InstrumentedAttribute
 
 from casework.db import db
@@ -102,9 +102,15 @@ def paginate(
     cursor: str | None,
     limit: int,
     descending: bool = True,
+    branches: Sequence[ColumnElement[bool]] | None = None,
 ) -> Page[Any]:
     """One page of `query` ordered by `order` (unique together, the last the id; no column may
-    be NULL): one statement, whatever the depth."""
+    be NULL): one statement, whatever the depth.
+
+    With `branches` (conditions an `OR` would join: each answered by an index in this order),
+    the rows are those of `query` that meet any of them: each branch gives its own page of ids
+    and the page is taken from their union, so no branch makes the database walk past the rows
+    of the others (`policy.visible_case_branches`)."""
     if not 1 <= limit <= MAX_LIMIT:
         raise ValidationError(
             "limit must be between 1 and %(most)s",
@@ -115,6 +121,8 @@ def paginate(
         after = decode_cursor(cursor, order, descending=descending)
         query = query.where(_after(order, after, descending))
     ordering = [column.desc() if descending else column.asc() for column in order]
+    if branches is not None:
+        query = _from_branches(query, order[-1], ordering, branches, limit + 1)
     rows = list(db.session.scalars(query.order_by(*ordering).limit(limit + 1)))
     items, more = rows[:limit], len(rows) > limit
     next_cursor = (
@@ -123,6 +131,28 @@ def paginate(
         else None
     )
     return Page(items, next_cursor)
+
+
+def _from_branches(
+    query: Select[Any],
+    id_column: InstrumentedAttribute[Any],
+    ordering: Sequence[Any],
+    branches: Sequence[ColumnElement[bool]],
+    size: int,
+) -> Select[Any]:
+    """`query` limited to the union of each branch's first `size` ids in the page's order."""
+    if not branches:
+        return query.where(false())
+    tops = [
+        select(id_column)
+        .where(query.whereclause if query.whereclause is not None else true(), branch)
+        .order_by(*ordering)
+        .limit(size)
+        .subquery()
+        for branch in branches
+    ]
+    ids = union(*(select(top.c[0]) for top in tops)).subquery()
+    return query.join(ids, id_column == ids.c[0])
 
 
 def _after(order: Sequence[InstrumentedAttribute[Any]], values: list[Any], descending: bool) -> Any:

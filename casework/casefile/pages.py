@@ -32,6 +32,7 @@ from casework.case_assessments.services import assessments as assessing
 from casework.case_assessments.services import exclusions
 from casework.case_assessments.services import recommendations as recommending
 from casework.casefile.results import ResultTable, assessment_lines, latest_joint, result_tables
+from casework.casefile.sections import rows_of_case
 from casework.casefile.services import StaffChoice, staff_through
 from casework.cases.models import Case, CaseState, CaseStateChange
 from casework.cases.services import cases
@@ -40,7 +41,7 @@ from casework.catalogue.services import list_services
 from casework.clients.names import client_display_name
 from casework.crypto.keystore import client_owner, data_keys
 from casework.errors import NotFound
-from casework.tasks.pages import CasePlanPage, case_plan_page
+from casework.tasks.pages import CasePlanPage, case_plan, case_plan_page, staff_to_name
 
 #: How many timeline entries the case page shows at once; "Earlier" pages back from there.
 TIMELINE_LIMIT = 50
@@ -166,33 +167,45 @@ def case_page(
     """
     case = cases.get_case(user, case_id)
     _read_participant_names(user, case)
+    # The enrolments first: the appointments' enrolments and the viewer's practitioner role in
+    # the case (individual disclosures) are then answered from them, without a statement.
+    enrolments = care_enrolments.enrolments_of_case(user, case.id)
+    policy.remember_enrolments(user, case, enrolments)
+    rows = rows_of_case(case.id)
+    every_assessment = rows.assessments
     page = CasePage(
         case=case,
         joint=joint,
         history=cases.state_history(user, case.id),
-        assessments=assessing.assessments_of(user, case.id, joint=joint),
-        recommendations=recommending.recommendations_of(user, case.id, joint=joint),
-        enrolments=care_enrolments.enrolments_of_case(user, case.id),
+        assessments=assessing.seen_in_context(user, case, every_assessment, joint=joint),
+        recommendations=recommending.recommendations_of(
+            user, case.id, joint=joint, rows=rows.recommendations
+        ),
+        enrolments=enrolments,
         appointments=care_appointments.appointments_of_case(user, case.id),
         notes=care_notes.notes_of_case(user, case.id, joint=joint),
     )
-    page.overrides = exclusions.overrides_of_case(user, case)
+    page.overrides = exclusions.overrides_of_case(user, case, rows=rows.overrides)
+    current = [
+        e
+        for e in page.enrolments
+        if e.practitioner_id is not None and e.status == EnrolmentStatus.ACTIVE
+    ]
+    practitioner_ids = [e.practitioner_id for e in current]
+    plan = case_plan(user, case, joint=joint, rows=(rows.goals, rows.tasks))
+    # One read of every staff name the page and its plan show.
     page.staff_names = display_names(
         [case.case_manager_id]
         + [note.author_id for note in page.notes]
         + [appointment.practitioner_id for appointment in page.appointments]
         + [enrolment.practitioner_id for enrolment in page.enrolments]
         + [override.supervisor_id for override in page.overrides]
+        + list(staff_to_name(user, case, plan, practitioner_ids))
     )
     page.timeline, page.earlier = _timeline(page, earlier, timeline_limit)
     page.is_earlier_page = bool(earlier) and _cursor_key(earlier) is not None
-    current = [
-        e
-        for e in page.enrolments
-        if e.practitioner_id is not None and e.status == EnrolmentStatus.ACTIVE
-    ]
     page.plan = case_plan_page(
-        user, case, joint=joint, practitioner_ids=[e.practitioner_id for e in current]
+        user, case, plan, practitioner_ids=practitioner_ids, names=page.staff_names
     )
     manages = policy.may_manage_case(user, case)
     page.schedulable = [e for e in current if manages or e.practitioner_id == user.id]
@@ -201,7 +214,7 @@ def case_page(
             assessment_lines(user, case, latest_joint(page.assessments))
         )
     if with_actions:
-        page.actions = _actions(user, case)
+        page.actions = _actions(user, case, every_assessment=every_assessment)
     return page
 
 
@@ -262,9 +275,12 @@ def _cursor_key(cursor: str | None) -> tuple[str, str, str] | None:
     return (raw[0], raw[1], raw[2])
 
 
-def _actions(user: User, case: Case) -> CaseActions:
+def _actions(
+    user: User, case: Case, *, every_assessment: list[Assessment] | None = None
+) -> CaseActions:
     """The forms' choices: one read of the catalogue, and one of the staff the viewer may pick
-    (none unless they may enrol or reassign)."""
+    (none unless they may enrol or reassign); the exclusions from `every_assessment` of the
+    case, when the caller has read them."""
     may_reassign = policy.supervises_case(user, case)
     may_manage = policy.may_manage_case(user, case)
     catalogue = list_services(include_inactive=True)
@@ -282,7 +298,7 @@ def _actions(user: User, case: Case) -> CaseActions:
         may_manage=may_manage,
         may_assess=policy.may_assess_case(user, case),
         may_override=policy.may_override_exclusion(user, case),
-        excluded=exclusions.excluded_services(case) if may_manage else {},
+        excluded=exclusions.excluded_services(case, of=every_assessment) if may_manage else {},
     )
 
 

@@ -58,7 +58,11 @@ class ClosureOutcome(enum.StrEnum):
 class Case(Base):
     __tablename__ = "cases"
     #: Keyset pages (casework.pagination): the list's filter, then its order.
-    __table_args__ = (Index("ix_cases_opened_at_id", "opened_at", "id"),)
+    __table_args__ = (
+        Index("ix_cases_opened_at_id", "opened_at", "id"),
+        Index("ix_cases_case_manager_id_opened_at_id", "case_manager_id", "opened_at", "id"),
+        Index("ix_cases_team_id_opened_at_id", "team_id", "opened_at", "id"),
+    )
     __audit_type__ = "case"
 
     id: Mapped[UUIDPk]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import g
 from sqlalchemy import select
 
 from casework import policy
@@ -35,17 +36,25 @@ def sync_catalogue() -> tuple[int, int]:
 
 
 def service_names() -> dict[str, dict[str, str]]:
-    """Every service's name in each language, by code (active or not: old enrolments show)."""
-    rows = db.session.execute(select(Service.code, Service.name))
-    return {code: dict(name) for code, name in rows}
+    """Every service's name in each language, by code (active or not: old enrolments show);
+    read once a request (pages name services in many places), or taken from `list_services`."""
+    if "service_names" not in g:
+        rows = db.session.execute(select(Service.code, Service.name))
+        g.service_names = {code: dict(name) for code, name in rows}
+    names: dict[str, dict[str, str]] = g.service_names
+    return names
 
 
 def list_services(*, include_inactive: bool = False) -> list[Service]:
-    """The services by code; only those offered unless `include_inactive`."""
+    """The services by code; only those offered unless `include_inactive` (then their names
+    are also what `service_names` answers for the rest of the request)."""
     query = select(Service).order_by(Service.code)
     if not include_inactive:
         query = query.where(Service.is_active.is_(True))
-    return list(db.session.scalars(query))
+    services = list(db.session.scalars(query))
+    if include_inactive:
+        g.service_names = {service.code: dict(service.name) for service in services}
+    return services
 
 
 def set_service_active(user: User, code: str, *, active: bool) -> Service:

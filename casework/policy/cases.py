@@ -77,9 +77,27 @@ def assigned_cases(user: User) -> ColumnElement[bool]:
 
 def visible_cases(user: User) -> ColumnElement[bool]:
     """The cases `user` may see: assigned ones and those they broke the glass for."""
+    branches = visible_case_branches(user)
+    return or_(*branches) if branches else false()
+
+
+def visible_case_branches(user: User) -> list[ColumnElement[bool]]:
+    """`visible_cases` as the terms of its `OR`, each of which an index answers in the lists'
+    order (`(case_manager_id, opened_at, id)`, `(team_id, opened_at, id)`, the practitioner's
+    enrolments, break-the-glass); none: no case at all. A list pages through each on its own and
+    takes its page from their union (`pagination.paginate(branches=...)`): the `OR` made
+    PostgreSQL walk every case by date and test each one (docs/performance.md)."""
     if not user.has_role(*CLINICAL_ROLES, Role.CONSULTANT):
-        return false()
-    return or_(assigned_cases(user), _broke_glass(user))
+        return []
+    branches: list[ColumnElement[bool]] = []
+    if user.has_role(Role.CASE_MANAGER):
+        branches.append(Case.case_manager_id == user.id)
+        branches.append((Case.case_manager_id.is_(None)) & (Case.state == CaseState.INTAKE))
+    if user.has_role(Role.THERAPIST, Role.FACILITATOR):
+        branches.append(_holds_enrolment(user))
+    branches.extend(Case.team_id == team_id for team_id in supervised_team_ids(user))
+    branches.append(_broke_glass(user))
+    return branches
 
 
 def in_visible_case(user: User, case_id: InstrumentedAttribute[Any]) -> ColumnElement[bool]:
@@ -234,6 +252,26 @@ def practitioner_client_ids(user: User, case: Case) -> set[uuid.UUID]:
                 )
             )
         ),
+    )
+
+
+def remember_enrolments(user: User, case: Case, enrolments: list[Enrolment]) -> None:
+    """Let `practitioner_client_ids` answer from the case's enrolments already read (every one
+    of them, as `enrolments_of_case` gives) instead of reading them again."""
+    cutoff = utcnow() - ENDED_ENROLMENT_GRACE
+    memo(
+        user,
+        ("practitioner_of", case.id),
+        lambda: {
+            e.client_id
+            for e in enrolments
+            if e.case_id == case.id
+            and e.practitioner_id == user.id
+            and (
+                e.status in (EnrolmentStatus.ACTIVE, EnrolmentStatus.WAITLISTED)
+                or (e.ended_at is not None and e.ended_at > cutoff)
+            )
+        },
     )
 
 

@@ -4,7 +4,7 @@ work"), with what the viewer may do to each task decided by the policy."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -13,7 +13,7 @@ from casework.auth.models import User
 from casework.auth.services import display_names
 from casework.cases.models import Case, CaseState
 from casework.clock import centre_today
-from casework.tasks.models import TaskState
+from casework.tasks.models import Goal, Task, TaskState
 from casework.tasks.services import lists
 
 
@@ -32,25 +32,58 @@ class CasePlanPage:
     confirmable: set[uuid.UUID] = field(default_factory=set)
 
 
-def case_plan_page(
+def case_plan(
     user: User,
     case: Case,
     *,
     joint: bool = False,
+    rows: tuple[list[Goal], list[Task]] | None = None,
+) -> lists.CasePlan:
+    """The plan of a case `user` may see in this context (from `rows`, its goals and tasks
+    already read, if given)."""
+    return lists.case_plan(user, case.id, joint=joint, rows=rows)
+
+
+def staff_to_name(
+    user: User, case: Case, plan: lists.CasePlan, practitioner_ids: Iterable[uuid.UUID | None]
+) -> set[uuid.UUID]:
+    """The staff whose names the plan's section shows: its tasks' owners and confirmers, and
+    whoever may own a new task (the page reads them with the rest of its staff names)."""
+    wanted = {task.owner_id for task in plan.tasks} | {task.confirmed_by_id for task in plan.tasks}
+    if _may_plan(user, case):
+        wanted |= {case.case_manager_id, *practitioner_ids, user.id}
+    return {staff_id for staff_id in wanted if staff_id is not None}
+
+
+def _may_plan(user: User, case: Case) -> bool:
+    return case.state != CaseState.CLOSED and policy.may_manage_case(user, case)
+
+
+def case_plan_page(
+    user: User,
+    case: Case,
+    plan: lists.CasePlan,
+    *,
     practitioner_ids: Iterable[uuid.UUID | None] = (),
+    names: Mapping[uuid.UUID, str],
 ) -> CasePlanPage:
-    """The plan of a case `user` may see in this context, and what they may do with it;
-    `practitioner_ids` (of the case's current enrolments) may own its new tasks."""
-    plan = lists.case_plan(user, case.id, joint=joint)
-    may_plan = case.state != CaseState.CLOSED and policy.may_manage_case(user, case)
-    owners = display_names([case.case_manager_id, *practitioner_ids, user.id]) if may_plan else {}
+    """What `user` may do with the case's `plan`; `practitioner_ids` (of the case's current
+    enrolments) may own its new tasks. `names` holds (at least) the staff of `staff_to_name`."""
+    may_plan = _may_plan(user, case)
+    owners = (
+        {
+            staff_id: names[staff_id]
+            for staff_id in dict.fromkeys([case.case_manager_id, *practitioner_ids, user.id])
+            if staff_id is not None and staff_id in names
+        }
+        if may_plan
+        else {}
+    )
     page = CasePlanPage(
         plan=plan,
         may_plan=may_plan,
         owners=owners,
-        staff_names=display_names(
-            [task.owner_id for task in plan.tasks] + [task.confirmed_by_id for task in plan.tasks]
-        ),
+        staff_names=dict(names),
         today=centre_today(),
     )
     supervises = policy.supervises_case(user, case)

@@ -256,13 +256,15 @@ def agenda(
 
 
 def appointments_of_case(user: User, case_id: uuid.UUID, *, limit: int = 200) -> list[Appointment]:
-    """The appointments of a case the user may see (bounded; times, modes and attendance)."""
+    """The appointments of a case the user may see (bounded; times, modes and attendance).
+
+    Their enrolments are not read again: the case page reads the case's enrolments first, and
+    an appointment's `enrolment` is then found in the session without a statement."""
     case = policy.require_case(user, case_id)
     return list(
         db.session.scalars(
             select(Appointment)
             .where(Appointment.case_id == case.id)
-            .options(selectinload(Appointment.enrolment))
             .order_by(Appointment.starts_at)
             .limit(limit)
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from casework import policy
 from casework.audit import services as audit
@@ -160,14 +160,17 @@ def _audit_reads(user: User, notes: list[SessionNote]) -> None:
 def notes_of_case(user: User, case_id: uuid.UUID, *, joint: bool) -> list[SessionNote]:
     """The notes of a case the user may see in this context; each read is audited."""
     case = policy.require_case(user, case_id)
+    # The addenda come joined to their notes: one statement for both (a note has few).
     query = (
         select(SessionNote)
         .where(SessionNote.case_id == case.id)
-        .options(selectinload(SessionNote.addenda))
+        .options(joinedload(SessionNote.addenda))
         .order_by(SessionNote.created_at)
     )
     notes = [
-        n for n in db.session.scalars(query) if policy.can_see_note(user, n, case, joint=joint)
+        n
+        for n in db.session.scalars(query).unique()
+        if policy.can_see_note(user, n, case, joint=joint)
     ]
     data_keys().preload(client_owner(note.client_id) for note in notes)
     _audit_reads(user, notes)

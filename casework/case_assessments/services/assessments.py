@@ -242,12 +242,28 @@ def rescore(user: User, assessment_id: uuid.UUID) -> Rescore:
 def assessments_of(user: User, case_id: uuid.UUID, *, joint: bool) -> list[Assessment]:
     """The case's assessments the user may see in this context (metadata; answers not read)."""
     case = policy.require_case(user, case_id)
-    rows = db.session.scalars(
-        select(Assessment).where(Assessment.case_id == case.id).order_by(Assessment.started_at)
+    return seen_in_context(user, case, every_assessment_of(user, case.id), joint=joint)
+
+
+def every_assessment_of(user: User, case_id: uuid.UUID) -> list[Assessment]:
+    """Every assessment of a case the user may see, individual disclosures included, oldest
+    first: for what the service itself works out from them (the routing's exclusions); what a
+    page shows goes through `seen_in_context`."""
+    case = policy.require_case(user, case_id)
+    return list(
+        db.session.scalars(
+            select(Assessment).where(Assessment.case_id == case.id).order_by(Assessment.started_at)
+        )
     )
+
+
+def seen_in_context(
+    user: User, case: Case, rows: list[Assessment], *, joint: bool
+) -> list[Assessment]:
+    """Those of `rows` the user may see in this context, oldest first."""
     return [
         row
-        for row in rows
+        for row in sorted(rows, key=lambda row: row.started_at)
         if not row.is_individual
         or policy.may_see_individual_disclosure(
             user, case, row.client_id, row.started_by_id, joint=joint

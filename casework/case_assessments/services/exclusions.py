@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from casework.audit import services as audit
 from casework.auth.models import User
-from casework.case_assessments.models import ExclusionOverride
+from casework.case_assessments.models import Assessment, ExclusionOverride
 from casework.case_assessments.services.routing import WITHHELD_REASON, latest_completed
 from casework.cases.models import Case
 from casework.catalogue.models import Service, ServiceKind
@@ -45,13 +45,14 @@ class ServiceExcluded(Conflict):
         self.exclusion = exclusion
 
 
-def exclusions_in_force(case: Case) -> list[Exclusion]:
-    """The exclusions of the newest completed routing of each participant and instrument.
+def exclusions_in_force(case: Case, *, of: list[Assessment] | None = None) -> list[Exclusion]:
+    """The exclusions of the newest completed routing of each participant and instrument (from
+    `of`, every assessment of the case already read, if given).
 
     A joint routing's exclusion holds for the whole case; an individual one for its participant,
     and with a neutral reason for the joint services of everyone."""
     found: dict[tuple[str, uuid.UUID | None], Exclusion] = {}
-    for assessment in latest_completed(case):
+    for assessment in latest_completed(case, of=of):
         routing = assessment.routing or {}
         for excluded in routing.get("exclusions", []):
             client_id = assessment.client_id if assessment.is_individual else None
@@ -75,14 +76,17 @@ def exclusion_for(case: Case, client_id: uuid.UUID, service: Service) -> Exclusi
     return None
 
 
-def excluded_services(case: Case) -> dict[str, dict[str, str]]:
+def excluded_services(
+    case: Case, *, of: list[Assessment] | None = None
+) -> dict[str, dict[str, str]]:
     """Service code -> the reason to show before anyone enrols in it (never a disclosure: a
-    participant's own exclusion is shown with the neutral reason)."""
+    participant's own exclusion is shown with the neutral reason); from `of`, every assessment
+    of the case already read, if given."""
     return {
         exclusion.service_code: exclusion.reason
         if exclusion.client_id is None
         else dict(WITHHELD_REASON)
-        for exclusion in exclusions_in_force(case)
+        for exclusion in exclusions_in_force(case, of=of)
     }
 
 
@@ -114,16 +118,22 @@ def record_override(
     return override
 
 
-def overrides_of_case(user: User, case: Case) -> list[ExclusionOverride]:
+def overrides_of_case(
+    user: User, case: Case, *, rows: list[ExclusionOverride] | None = None
+) -> list[ExclusionOverride]:
     """The case's overrides, oldest first (their reasons' read is audited once); the caller has
-    checked `user` may see the case."""
-    rows = list(
-        db.session.scalars(
-            select(ExclusionOverride)
-            .where(ExclusionOverride.case_id == case.id)
-            .order_by(ExclusionOverride.created_at)
+    checked `user` may see the case. From `rows`, every override of the case already read, if
+    given."""
+    if rows is None:
+        rows = list(
+            db.session.scalars(
+                select(ExclusionOverride)
+                .where(ExclusionOverride.case_id == case.id)
+                .order_by(ExclusionOverride.created_at)
+            )
         )
-    )
+    else:
+        rows = sorted(rows, key=lambda row: row.created_at)
     audit.record_many(
         "exclusion_override.read",
         actor=user,

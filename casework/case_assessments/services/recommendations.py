@@ -32,15 +32,27 @@ def _may_see(user: User, case: Case, recommendation: Recommendation, *, joint: b
     )
 
 
-def recommendations_of(user: User, case_id: uuid.UUID, *, joint: bool) -> list[Recommendation]:
+def recommendations_of(
+    user: User,
+    case_id: uuid.UUID,
+    *,
+    joint: bool,
+    rows: list[Recommendation] | None = None,
+) -> list[Recommendation]:
     """The case's recommendations the user may see in this context (the reasons' read is
-    audited); individual ones never in the joint context."""
+    audited); individual ones never in the joint context. From `rows`, every recommendation of
+    the case already read, if given (the case page reads them with other sections)."""
     case = policy.require_case(user, case_id)
-    rows = db.session.scalars(
-        select(Recommendation)
-        .where(Recommendation.case_id == case.id)
-        .order_by(Recommendation.priority, Recommendation.created_at)
-    )
+    if rows is None:
+        rows = list(
+            db.session.scalars(
+                select(Recommendation)
+                .where(Recommendation.case_id == case.id)
+                .order_by(Recommendation.priority, Recommendation.created_at)
+            )
+        )
+    else:
+        rows = sorted(rows, key=lambda row: (row.priority, row.created_at))
     recommendations = [row for row in rows if _may_see(user, case, row, joint=joint)]
     audit.record_many(
         "recommendation.read",

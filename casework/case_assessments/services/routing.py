@@ -81,17 +81,33 @@ def route(case: Case, assessment: Assessment, user: User) -> None:
     routed.send(case, actor=user)
 
 
-def latest_completed(case: Case) -> list[Assessment]:
-    """The newest completed, non-closing assessment per (instrument, client) on the case."""
-    rows = db.session.scalars(
-        select(Assessment)
-        .where(
-            Assessment.case_id == case.id,
-            Assessment.state == AssessmentState.COMPLETED,
-            Assessment.is_closing.is_(False),
+def latest_completed(case: Case, *, of: list[Assessment] | None = None) -> list[Assessment]:
+    """The newest completed, non-closing assessment per (instrument, client) on the case; from
+    `of`, every assessment of the case already read, if given (the case page has them)."""
+    if of is None:
+        rows: list[Assessment] = list(
+            db.session.scalars(
+                select(Assessment)
+                .where(
+                    Assessment.case_id == case.id,
+                    Assessment.state == AssessmentState.COMPLETED,
+                    Assessment.is_closing.is_(False),
+                )
+                .order_by(Assessment.completed_at)
+            )
         )
-        .order_by(Assessment.completed_at)
-    )
+    else:
+        rows = sorted(
+            (
+                row
+                for row in of
+                if row.case_id == case.id
+                and row.state == AssessmentState.COMPLETED
+                and not row.is_closing
+                and row.completed_at is not None
+            ),
+            key=lambda row: row.completed_at or row.started_at,
+        )
     latest: dict[tuple[str, uuid.UUID], Assessment] = {}
     for row in rows:
         latest[(row.instrument_id, row.client_id)] = row

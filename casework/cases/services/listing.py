@@ -57,11 +57,15 @@ def list_cases(
     """The cases `user` may see that match `filters` (and the conditions `also`, which higher
     features add), newest first."""
     query = (
-        select(Case)
-        .where(policy.visible_cases(user), *_conditions(filters), *also)
-        .options(selectinload(Case.participants))
+        select(Case).where(*_conditions(filters), *also).options(selectinload(Case.participants))
     )
-    return paginate(query, [Case.opened_at, Case.id], cursor=cursor, limit=limit)
+    return paginate(
+        query,
+        [Case.opened_at, Case.id],
+        cursor=cursor,
+        limit=limit,
+        branches=policy.visible_case_branches(user),
+    )
 
 
 def open_cases_by_state(user: User, *, limit: int = 200) -> dict[CaseState, list[Case]]:

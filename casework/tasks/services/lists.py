@@ -72,25 +72,46 @@ def _read_texts(user: User, tasks: Sequence[Task], goals: Sequence[Goal] = ()) -
     )
 
 
-def case_plan(user: User, case_id: uuid.UUID, *, joint: bool = False) -> CasePlan:
+def case_plan(
+    user: User,
+    case_id: uuid.UUID,
+    *,
+    joint: bool = False,
+    rows: tuple[list[Goal], list[Task]] | None = None,
+) -> CasePlan:
     """The case's goals (oldest first) and the tasks `user` may see in this context: one that
-    follows from an individual disclosure never in the joint context."""
+    follows from an individual disclosure never in the joint context. From `rows`, every goal
+    and task of the case already read, if given (the case page reads them with other sections)."""
     case = policy.require_case(user, case_id)
-    goals = list(
-        db.session.scalars(select(Goal).where(Goal.case_id == case.id).order_by(Goal.created_at))
-    )
-    tasks = list(
-        db.session.scalars(
-            select(Task)
-            .where(Task.case_id == case.id)
-            .order_by(
-                when((Task.state.in_(PENDING_STATES), 0), else_=1),
-                when((Task.kind.in_(MANDATORY_KINDS), 0), else_=1),
-                Task.due_on,
-                Task.created_at,
+    if rows is None:
+        goals = list(
+            db.session.scalars(
+                select(Goal).where(Goal.case_id == case.id).order_by(Goal.created_at)
             )
         )
-    )
+        tasks = list(
+            db.session.scalars(
+                select(Task)
+                .where(Task.case_id == case.id)
+                .order_by(
+                    when((Task.state.in_(PENDING_STATES), 0), else_=1),
+                    when((Task.kind.in_(MANDATORY_KINDS), 0), else_=1),
+                    Task.due_on,
+                    Task.created_at,
+                )
+            )
+        )
+    else:
+        goals = sorted(rows[0], key=lambda goal: goal.created_at)
+        tasks = sorted(
+            rows[1],
+            key=lambda task: (
+                task.state not in PENDING_STATES,
+                task.kind not in MANDATORY_KINDS,
+                task.due_on,
+                task.created_at,
+            ),
+        )
     tasks = [
         task
         for task in tasks
