@@ -1,7 +1,7 @@
 """Case list branch indexes: the visible cases paged branch by branch
 
 Revision ID: e5c2a7d9f4b1
-Revises: b7d3f19a4c62 (clients by registrar)
+Revises: a7d3c9e5b1f4 (audit chains)
 Create Date: 2026-11-30 12:00:00
 
 The case list takes its page from the union of the visible-cases branches, each paged on its own
@@ -15,7 +15,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "e5c2a7d9f4b1"
-down_revision = "b7d3f19a4c62"
+down_revision = "a7d3c9e5b1f4"
 branch_labels = None
 depends_on = None
 
