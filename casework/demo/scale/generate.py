@@ -8,6 +8,7 @@ onto the existing chain, and the head moved once at the end.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import random
@@ -193,20 +194,22 @@ def generate(
     processes = workers if workers is not None else (os.cpu_count() or 1)
     if not postgres or clients < 5000:
         processes = 0
-    done = 0
-    for counts, events, spent in _teams(engine, plans, settings, processes):
-        for table, count in counts.items():
-            report.counts[table] = report.counts.get(table, 0) + count
-        for phase, seconds in spent.items():
-            report.worker_seconds[phase] = report.worker_seconds.get(phase, 0.0) + seconds
-        chain.add(events)
-        done += 1
-        if progress:
-            progress("teams", done, len(plans))
-    report.seconds["teams"] = time.perf_counter() - clock
-
-    clock = time.perf_counter()
-    report.counts["audit_events"] = chain.finish()
+    try:
+        for done, (counts, events, spent) in enumerate(
+            _teams(engine, plans, settings, processes), start=1
+        ):
+            for table, count in counts.items():
+                report.counts[table] = report.counts.get(table, 0) + count
+            for phase, seconds in spent.items():
+                report.worker_seconds[phase] = report.worker_seconds.get(phase, 0.0) + seconds
+            chain.add(events)
+            if progress:
+                progress("teams", done, len(plans))
+        report.seconds["teams"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        report.counts["audit_events"] = chain.finish()
+    finally:
+        chain.close()
     report.seconds["audit"] = time.perf_counter() - clock
     if progress:
         progress("audit", report.counts["audit_events"], report.counts["audit_events"])
@@ -337,7 +340,15 @@ _worker_connection: psycopg.Connection[Any] | None = None
 
 def _start_worker(conninfo: str) -> None:
     global _worker_connection
-    _worker_connection = psycopg.connect(conninfo)
+    _worker_connection = connection = psycopg.connect(conninfo)
+    superuser = connection.execute(
+        "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+    ).fetchone()
+    if superuser and superuser[0]:
+        # pg_restore --disable-triggers does the same: the rows are consistent by construction,
+        # and checking each foreign key row by row doubles the time of the writes.
+        connection.execute("SET session_replication_role = replica")
+    connection.commit()
 
 
 def _team_on_postgres(
@@ -346,13 +357,25 @@ def _team_on_postgres(
     plan, settings = job
     assert _worker_connection is not None
     clock = time.perf_counter()
-    rows = make_team(plan, settings)
+    rows = _make(plan, settings)
     made = time.perf_counter()
+    spent = {"make": made - clock}
     with _worker_connection.transaction():
         for table, table_rows in rows.tables.items():
             sink.copy_rows(_worker_connection, table, table_rows)
-    written = time.perf_counter()
-    return _counts(rows), rows.audit, {"make": made - clock, "write": written - made}
+            spent[f"write {table}"] = time.perf_counter() - made
+            made = time.perf_counter()
+    return _counts(rows), rows.audit, spent
+
+
+def _make(plan: TeamPlan, settings: Settings) -> TeamRows:
+    """`make_team` without the cyclic garbage collector, which would scan its millions of
+    fresh tuples again and again (they hold no cycles): a third less time."""
+    gc.disable()
+    try:
+        return make_team(plan, settings)
+    finally:
+        gc.enable()
 
 
 def _counts(rows: TeamRows) -> dict[str, int]:
@@ -380,7 +403,7 @@ def _teams(
         return
     for plan in plans:
         clock = time.perf_counter()
-        rows = make_team(plan, settings)
+        rows = _make(plan, settings)
         made = time.perf_counter()
         with engine.begin() as connection:
             for table, table_rows in rows.tables.items():
@@ -400,21 +423,30 @@ def _close_worker() -> None:
 
 
 class _AuditChain:
-    """Chains events onto the trail's head as teams finish; written and the head moved at the
-    end, in one transaction (nothing else may append meanwhile: the head row is locked)."""
+    """Chains every team's events onto the trail's head as the teams finish.
+
+    On PostgreSQL the head row is locked (FOR UPDATE) for the whole run, so nothing else
+    appends meanwhile, and the events are copied in batches in that one transaction; the head
+    moves at the end, with the commit. SQLite keeps them until `finish`.
+    """
 
     BATCH = 20000
 
     def __init__(self, engine: Engine, material: KeyMaterial) -> None:
         self.engine = engine
-        with engine.connect() as connection:
-            head = connection.execute(
-                text("SELECT seq, mac, key_id FROM audit_head WHERE id = 1")
-            ).one_or_none()
+        self.connection: psycopg.Connection[Any] | None = None
+        query = "SELECT seq, mac, key_id FROM audit_head WHERE id = 1"
+        if engine.dialect.name == "postgresql":
+            self.connection = psycopg.connect(sink.postgres_conninfo(engine))
+            head = self.connection.execute(query + " FOR UPDATE").fetchone()
+        else:
+            with engine.connect() as connection:
+                head = connection.execute(text(query)).one_or_none()
         self.seq, self.mac, self.key_id = head or (0, "0" * 64, material.audit_key_id)
         self.had_head = head is not None
         key = material.audit_keys().get(self.key_id)
         if key is None:
+            self.close()
             raise ScaleError(
                 f"audit events are signed with the key {self.key_id!r}, which is not configured"
             )
@@ -447,37 +479,38 @@ class _AuditChain:
                 + (None, None, self.mac, mac, key_id)
             )
             self.mac = mac
+        if self.connection is not None and len(self.rows) >= self.BATCH:
+            sink.copy_rows(self.connection, "audit_events", self.rows)
+            self.rows = []
 
     def finish(self) -> int:
-        """Write every chained event and move the head; returns how many were written."""
+        """Write the events left and move the head; returns how many events were added."""
+        values = {"seq": self.seq, "mac": self.mac, "key_id": self.key_id}
+        update = "UPDATE audit_head SET seq = :seq, mac = :mac WHERE id = 1"
+        if not self.had_head:
+            update = "INSERT INTO audit_head (id, seq, mac, key_id) VALUES (1, :seq, :mac, :key_id)"
+        if self.connection is not None:
+            sink.copy_rows(self.connection, "audit_events", self.rows)
+            statement = update.replace(":seq", "%(seq)s").replace(":mac", "%(mac)s")
+            self.connection.execute(statement.replace(":key_id", "%(key_id)s"), values)
+            self.connection.commit()
+            self.close()
+            return self.seq - self.start_seq
         with self.engine.begin() as connection:
-            locked = connection.execute(
-                text("SELECT seq FROM audit_head WHERE id = 1" + self._for_update())
-            ).scalar()
-            if (locked or 0) != self.start_seq:
+            current = connection.execute(text("SELECT seq FROM audit_head WHERE id = 1")).scalar()
+            if (current or 0) != self.start_seq:
                 raise ScaleError(
                     "the audit trail grew while the centre was being generated; " + START_OVER
                 )
-            if self.engine.dialect.name == "postgresql":
-                raw = connection.connection.driver_connection
-                for start in range(0, len(self.rows), self.BATCH):
-                    sink.copy_rows(raw, "audit_events", self.rows[start : start + self.BATCH])
-            else:
-                sink.insert_rows(connection, "audit_events", self.rows)
-            values = {"seq": self.seq, "mac": self.mac, "key_id": self.key_id}
-            if self.had_head:
-                connection.execute(
-                    text("UPDATE audit_head SET seq = :seq, mac = :mac WHERE id = 1"), values
-                )
-            else:
-                connection.execute(
-                    text("INSERT INTO audit_head (id, seq, mac, key_id) VALUES (1, :seq, :mac, :key_id)"),
-                    values,
-                )
+            sink.insert_rows(connection, "audit_events", self.rows)
+            connection.execute(text(update), values)
         return self.seq - self.start_seq
 
-    def _for_update(self) -> str:
-        return " FOR UPDATE" if self.engine.dialect.name == "postgresql" else ""
+    def close(self) -> None:
+        """Give up (rolling back what was copied) or release the connection after `finish`."""
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
 
 
 def _analyze(engine: Engine) -> None:

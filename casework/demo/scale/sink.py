@@ -109,24 +109,37 @@ def postgres_conninfo(engine: Engine) -> str:
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+_TYPES: dict[str, list[str]] = {}
+
+
+def _column_types(connection: psycopg.Connection[Any], table: str) -> list[str]:
+    """The PostgreSQL type of each column of `table`, in `COLUMNS` order (for binary COPY)."""
+    types = _TYPES.get(table)
+    if types is None:
+        found = dict(
+            connection.execute(
+                "SELECT column_name, udt_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND table_name = %s",
+                (table,),
+            ).fetchall()
+        )
+        types = _TYPES[table] = [found[name] for name in COLUMNS[table]]
+    return types
+
+
 def copy_rows(
     connection: psycopg.Connection[Any], table: str, rows: Sequence[tuple[Any, ...]]
 ) -> None:
-    """COPY `rows` into `table` in the connection's current transaction."""
+    """COPY `rows` into `table` in the connection's current transaction (binary format:
+    ciphertexts travel as bytes, not as hex text)."""
     if not rows:
         return
-    positions = JSON_POSITIONS[table]
-    statement = f"COPY {table} ({', '.join(COLUMNS[table])}) FROM STDIN"
+    types = _column_types(connection, table)
+    statement = f"COPY {table} ({', '.join(COLUMNS[table])}) FROM STDIN (FORMAT BINARY)"
     with connection.cursor() as cursor, cursor.copy(statement) as copy:
-        if positions:
-            for row in rows:
-                values = list(row)
-                for position in positions:
-                    values[position] = json.dumps(values[position])
-                copy.write_row(values)
-        else:
-            for row in rows:
-                copy.write_row(row)
+        copy.set_types(types)
+        for row in rows:
+            copy.write_row(row)
 
 
 def _portable(table: Table) -> Table:

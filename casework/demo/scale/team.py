@@ -10,6 +10,7 @@ fields as `casework.audit.services` fills them). Proportions follow the demo cen
 from __future__ import annotations
 
 import hashlib
+import itertools
 import hmac
 import os
 import random
@@ -47,8 +48,21 @@ ACCEPT_REASON = "Uzgodnione z klientem podczas rozmowy kwalifikacyjnej."
 DECLINE_REASON = "Klientka woli na razie spotkania indywidualne."
 CLOSE_REASON = "Cele pracy omówione na spotkaniu kończącym."
 HOLD_REASON = "Klientka wyjechała na kilka tygodni."
-CLIENT_FIELDS = ["address", "date_of_birth", "email", "family_name", "given_name", "national_id"]
-CLIENT_FIELDS.append("phone")
+CLIENT_FIELDS = [
+    "address",
+    "date_of_birth",
+    "email",
+    "family_name",
+    "given_name",
+    "national_id",
+    "phone",
+]
+#: Note texts: one to three of the demo's sentences, as UTF-8.
+BODIES = tuple(
+    " ".join(sentences).encode()
+    for size in (1, 2, 3)
+    for sentences in itertools.permutations(NOTES, size)
+)
 
 
 @dataclass(frozen=True)
@@ -119,13 +133,11 @@ class _Ids:
     teams and runs: a random run prefix, the team number and a counter."""
 
     def __init__(self, prefix: int, team: int) -> None:
-        self._base = (prefix << 96) | (team << 64)
-        self._next = 0
-        self._random = random.Random(os.urandom(16))
+        self._next = (prefix << 96) | (team << 64) | (random.getrandbits(32) << 32)
 
     def __call__(self) -> uuid.UUID:
         self._next += 1
-        return uuid.UUID(int=self._base | (self._next << 24) | self._random.getrandbits(24))
+        return uuid.UUID(int=self._next)
 
 
 def _weighted(rng: random.Random, choices: tuple[tuple[str, int], ...]) -> str:
@@ -518,7 +530,7 @@ class _Team:
                 if not attended:
                     continue
                 note_id = self.new_id()
-                body = " ".join(rng.sample(NOTES, rng.randint(1, 3)))
+                body = BODIES[int(rng.random() * len(BODIES))]
                 written = begins + timedelta(minutes=60)
                 self.rows.add(
                     "session_notes",
@@ -531,7 +543,7 @@ class _Team:
                         "private" if rng.random() < 0.2 else "progress",
                         kind != "individual" and rng.random() < 0.3,
                         "signed",
-                        seal(key, body.encode(), table="session_notes", column="body", row_id=note_id),
+                        seal(key, body, table="session_notes", column="body", row_id=note_id),
                         written,
                         written + timedelta(minutes=20),
                         2,
