@@ -26,7 +26,7 @@ from flask import has_app_context
 from sqlalchemy import Engine, create_engine, text
 
 from casework.auth.passwords import hash_password
-from casework.crypto.chain import canonical_event_bytes, event_mac
+from casework.crypto.chain import GENESIS_MAC, canonical_event_bytes, event_mac
 from casework.crypto.keycheck import verify_key_checks
 from casework.crypto.keyfile import load_key_material
 from casework.crypto.keys import INITIAL_KEY_ID, KeyMaterial
@@ -41,6 +41,7 @@ from casework.demo.scale.team import (
     plan_kinds,
     team_sizes,
 )
+from casework.demo.services import DEFAULT_DEMO_PASSWORD
 from casework.migrate import alembic_config
 
 Progress = Callable[[str, int, int], None]
@@ -50,8 +51,7 @@ CLIENTS_PER_TEAM = 2000
 #: The share of clients whose case reached care (active, on hold or closed; demo proportions).
 CARE_SHARE = 0.68
 START_OVER = (
-    "to start over, drop and re-create the database, run `flask db upgrade`, "
-    "then generate again"
+    "to start over, drop and re-create the database, run `flask db upgrade`, then generate again"
 )
 
 
@@ -136,7 +136,7 @@ def generate(
     seed: int = 1,
     progress: Progress | None = None,
     keys: KeyMaterial | None = None,
-    password: str = "casework-demo",
+    password: str = DEFAULT_DEMO_PASSWORD,
     clients_per_team: int = CLIENTS_PER_TEAM,
     workers: int | None = None,
 ) -> ScaleReport:
@@ -299,19 +299,11 @@ def _sync_services(connection: Any) -> None:
     _, rules = templates._library()
     existing = set(connection.scalars(text("SELECT code FROM services")))
     missing = [
-        {"code": code, "kind": entry.kind.value, "name": dict(entry.name)}
+        (code, entry.kind.value, dict(entry.name), True, None, None, None)
         for code, entry in rules.services.items()
         if code not in existing
     ]
-    if missing:
-        from sqlalchemy import insert
-
-        from casework.catalogue.models import Service
-
-        connection.execute(
-            insert(Service.__table__),
-            [m | {"is_active": True} for m in missing],
-        )
+    sink.insert_rows(connection, "services", missing)
 
 
 def _reserve_references(connection: Any, year: int, cases: int) -> int:
@@ -442,7 +434,10 @@ class _AuditChain:
         else:
             with engine.connect() as connection:
                 head = connection.execute(text(query)).one_or_none()
-        self.seq, self.mac, self.key_id = head or (0, "0" * 64, material.audit_key_id)
+        self.seq: int
+        self.mac: str
+        self.key_id: str
+        self.seq, self.mac, self.key_id = head or (0, GENESIS_MAC, material.audit_key_id)
         self.had_head = head is not None
         key = material.audit_keys().get(self.key_id)
         if key is None:
@@ -475,8 +470,10 @@ class _AuditChain:
                 chained["key_id"] = key_id
             mac = event_mac(key, self.mac, self.seq, canonical_event_bytes(chained))
             self.rows.append(
-                (self.seq, at, actor, role, action, object_type, object_id, alias, fields)
-                + (None, None, self.mac, mac, key_id)
+                (
+                    *(self.seq, at, actor, role, action, object_type, object_id, alias, fields),
+                    *(None, None, self.mac, mac, key_id),  # reason, request id, chain
+                )
             )
             self.mac = mac
         if self.connection is not None and len(self.rows) >= self.BATCH:
