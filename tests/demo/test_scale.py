@@ -22,8 +22,9 @@ from casework.clients.models import Client
 from casework.clients.services import clients as client_services
 from casework.crypto.keys import KeyMaterial
 from casework.crypto.services import Identifiers
-from casework.db import db
+from casework.db import Base, db
 from casework.demo.scale import ScaleError, ScaleReport, generate, staff_email
+from casework.demo.scale.sink import COLUMNS
 from casework.migrate import alembic_config
 from tests.database import throwaway_database
 from tests.pages import sign_in
@@ -183,6 +184,28 @@ def test_a_database_that_is_not_migrated_is_refused(tmp_path: Path) -> None:
                     generate(db.engine, 5, password=PASSWORD)
             finally:
                 db.engine.dispose()
+
+
+def test_every_foreign_key_of_the_written_rows_points_at_a_row(
+    generated: tuple[Flask, ScaleReport],
+) -> None:
+    """The PostgreSQL writers skip the row-by-row foreign-key triggers: the rows must be
+    consistent by construction, which this checks for every foreign key of every table."""
+    app, _ = generated
+    checked = 0
+    with app.app_context():
+        for name in COLUMNS:
+            table = Base.metadata.tables[name]
+            for key in table.foreign_keys:
+                parent = key.column.table.alias("parent")
+                orphans = (
+                    select(func.count())
+                    .select_from(table.outerjoin(parent, key.parent == parent.c[key.column.name]))
+                    .where(key.parent.is_not(None), parent.c[key.column.name].is_(None))
+                )
+                assert db.session.scalar(orphans) == 0, f"{name}.{key.parent.name}"
+                checked += 1
+    assert checked > 40
 
 
 def test_ids_are_fresh_uuids_not_reused_between_rows(generated: tuple[Flask, ScaleReport]) -> None:
