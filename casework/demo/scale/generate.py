@@ -27,6 +27,7 @@ from sqlalchemy import Engine, create_engine, text
 
 from casework.auth.passwords import hash_password
 from casework.crypto.chain import GENESIS_MAC, canonical_event_bytes, event_mac
+from casework.crypto.errors import KeyConfigError
 from casework.crypto.keycheck import verify_key_checks
 from casework.crypto.keyfile import load_key_material
 from casework.crypto.keys import INITIAL_KEY_ID, KeyMaterial
@@ -154,7 +155,10 @@ def generate(
     report = ScaleReport(clients)
     clock = time.perf_counter()
     check_database(engine)
-    verify_key_checks(engine, material)
+    try:
+        verify_key_checks(engine, material)
+    except KeyConfigError as error:
+        raise ScaleError(str(error)) from None
     now = utcnow()
     rng = random.Random(seed)
     sizes = list(team_sizes(clients, clients_per_team))
