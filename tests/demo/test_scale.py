@@ -174,6 +174,27 @@ def test_a_second_run_on_the_same_database_is_refused(
         assert _count(Client) == report.counts["clients"]
 
 
+def test_flask_demo_scale_writes_a_centre_once_and_then_refuses(tmp_path: Path) -> None:
+    server = os.environ.get("CASEWORK_TEST_DATABASE_URL", "")
+    with throwaway_database(server, tmp_path) as url:
+        app = _app(url)
+        _migrate(app)
+        runner = app.test_cli_runner()
+        try:
+            weak = runner.invoke(args=["demo", "--scale", "12", "--password", "short"])
+            assert weak.exit_code == 2 and "at least" in weak.output
+            first = runner.invoke(args=["demo", "--scale", "12", "--password", PASSWORD])
+            assert first.exit_code == 0, first.output
+            assert "clients: 12" in first.output and "table session_notes:" in first.output
+            again = runner.invoke(args=["demo", "--scale", "12", "--password", PASSWORD])
+            assert again.exit_code == 2
+            assert "already holds a generated centre" in again.output
+            assert "drop and re-create the database" in again.output
+        finally:
+            with app.app_context():
+                db.engine.dispose()
+
+
 def test_a_database_that_is_not_migrated_is_refused(tmp_path: Path) -> None:
     server = os.environ.get("CASEWORK_TEST_DATABASE_URL", "")
     with throwaway_database(server, tmp_path) as url:

@@ -25,7 +25,7 @@ from alembic.script import ScriptDirectory
 from flask import has_app_context
 from sqlalchemy import Engine, create_engine, text
 
-from casework.auth.passwords import hash_password
+from casework.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, password_problem
 from casework.crypto.chain import GENESIS_MAC, canonical_event_bytes, event_mac
 from casework.crypto.errors import KeyConfigError
 from casework.crypto.keycheck import verify_key_checks
@@ -150,6 +150,9 @@ def generate(
     """
     if clients < 1:
         raise ScaleError("the number of clients must be at least 1")
+    problem = password_problem(password)
+    if problem:
+        raise ScaleError(problem % {"length": MIN_PASSWORD_LENGTH})
     engine = _engine(engine_or_url)
     material = _keys(keys)
     report = ScaleReport(clients)
