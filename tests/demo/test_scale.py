@@ -22,8 +22,9 @@ from casework.clients.models import Client
 from casework.clients.services import clients as client_services
 from casework.crypto.keys import KeyMaterial
 from casework.crypto.services import Identifiers
-from casework.db import db
+from casework.db import Base, db
 from casework.demo.scale import ScaleError, ScaleReport, generate, staff_email
+from casework.demo.scale.sink import COLUMNS
 from casework.migrate import alembic_config
 from tests.database import throwaway_database
 from tests.pages import sign_in
@@ -173,6 +174,27 @@ def test_a_second_run_on_the_same_database_is_refused(
         assert _count(Client) == report.counts["clients"]
 
 
+def test_flask_demo_scale_writes_a_centre_once_and_then_refuses(tmp_path: Path) -> None:
+    server = os.environ.get("CASEWORK_TEST_DATABASE_URL", "")
+    with throwaway_database(server, tmp_path) as url:
+        app = _app(url)
+        _migrate(app)
+        runner = app.test_cli_runner()
+        try:
+            weak = runner.invoke(args=["demo", "--scale", "12", "--password", "short"])
+            assert weak.exit_code == 2 and "at least" in weak.output
+            first = runner.invoke(args=["demo", "--scale", "12", "--password", PASSWORD])
+            assert first.exit_code == 0, first.output
+            assert "clients: 12" in first.output and "table session_notes:" in first.output
+            again = runner.invoke(args=["demo", "--scale", "12", "--password", PASSWORD])
+            assert again.exit_code == 2
+            assert "already holds a generated centre" in again.output
+            assert "drop and re-create the database" in again.output
+        finally:
+            with app.app_context():
+                db.engine.dispose()
+
+
 def test_a_database_that_is_not_migrated_is_refused(tmp_path: Path) -> None:
     server = os.environ.get("CASEWORK_TEST_DATABASE_URL", "")
     with throwaway_database(server, tmp_path) as url:
@@ -183,6 +205,28 @@ def test_a_database_that_is_not_migrated_is_refused(tmp_path: Path) -> None:
                     generate(db.engine, 5, password=PASSWORD)
             finally:
                 db.engine.dispose()
+
+
+def test_every_foreign_key_of_the_written_rows_points_at_a_row(
+    generated: tuple[Flask, ScaleReport],
+) -> None:
+    """The PostgreSQL writers skip the row-by-row foreign-key triggers: the rows must be
+    consistent by construction, which this checks for every foreign key of every table."""
+    app, _ = generated
+    checked = 0
+    with app.app_context():
+        for name in COLUMNS:
+            table = Base.metadata.tables[name]
+            for key in table.foreign_keys:
+                parent = key.column.table.alias("parent")
+                orphans = (
+                    select(func.count())
+                    .select_from(table.outerjoin(parent, key.parent == parent.c[key.column.name]))
+                    .where(key.parent.is_not(None), parent.c[key.column.name].is_(None))
+                )
+                assert db.session.scalar(orphans) == 0, f"{name}.{key.parent.name}"
+                checked += 1
+    assert checked > 40
 
 
 def test_ids_are_fresh_uuids_not_reused_between_rows(generated: tuple[Flask, ScaleReport]) -> None:

@@ -6,88 +6,95 @@ models' column types (UUIDs, UTC timestamps, JSON stored exactly as the ORM stor
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import psycopg
-from sqlalchemy import JSON, Connection, Enum, Engine, String, Table, insert
+from sqlalchemy import JSON, Connection, Engine, Enum, String, Table, insert
 from sqlalchemy.engine import make_url
 
 import casework.all_models  # noqa: F401  (every table in the metadata)
 from casework.db import Base
 
-#: Parents before children, so every foreign key points at a row already written.
+
+def _names(columns: str) -> tuple[str, ...]:
+    return tuple(columns.split())
+
+
+#: The columns of every table written, in the order of the generated tuples.
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "clients": (
+    "clients": _names(
         "id version created_at created_by_id erased_at given_name family_name date_of_birth "
         "national_id phone email address gender birth_year nationality languages "
         "migration_reason municipality"
-    ).split(),
-    "data_keys": "id owner_id version master_key_id wrapped_key created_at destroyed_at".split(),
-    "blind_indexes": "id client_id kind digest key_id".split(),
-    "consents": (
+    ),
+    "data_keys": _names("id owner_id version master_key_id wrapped_key created_at destroyed_at"),
+    "blind_indexes": _names("id client_id kind digest key_id"),
+    "consents": _names(
         "id client_id purpose legal_basis notice_version given_at recorded_by_id withdrawn_at "
         "withdrawn_by_id"
-    ).split(),
-    "cases": (
+    ),
+    "cases": _names(
         "id reference kind state case_manager_id team_id referral_source primary_client_id "
         "children_in_household opened_at opened_by_id closed_at closure_outcome closure_reason "
         "version"
-    ).split(),
-    "case_participants": "id case_id client_id role position".split(),
-    "case_state_changes": (
+    ),
+    "case_participants": _names("id case_id client_id role position"),
+    "case_state_changes": _names(
         "id case_id client_id from_state to_state changed_at changed_by_id reason"
-    ).split(),
-    "assessments": (
+    ),
+    "assessments": _names(
         "id case_id client_id participant_ids instrument_id instrument_version "
         "instrument_sha256 state is_individual is_closing facts answers result routing level "
         "started_at started_by_id completed_at completed_by_id version"
-    ).split(),
-    "recommendations": (
+    ),
+    "recommendations": _names(
         "id case_id assessment_id client_id is_individual service_code kind rule_id priority "
         "rule_reason decision decision_reason decided_at decided_by_id confirmed_by_id "
         "created_at version"
-    ).split(),
-    "enrolments": (
+    ),
+    "enrolments": _names(
         "id case_id client_id service_code practitioner_id status started_at ended_at "
         "created_by_id version"
-    ).split(),
-    "appointments": (
+    ),
+    "appointments": _names(
         "id enrolment_id case_id practitioner_id starts_at ends_at mode place is_joint "
         "attendance version series_id"
-    ).split(),
-    "session_notes": (
+    ),
+    "session_notes": _names(
         "id appointment_id case_id client_id author_id kind is_individual state body "
         "created_at signed_at version"
-    ).split(),
-    "group_runs": (
+    ),
+    "group_runs": _names(
         "id name service_code capacity is_cohort team_id starts_on ends_on created_at "
         "created_by_id version"
-    ).split(),
-    "group_facilitators": "run_id user_id".split(),
-    "group_meetings": "id run_id starts_at ends_at place topic".split(),
-    "group_enrolments": (
+    ),
+    "group_facilitators": _names("run_id user_id"),
+    "group_meetings": _names("id run_id starts_at ends_at place topic"),
+    "group_enrolments": _names(
         "id run_id client_id case_id status waitlist_position enrolled_at activated_at "
         "ended_at created_by_id version"
-    ).split(),
-    "meeting_attendances": "id meeting_id enrolment_id presence recorded_at recorded_by_id".split(),
-    "information_consultations": (
+    ),
+    "meeting_attendances": _names("id meeting_id enrolment_id presence recorded_at recorded_by_id"),
+    "information_consultations": _names(
         "id consulted_on channel language duration_minutes consultant_id team_id client_id "
         "gender age_group nationality migration_reason visitor_token created_at version"
-    ).split(),
-    "information_consultation_topics": "consultation_id topic_code".split(),
-    "teams": "id name created_at".split(),
-    "users": (
+    ),
+    "information_consultation_topics": _names("consultation_id topic_code"),
+    "teams": _names("id name created_at"),
+    "services": _names(
+        "code kind name is_active completion_attendance_percent max_capacity default_capacity"
+    ),
+    "users": _names(
         "id email display_name preferred_language password_hash is_enabled team_id "
         "created_at password_changed_at"
-    ).split(),
-    "user_roles": "user_id role".split(),
-    "team_supervisors": "team_id user_id".split(),
-    "audit_events": (
+    ),
+    "user_roles": _names("user_id role"),
+    "team_supervisors": _names("team_id user_id"),
+    "audit_events": _names(
         "seq occurred_at actor_id actor_role action object_type object_id client_pseudonym "
         "fields reason request_id prev_mac mac key_id"
-    ).split(),
+    ),
 }
 
 
@@ -109,24 +116,37 @@ def postgres_conninfo(engine: Engine) -> str:
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+_TYPES: dict[str, list[str]] = {}
+
+
+def _column_types(connection: psycopg.Connection[Any], table: str) -> list[str]:
+    """The PostgreSQL type of each column of `table`, in `COLUMNS` order (for binary COPY)."""
+    types = _TYPES.get(table)
+    if types is None:
+        found = dict(
+            connection.execute(
+                "SELECT column_name, udt_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND table_name = %s",
+                (table,),
+            ).fetchall()
+        )
+        types = _TYPES[table] = [found[name] for name in COLUMNS[table]]
+    return types
+
+
 def copy_rows(
     connection: psycopg.Connection[Any], table: str, rows: Sequence[tuple[Any, ...]]
 ) -> None:
-    """COPY `rows` into `table` in the connection's current transaction."""
+    """COPY `rows` into `table` in the connection's current transaction (binary format:
+    ciphertexts travel as bytes, not as hex text)."""
     if not rows:
         return
-    positions = JSON_POSITIONS[table]
-    statement = f"COPY {table} ({', '.join(COLUMNS[table])}) FROM STDIN"
+    types = _column_types(connection, table)
+    statement = f"COPY {table} ({', '.join(COLUMNS[table])}) FROM STDIN (FORMAT BINARY)"
     with connection.cursor() as cursor, cursor.copy(statement) as copy:
-        if positions:
-            for row in rows:
-                values = list(row)
-                for position in positions:
-                    values[position] = json.dumps(values[position])
-                copy.write_row(values)
-        else:
-            for row in rows:
-                copy.write_row(row)
+        copy.set_types(types)
+        for row in rows:
+            copy.write_row(row)
 
 
 def _portable(table: Table) -> Table:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import os
 import random
 import uuid
@@ -47,8 +48,21 @@ ACCEPT_REASON = "Uzgodnione z klientem podczas rozmowy kwalifikacyjnej."
 DECLINE_REASON = "Klientka woli na razie spotkania indywidualne."
 CLOSE_REASON = "Cele pracy omówione na spotkaniu kończącym."
 HOLD_REASON = "Klientka wyjechała na kilka tygodni."
-CLIENT_FIELDS = ["address", "date_of_birth", "email", "family_name", "given_name", "national_id"]
-CLIENT_FIELDS.append("phone")
+CLIENT_FIELDS = [
+    "address",
+    "date_of_birth",
+    "email",
+    "family_name",
+    "given_name",
+    "national_id",
+    "phone",
+]
+#: Note texts: one to three of the demo's sentences, as UTF-8.
+BODIES = tuple(
+    " ".join(sentences).encode()
+    for size in (1, 2, 3)
+    for sentences in itertools.permutations(NOTES, size)
+)
 
 
 @dataclass(frozen=True)
@@ -119,13 +133,11 @@ class _Ids:
     teams and runs: a random run prefix, the team number and a counter."""
 
     def __init__(self, prefix: int, team: int) -> None:
-        self._base = (prefix << 96) | (team << 64)
-        self._next = 0
-        self._random = random.Random(os.urandom(16))
+        self._next = (prefix << 96) | (team << 64) | (random.getrandbits(32) << 32)
 
     def __call__(self) -> uuid.UUID:
         self._next += 1
-        return uuid.UUID(int=self._base | (self._next << 24) | self._random.getrandbits(24))
+        return uuid.UUID(int=self._next)
 
 
 def _weighted(rng: random.Random, choices: tuple[tuple[str, int], ...]) -> str:
@@ -166,7 +178,9 @@ class _Team:
         fields: list[str],
     ) -> None:
         alias = pseudonym(self.settings.audit_key, client_id) if client_id else None
-        self.rows.audit.append((at, actor, role, action, object_type, str(object_id), alias, fields))
+        self.rows.audit.append(
+            (at, actor, role, action, object_type, str(object_id), alias, fields)
+        )
 
     # --- people ---------------------------------------------------------------------------
 
@@ -225,7 +239,16 @@ class _Team:
             "consents",
             (consent_id, client_id, "support_services", basis, "2026-01", at, manager, None, None),
         )
-        self.audit(at, manager, "case_manager", "client.create", "client", client_id, client_id, CLIENT_FIELDS)
+        self.audit(
+            at,
+            manager,
+            "case_manager",
+            "client.create",
+            "client",
+            client_id,
+            client_id,
+            CLIENT_FIELDS,
+        )
         return client_id, person_data
 
     # --- cases ----------------------------------------------------------------------------
@@ -277,7 +300,11 @@ class _Team:
             hold_at = max(hold_at, active_at + timedelta(hours=1))
             change_id = self.new_id()
             reason = seal(
-                primary_key, HOLD_REASON.encode(), table="case_state_changes", column="reason", row_id=change_id
+                primary_key,
+                HOLD_REASON.encode(),
+                table="case_state_changes",
+                column="reason",
+                row_id=change_id,
             )
             changes.append((change_id, "active", "on_hold", hold_at, reason))
         if target == "closed":
@@ -285,7 +312,13 @@ class _Team:
             closed_at = max(closed_at, active_at + timedelta(days=7))
             changes.append((self.new_id(), "active", "closed", closed_at, None))
         closure_reason = (
-            seal(primary_key, CLOSE_REASON.encode(), table="cases", column="closure_reason", row_id=case_id)
+            seal(
+                primary_key,
+                CLOSE_REASON.encode(),
+                table="cases",
+                column="closure_reason",
+                row_id=case_id,
+            )
             if closed_at
             else None
         )
@@ -312,12 +345,21 @@ class _Team:
         for position, (client_id, _, role) in enumerate(people):
             self.rows.add("case_participants", (self.new_id(), case_id, client_id, role, position))
             self.clients.append((client_id, case_id, people[position][1].migration_reason.value))
-        for change_id, from_state, to_state, changed_at, reason in changes:
+        for change_id, from_state, to_state, changed_at, why in changes:
             self.rows.add(
                 "case_state_changes",
-                (change_id, case_id, first_id, from_state, to_state, changed_at, manager, reason),
+                (change_id, case_id, first_id, from_state, to_state, changed_at, manager, why),
             )
-        self.audit(opened, manager, "case_manager", "case.open", "case", case_id, first_id, ["participants", "referral_source"])
+        self.audit(
+            opened,
+            manager,
+            "case_manager",
+            "case.open",
+            "case",
+            case_id,
+            first_id,
+            ["participants", "referral_source"],
+        )
         if target == "intake":
             return
         facts = self.facts(first, kind, children)
@@ -325,11 +367,17 @@ class _Team:
         if target == "assessment":
             self.assessment(case_id, first_id, manager, facts, assessment_at, draft=True)
             return
-        profile = rng.choices([p for p, _ in RISK_PROFILES], weights=[w for _, w in RISK_PROFILES])[0]
-        assessment_id, scored = self.assessment(case_id, first_id, manager, facts, assessment_at, profile=profile)
+        profile = rng.choices([p for p, _ in RISK_PROFILES], weights=[w for _, w in RISK_PROFILES])[
+            0
+        ]
+        assessment_id, scored = self.assessment(
+            case_id, first_id, manager, facts, assessment_at, profile=profile
+        )
         decided_at = active_at if target != "routing" else None
         for rec in scored.recommendations:
-            self.recommendation(case_id, assessment_id, first_id, manager, rec, assessment_at, decided_at)
+            self.recommendation(
+                case_id, assessment_id, first_id, manager, rec, assessment_at, decided_at
+            )
         if target == "routing":
             return
         end = closed_at or self.now
@@ -344,7 +392,16 @@ class _Team:
                 profile=templates.CLOSING_PROFILE,
                 closing=True,
             )
-            self.audit(closed_at, manager, "case_manager", "case.close", "case", case_id, first_id, ["closure_outcome", "closure_reason"])
+            self.audit(
+                closed_at,
+                manager,
+                "case_manager",
+                "case.close",
+                "case",
+                case_id,
+                first_id,
+                ["closure_outcome", "closure_reason"],
+            )
 
     def facts(self, person: Any, kind: str, children: bool) -> tuple[tuple[str, Any], ...]:
         facts: dict[str, Any] = {"children_in_household": children, "case_kind": kind}
@@ -404,7 +461,16 @@ class _Team:
             ),
         )
         if not draft:
-            self.audit(done, manager, "case_manager", "assessment.complete", "assessment", assessment_id, client_id, ["answers", "result"])
+            self.audit(
+                done,
+                manager,
+                "case_manager",
+                "assessment.complete",
+                "assessment",
+                assessment_id,
+                client_id,
+                ["answers", "result"],
+            )
         return assessment_id, scored
 
     def recommendation(
@@ -518,7 +584,7 @@ class _Team:
                 if not attended:
                     continue
                 note_id = self.new_id()
-                body = " ".join(rng.sample(NOTES, rng.randint(1, 3)))
+                body = BODIES[int(rng.random() * len(BODIES))]
                 written = begins + timedelta(minutes=60)
                 self.rows.add(
                     "session_notes",
@@ -531,7 +597,7 @@ class _Team:
                         "private" if rng.random() < 0.2 else "progress",
                         kind != "individual" and rng.random() < 0.3,
                         "signed",
-                        seal(key, body.encode(), table="session_notes", column="body", row_id=note_id),
+                        seal(key, body, table="session_notes", column="body", row_id=note_id),
                         written,
                         written + timedelta(minutes=20),
                         2,
@@ -584,7 +650,11 @@ class _Team:
                     1,
                 ),
             )
-            leads = [staff.facilitator] if lead == "facilitator" else [staff.therapists[0], staff.facilitator]
+            leads = (
+                [staff.facilitator]
+                if lead == "facilitator"
+                else [staff.therapists[0], staff.facilitator]
+            )
             for user_id in leads:
                 self.rows.add("group_facilitators", (run_id, user_id))
             members = rng.sample(self.clients, min(len(self.clients), capacity + 2))
@@ -623,9 +693,7 @@ class _Team:
                     continue
                 for enrolment_id in seated:
                     presence = (
-                        "present"
-                        if rng.random() < 0.8
-                        else rng.choice(("absent", "excused"))
+                        "present" if rng.random() < 0.8 else rng.choice(("absent", "excused"))
                     )
                     self.rows.add(
                         "meeting_attendances",
@@ -672,7 +740,16 @@ class _Team:
             for topic in sorted(topics):
                 self.rows.add("information_consultation_topics", (consultation_id, topic))
             fields = ["client_id", "topics"] if client_id else ["topics"]
-            self.audit(created, staff.consultant, "consultant", "consultation.create", "information_consultation", consultation_id, client_id, fields)
+            self.audit(
+                created,
+                staff.consultant,
+                "consultant",
+                "consultation.create",
+                "information_consultation",
+                consultation_id,
+                client_id,
+                fields,
+            )
 
 
 def _at(day: date, hour: int) -> datetime:
