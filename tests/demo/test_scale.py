@@ -128,11 +128,11 @@ def test_a_sample_of_clients_is_found_by_search_and_decrypts(
         for person in sample:
             assert person.family_name and person.given_name and person.phone
             by_phone = client_services.search_clients(manager, Identifiers(phones=(person.phone,)))
-            assert [found.id for found in by_phone] == [person.id]
+            assert [found.id for found in by_phone.clients] == [person.id]
             by_name = client_services.search_clients(
                 manager, Identifiers(surname=person.family_name, birth_year=person.birth_year)
             )
-            assert person.id in {found.id for found in by_name}
+            assert person.id in {found.id for found in by_name.clients}
         db.session.rollback()
 
 
