@@ -9,18 +9,29 @@ from datetime import timedelta
 from flask import Flask
 from sqlalchemy import func, select
 
+from casework import policy
 from casework.audit.chaining import append_queued
 from casework.audit.models import AuditEvent
-from casework.auth.models import User
+from casework.auth.models import Role, User
 from casework.care import pages
 from casework.care.models import AppointmentMode
 from casework.care.services import appointments, enrolments
+from casework.care.services.worklists import read_names
+from casework.cases.services.break_glass import break_glass
+from casework.clients.models import Client
 from casework.clients.names import client_display_name
 from casework.clock import centre_midnight
 from casework.db import db
 from casework.home.pages import my_work
 from tests.counting import counted
-from tests.factories import VIOLENT, make_assessment, make_case, staff
+from tests.factories import (
+    VIOLENT,
+    make_assessment,
+    make_case,
+    make_client,
+    make_user,
+    staff,
+)
 
 
 def _name_reads() -> int:
@@ -147,3 +158,52 @@ def test_the_appointment_page_says_whom_the_session_is_with(app: Flask, team) ->
         page = pages.appointment_page(therapist, appointment.id)
         assert page.who.reference == case.reference
         assert page.who.clients[0].id == case.client_ids[0]
+
+
+def test_the_names_read_are_exactly_the_clients_policy_lets_each_reader_see(
+    app: Flask, team
+) -> None:
+    """`read_names` starts from the listed clients (docs/performance.md, "Work lists"), yet
+    answers what `policy.visible_clients` does for every kind of reader: own cases, a teammate's,
+    an enrolment, a supervised team, break-the-glass, a client registered in no case yet."""
+    with app.test_request_context():
+        manager, therapist = staff(team, "manager"), staff(team, "therapist")
+        own = [make_case(manager) for _ in range(2)]
+        teammates = make_case(staff(team, "other_manager"))
+        away_team = staff(team, "outside_supervisor").team
+        away = make_case(make_user(roles=(Role.CASE_MANAGER,), team=away_team))
+        enrolments.enrol(
+            manager,
+            own[0].id,
+            client_id=own[0].client_ids[0],
+            service_code="individual_counselling",
+            practitioner_id=therapist.id,
+        )
+        break_glass(staff(team, "therapist2"), teammates.id, reason="covering a colleague today")
+        unattached = make_client(created_by_id=manager.id)
+        ids = {c for case in (*own, teammates, away) for c in case.client_ids} | {unattached.id}
+        readers = [
+            "manager",
+            "other_manager",
+            "therapist",
+            "therapist2",
+            "supervisor",
+            "outside_supervisor",
+            "consultant",
+            "admin",
+        ]
+        seen = {}
+        for name in readers:
+            reader = staff(team, name)
+            expected = set(
+                db.session.scalars(
+                    select(Client.id).where(Client.id.in_(ids), policy.visible_clients(reader))
+                )
+            )
+            seen[name] = set(read_names(reader, ids))
+            assert seen[name] == expected, name
+        assert seen["therapist"] == {own[0].client_ids[0]}
+        assert set(teammates.client_ids) <= seen["therapist2"]
+        assert unattached.id in seen["manager"] and unattached.id in seen["supervisor"]
+        assert set(away.client_ids) <= seen["outside_supervisor"]
+        assert seen["admin"] == set()

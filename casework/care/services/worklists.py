@@ -6,8 +6,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import CompoundSelect, select, union
 
 from casework import policy
 from casework.audit import services as audit
@@ -19,6 +20,7 @@ from casework.cases.models import Case, CaseKind, CaseParticipant
 from casework.clients.models import Client
 from casework.crypto.keystore import client_owner, data_keys
 from casework.db import db
+from casework.policy.cases import visible_client_id_sources
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ def read_names(user: User, client_ids: set[uuid.UUID]) -> dict[uuid.UUID, Client
     found = {
         client.id: client
         for client in db.session.scalars(
-            select(Client).where(Client.id.in_(client_ids), policy.visible_clients(user))
+            select(Client).where(Client.id.in_(_visible_among(user, client_ids)))
         )
     }
     data_keys().preload(client_owner(client_id) for client_id in found)
@@ -105,6 +107,27 @@ def read_names(user: User, client_ids: set[uuid.UUID]) -> dict[uuid.UUID, Client
         fields=["given_name", "family_name"],
     )
     return found
+
+
+def _visible_among(user: User, client_ids: set[uuid.UUID]) -> CompoundSelect[Any]:
+    """The ids among `client_ids` that `policy.visible_clients` lets through, every part of its
+    union starting from those few clients. The clients of the cases the user may see are read
+    per term of `visible_cases`' `OR` (`policy.visible_case_branches`), each joined to the
+    clients' cases: as `case_id IN (SELECT cases.id WHERE ... OR ...)` PostgreSQL walked every
+    case to build that set (docs/performance.md, "Work lists")."""
+    in_seen_cases = [
+        select(CaseParticipant.client_id)
+        .join(Case, Case.id == CaseParticipant.case_id)
+        .where(CaseParticipant.client_id.in_(client_ids), branch)
+        for branch in policy.visible_case_branches(user)
+    ]
+    # The policy's other part (a client in no case yet: who registered them, and their
+    # supervisors), narrowed to the same ids.
+    _, *others = visible_client_id_sources(user)
+    return union(
+        *in_seen_cases,
+        *(other.where(other.selected_columns[0].in_(client_ids)) for other in others),
+    )
 
 
 def _visible_cases(user: User, case_ids: set[uuid.UUID]) -> dict[uuid.UUID, Case]:
