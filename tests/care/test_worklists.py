@@ -20,7 +20,7 @@ from casework.clock import centre_midnight
 from casework.db import db
 from casework.home.pages import my_work
 from tests.counting import counted
-from tests.factories import VIOLENT, make_assessment, make_case, make_consenting_client, staff
+from tests.factories import VIOLENT, make_assessment, make_case, staff
 
 
 def _name_reads() -> int:
@@ -137,28 +137,6 @@ def test_names_are_shown_only_to_those_who_may_see_the_client(app: Flask, team) 
         (unseen,) = who_and_what(staff(team, "therapist2"), [Subject(case.id)])
         assert seen.clients and seen.reference == case.reference
         assert unseen.clients == () and unseen.reference is None
-
-
-def test_names_of_given_clients_are_read_only_where_the_reader_may_see_them(
-    app: Flask, team
-) -> None:
-    """`read_names` asks each term of `visible_clients` for the given ids only: a client in a
-    case the reader sees, one they registered and is in no case yet, and neither another's
-    case nor another's registration, whichever the mix."""
-    with app.test_request_context():
-        from casework.care.services.worklists import read_names
-
-        manager, other = staff(team, "manager"), staff(team, "other_manager")
-        (mine,) = make_case(manager).client_ids
-        (theirs,) = make_case(other).client_ids
-        registered = make_consenting_client(manager).id
-        not_mine = make_consenting_client(other).id
-        wanted = {mine, theirs, registered, not_mine}
-        assert set(read_names(manager, wanted)) == {mine, registered}
-        assert set(read_names(other, wanted)) == {theirs, not_mine}
-        assert set(read_names(staff(team, "supervisor"), wanted)) == wanted
-        assert set(read_names(staff(team, "outside_supervisor"), wanted)) == set()
-        assert read_names(manager, {theirs}) == {}
 
 
 def test_the_appointment_page_says_whom_the_session_is_with(app: Flask, team) -> None:
