@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select, union
+from sqlalchemy import select
 
 from casework import policy
 from casework.audit import services as audit
@@ -19,7 +19,6 @@ from casework.cases.models import Case, CaseKind, CaseParticipant
 from casework.clients.models import Client
 from casework.crypto.keystore import client_owner, data_keys
 from casework.db import db
-from casework.policy.cases import visible_client_id_sources
 
 
 @dataclass(frozen=True)
@@ -91,16 +90,10 @@ def read_names(user: User, client_ids: set[uuid.UUID]) -> dict[uuid.UUID, Client
     the read of their names audited in one batch."""
     if not client_ids:
         return {}
-    # `visible_clients` with the wanted ids inside each term of its union: the database starts
-    # from these few clients, not from every client of the team (docs/performance.md).
-    sources = [
-        source.where(source.selected_columns[0].in_(client_ids))
-        for source in visible_client_id_sources(user)
-    ]
     found = {
         client.id: client
         for client in db.session.scalars(
-            select(Client).where(Client.id.in_(client_ids), Client.id.in_(union(*sources)))
+            select(Client).where(Client.id.in_(client_ids), policy.visible_clients(user))
         )
     }
     data_keys().preload(client_owner(client_id) for client_id in found)
