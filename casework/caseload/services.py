@@ -142,7 +142,9 @@ def _rows(teams: list[uuid.UUID], filters: FigureFilters, now: datetime) -> Subq
     if filters.figure == OVERDUE:
         reassess_before = now - timedelta(days=filters.settings.reassessment_days)
         conditions += [
-            Case.state.in_(WORKING_STATES),
+            # As the states it is not: `IN` let PostgreSQL AND the team's few cases with every
+            # active case of the database through `ix_cases_state` (320,000 rows at 1M).
+            Case.state.not_in([state for state in CaseState if state not in WORKING_STATES]),
             or_(assessed_at.is_(None), assessed_at < reassess_before),
         ]
     return (
