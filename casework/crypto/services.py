@@ -107,7 +107,7 @@ def _matching_entries(identifiers: Identifiers) -> ColumnElement[bool] | None:
     )
 
 
-def matching_client_ids(identifiers: Identifiers) -> Select[tuple[uuid.UUID]] | None:
+def matching_client_ids(identifiers: Identifiers) -> Select[uuid.UUID] | None:
     """A query for the ids of the clients matching any of the identifiers exactly, for an `IN`
     in the caller's own query (None: no identifier): the database joins it with the caller's
     other conditions, so a common surname is not read into Python first."""
