@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 
-from sqlalchemy import and_, delete, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, delete, or_, select, tuple_
 
 from casework.crypto.blind_index import BlindIndexer, IndexKind
 from casework.crypto.errors import BlindIndexInputError
@@ -83,8 +83,8 @@ def set_blind_indexes(
     db.session.flush()
 
 
-def find_clients(identifiers: Identifiers) -> Mapping[uuid.UUID, set[str]]:
-    """The ids of clients matching any of the identifiers exactly, with the kinds that matched.
+def _matching_entries(identifiers: Identifiers) -> ColumnElement[bool] | None:
+    """The blind-index rows matching any of the identifiers exactly (None: no identifier).
 
     While the blind-index key is being rotated, every index row is compared under the key it
     was made with, so clients not yet recomputed are found as well.
@@ -94,19 +94,35 @@ def find_clients(identifiers: Identifiers) -> Mapping[uuid.UUID, set[str]]:
         for key_id, key in key_material().blind_index_keys().items()
     }
     if not any(digests.values()):
-        return {}
+        return None
     # (kind, digest) pairs, so the (kind, digest) index serves the lookup.
-    wanted = [
-        and_(
-            BlindIndexEntry.key_id == key_id,
-            tuple_(BlindIndexEntry.kind, BlindIndexEntry.digest).in_(pairs),
+    return or_(
+        *(
+            and_(
+                BlindIndexEntry.key_id == key_id,
+                tuple_(BlindIndexEntry.kind, BlindIndexEntry.digest).in_(pairs),
+            )
+            for key_id, pairs in digests.items()
         )
-        for key_id, pairs in digests.items()
-    ]
-    matches: dict[uuid.UUID, set[str]] = {}
-    rows = db.session.execute(
-        select(BlindIndexEntry.client_id, BlindIndexEntry.kind).where(or_(*wanted))
     )
+
+
+def matching_client_ids(identifiers: Identifiers) -> Select[uuid.UUID] | None:
+    """A query for the ids of the clients matching any of the identifiers exactly, for an `IN`
+    in the caller's own query (None: no identifier): the database joins it with the caller's
+    other conditions, so a common surname is not read into Python first."""
+    wanted = _matching_entries(identifiers)
+    return None if wanted is None else select(BlindIndexEntry.client_id).where(wanted)
+
+
+def find_clients(identifiers: Identifiers) -> Mapping[uuid.UUID, set[str]]:
+    """The ids of clients matching any of the identifiers exactly, with the kinds that matched
+    (see `_matching_entries`)."""
+    wanted = _matching_entries(identifiers)
+    if wanted is None:
+        return {}
+    matches: dict[uuid.UUID, set[str]] = {}
+    rows = db.session.execute(select(BlindIndexEntry.client_id, BlindIndexEntry.kind).where(wanted))
     for client_id, kind in rows:
         matches.setdefault(client_id, set()).add(kind)
     return matches

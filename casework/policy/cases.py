@@ -63,6 +63,12 @@ def _broke_glass(user: User) -> ColumnElement[bool]:
 
 def assigned_cases(user: User) -> ColumnElement[bool]:
     """The cases `user` may see through their roles and assignments (no break-the-glass)."""
+    conditions = assigned_case_branches(user)
+    return or_(*conditions) if conditions else false()
+
+
+def assigned_case_branches(user: User) -> list[ColumnElement[bool]]:
+    """`assigned_cases` as the terms of its `OR` (none: no case at all)."""
     conditions: list[ColumnElement[bool]] = []
     if user.has_role(Role.CASE_MANAGER):
         conditions.append(Case.case_manager_id == user.id)
@@ -72,7 +78,7 @@ def assigned_cases(user: User) -> ColumnElement[bool]:
     teams = supervised_team_ids(user)
     if teams:
         conditions.append(Case.team_id.in_(teams))
-    return or_(*conditions) if conditions else false()
+    return conditions
 
 
 def visible_cases(user: User) -> ColumnElement[bool]:
@@ -109,11 +115,16 @@ def visible_client_id_sources(user: User, *, assigned_only: bool = False) -> lis
     """Queries whose union is the ids of the clients `visible_clients` lets through (callers
     widening the rule add theirs to the same flat UNION: SQLite takes no nested one). An `IN`
     over the union lets the database start from the few clients a member of staff works with,
-    not test every client row (a sequential scan of the table at 100,000 clients)."""
-    cases_seen = assigned_cases(user) if assigned_only else visible_cases(user)
-    in_a_seen_case = select(CaseParticipant.client_id).where(
-        CaseParticipant.case_id.in_(select(Case.id).where(cases_seen))
-    )
+    not test every client row (a sequential scan of the table at 100,000 clients). Each way of
+    seeing a case is a member of its own: under one `OR` PostgreSQL scanned every case
+    (docs/performance.md, "Work lists")."""
+    branches = assigned_case_branches(user) if assigned_only else visible_case_branches(user)
+    in_a_seen_case = [
+        select(CaseParticipant.client_id).where(
+            CaseParticipant.case_id.in_(select(Case.id).where(branch))
+        )
+        for branch in branches
+    ]
     registered = aliased(Client)
     registrars: list[ColumnElement[bool]] = [registered.created_by_id == user.id]
     teams = supervised_team_ids(user)
@@ -123,7 +134,7 @@ def visible_client_id_sources(user: User, *, assigned_only: bool = False) -> lis
         )
     in_no_case = ~exists().where(CaseParticipant.client_id == registered.id)
     on_their_own = select(registered.id).where(or_(*registrars), in_no_case)
-    return [in_a_seen_case, on_their_own]
+    return [*in_a_seen_case, on_their_own]
 
 
 def visible_clients(user: User, *, assigned_only: bool = False) -> ColumnElement[bool]:

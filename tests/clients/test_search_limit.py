@@ -12,7 +12,7 @@ from casework.auth.models import Language
 from casework.clients.services import clients
 from casework.crypto.services import Identifiers, set_blind_indexes
 from casework.db import db
-from tests.factories import make_case, make_consenting_client, staff
+from tests.factories import make_case, make_consenting_client, make_team, staff
 from tests.pages import post_form, sign_in
 
 
@@ -49,3 +49,32 @@ def test_a_search_with_too_many_matches_shows_the_first_and_audits_only_those(
         client, "/clients/search", {"family_name": "Nowakowska", "birth_year": "1990"}
     ).get_data(as_text=True)
     assert page.count("<li data-hit>") == 3 and "More clients match" not in page
+
+
+def test_clients_others_see_share_the_surname_but_neither_show_nor_cut_the_list(
+    app: Flask, team, monkeypatch
+) -> None:
+    """The blind-index lookup is a subquery of the policy-limited query: matches elsewhere in
+    the centre are neither shown nor counted towards the limit."""
+    monkeypatch.setattr(clients, "SEARCH_LIMIT", 2)
+    other_team = make_team(app, "Another team")
+    with app.app_context():
+        manager = staff(team, "manager")
+        elsewhere = staff(other_team, "manager")
+        mine = make_consenting_client(manager, family_name="Wiśniewska", birth_year=1985)
+        make_case(manager, clients=[mine])
+        theirs = []
+        for _ in range(3):
+            other = make_consenting_client(elsewhere, family_name="Wiśniewska", birth_year=1985)
+            make_case(elsewhere, clients=[other])
+            theirs.append(other.id)
+        for client_id in (mine.id, *theirs):
+            set_blind_indexes(client_id, Identifiers(surname="Wiśniewska", birth_year=1985))
+        db.session.flush()
+        wanted = Identifiers(surname="Wiśniewska", birth_year=1985)
+        result = clients.search_clients(manager, wanted)
+        assert [found.id for found in result.clients] == [mine.id] and not result.is_cut
+        result = clients.search_clients(elsewhere, wanted)
+        assert {found.id for found in result.clients} <= set(theirs) and result.is_cut
+        assert len(result.clients) == 2
+        db.session.rollback()
