@@ -110,23 +110,15 @@ def read_names(user: User, client_ids: set[uuid.UUID]) -> dict[uuid.UUID, Client
 
 
 def _visible_among(user: User, client_ids: set[uuid.UUID]) -> CompoundSelect[Any]:
-    """The ids among `client_ids` that `policy.visible_clients` lets through, every part of its
-    union starting from those few clients. The clients of the cases the user may see are read
-    per term of `visible_cases`' `OR` (`policy.visible_case_branches`), each joined to the
-    clients' cases: as `case_id IN (SELECT cases.id WHERE ... OR ...)` PostgreSQL walked every
-    case to build that set (docs/performance.md, "Work lists")."""
-    in_seen_cases = [
-        select(CaseParticipant.client_id)
-        .join(Case, Case.id == CaseParticipant.case_id)
-        .where(CaseParticipant.client_id.in_(client_ids), branch)
-        for branch in policy.visible_case_branches(user)
-    ]
-    # The policy's other part (a client in no case yet: who registered them, and their
-    # supervisors), narrowed to the same ids.
-    _, *others = visible_client_id_sources(user)
+    """The ids among `client_ids` that `policy.visible_clients` lets through: every member of
+    its union (one per way of seeing a case, and a client in no case yet) narrowed to those few
+    clients, so each starts from them. Unnarrowed, PostgreSQL built the set of every visible
+    case first (docs/performance.md, "Work lists")."""
     return union(
-        *in_seen_cases,
-        *(other.where(other.selected_columns[0].in_(client_ids)) for other in others),
+        *(
+            source.where(source.selected_columns[0].in_(client_ids))
+            for source in visible_client_id_sources(user)
+        )
     )
 
 
