@@ -34,6 +34,11 @@ def _contact(manager, therapist, case, *, days_ago: int) -> None:
         service_code="individual_counselling",
         practitioner_id=therapist.id,
     )
+    attended(therapist, enrolment, days_ago=days_ago)
+
+
+def attended(therapist, enrolment, *, days_ago: int) -> None:
+    """An attended one-hour appointment of `enrolment`, `days_ago` days ago: a contact."""
     start = utcnow() - timedelta(days=days_ago)
     appointment = appointments.schedule_appointment(
         therapist,

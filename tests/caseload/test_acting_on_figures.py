@@ -14,12 +14,12 @@ from sqlalchemy import func, select
 from casework.audit.models import AuditEvent
 from casework.auth.models import Language, User
 from casework.auth.services import create_api_token
-from casework.care.models import AppointmentMode, Attendance
-from casework.care.services import appointments, enrolments
+from casework.care.services import enrolments
 from casework.caseload import pages, services
 from casework.cases.models import CaseState
 from casework.clients.names import client_display_name
 from casework.db import db, utcnow
+from tests.caseload.conftest import attended
 from tests.factories import VIOLENT, make_assessment, make_case, staff
 from tests.pages import sign_in
 
@@ -46,20 +46,7 @@ def _quiet_case(
             practitioner_id=therapist.id,
         )
         if contact_days_ago is not None:
-            start = utcnow() - timedelta(days=contact_days_ago)
-            appointment = appointments.schedule_appointment(
-                therapist,
-                enrolment.id,
-                starts_at=start,
-                ends_at=start + timedelta(hours=1),
-                mode=AppointmentMode.IN_PERSON,
-            )
-            appointments.record_attendance(
-                therapist,
-                appointment.id,
-                attendance=Attendance.ATTENDED,
-                expected_version=appointment.version,
-            )
+            attended(therapist, enrolment, days_ago=contact_days_ago)
     return case
 
 
