@@ -8,11 +8,6 @@ from typing import Any
 
 from .conditions import (
     COMPARISONS,
-    COUNT_OPS,
-    FACT_OPS,
-    ITEM_OPS,
-    RESULT_OPS,
-    SCALE_OPS,
     AllOf,
     AnyOf,
     Condition,
@@ -27,6 +22,9 @@ from .fields import Reader
 from .model import FactSpec, Item, ItemKind
 from .numbers import as_number
 from .result import STATUSES
+
+#: The ops whose operand is a list of values (`equals`: one value, read as a list of one).
+LISTS = ("in", "not_in", "equals")
 
 
 @dataclass
@@ -91,7 +89,7 @@ def _parse(reader: Reader, scope: Scope) -> Condition | None:
         return _fact_test(reader, scope)
     if "positive_among" in data or "count" in data:
         return _count(reader, scope)
-    if scope.instruments is not None and any(op in data for op in RESULT_OPS):
+    if scope.instruments is not None and any(op in data for op in ResultTest.OPS):
         return _result_test(reader, scope)
     if "scale" in data:
         return _scale_test(reader, scope)
@@ -111,23 +109,24 @@ def _one_op(reader: Reader, subject: tuple[str, ...], ops: tuple[str, ...]) -> s
     return present[0]
 
 
-def _flag(reader: Reader, op: str) -> bool | None:
-    """The operand of `answered`, `positive` or `present`: true or false."""
+def _operand(reader: Reader, op: str) -> Any:
+    """What `op` reads: a number, true or false, a non-empty list of values, a list of codes or
+    a code; None (reported) if it is not that."""
     raw = reader.raw(op)
-    if not isinstance(raw, bool):
-        reader.report("expected true or false", op)
-        return None
-    return raw
-
-
-def _listed(reader: Reader, op: str) -> list[Any] | None:
-    """The operand of `in` and `not_in` (a non-empty list), or of `equals` as a list of one."""
-    raw = reader.raw(op)
-    values = raw if op in ("in", "not_in") else [raw]
-    if not isinstance(values, list) or not values:
-        reader.report("expected a non-empty list", op)
-        return None
-    return values
+    if op in COMPARISONS:
+        return reader.number(op)
+    if op in ("answered", "positive", "present"):
+        if not isinstance(raw, bool):
+            reader.report("expected true or false", op)
+            return None
+        return raw
+    if op in LISTS:
+        values = raw if op != "equals" else [raw]
+        if not isinstance(values, list) or not values:
+            reader.report("expected a non-empty list", op)
+            return None
+        return values
+    return reader.codes(op) if op in ("band_in", "status_in", "level_in") else reader.code(op)
 
 
 def _known_codes(reader: Reader, op: str, values: list[Any], known: Collection[str]) -> bool:
@@ -144,7 +143,7 @@ def _tests_answers(reader: Reader, scope: Scope, key: str) -> bool:
 
 
 def _item_test(reader: Reader, scope: Scope) -> ItemTest | None:
-    op = _one_op(reader, ("item", "on"), ITEM_OPS)
+    op = _one_op(reader, ("item", "on"), ItemTest.OPS)
     item_id = reader.code("item")
     if not _tests_answers(reader, scope, "item") or item_id is None or item_id in scope.broken:
         return None
@@ -160,38 +159,32 @@ def _predicate(reader: Reader, name: str, items: list[Item], op: str) -> ItemTes
     if reader.has("on") and op not in COMPARISONS:
         reader.report("'on' applies only to comparisons (at_least, at_most, ...)", "on")
     text = next((item.id for item in items if item.kind == ItemKind.TEXT), None)
-    if op in ("answered", "positive"):
-        if op == "positive" and text and isinstance(reader.raw(op), bool):
-            reader.report(f"free-text item {text!r} is never positive", op)
-            return None
-        flag = _flag(reader, op)
-        return ItemTest(name, op, flag) if flag is not None else None
-    if text:
-        reader.report(f"free-text item {text!r} can only be tested with 'answered'", op)
+    if text and op != "answered" and (op != "positive" or isinstance(reader.raw(op), bool)):
+        never = "is never positive" if op == "positive" else "can only be tested with 'answered'"
+        reader.report(f"free-text item {text!r} {never}", op)
         return None
-    if op in COMPARISONS:
-        number = reader.number(op)
-        return ItemTest(name, op, number, on) if number is not None else None
-    values = _listed(reader, op)
-    if values is None:
+    operand = _operand(reader, op)
+    if operand is None:
         return None
+    if op not in LISTS:
+        return ItemTest(name, op, operand, on if op in COMPARISONS else "raw")
     for item in items:
         codes = [option.code for option in item.options]
-        unknown = [value for value in values if value not in codes]
+        unknown = [value for value in operand if value not in codes]
         if item.is_choice and unknown:
             options = ", ".join(sorted(codes))
             reader.report(f"item {item.id!r} has no option {unknown[0]!r}; options: {options}", op)
             return None
-        if not item.is_choice and any(as_number(value) is None for value in values):
+        if not item.is_choice and any(as_number(value) is None for value in operand):
             reader.report("number items are compared with numbers", op)
             return None
-    operand = tuple(as_number(v) if as_number(v) is not None else v for v in values)
-    return ItemTest(name, op, operand if op != "equals" else operand[0])
+    values = tuple(as_number(v) if as_number(v) is not None else v for v in operand)
+    return ItemTest(name, op, values if op != "equals" else values[0])
 
 
 def _fact_test(reader: Reader, scope: Scope) -> FactTest | None:
     name = reader.code("fact")
-    op = _one_op(reader, ("fact",), FACT_OPS)
+    op = _one_op(reader, ("fact",), FactTest.OPS)
     if name is None or op is None:
         return None
     spec = scope.facts.get(name)
@@ -200,27 +193,23 @@ def _fact_test(reader: Reader, scope: Scope) -> FactTest | None:
         text = f"undeclared fact {name!r}; declare it under 'facts' (declared: {known})"
         reader.report(text, "fact")
         return None
-    if op == "present":
-        flag = _flag(reader, op)
-        return FactTest(name, op, flag) if flag is not None else None
     if op in COMPARISONS and spec.kind != "number":
         reader.report(f"fact {name!r} is {spec.kind}, not a number", op)
         return None
-    if op in COMPARISONS:
-        number = reader.number(op)
-        return FactTest(name, op, number) if number is not None else None
-    values = _listed(reader, op)
-    bad = next((value for value in values or () if not spec.accepts(value)), None)
-    if values is not None and bad is not None:
+    operand = _operand(reader, op)
+    if op not in LISTS or operand is None:
+        return FactTest(name, op, operand) if operand is not None else None
+    bad = next((value for value in operand if not spec.accepts(value)), None)
+    if bad is not None:
         allowed = ", ".join(spec.values) if spec.kind == "enum" else spec.kind
         reader.report(f"{bad!r} is not a possible value of fact {name!r} ({allowed})", op)
         return None
-    return FactTest(name, op, tuple(values) if op != "equals" else values[0]) if values else None
+    return FactTest(name, op, tuple(operand) if op != "equals" else operand[0])
 
 
 def _count(reader: Reader, scope: Scope) -> CountTest | None:
     key = "positive_among" if "positive_among" in reader.data else "count"
-    op = _one_op(reader, (key,), COUNT_OPS)
+    op = _one_op(reader, (key,), CountTest.OPS)
     count = reader.integer(op) if op else None
     if not _tests_answers(reader, scope, key):
         return None
@@ -231,7 +220,7 @@ def _count(reader: Reader, scope: Scope) -> CountTest | None:
         if not among.valid:
             return None
         source = among.exactly_one(("items", "tag"))
-        test_op = _one_op(among, ("items", "tag", "on"), ITEM_OPS)
+        test_op = _one_op(among, ("items", "tag", "on"), ItemTest.OPS)
     elif isinstance(reader.raw(key), dict):
         among, source = reader.child(key), "tag"
         among.only(["tag"])
@@ -268,20 +257,20 @@ def _scale_test(reader: Reader, scope: Scope) -> ScaleTest | None:
         reader.report(f"{scope.where} cannot test scales", "scale")
         return None
     scale_id = reader.code("scale")
-    op = _one_op(reader, ("scale",), SCALE_OPS)
+    op = _one_op(reader, ("scale",), ScaleTest.OPS)
     if scale_id is None or op is None:
         return None
     if scale_id not in scope.scale_bands:
         reader.report(f"unknown scale {scale_id!r}", "scale")
         return None
-    if op in COMPARISONS:
-        number = reader.number(op)
-        return ScaleTest(scale_id, op, number) if number is not None else None
-    values = reader.codes(op) if op != "band" else [reader.code(op)]
+    operand = _operand(reader, op)
+    if op in COMPARISONS or operand is None:
+        return ScaleTest(scale_id, op, operand) if operand is not None else None
+    values = [operand] if op == "band" else operand
     allowed = STATUSES if op == "status_in" else scope.scale_bands[scale_id]
-    if not values or None in values or not _known_codes(reader, op, values, allowed):
+    if not values or not _known_codes(reader, op, values, allowed):
         return None
-    return ScaleTest(scale_id, "band_in" if op == "band" else op, tuple(str(v) for v in values))
+    return ScaleTest(scale_id, "band_in" if op == "band" else op, tuple(values))
 
 
 def _result_test(reader: Reader, scope: Scope) -> ResultTest | None:
@@ -290,7 +279,7 @@ def _result_test(reader: Reader, scope: Scope) -> ResultTest | None:
         reader.only(["instrument", "scale", "band_in"])
         op: str | None = "band_in"
     else:
-        op = _one_op(reader, ("instrument", "of"), RESULT_OPS)
+        op = _one_op(reader, ("instrument", "of"), ResultTest.OPS)
     instrument = reader.code("instrument", required=False)
     of = reader.choice("of", ("person", "couple"), default="person") or "person"
     if op is None:

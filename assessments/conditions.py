@@ -23,11 +23,7 @@ from typing import Any
 from .numbers import Number, to_json
 
 COMPARISONS = ("at_least", "at_most", "greater_than", "less_than")
-ITEM_OPS = ("in", "not_in", "equals", "answered", "positive", *COMPARISONS)
-FACT_OPS = ("equals", "in", "not_in", "present", *COMPARISONS)
-SCALE_OPS = ("band", "band_in", "status_in", *COMPARISONS)
-COUNT_OPS = ("at_least", "more_than", "at_most", "less_than", "equals")
-RESULT_OPS = ("level_in", "flag", "action", "tag_positive", "band_in")
+#: How descriptions word the ops.
 WORDS = {
     "in": "is one of",
     "not_in": "is none of",
@@ -37,10 +33,8 @@ WORDS = {
     "greater_than": ">",
     "less_than": "<",
     "more_than": ">",
-    "band": "is in band",
     "band_in": "is in band",
     "status_in": "has status",
-    "level_in": "has level",
 }
 
 
@@ -126,6 +120,7 @@ class Condition:
 class ItemTest(Condition):
     """A test on one answer; an unanswered or hidden item fails all but `answered: false`."""
 
+    OPS = ("in", "not_in", "equals", "answered", "positive", *COMPARISONS)
     item: str
     op: str
     operand: Any
@@ -173,6 +168,7 @@ class ItemTest(Condition):
 class FactTest(Condition):
     """A test on a client fact; an absent fact fails every test but `present: false`."""
 
+    OPS = ("equals", "in", "not_in", "present", *COMPARISONS)
     fact: str
     op: str
     operand: Any
@@ -207,8 +203,10 @@ class FactTest(Condition):
 
 @dataclass(frozen=True, slots=True)
 class ScaleTest(Condition):
-    """A test on a scale of the same instrument; a scale without a score fails comparisons."""
+    """A test on a scale of the same instrument; a scale without a score fails comparisons.
+    `band: x` is read as `band_in: [x]`."""
 
+    OPS = ("band", "band_in", "status_in", *COMPARISONS)
     scale: str
     op: str
     operand: Any
@@ -236,6 +234,7 @@ class ScaleTest(Condition):
 class CountTest(Condition):
     """How many of the items (or of the items with a tag) are positive, or pass `test`."""
 
+    OPS = ("at_least", "more_than", "at_most", "less_than", "equals")
     items: tuple[str, ...]
     tag: str | None
     op: str
@@ -245,8 +244,6 @@ class CountTest(Condition):
 
     def matching(self, context: Context) -> list[str]:
         if self.test is None:
-            if context.positive is not None:
-                return [item for item in self.items if item in context.positive]
             return [item for item in self.items if context.is_positive(item)]
         return [item for item in self.items if self.test.holds(context, item)]
 
@@ -281,6 +278,7 @@ class ResultTest(Condition):
     """Routing: true if any result (of `instrument`, if given) has this level, flag, action, tag
     or scale band; with `of: couple`, any combined couple or family result."""
 
+    OPS = ("level_in", "flag", "action", "tag_positive", "band_in")
     instrument: str | None
     op: str
     operand: Any
