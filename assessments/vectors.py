@@ -16,20 +16,18 @@ from .result import Result
 from .scoring import score
 
 LISTS = ("flags", "actions", "rules", "hidden", "discarded")
-#: What a vector may expect, and the fields of each entry of the nested expectations.
-NESTED = {
-    "scales": ("score", "raw", "band", "status", "reason"),
-    "change": (
-        "difference",
-        "rci",
-        "status",
-        "crossed_cutoff",
-        "clinical_before",
-        "clinical_after",
-    ),
-    "couple": ("level", "flags"),
-}
-EXPECT_FIELDS = ("level", "band_level", *LISTS, *NESTED)
+#: What a vector may expect of each scale, and of each scale's change from the other answers.
+SCALE_FIELDS = ("score", "raw", "band", "status", "reason")
+CHANGE_FIELDS = (
+    "difference",
+    "rci",
+    "status",
+    "crossed_cutoff",
+    "clinical_before",
+    "clinical_after",
+)
+PER_SCALE = {"scales": SCALE_FIELDS, "change": CHANGE_FIELDS}
+EXPECT_FIELDS = ("level", "band_level", *LISTS, *PER_SCALE, "couple")
 
 
 def read_vectors(root: Reader) -> tuple[Vector, ...]:
@@ -49,14 +47,14 @@ def read_vectors(root: Reader) -> tuple[Vector, ...]:
         if reader.has("expect"):
             wanted = reader.child("expect")
             wanted.only(EXPECT_FIELDS)
-            for key in ("scales", "change"):
-                nested = wanted.child(key) if wanted.has(key) else None
-                for scale_id in nested.data if nested is not None else ():
-                    nested.child(str(scale_id)).only(NESTED[key])  # type: ignore[union-attr]
+            for key in (key for key in PER_SCALE if wanted.has(key)):
+                scales = wanted.child(key)
+                for scale_id in scales.data:
+                    scales.child(str(scale_id)).only(PER_SCALE[key])
             for key in LISTS:
                 wanted.sequence(key, required=False)
             if wanted.has("couple"):
-                wanted.child("couple").only(NESTED["couple"])
+                wanted.child("couple").only(["level", "flags"])
             if (wanted.has("change") or wanted.has("couple")) and other is None:
                 reader.report("expecting change or couple results needs 'other' answers")
             expect = dict(wanted.data)
@@ -91,12 +89,12 @@ def check_vector_names(instrument: Instrument, problems: list[Problem]) -> None:
             if expected is None:
                 continue
             listed = (
-                expected if isinstance(expected, (list, dict)) and key != "level" else [expected]
+                expected if isinstance(expected, list | dict) and key != "level" else [expected]
             )
             for name in listed:
                 if not isinstance(name, str) or name not in names:
                     text = f"expects unknown {key.rstrip('s')} {name!r}"
-                    problems += _problems(instrument, vector, text, f"expect.{key}")
+                    problems.append(_problem(instrument, vector, text, f"expect.{key}"))
 
 
 def vector_answers(instrument: Instrument, vector: Vector) -> dict[str, Any]:
@@ -130,7 +128,7 @@ def check_vector(instrument: Instrument, vector: Vector) -> list[Problem]:
     """Score one vector; one problem per difference from what it expects."""
 
     def fail(message: str, field: str | None = None) -> list[Problem]:
-        return _problems(instrument, vector, message, field)
+        return [_problem(instrument, vector, message, field)]
 
     try:
         result = score(instrument, vector_answers(instrument, vector), vector.facts)
@@ -158,11 +156,9 @@ def check_vector(instrument: Instrument, vector: Vector) -> list[Problem]:
     return problems
 
 
-def _problems(
-    instrument: Instrument, vector: Vector, text: str, field: str | None
-) -> list[Problem]:
+def _problem(instrument: Instrument, vector: Vector, text: str, field: str | None) -> Problem:
     item = f"vector {vector.name}"
-    return [Problem(text, instrument.source, item=item, field=field, line=vector.line)]
+    return Problem(text, instrument.source, item=item, field=field, line=vector.line)
 
 
 def _differs(found: Any, wanted: Any) -> bool:
