@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .conditions import AllOf, AnyOf, Condition, CountTest, ItemTest, compare
+from .conditions import AllOf, AnyOf, Condition, Context, CountTest, ItemTest
 from .model import Instrument, Item, ItemKind
 from .numbers import as_number
 from .scoring import score
@@ -136,21 +136,16 @@ def _enable_when(instrument: Instrument, condition: Condition) -> tuple[list[Jso
     op, operand = condition.op, condition.operand
     if op == "answered":
         return [{"question": item.id, "operator": "exists", "answerBoolean": operand}], "all"
-    number = item.kind == ItemKind.NUMBER
-    if number and op == "positive" and operand and item.positive_min is not None:
-        op, operand = "at_least", item.positive_min
-    if number and op in OPERATORS:
+    if item.kind == ItemKind.NUMBER:
+        if op == "positive" and operand and item.positive_min is not None:
+            op, operand = "at_least", item.positive_min
+        if op not in OPERATORS:
+            return None
         entry = {"question": item.id, "operator": OPERATORS[op], "answerDecimal": float(operand)}
         return [entry], "all"
-    if not item.options:
-        return None
-    if op == "positive":
-        codes = [o.code for o in item.options if o.positive == operand]
-    elif op in OPERATORS:
-        codes = [o.code for o in item.options if compare(op, o.value, operand)]
-    else:
-        listed = operand if isinstance(operand, tuple) else (operand,)
-        codes = [o.code for o in item.options if (o.code in listed) != (op == "not_in")]
+    # An option item: the options whose choice makes the test hold.
+    items = {item.id: item}
+    codes = [o.code for o in item.options if condition.holds(Context({item.id: o.code}, {}, items))]
     entries = [{"question": item.id, "operator": "=", "answerCoding": {"code": c}} for c in codes]
     return (entries, "any") if entries else None
 
