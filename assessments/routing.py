@@ -148,41 +148,41 @@ def route_explained(
     facts = facts or {}
     if not isinstance(facts, Mapping):
         raise AnswerError([Problem("facts must be a mapping of fact name to value", field="facts")])
-    if fact_problems(rules.facts, facts):
-        raise AnswerError(fact_problems(rules.facts, facts))
+    if problems := fact_problems(rules.facts, facts):
+        raise AnswerError(problems)
     context = Context({}, facts, results=tuple(results), combined=tuple(combined))
-    candidates: dict[str, list[tuple[RoutingRule, str]]] = {}
-    excluded: dict[str, list[tuple[RoutingRule, str]]] = {}
-    for rule in rules.rules:
-        if not rule.when.holds(context):
-            continue
+    # Service code -> the rules that fired for it, in the file's order, with their evidence.
+    recommending: dict[str, list[tuple[RoutingRule, str]]] = {}
+    excluding: dict[str, list[tuple[RoutingRule, str]]] = {}
+    for rule in (rule for rule in rules.rules if rule.when.holds(context)):
+        fired = excluding if rule.kind == RuleKind.EXCLUDE else recommending
         evidence = rule.when.explain(context)
-        target = excluded if rule.kind == RuleKind.EXCLUDE else candidates
         for code in rule.services:
-            target.setdefault(code, []).append((rule, evidence))
+            fired.setdefault(code, []).append((rule, evidence))
     language = facts.get("language")
     recommendations = []
-    for service_code, firing in candidates.items():
-        if service_code in excluded:
-            continue
-        ranked = sorted(
-            firing, key=lambda pair: (pair[0].kind != RuleKind.MANDATORY, pair[0].priority)
-        )
-        (best, evidence), service = ranked[0], rules.services[service_code]
-        also_by = tuple(rule.id for rule, _ in ranked[1:])
+    for code in recommending.keys() - excluding.keys():
+        (rule, evidence), *others = sorted(recommending[code], key=lambda pair: _urgency(pair[0]))
+        service = rules.services[code]
         offered = None if language is None else language in service.languages
-        chosen = (best.kind.value, best.priority, best.reason, best.id, also_by, offered, evidence)
-        recommendations.append(
-            Recommendation(service_code, service.name, service.kind.value, *chosen)
-        )
-    recommendations.sort(key=lambda r: (r.kind != RuleKind.MANDATORY, r.priority, r.service))
+        also_by = tuple(other.id for other, _ in others)
+        chosen = (rule.kind.value, rule.priority, rule.reason, rule.id, also_by, offered, evidence)
+        recommendations.append(Recommendation(code, service.name, service.kind.value, *chosen))
+    recommendations.sort(key=lambda found: (*_urgency(found), found.service))
     exclusions = []
-    for code, firing in sorted(excluded.items()):
-        removed = tuple(r.id for r, _ in candidates.get(code, ()))
+    for code, firing in sorted(excluding.items()):
+        name, removed = (
+            rules.services[code].name,
+            tuple(r.id for r, _ in recommending.get(code, ())),
+        )
         for rule, evidence in firing:
-            found = (rule.id, rule.reason, removed, evidence)
-            exclusions.append(Exclusion(code, rules.services[code].name, *found))
+            exclusions.append(Exclusion(code, name, rule.id, rule.reason, removed, evidence))
     return RoutingDecision(tuple(recommendations), tuple(exclusions))
+
+
+def _urgency(rule: RoutingRule | Recommendation) -> tuple[bool, int]:
+    """Mandatory before recommended, then the lower priority number first."""
+    return rule.kind != RuleKind.MANDATORY, rule.priority
 
 
 CATALOGUE_FIELDS = ("format", "kind", "id", "version", "languages", "services")
