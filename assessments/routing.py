@@ -154,7 +154,9 @@ def route_explained(
     # Service code -> the rules that fired for it, in the file's order, with their evidence.
     recommending: dict[str, list[tuple[RoutingRule, str]]] = {}
     excluding: dict[str, list[tuple[RoutingRule, str]]] = {}
-    for rule in (rule for rule in rules.rules if rule.when.holds(context)):
+    for rule in rules.rules:
+        if not rule.when.holds(context):
+            continue
         fired = excluding if rule.kind == RuleKind.EXCLUDE else recommending
         evidence = rule.when.explain(context)
         for code in rule.services:
@@ -171,10 +173,8 @@ def route_explained(
     recommendations.sort(key=lambda found: (*_urgency(found), found.service))
     exclusions = []
     for code, firing in sorted(excluding.items()):
-        name, removed = (
-            rules.services[code].name,
-            tuple(r.id for r, _ in recommending.get(code, ())),
-        )
+        name = rules.services[code].name
+        removed = tuple(rule.id for rule, _ in recommending.get(code, ()))
         for rule, evidence in firing:
             exclusions.append(Exclusion(code, name, rule.id, rule.reason, removed, evidence))
     return RoutingDecision(tuple(recommendations), tuple(exclusions))

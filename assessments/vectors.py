@@ -16,18 +16,20 @@ from .result import Result
 from .scoring import score
 
 LISTS = ("flags", "actions", "rules", "hidden", "discarded")
-#: What a vector may expect of each scale, and of each scale's change from the other answers.
-SCALE_FIELDS = ("score", "raw", "band", "status", "reason")
-CHANGE_FIELDS = (
-    "difference",
-    "rci",
-    "status",
-    "crossed_cutoff",
-    "clinical_before",
-    "clinical_after",
-)
-PER_SCALE = {"scales": SCALE_FIELDS, "change": CHANGE_FIELDS}
-EXPECT_FIELDS = ("level", "band_level", *LISTS, *PER_SCALE, "couple")
+#: What a vector may expect, and the fields of each entry of the nested expectations.
+NESTED = {
+    "scales": ("score", "raw", "band", "status", "reason"),
+    "change": (
+        "difference",
+        "rci",
+        "status",
+        "crossed_cutoff",
+        "clinical_before",
+        "clinical_after",
+    ),
+    "couple": ("level", "flags"),
+}
+EXPECT_FIELDS = ("level", "band_level", *LISTS, *NESTED)
 
 
 def read_vectors(root: Reader) -> tuple[Vector, ...]:
@@ -47,14 +49,15 @@ def read_vectors(root: Reader) -> tuple[Vector, ...]:
         if reader.has("expect"):
             wanted = reader.child("expect")
             wanted.only(EXPECT_FIELDS)
-            for key in (key for key in PER_SCALE if wanted.has(key)):
-                scales = wanted.child(key)
-                for scale_id in scales.data:
-                    scales.child(str(scale_id)).only(PER_SCALE[key])
+            for key in ("scales", "change"):  # scale id -> the fields expected of it
+                if wanted.has(key):
+                    scales = wanted.child(key)
+                    for scale_id in scales.data:
+                        scales.child(str(scale_id)).only(NESTED[key])
             for key in LISTS:
                 wanted.sequence(key, required=False)
             if wanted.has("couple"):
-                wanted.child("couple").only(["level", "flags"])
+                wanted.child("couple").only(NESTED["couple"])
             if (wanted.has("change") or wanted.has("couple")) and other is None:
                 reader.report("expecting change or couple results needs 'other' answers")
             expect = dict(wanted.data)
