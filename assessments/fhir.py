@@ -83,8 +83,7 @@ def export_questionnaire(instrument: Instrument, language: str | None = None) ->
 def _question(instrument: Instrument, item: Item, language: str) -> Json:
     kind = {ItemKind.NUMBER: "integer" if item.integer else "decimal", ItemKind.TEXT: "text"}
     question: Json = {"linkId": item.id, **_text(instrument, item.text, "text", language)}
-    question["type"] = kind.get(item.kind, "choice")
-    question["required"] = False
+    question |= {"type": kind.get(item.kind, "choice"), "required": False}
     options = []
     for option in item.options:
         coding = {"code": option.code, **_text(instrument, option.label, "display", language)}
