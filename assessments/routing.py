@@ -203,9 +203,8 @@ def load_routing(
     """
     path = Path(path)
     problems: list[Problem] = []
-    documents = _documents(path, problems)
     kinds: dict[str, list[tuple[str, Any]]] = {"routing_rules": [], "service_catalogue": []}
-    for file, data in documents:
+    for file, data in _documents(path, problems):
         if data.get("kind") in kinds:
             kinds[data["kind"]].append((file, data))
         else:
@@ -217,17 +216,24 @@ def load_routing(
         raise RoutingError([*problems, Problem(text, file=str(path))])
     rules_file, rules_data = rules_docs[0]
     if rules_data.get("catalogue") and not path.is_dir():
-        catalogue_path = Path(rules_file).parent / str(rules_data["catalogue"])
-        catalogue_docs += _documents(catalogue_path, problems)
+        catalogue = Path(rules_file).parent / str(rules_data["catalogue"])
+        catalogue_docs += _documents(catalogue, problems)
     if not catalogue_docs:
         problems.append(Problem("no service catalogue found", file=rules_file, field="catalogue"))
     services: dict[str, Service] = {}
     for file, data in catalogue_docs:
-        services.update(_read_catalogue(file, data, problems, services))
-    rules = _read_rules(rules_file, rules_data, services, _names(instruments), problems)
+        root, _, _ = _header(file, data, CATALOGUE_FIELDS)
+        _read_services(root, services)
+        problems += root.reporter.problems
+    root, rules_id, version = _header(rules_file, rules_data, RULES_FIELDS)
+    facts = read_facts(root)
+    scope = Scope(where="a routing rule", facts=facts, instruments=_names(instruments))
+    rules = _read_rules(root, scope, services)
+    problems += root.reporter.problems
     if problems:
         raise RoutingError(problems)
-    return rules
+    found = (rules_id or "", version or "", root.reporter.languages, services, rules)
+    return RoutingRules(*found, tuple(facts.values()), (rules_file,))
 
 
 def _documents(path: Path, problems: list[Problem]) -> list[tuple[str, Any]]:
@@ -243,43 +249,31 @@ def _documents(path: Path, problems: list[Problem]) -> list[tuple[str, Any]]:
     return documents
 
 
-def _header(reader: Reader, fields: tuple[str, ...]) -> tuple[str | None, str | None]:
-    reader.only(fields)
-    reader.reporter.languages = read_languages(reader)
-    return reader.code("id"), read_version(reader)
-
-
-def _read_catalogue(
-    file: str, data: Any, problems: list[Problem], known: dict[str, Service]
-) -> dict[str, Service]:
+def _header(file: str, data: Any, fields: tuple[str, ...]) -> tuple[Reader, str | None, str | None]:
+    """A reader of a routing file, its fields and languages checked; and its id and version."""
     root = Reader(Reporter(file), data, "")
-    _header(root, CATALOGUE_FIELDS)
-    services: dict[str, Service] = {}
+    root.only(fields)
+    root.reporter.languages = read_languages(root)
+    return root, root.code("id"), read_version(root)
+
+
+def _read_services(root: Reader, services: dict[str, Service]) -> None:
+    """Add a catalogue's services to `services` (which may hold other catalogues' already)."""
     for reader in root.each("services", required=True, name="code", prefix="service "):
         reader.only(SERVICE_FIELDS)
         code = reader.code("code")
         kind = reader.choice("kind", [kind.value for kind in ServiceKind])
         name, description = reader.text("name"), reader.text("description", required=False)
         languages = tuple(reader.codes("languages", required=False) or ())
-        if code in services or code in known:
+        if code in services:
             reader.report(f"service {code!r} is declared twice", "code")
         elif code and kind:
             services[code] = Service(code, ServiceKind(kind), name or {}, description, languages)
-    problems.extend(root.reporter.problems)
-    return services
 
 
 def _read_rules(
-    file: str,
-    data: Any,
-    services: dict[str, Service],
-    instruments: dict[str, InstrumentNames],
-    problems: list[Problem],
-) -> RoutingRules:
-    root = Reader(Reporter(file), data, "")
-    rules_id, version = _header(root, RULES_FIELDS)
-    facts = read_facts(root)
-    scope = Scope(where="a routing rule", facts=facts, instruments=instruments)
+    root: Reader, scope: Scope, services: dict[str, Service]
+) -> tuple[RoutingRule, ...]:
     rules: list[RoutingRule] = []
     for reader in root.each("rules", required=True, name="id", prefix="rule "):
         if not reader.valid:
@@ -304,9 +298,7 @@ def _read_rules(
         elif rule_id and kind and when is not None and codes and reason:
             found = (RuleKind(kind), when, tuple(codes), reason, priority, reader.line)
             rules.append(RoutingRule(rule_id, *found))
-    problems.extend(root.reporter.problems)
-    header = (rules_id or "", version or "", root.reporter.languages, services, tuple(rules))
-    return RoutingRules(*header, tuple(facts.values()), (file,))
+    return tuple(rules)
 
 
 def _names(
