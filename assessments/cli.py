@@ -144,8 +144,7 @@ def _check_instrument(file: Path, problems: list[Problem]) -> Instrument | None:
 
 def _score(args: argparse.Namespace) -> int:
     instrument = load_instrument(args.instrument)
-    answers = _mapping(args.answers, "answers")
-    facts = _mapping(args.facts, "facts")
+    answers, facts = _mapping(args.answers, "answers"), _mapping(args.facts, "facts")
     result = score(instrument, answers, facts)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, sort_keys=True))
