@@ -101,23 +101,17 @@ def _validate(args: argparse.Namespace) -> int:
     instruments: list[Instrument] = []
     routing: list[Path] = []
     for path in args.paths:
-        if path.is_dir():
-            files = sorted(path.glob("*.yaml"))
-            routing += [
-                sub for sub in sorted(path.iterdir()) if sub.is_dir() and any(sub.glob("*.yaml"))
-            ]
-        elif path.exists():
-            files = [path]
-        else:
+        if not path.exists():
             problems.append(Problem("no such file or directory", file=str(path)))
             continue
-        for file in files:
+        inside = sorted(path.iterdir()) if path.is_dir() else []
+        routing += [sub for sub in inside if sub.is_dir() and any(sub.glob("*.yaml"))]
+        for file in sorted(path.glob("*.yaml")) if path.is_dir() else [path]:
             data, _ = load_yaml(file)
-            if isinstance(data, dict) and data.get("kind") == "routing_rules":
+            kind = data.get("kind") if isinstance(data, dict) else None
+            if kind == "routing_rules":
                 routing.append(file)
-            elif isinstance(data, dict) and data.get("kind") == "service_catalogue":
-                continue  # checked with the rules that use it
-            else:
+            elif kind != "service_catalogue":  # a catalogue is checked with the rules using it
                 instrument = _check_instrument(file, problems)
                 if instrument is not None:
                     instruments.append(instrument)
@@ -150,8 +144,7 @@ def _check_instrument(file: Path, problems: list[Problem]) -> Instrument | None:
 
 def _score(args: argparse.Namespace) -> int:
     instrument = load_instrument(args.instrument)
-    answers = _mapping(args.answers, "answers")
-    facts = _mapping(args.facts, "facts")
+    answers, facts = _mapping(args.answers, "answers"), _mapping(args.facts, "facts")
     result = score(instrument, answers, facts)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, sort_keys=True))

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .conditions import AllOf, AnyOf, Condition, CountTest, ItemTest, compare
+from .conditions import AllOf, AnyOf, Condition, Context, CountTest, ItemTest
 from .model import Instrument, Item, ItemKind
 from .numbers import as_number
 from .scoring import score
@@ -55,17 +55,16 @@ def export_questionnaire(instrument: Instrument, language: str | None = None) ->
     language = language or instrument.languages[0]
     items: list[Json] = []
     groups: dict[str, Json] = {}
+    for section in instrument.sections:
+        title = _text(instrument, section.title, "text", language)
+        groups[section.id] = {"linkId": section.id, "type": "group", "item": [], **title}
     for item in instrument.items:
-        entry = _question(instrument, item, language)
-        if item.section is None:
-            items.append(entry)
-            continue
-        if item.section not in groups:
-            section = next(s for s in instrument.sections if s.id == item.section)
-            groups[item.section] = {"linkId": section.id, "type": "group", "item": []}
-            groups[item.section] |= _text(instrument, section.title, "text", language)
-            items.append(groups[item.section])
-        groups[item.section]["item"].append(entry)
+        questions = items
+        if item.section is not None:
+            questions = groups[item.section]["item"]
+            if not questions:  # a section's group stands where its first item stands
+                items.append(groups[item.section])
+        questions.append(_question(instrument, item, language))
     return {
         "resourceType": "Questionnaire",
         "id": re.sub(r"[^A-Za-z0-9.-]", "-", f"{instrument.id}-{instrument.version}")[:64],
@@ -84,8 +83,7 @@ def export_questionnaire(instrument: Instrument, language: str | None = None) ->
 def _question(instrument: Instrument, item: Item, language: str) -> Json:
     kind = {ItemKind.NUMBER: "integer" if item.integer else "decimal", ItemKind.TEXT: "text"}
     question: Json = {"linkId": item.id, **_text(instrument, item.text, "text", language)}
-    question["type"] = kind.get(item.kind, "choice")
-    question["required"] = False
+    question |= {"type": kind.get(item.kind, "choice"), "required": False}
     options = []
     for option in item.options:
         coding = {"code": option.code, **_text(instrument, option.label, "display", language)}
@@ -137,21 +135,16 @@ def _enable_when(instrument: Instrument, condition: Condition) -> tuple[list[Jso
     op, operand = condition.op, condition.operand
     if op == "answered":
         return [{"question": item.id, "operator": "exists", "answerBoolean": operand}], "all"
-    number = item.kind == ItemKind.NUMBER
-    if number and op == "positive" and operand and item.positive_min is not None:
-        op, operand = "at_least", item.positive_min
-    if number and op in OPERATORS:
+    if item.kind == ItemKind.NUMBER:
+        if op == "positive" and operand and item.positive_min is not None:
+            op, operand = "at_least", item.positive_min
+        if op not in OPERATORS:
+            return None
         entry = {"question": item.id, "operator": OPERATORS[op], "answerDecimal": float(operand)}
         return [entry], "all"
-    if not item.options:
-        return None
-    if op == "positive":
-        codes = [o.code for o in item.options if o.positive == operand]
-    elif op in OPERATORS:
-        codes = [o.code for o in item.options if compare(op, o.value, operand)]
-    else:
-        listed = operand if isinstance(operand, tuple) else (operand,)
-        codes = [o.code for o in item.options if (o.code in listed) != (op == "not_in")]
+    # An option item: the options whose choice makes the test hold.
+    items = {item.id: item}
+    codes = [o.code for o in item.options if condition.holds(Context({item.id: o.code}, {}, items))]
     entries = [{"question": item.id, "operator": "=", "answerCoding": {"code": c}} for c in codes]
     return (entries, "any") if entries else None
 
@@ -215,10 +208,7 @@ def import_questionnaire(questionnaire: Mapping[str, Any]) -> str:
     def text(entry: Mapping[str, Any], key: str) -> dict[str, str]:
         found = {language: str(entry.get(key) or entry.get("linkId") or key)}
         for extension in (entry.get(f"_{key}") or {}).get("extension", []):
-            parts = {
-                part["url"]: next(v for k, v in part.items() if k.startswith("value"))
-                for part in extension.get("extension", [])
-            }
+            parts = {part["url"]: _value(part) for part in extension.get("extension", [])}
             if extension.get("url") == TRANSLATION and "lang" in parts:
                 found[parts["lang"]] = parts.get("content", "")
         texts.append(found)
@@ -289,19 +279,11 @@ def _import_item(entry: Mapping[str, Any], text: Any) -> dict[str, Any]:
         options = []
         for index, option in enumerate(entry["answerOption"]):
             coding = option.get("valueCoding") or {"code": str(option.get("valueString", index))}
-            weights = [
-                e
-                for e in option.get("extension", []) + coding.get("extension", [])
-                if e.get("url") in (ITEM_WEIGHT, ORDINAL_VALUE)
-            ]
-            value = _yaml_number(weights[0]["valueDecimal"]) if weights else index
-            options.append(
-                {
-                    "code": _code(str(coding["code"])),
-                    "value": value,
-                    "label": text(coding, "display"),
-                }
-            )
+            extensions = option.get("extension", []) + coding.get("extension", [])
+            weights = [e for e in extensions if e.get("url") in (ITEM_WEIGHT, ORDINAL_VALUE)]
+            value = _yaml_number(_value(weights[0])) if weights else index
+            code, label = _code(str(coding["code"])), text(coding, "display")
+            options.append({"code": code, "value": value, "label": label})
         is_yes_no = sorted(option["code"] for option in options) == ["no", "yes"]
         item |= {"kind": "yes_no" if is_yes_no else "single_choice", "options": options}
     elif kind in ("integer", "decimal"):
@@ -309,9 +291,7 @@ def _import_item(entry: Mapping[str, Any], text: Any) -> dict[str, Any]:
         for extension in entry.get("extension", []):
             key = {MIN_VALUE: "min", MAX_VALUE: "max"}.get(extension.get("url"))
             if key:
-                item[key] = _yaml_number(
-                    extension.get("valueInteger", extension.get("valueDecimal"))
-                )
+                item[key] = _yaml_number(_value(extension))
     elif kind == "boolean":
         item["kind"] = "yes_no"
     else:
@@ -325,7 +305,7 @@ def _import_item(entry: Mapping[str, Any], text: Any) -> dict[str, Any]:
 
 def _import_condition(when: Mapping[str, Any]) -> dict[str, Any] | None:
     question, operator = _code(when["question"]), when["operator"]
-    value = next((v for k, v in when.items() if k.startswith("answer")), None)
+    value = _value(when, "answer")
     if operator == "exists":
         return {"item": question, "answered": bool(value)}
     if isinstance(value, dict) and operator == "=":
@@ -336,6 +316,11 @@ def _import_condition(when: Mapping[str, Any]) -> dict[str, Any] | None:
     if operator in names and as_number(value) is not None:
         return {"item": question, names[operator]: _yaml_number(value)}
     return None
+
+
+def _value(element: Mapping[str, Any], prefix: str = "value") -> Any:
+    """The value of a FHIR choice element (`valueDecimal`, `answerCoding`, ...), if it has one."""
+    return next((value for key, value in element.items() if key.startswith(prefix)), None)
 
 
 def _yaml_number(value: Any) -> int | float:

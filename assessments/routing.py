@@ -148,41 +148,41 @@ def route_explained(
     facts = facts or {}
     if not isinstance(facts, Mapping):
         raise AnswerError([Problem("facts must be a mapping of fact name to value", field="facts")])
-    if fact_problems(rules.facts, facts):
-        raise AnswerError(fact_problems(rules.facts, facts))
+    if problems := fact_problems(rules.facts, facts):
+        raise AnswerError(problems)
     context = Context({}, facts, results=tuple(results), combined=tuple(combined))
-    candidates: dict[str, list[tuple[RoutingRule, str]]] = {}
-    excluded: dict[str, list[tuple[RoutingRule, str]]] = {}
+    # Service code -> the rules that fired for it, in the file's order, with their evidence.
+    recommending: dict[str, list[tuple[RoutingRule, str]]] = {}
+    excluding: dict[str, list[tuple[RoutingRule, str]]] = {}
     for rule in rules.rules:
         if not rule.when.holds(context):
             continue
+        fired = excluding if rule.kind == RuleKind.EXCLUDE else recommending
         evidence = rule.when.explain(context)
-        target = excluded if rule.kind == RuleKind.EXCLUDE else candidates
         for code in rule.services:
-            target.setdefault(code, []).append((rule, evidence))
+            fired.setdefault(code, []).append((rule, evidence))
     language = facts.get("language")
     recommendations = []
-    for service_code, firing in candidates.items():
-        if service_code in excluded:
-            continue
-        ranked = sorted(
-            firing, key=lambda pair: (pair[0].kind != RuleKind.MANDATORY, pair[0].priority)
-        )
-        (best, evidence), service = ranked[0], rules.services[service_code]
-        also_by = tuple(rule.id for rule, _ in ranked[1:])
+    for code in recommending.keys() - excluding.keys():
+        (rule, evidence), *others = sorted(recommending[code], key=lambda pair: _urgency(pair[0]))
+        service = rules.services[code]
         offered = None if language is None else language in service.languages
-        chosen = (best.kind.value, best.priority, best.reason, best.id, also_by, offered, evidence)
-        recommendations.append(
-            Recommendation(service_code, service.name, service.kind.value, *chosen)
-        )
-    recommendations.sort(key=lambda r: (r.kind != RuleKind.MANDATORY, r.priority, r.service))
+        also_by = tuple(other.id for other, _ in others)
+        chosen = (rule.kind.value, rule.priority, rule.reason, rule.id, also_by, offered, evidence)
+        recommendations.append(Recommendation(code, service.name, service.kind.value, *chosen))
+    recommendations.sort(key=lambda found: (*_urgency(found), found.service))
     exclusions = []
-    for code, firing in sorted(excluded.items()):
-        removed = tuple(r.id for r, _ in candidates.get(code, ()))
+    for code, firing in sorted(excluding.items()):
+        name = rules.services[code].name
+        removed = tuple(rule.id for rule, _ in recommending.get(code, ()))
         for rule, evidence in firing:
-            found = (rule.id, rule.reason, removed, evidence)
-            exclusions.append(Exclusion(code, rules.services[code].name, *found))
+            exclusions.append(Exclusion(code, name, rule.id, rule.reason, removed, evidence))
     return RoutingDecision(tuple(recommendations), tuple(exclusions))
+
+
+def _urgency(rule: RoutingRule | Recommendation) -> tuple[bool, int]:
+    """Mandatory before recommended, then the lower priority number first."""
+    return rule.kind != RuleKind.MANDATORY, rule.priority
 
 
 CATALOGUE_FIELDS = ("format", "kind", "id", "version", "languages", "services")
@@ -203,9 +203,8 @@ def load_routing(
     """
     path = Path(path)
     problems: list[Problem] = []
-    documents = _documents(path, problems)
     kinds: dict[str, list[tuple[str, Any]]] = {"routing_rules": [], "service_catalogue": []}
-    for file, data in documents:
+    for file, data in _documents(path, problems):
         if data.get("kind") in kinds:
             kinds[data["kind"]].append((file, data))
         else:
@@ -217,17 +216,24 @@ def load_routing(
         raise RoutingError([*problems, Problem(text, file=str(path))])
     rules_file, rules_data = rules_docs[0]
     if rules_data.get("catalogue") and not path.is_dir():
-        catalogue_path = Path(rules_file).parent / str(rules_data["catalogue"])
-        catalogue_docs += _documents(catalogue_path, problems)
+        catalogue = Path(rules_file).parent / str(rules_data["catalogue"])
+        catalogue_docs += _documents(catalogue, problems)
     if not catalogue_docs:
         problems.append(Problem("no service catalogue found", file=rules_file, field="catalogue"))
     services: dict[str, Service] = {}
     for file, data in catalogue_docs:
-        services.update(_read_catalogue(file, data, problems, services))
-    rules = _read_rules(rules_file, rules_data, services, _names(instruments), problems)
+        root, _, _ = _header(file, data, CATALOGUE_FIELDS)
+        _read_services(root, services)
+        problems += root.reporter.problems
+    root, rules_id, version = _header(rules_file, rules_data, RULES_FIELDS)
+    facts = read_facts(root)
+    scope = Scope(where="a routing rule", facts=facts, instruments=_names(instruments))
+    rules = _read_rules(root, scope, services)
+    problems += root.reporter.problems
     if problems:
         raise RoutingError(problems)
-    return rules
+    found = (rules_id or "", version or "", root.reporter.languages, services, rules)
+    return RoutingRules(*found, tuple(facts.values()), (rules_file,))
 
 
 def _documents(path: Path, problems: list[Problem]) -> list[tuple[str, Any]]:
@@ -243,43 +249,31 @@ def _documents(path: Path, problems: list[Problem]) -> list[tuple[str, Any]]:
     return documents
 
 
-def _header(reader: Reader, fields: tuple[str, ...]) -> tuple[str | None, str | None]:
-    reader.only(fields)
-    reader.reporter.languages = read_languages(reader)
-    return reader.code("id"), read_version(reader)
-
-
-def _read_catalogue(
-    file: str, data: Any, problems: list[Problem], known: dict[str, Service]
-) -> dict[str, Service]:
+def _header(file: str, data: Any, fields: tuple[str, ...]) -> tuple[Reader, str | None, str | None]:
+    """A reader of a routing file, its fields and languages checked; and its id and version."""
     root = Reader(Reporter(file), data, "")
-    _header(root, CATALOGUE_FIELDS)
-    services: dict[str, Service] = {}
+    root.only(fields)
+    root.reporter.languages = read_languages(root)
+    return root, root.code("id"), read_version(root)
+
+
+def _read_services(root: Reader, services: dict[str, Service]) -> None:
+    """Add a catalogue's services to `services` (which may hold other catalogues' already)."""
     for reader in root.each("services", required=True, name="code", prefix="service "):
         reader.only(SERVICE_FIELDS)
         code = reader.code("code")
         kind = reader.choice("kind", [kind.value for kind in ServiceKind])
         name, description = reader.text("name"), reader.text("description", required=False)
         languages = tuple(reader.codes("languages", required=False) or ())
-        if code in services or code in known:
+        if code in services:
             reader.report(f"service {code!r} is declared twice", "code")
         elif code and kind:
             services[code] = Service(code, ServiceKind(kind), name or {}, description, languages)
-    problems.extend(root.reporter.problems)
-    return services
 
 
 def _read_rules(
-    file: str,
-    data: Any,
-    services: dict[str, Service],
-    instruments: dict[str, InstrumentNames],
-    problems: list[Problem],
-) -> RoutingRules:
-    root = Reader(Reporter(file), data, "")
-    rules_id, version = _header(root, RULES_FIELDS)
-    facts = read_facts(root)
-    scope = Scope(where="a routing rule", facts=facts, instruments=instruments)
+    root: Reader, scope: Scope, services: dict[str, Service]
+) -> tuple[RoutingRule, ...]:
     rules: list[RoutingRule] = []
     for reader in root.each("rules", required=True, name="id", prefix="rule "):
         if not reader.valid:
@@ -304,9 +298,7 @@ def _read_rules(
         elif rule_id and kind and when is not None and codes and reason:
             found = (RuleKind(kind), when, tuple(codes), reason, priority, reader.line)
             rules.append(RoutingRule(rule_id, *found))
-    problems.extend(root.reporter.problems)
-    header = (rules_id or "", version or "", root.reporter.languages, services, tuple(rules))
-    return RoutingRules(*header, tuple(facts.values()), (file,))
+    return tuple(rules)
 
 
 def _names(

@@ -49,10 +49,11 @@ def read_vectors(root: Reader) -> tuple[Vector, ...]:
         if reader.has("expect"):
             wanted = reader.child("expect")
             wanted.only(EXPECT_FIELDS)
-            for key in ("scales", "change"):
-                nested = wanted.child(key) if wanted.has(key) else None
-                for scale_id in nested.data if nested is not None else ():
-                    nested.child(str(scale_id)).only(NESTED[key])  # type: ignore[union-attr]
+            for key in ("scales", "change"):  # scale id -> the fields expected of it
+                if wanted.has(key):
+                    scales = wanted.child(key)
+                    for scale_id in scales.data:
+                        scales.child(str(scale_id)).only(NESTED[key])
             for key in LISTS:
                 wanted.sequence(key, required=False)
             if wanted.has("couple"):
@@ -91,12 +92,12 @@ def check_vector_names(instrument: Instrument, problems: list[Problem]) -> None:
             if expected is None:
                 continue
             listed = (
-                expected if isinstance(expected, (list, dict)) and key != "level" else [expected]
+                expected if isinstance(expected, list | dict) and key != "level" else [expected]
             )
             for name in listed:
                 if not isinstance(name, str) or name not in names:
                     text = f"expects unknown {key.rstrip('s')} {name!r}"
-                    problems += _problems(instrument, vector, text, f"expect.{key}")
+                    problems.append(_problem(instrument, vector, text, f"expect.{key}"))
 
 
 def vector_answers(instrument: Instrument, vector: Vector) -> dict[str, Any]:
@@ -130,7 +131,7 @@ def check_vector(instrument: Instrument, vector: Vector) -> list[Problem]:
     """Score one vector; one problem per difference from what it expects."""
 
     def fail(message: str, field: str | None = None) -> list[Problem]:
-        return _problems(instrument, vector, message, field)
+        return [_problem(instrument, vector, message, field)]
 
     try:
         result = score(instrument, vector_answers(instrument, vector), vector.facts)
@@ -158,11 +159,9 @@ def check_vector(instrument: Instrument, vector: Vector) -> list[Problem]:
     return problems
 
 
-def _problems(
-    instrument: Instrument, vector: Vector, text: str, field: str | None
-) -> list[Problem]:
+def _problem(instrument: Instrument, vector: Vector, text: str, field: str | None) -> Problem:
     item = f"vector {vector.name}"
-    return [Problem(text, instrument.source, item=item, field=field, line=vector.line)]
+    return Problem(text, instrument.source, item=item, field=field, line=vector.line)
 
 
 def _differs(found: Any, wanted: Any) -> bool:
