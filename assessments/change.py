@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from .errors import AssessmentError, Problem
 from .messages import message
 from .model import Instrument
 from .numbers import CONTEXT, Number, divide, round_to
-from .result import Result, plain
+from .result import Record, Result
 from .scale_model import ChangeSpec, Scale
 
 Text = dict[str, str]
@@ -31,7 +30,7 @@ NOT_COMPARABLE = "not_comparable"
 
 
 @dataclass(frozen=True, slots=True)
-class ScaleChange:
+class ScaleChange(Record):
     scale: str
     before: Number | None
     after: Number | None
@@ -55,16 +54,13 @@ class ScaleChange:
 
 
 @dataclass(frozen=True, slots=True)
-class Change:
+class Change(Record):
     instrument_id: str
     instrument_version: str
     scales: tuple[ScaleChange, ...]
 
     def scale(self, scale_id: str) -> ScaleChange:
         return next(change for change in self.scales if change.scale == scale_id)
-
-    def to_dict(self) -> dict[str, Any]:
-        return plain(self)  # type: ignore[no-any-return]
 
 
 def measure_change(instrument: Instrument, before: Result, after: Result) -> Change:

@@ -14,14 +14,14 @@ from typing import Any
 
 from .errors import AssessmentError, Problem, ResultFormatError
 from .model import Combination, Instrument
-from .numbers import Number, from_json
-from .result import Result, plain
+from .numbers import Number
+from .result import Record, Result, read_record
 
 Text = dict[str, str]
 
 
 @dataclass(frozen=True, slots=True)
-class CombinedFlag:
+class CombinedFlag(Record):
     code: str
     label: Text
     #: "partner" (some partner's result raised it) or "discrepancy" (the partners differ).
@@ -29,7 +29,7 @@ class CombinedFlag:
 
 
 @dataclass(frozen=True, slots=True)
-class ScaleDiscrepancy:
+class ScaleDiscrepancy(Record):
     scale: str
     #: The largest difference between two partners' scores.
     difference: Number
@@ -38,7 +38,7 @@ class ScaleDiscrepancy:
 
 
 @dataclass(frozen=True, slots=True)
-class CombinedResult:
+class CombinedResult(Record):
     instrument_id: str
     instrument_version: str
     partners: int
@@ -64,19 +64,10 @@ class CombinedResult:
     def band_of(self, scale_id: str) -> None:
         return None
 
-    def to_dict(self) -> dict[str, Any]:
-        return plain(self)  # type: ignore[no-any-return]
-
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CombinedResult:
         try:
-            flags = tuple(CombinedFlag(**flag) for flag in data["flags"])
-            found = [
-                (d["scale"], from_json(d["difference"]), d["flag"]) for d in data["discrepancies"]
-            ]
-            head = (data["instrument_id"], data["instrument_version"], data["partners"])
-            discrepancies = tuple(ScaleDiscrepancy(*d) for d in found)
-            return cls(*head, data["level"], data["level_label"], flags, discrepancies)
+            return read_record(cls, data)
         except (KeyError, TypeError, ValueError) as error:
             raise ResultFormatError([Problem(f"malformed combined result: {error!r}")]) from error
 

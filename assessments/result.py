@@ -11,12 +11,14 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from decimal import Decimal
-from typing import Any
+from types import NoneType, UnionType
+from typing import Any, Self, TypeVar, get_args, get_origin, get_type_hints
 
 from .errors import Problem, ResultFormatError
 from .numbers import Number, display, from_json, to_json
 
 Text = dict[str, str]
+R = TypeVar("R")
 
 FORMAT = 1
 COMPLETE, PRORATED, PARTIAL, IMPUTED = "complete", "prorated", "partial", "imputed"
@@ -24,8 +26,22 @@ MISSING, NOT_APPLICABLE, UNDETERMINED = "missing", "not_applicable", "undetermin
 STATUSES = (COMPLETE, PRORATED, PARTIAL, IMPUTED, MISSING, NOT_APPLICABLE, UNDETERMINED)
 
 
+class Record:
+    """A stored record (a dataclass): `to_dict()` is its `plain` form, and `from_dict()` reads
+    that back, each field by its declared type; a field left out takes its default."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return plain(field_values(self))  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        return read_record(cls, data)
+
+
 @dataclass(slots=True)
-class ScaleResult:
+class ScaleResult(Record):
     """One scale: `values[i]` is what `components[i]` contributed (after reverse scoring and
     weight), None if it was missing or not applicable."""
 
@@ -54,46 +70,21 @@ class ScaleResult:
         return tuple(c for c, v in pairs if v is None and c not in self.not_applicable)
 
     def to_dict(self) -> dict[str, Any]:
-        data = plain(self)
         # Only new kinds of result carry a reason, so results stored before it are unchanged.
-        return data if self.reason is not None else {k: v for k, v in data.items() if k != "reason"}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ScaleResult:
-        band_range = data["band_range"]
-        return cls(
-            id=data["id"],
-            raw=_read_number(data["raw"]),
-            score=_read_number(data["score"]),
-            status=data["status"],
-            band=data["band"],
-            band_label=data["band_label"],
-            band_range=None
-            if band_range is None
-            else (from_json(band_range[0]), from_json(band_range[1])),
-            components=tuple(data["components"]),
-            values=tuple(_read_number(value) for value in data["values"]),
-            not_applicable=tuple(data["not_applicable"]),
-            method=data["method"],
-            reason=data.get("reason"),
-        )
+        found = field_values(self)
+        if self.reason is None:
+            del found["reason"]
+        return plain(found)  # type: ignore[no-any-return]
 
 
 @dataclass(slots=True)
-class Outcome:
+class Outcome(Record):
     """A flag or a mandatory action: its code, translated label, and the ids of the rules that
     raised it (their reasons and evidence are in `Result.rules`)."""
 
     code: str
     label: Text
     rules: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return plain(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Outcome:
-        return cls(data["code"], data["label"], tuple(data["rules"]))
 
 
 class FiredRule:
@@ -111,22 +102,27 @@ class FiredRule:
 
     @property
     def evidence(self) -> str:
-        if not isinstance(self._evidence, str):
+        if callable(self._evidence):
             self._evidence = self._evidence()
         return self._evidence
 
+    def _fields(self) -> tuple[str, tuple[str, ...], Text, str]:
+        return self.rule, self.effects, self.reason, self.evidence
+
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, FiredRule) and self.to_dict() == other.to_dict()
+        return isinstance(other, FiredRule) and self._fields() == other._fields()
 
     def __repr__(self) -> str:
-        return f"FiredRule({', '.join(f'{k}={v!r}' for k, v in self.to_dict().items())})"
+        return "FiredRule(rule={!r}, effects={!r}, reason={!r}, evidence={!r})".format(
+            *self._fields()
+        )
 
     def __reduce__(self) -> tuple[type[FiredRule], tuple[Any, ...]]:
-        return FiredRule, (self.rule, self.effects, self.reason, self.evidence)
+        return FiredRule, self._fields()
 
     def to_dict(self) -> dict[str, Any]:
-        fields = ("rule", "effects", "reason", "evidence")
-        return {key: plain(getattr(self, key)) for key in fields}
+        rule, effects, reason, evidence = self._fields()
+        return {"rule": rule, "effects": list(effects), "reason": reason, "evidence": evidence}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> FiredRule:
@@ -134,16 +130,13 @@ class FiredRule:
 
 
 @dataclass(slots=True)
-class TraceEntry:
+class TraceEntry(Record):
     """One step of the explanation: `step` is scale, band, hidden, rule or level."""
 
     step: str
     target: str
     message: str
     reason: Text | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return plain(self)
 
 
 @dataclass(slots=True)
@@ -196,23 +189,12 @@ class Result:
         return build_trace(self)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "format": FORMAT,
-            "instrument": {"id": self.instrument_id, "version": self.instrument_version},
-            "level": self.level,
-            "level_label": self.level_label,
-            "band_level": self.band_level,
-            "scales": [scale.to_dict() for scale in self.scales],
-            "flags": [flag.to_dict() for flag in self.flags],
-            "mandatory_actions": [action.to_dict() for action in self.mandatory_actions],
-            "rules": [rule.to_dict() for rule in self.rules],
-            "positive_tags": {
-                tag: list(items) for tag, items in sorted(self.positive_tags.items())
-            },
-            "hidden": list(self.hidden),
-            "discarded": list(self.discarded),
-            "trace": [entry.to_dict() for entry in self.trace],
-        }
+        """The stored form: the instrument's id and version under `instrument`, tags sorted,
+        and the trace (which is rebuilt, not read, by `from_dict`)."""
+        found = plain(self)
+        instrument = {"id": found.pop("instrument_id"), "version": found.pop("instrument_version")}
+        found["positive_tags"] = dict(sorted(found["positive_tags"].items()))
+        return {"format": FORMAT, "instrument": instrument, **found, "trace": plain(self.trace)}
 
     def to_json(self) -> str:
         """Canonical JSON: the same result always gives the same text."""
@@ -225,20 +207,9 @@ class Result:
             if data.get("format") != FORMAT:
                 problem = Problem(f"unknown result format {data.get('format')!r}", field="format")
                 raise ResultFormatError([problem])
-            return cls(
-                instrument_id=data["instrument"]["id"],
-                instrument_version=data["instrument"]["version"],
-                level=data["level"],
-                level_label=data["level_label"],
-                band_level=data["band_level"],
-                scales=tuple(ScaleResult.from_dict(scale) for scale in data["scales"]),
-                flags=tuple(Outcome.from_dict(flag) for flag in data["flags"]),
-                mandatory_actions=tuple(Outcome.from_dict(a) for a in data["mandatory_actions"]),
-                rules=tuple(FiredRule.from_dict(rule) for rule in data["rules"]),
-                positive_tags={tag: tuple(items) for tag, items in data["positive_tags"].items()},
-                hidden=tuple(data["hidden"]),
-                discarded=tuple(data["discarded"]),
-            )
+            instrument = data["instrument"]
+            key = {"instrument_id": instrument["id"], "instrument_version": instrument["version"]}
+            return read_record(cls, {**data, **key})
         except ResultFormatError:
             raise
         except (KeyError, TypeError, ValueError, AttributeError, IndexError, ArithmeticError) as e:
@@ -247,8 +218,10 @@ class Result:
 
 def plain(value: Any) -> Any:
     """A record as JSON-safe data: exact numbers as int or decimal string, tuples as lists."""
+    if isinstance(value, (Record, FiredRule)):
+        return value.to_dict()
     if is_dataclass(value) and not isinstance(value, type):
-        return {field.name: plain(getattr(value, field.name)) for field in fields(value)}
+        return plain(field_values(value))
     if isinstance(value, (list, tuple)):
         return [plain(part) for part in value]
     if isinstance(value, Mapping):
@@ -258,8 +231,34 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _read_number(value: Any) -> Number | None:
-    return None if value is None else from_json(value)
+def field_values(record: Any) -> dict[str, Any]:
+    return {field.name: getattr(record, field.name) for field in fields(record)}
+
+
+def read_record(kind: type[R], data: Mapping[str, Any]) -> R:
+    """A record read back from its `plain` form, each field by its declared type; a field
+    left out takes its default."""
+    types = get_type_hints(kind)
+    return kind(**{name: from_plain(types[name], data[name]) for name in types if name in data})
+
+
+def from_plain(kind: Any, value: Any) -> Any:
+    """A value of the declared type `kind`, read back from what `plain` made of it."""
+    origin, args = get_origin(kind), get_args(kind)
+    if value is None:
+        return None
+    if origin is UnionType:  # `X | None`, or a Number (`int | Decimal`)
+        options = tuple(arg for arg in args if arg is not NoneType)
+        return from_json(value) if options == (int, Decimal) else from_plain(options[0], value)
+    if origin is tuple and args[-1] is Ellipsis:
+        return tuple(from_plain(args[0], part) for part in value)
+    if origin is tuple:
+        return tuple(from_plain(arg, part) for arg, part in zip(args, value, strict=True))
+    if origin in (dict, Mapping):
+        return {key: from_plain(args[1], part) for key, part in value.items()}
+    if hasattr(kind, "from_dict"):
+        return kind.from_dict(value)
+    return value
 
 
 def build_trace(result: Result) -> tuple[TraceEntry, ...]:
