@@ -11,26 +11,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from .errors import AssessmentError, Problem
 from .messages import message
 from .model import Instrument
 from .numbers import CONTEXT, Number, divide, round_to
-from .result import Record, Result
+from .result import Result, plain
 from .scale_model import ChangeSpec, Scale
 
 Text = dict[str, str]
 RELIABLE = Decimal("1.96")
-IMPROVED, UNCHANGED, DETERIORATED = (
-    "reliably_improved",
-    "no_reliable_change",
-    "reliably_deteriorated",
-)
+IMPROVED = "reliably_improved"
+UNCHANGED = "no_reliable_change"
+DETERIORATED = "reliably_deteriorated"
 NOT_COMPARABLE = "not_comparable"
 
 
 @dataclass(frozen=True, slots=True)
-class ScaleChange(Record):
+class ScaleChange:
     scale: str
     before: Number | None
     after: Number | None
@@ -54,13 +53,16 @@ class ScaleChange(Record):
 
 
 @dataclass(frozen=True, slots=True)
-class Change(Record):
+class Change:
     instrument_id: str
     instrument_version: str
     scales: tuple[ScaleChange, ...]
 
     def scale(self, scale_id: str) -> ScaleChange:
         return next(change for change in self.scales if change.scale == scale_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return plain(self)  # type: ignore[no-any-return]
 
 
 def measure_change(instrument: Instrument, before: Result, after: Result) -> Change:
@@ -106,8 +108,7 @@ def _scale_change(
     status = UNCHANGED
     if abs(rci) > RELIABLE:
         status = IMPROVED if (rci > 0) == better else DETERIORATED
-    values = {"scale": scale.title, "before": first, "after": second, "rci": rci}
-    explanation = message(status, languages, **values)
+    explanation = message(status, languages, scale=scale.title, before=first, after=second, rci=rci)
     clinical: list[bool | None] = [None, None]
     if spec.cutoff is not None:
         # The cut-off is the first clinical score (the last one where higher is better).

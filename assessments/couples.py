@@ -10,18 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from .errors import AssessmentError, Problem, ResultFormatError
 from .model import Combination, Instrument
 from .numbers import Number
-from .result import Record, Result, read_record
+from .result import Result, plain, read_record
 
 Text = dict[str, str]
 
 
 @dataclass(frozen=True, slots=True)
-class CombinedFlag(Record):
+class CombinedFlag:
     code: str
     label: Text
     #: "partner" (some partner's result raised it) or "discrepancy" (the partners differ).
@@ -29,7 +29,7 @@ class CombinedFlag(Record):
 
 
 @dataclass(frozen=True, slots=True)
-class ScaleDiscrepancy(Record):
+class ScaleDiscrepancy:
     scale: str
     #: The largest difference between two partners' scores.
     difference: Number
@@ -38,7 +38,7 @@ class ScaleDiscrepancy(Record):
 
 
 @dataclass(frozen=True, slots=True)
-class CombinedResult(Record):
+class CombinedResult:
     instrument_id: str
     instrument_version: str
     partners: int
@@ -53,16 +53,14 @@ class CombinedResult(Record):
         return tuple(flag.code for flag in self.flags)
 
     # What routing conditions read besides levels and flags: nothing of one person's answers.
-    @property
-    def action_codes(self) -> tuple[str, ...]:
-        return ()
-
-    @property
-    def positive_tags(self) -> Mapping[str, tuple[str, ...]]:
-        return {}
+    action_codes: ClassVar[tuple[str, ...]] = ()
+    positive_tags: ClassVar[Mapping[str, tuple[str, ...]]] = {}
 
     def band_of(self, scale_id: str) -> None:
         return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return plain(self)  # type: ignore[no-any-return]
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CombinedResult:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from decimal import Decimal
 from types import NoneType, UnionType
-from typing import Any, Self, TypeVar, get_args, get_origin, get_type_hints
+from typing import Any, TypeVar, get_args, get_origin, get_type_hints
 
 from .errors import Problem, ResultFormatError
 from .numbers import Number, display, from_json, to_json
@@ -26,22 +26,8 @@ MISSING, NOT_APPLICABLE, UNDETERMINED = "missing", "not_applicable", "undetermin
 STATUSES = (COMPLETE, PRORATED, PARTIAL, IMPUTED, MISSING, NOT_APPLICABLE, UNDETERMINED)
 
 
-class Record:
-    """A stored record (a dataclass): `to_dict()` is its `plain` form, and `from_dict()` reads
-    that back, each field by its declared type; a field left out takes its default."""
-
-    __slots__ = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return plain(field_values(self))  # type: ignore[no-any-return]
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        return read_record(cls, data)
-
-
 @dataclass(slots=True)
-class ScaleResult(Record):
+class ScaleResult:
     """One scale: `values[i]` is what `components[i]` contributed (after reverse scoring and
     weight), None if it was missing or not applicable."""
 
@@ -76,9 +62,13 @@ class ScaleResult(Record):
             del found["reason"]
         return plain(found)  # type: ignore[no-any-return]
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ScaleResult:
+        return read_record(cls, data)
+
 
 @dataclass(slots=True)
-class Outcome(Record):
+class Outcome:
     """A flag or a mandatory action: its code, translated label, and the ids of the rules that
     raised it (their reasons and evidence are in `Result.rules`)."""
 
@@ -124,13 +114,9 @@ class FiredRule:
         rule, effects, reason, evidence = self._fields()
         return {"rule": rule, "effects": list(effects), "reason": reason, "evidence": evidence}
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> FiredRule:
-        return cls(data["rule"], tuple(data["effects"]), data["reason"], data["evidence"])
-
 
 @dataclass(slots=True)
-class TraceEntry(Record):
+class TraceEntry:
     """One step of the explanation: `step` is scale, band, hidden, rule or level."""
 
     step: str
@@ -186,7 +172,31 @@ class Result:
     @property
     def trace(self) -> tuple[TraceEntry, ...]:
         """The explanation, step by step, built from what the result records."""
-        return build_trace(self)
+        entries: list[TraceEntry] = []
+        for item_id in self.hidden:
+            note = "; its answer was discarded" if item_id in self.discarded else ""
+            message = f"item {item_id} was not asked (its condition did not hold){note}"
+            entries.append(TraceEntry("hidden", item_id, message))
+        for scale in self.scales:
+            parts = [f"{component}={display(value)}" for component, value in scale.contributions]
+            parts += [f"{component}=missing" for component in scale.missing]
+            parts += [f"{component}=n/a" for component in scale.not_applicable]
+            message = (
+                f"{scale.method} of {', '.join(parts)}: raw {display(scale.raw)}, score "
+                f"{display(scale.score)} ({scale.status})"
+            )
+            entries.append(TraceEntry("scale", scale.id, message, scale.reason))
+            if scale.band is not None and scale.band_range is not None:
+                low, high = scale.band_range
+                message = f"score {scale.score} is in band {scale.band} ({low}..{high})"
+                entries.append(TraceEntry("band", scale.id, message))
+        band_level = self.band_level or "undetermined"
+        entries.append(TraceEntry("level", "bands", f"level from bands: {band_level}"))
+        for rule in self.rules:
+            message = f"fired because {rule.evidence}; {', '.join(rule.effects)}"
+            entries.append(TraceEntry("rule", rule.rule, message, rule.reason))
+        entries.append(TraceEntry("level", "final", f"final level: {self.level or 'undetermined'}"))
+        return tuple(entries)
 
     def to_dict(self) -> dict[str, Any]:
         """The stored form: the instrument's id and version under `instrument`, tags sorted,
@@ -218,7 +228,7 @@ class Result:
 
 def plain(value: Any) -> Any:
     """A record as JSON-safe data: exact numbers as int or decimal string, tuples as lists."""
-    if isinstance(value, (Record, FiredRule)):
+    if isinstance(value, (ScaleResult, FiredRule)):  # each leaves out or words a field
         return value.to_dict()
     if is_dataclass(value) and not isinstance(value, type):
         return plain(field_values(value))
@@ -236,10 +246,11 @@ def field_values(record: Any) -> dict[str, Any]:
 
 
 def read_record(kind: type[R], data: Mapping[str, Any]) -> R:
-    """A record read back from its `plain` form, each field by its declared type; a field
-    left out takes its default."""
-    types = get_type_hints(kind)
-    return kind(**{name: from_plain(types[name], data[name]) for name in types if name in data})
+    """A record read back from its `plain` form, each argument of its constructor by its
+    declared type; an argument left out takes its default."""
+    types = get_type_hints(kind.__init__)
+    found = {name: from_plain(types[name], data[name]) for name in types if name in data}
+    return kind(**found)
 
 
 def from_plain(kind: Any, value: Any) -> Any:
@@ -256,34 +267,4 @@ def from_plain(kind: Any, value: Any) -> Any:
         return tuple(from_plain(arg, part) for arg, part in zip(args, value, strict=True))
     if origin in (dict, Mapping):
         return {key: from_plain(args[1], part) for key, part in value.items()}
-    if hasattr(kind, "from_dict"):
-        return kind.from_dict(value)
-    return value
-
-
-def build_trace(result: Result) -> tuple[TraceEntry, ...]:
-    entries: list[TraceEntry] = []
-    for item_id in result.hidden:
-        note = "; its answer was discarded" if item_id in result.discarded else ""
-        message = f"item {item_id} was not asked (its condition did not hold){note}"
-        entries.append(TraceEntry("hidden", item_id, message))
-    for scale in result.scales:
-        parts = [f"{component}={display(value)}" for component, value in scale.contributions]
-        parts += [f"{component}=missing" for component in scale.missing]
-        parts += [f"{component}=n/a" for component in scale.not_applicable]
-        message = (
-            f"{scale.method} of {', '.join(parts)}: raw {display(scale.raw)}, score "
-            f"{display(scale.score)} ({scale.status})"
-        )
-        entries.append(TraceEntry("scale", scale.id, message, scale.reason))
-        if scale.band is not None and scale.band_range is not None:
-            low, high = scale.band_range
-            message = f"score {scale.score} is in band {scale.band} ({low}..{high})"
-            entries.append(TraceEntry("band", scale.id, message))
-    band_level = result.band_level or "undetermined"
-    entries.append(TraceEntry("level", "bands", f"level from bands: {band_level}"))
-    for rule in result.rules:
-        message = f"fired because {rule.evidence}; {', '.join(rule.effects)}"
-        entries.append(TraceEntry("rule", rule.rule, message, rule.reason))
-    entries.append(TraceEntry("level", "final", f"final level: {result.level or 'undetermined'}"))
-    return tuple(entries)
+    return read_record(kind, value) if isinstance(value, Mapping) else value
