@@ -199,8 +199,7 @@ class Result:
         return tuple(entries)
 
     def to_dict(self) -> dict[str, Any]:
-        """The stored form: the instrument's id and version under `instrument`, tags sorted,
-        and the trace (which is rebuilt, not read, by `from_dict`)."""
+        """The stored form; `from_dict` rebuilds the trace rather than reading it."""
         found = plain(self)
         instrument = {"id": found.pop("instrument_id"), "version": found.pop("instrument_version")}
         found["positive_tags"] = dict(sorted(found["positive_tags"].items()))
@@ -220,8 +219,6 @@ class Result:
             instrument = data["instrument"]
             key = {"instrument_id": instrument["id"], "instrument_version": instrument["version"]}
             return read_record(cls, {**data, **key})
-        except ResultFormatError:
-            raise
         except (KeyError, TypeError, ValueError, AttributeError, IndexError, ArithmeticError) as e:
             raise ResultFormatError([Problem(f"malformed stored result: {e!r}")]) from e
 
