@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 from .errors import AssessmentError, Problem, ResultFormatError
@@ -54,7 +55,7 @@ class CombinedResult:
 
     # What routing conditions read besides levels and flags: nothing of one person's answers.
     action_codes: ClassVar[tuple[str, ...]] = ()
-    positive_tags: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+    positive_tags: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
 
     def band_of(self, scale_id: str) -> None:
         return None

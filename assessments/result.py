@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from decimal import Decimal
-from types import NoneType, UnionType
+from types import UnionType
 from typing import Any, TypeVar, get_args, get_origin, get_type_hints
 
 from .errors import Problem, ResultFormatError
@@ -96,23 +96,18 @@ class FiredRule:
             self._evidence = self._evidence()
         return self._evidence
 
-    def _fields(self) -> tuple[str, tuple[str, ...], Text, str]:
-        return self.rule, self.effects, self.reason, self.evidence
-
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, FiredRule) and self._fields() == other._fields()
+        return isinstance(other, FiredRule) and self.to_dict() == other.to_dict()
 
     def __repr__(self) -> str:
-        return "FiredRule(rule={!r}, effects={!r}, reason={!r}, evidence={!r})".format(
-            *self._fields()
-        )
+        return f"FiredRule({', '.join(f'{k}={v!r}' for k, v in self.to_dict().items())})"
 
     def __reduce__(self) -> tuple[type[FiredRule], tuple[Any, ...]]:
-        return FiredRule, self._fields()
+        return FiredRule, (self.rule, self.effects, self.reason, self.evidence)
 
     def to_dict(self) -> dict[str, Any]:
-        rule, effects, reason, evidence = self._fields()
-        return {"rule": rule, "effects": list(effects), "reason": reason, "evidence": evidence}
+        fields = ("rule", "effects", "reason", "evidence")
+        return {key: plain(getattr(self, key)) for key in fields}
 
 
 @dataclass(slots=True)
@@ -242,22 +237,29 @@ def field_values(record: Any) -> dict[str, Any]:
     return {field.name: getattr(record, field.name) for field in fields(record)}
 
 
+#: Each record's constructor argument types, read once: reading them evaluates the annotations.
+_ARGUMENT_TYPES: dict[type, dict[str, Any]] = {}
+
+
 def read_record(kind: type[R], data: Mapping[str, Any]) -> R:
     """A record read back from its `plain` form, each argument of its constructor by its
     declared type; an argument left out takes its default."""
-    types = get_type_hints(kind.__init__)
+    if kind not in _ARGUMENT_TYPES:
+        _ARGUMENT_TYPES[kind] = get_type_hints(kind.__init__)
+    types = _ARGUMENT_TYPES[kind]
     found = {name: from_plain(types[name], data[name]) for name in types if name in data}
     return kind(**found)
 
 
 def from_plain(kind: Any, value: Any) -> Any:
     """A value of the declared type `kind`, read back from what `plain` made of it."""
+    if value is None or kind is str:
+        return value
+    if kind in (Number, Number | None):
+        return from_json(value)
     origin, args = get_origin(kind), get_args(kind)
-    if value is None:
-        return None
-    if origin is UnionType:  # `X | None`, or a Number (`int | Decimal`)
-        options = tuple(arg for arg in args if arg is not NoneType)
-        return from_json(value) if options == (int, Decimal) else from_plain(options[0], value)
+    if origin is UnionType:  # `X | None`
+        return from_plain(args[0], value)
     if origin is tuple and args[-1] is Ellipsis:
         return tuple(from_plain(args[0], part) for part in value)
     if origin is tuple:
