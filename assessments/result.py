@@ -245,7 +245,8 @@ def read_record(kind: type[R], data: Mapping[str, Any]) -> R:
     """A record read back from its `plain` form, each argument of its constructor by its
     declared type; an argument left out takes its default."""
     if kind not in _ARGUMENT_TYPES:
-        _ARGUMENT_TYPES[kind] = get_type_hints(kind.__init__)
+        hints = get_type_hints(kind.__init__)
+        _ARGUMENT_TYPES[kind] = {name: hint for name, hint in hints.items() if name != "return"}
     types = _ARGUMENT_TYPES[kind]
     found = {name: from_plain(types[name], data[name]) for name in types if name in data}
     return kind(**found)
@@ -258,7 +259,7 @@ def from_plain(kind: Any, value: Any) -> Any:
     if kind in (Number, Number | None):
         return from_json(value)
     origin, args = get_origin(kind), get_args(kind)
-    if origin is UnionType:  # `X | None`
+    if origin is UnionType:  # `X | None`, or a rule's evidence (stored as its text)
         return from_plain(args[0], value)
     if origin is tuple and args[-1] is Ellipsis:
         return tuple(from_plain(args[0], part) for part in value)
