@@ -17,10 +17,9 @@ from .errors import AssessmentError, Problem
 from .messages import message
 from .model import Instrument
 from .numbers import CONTEXT, Number, divide, round_to
-from .result import Result, plain
+from .result import Result, Text, plain
 from .scale_model import ChangeSpec, Scale
 
-Text = dict[str, str]
 RELIABLE = Decimal("1.96")
 IMPROVED = "reliably_improved"
 UNCHANGED = "no_reliable_change"

@@ -16,9 +16,7 @@ from typing import Any, ClassVar
 from .errors import AssessmentError, Problem, ResultFormatError
 from .model import Combination, Instrument
 from .numbers import Number
-from .result import Result, plain, read_record
-
-Text = dict[str, str]
+from .result import Result, Text, plain, read_record
 
 
 @dataclass(frozen=True, slots=True)
