@@ -17,16 +17,13 @@ from .errors import AssessmentError, Problem
 from .messages import message
 from .model import Instrument
 from .numbers import CONTEXT, Number, divide, round_to
-from .result import Result, plain
+from .result import Result, Text, plain
 from .scale_model import ChangeSpec, Scale
 
-Text = dict[str, str]
 RELIABLE = Decimal("1.96")
-IMPROVED, UNCHANGED, DETERIORATED = (
-    "reliably_improved",
-    "no_reliable_change",
-    "reliably_deteriorated",
-)
+IMPROVED = "reliably_improved"
+UNCHANGED = "no_reliable_change"
+DETERIORATED = "reliably_deteriorated"
 NOT_COMPARABLE = "not_comparable"
 
 
@@ -110,8 +107,7 @@ def _scale_change(
     status = UNCHANGED
     if abs(rci) > RELIABLE:
         status = IMPROVED if (rci > 0) == better else DETERIORATED
-    values = {"scale": scale.title, "before": first, "after": second, "rci": rci}
-    explanation = message(status, languages, **values)
+    explanation = message(status, languages, scale=scale.title, before=first, after=second, rci=rci)
     clinical: list[bool | None] = [None, None]
     if spec.cutoff is not None:
         # The cut-off is the first clinical score (the last one where higher is better).

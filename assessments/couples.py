@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from types import MappingProxyType
+from typing import Any, ClassVar
 
 from .errors import AssessmentError, Problem, ResultFormatError
 from .model import Combination, Instrument
-from .numbers import Number, from_json
-from .result import Result, plain
-
-Text = dict[str, str]
+from .numbers import Number
+from .result import Result, Text, plain, read_record
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,13 +52,8 @@ class CombinedResult:
         return tuple(flag.code for flag in self.flags)
 
     # What routing conditions read besides levels and flags: nothing of one person's answers.
-    @property
-    def action_codes(self) -> tuple[str, ...]:
-        return ()
-
-    @property
-    def positive_tags(self) -> Mapping[str, tuple[str, ...]]:
-        return {}
+    action_codes: ClassVar[tuple[str, ...]] = ()
+    positive_tags: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
 
     def band_of(self, scale_id: str) -> None:
         return None
@@ -70,13 +64,7 @@ class CombinedResult:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CombinedResult:
         try:
-            flags = tuple(CombinedFlag(**flag) for flag in data["flags"])
-            found = [
-                (d["scale"], from_json(d["difference"]), d["flag"]) for d in data["discrepancies"]
-            ]
-            head = (data["instrument_id"], data["instrument_version"], data["partners"])
-            discrepancies = tuple(ScaleDiscrepancy(*d) for d in found)
-            return cls(*head, data["level"], data["level_label"], flags, discrepancies)
+            return read_record(cls, data)
         except (KeyError, TypeError, ValueError) as error:
             raise ResultFormatError([Problem(f"malformed combined result: {error!r}")]) from error
 

@@ -17,14 +17,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.file or "<input>"
-        if self.line is not None:
-            where = f"{where}:{self.line}"
-        parts = [where]
-        if self.item:
-            parts.append(f"item {self.item}")
-        if self.field:
-            parts.append(self.field)
-        return f"{': '.join(parts)}: {self.message}"
+        where += "" if self.line is None else f":{self.line}"
+        located = [where, f"item {self.item}" if self.item else "", self.field or ""]
+        return ": ".join([part for part in located if part] + [self.message])
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
+from functools import partial
+
+from .messages import in_language
 from .model import Instrument
 from .numbers import display
 from .result import Result
 from .routing import RoutingDecision
 
-Text = dict[str, str]
-
-
-def _in(text: Text | None, language: str) -> str:
-    if not text:
-        return ""
-    return text.get(language) or next(iter(text.values()))
-
 
 def render_result(result: Result, instrument: Instrument, language: str) -> str:
-    lines = [
-        f"{_in(instrument.title, language)} ({result.instrument_id} {result.instrument_version})"
-    ]
-    level = (
-        f"{_in(result.level_label, language)} [{result.level}]" if result.level else "undetermined"
-    )
+    text = partial(in_language, language=language)
+    lines = [f"{text(instrument.title)} ({result.instrument_id} {result.instrument_version})"]
+    level = f"{text(result.level_label)} [{result.level}]" if result.level else "undetermined"
     band_level = result.band_level or "undetermined"
     note = "" if result.band_level == result.level else f"  (from bands alone: {band_level})"
     lines.append(f"Level: {level}{note}")
@@ -32,59 +24,54 @@ def render_result(result: Result, instrument: Instrument, language: str) -> str:
     ):
         lines += [heading] if outcomes else []
         for outcome in outcomes:
-            lines.append(f"  {mark} {_in(outcome.label, language)} [{outcome.code}]")
+            lines.append(f"  {mark} {text(outcome.label)} [{outcome.code}]")
             for rule_id in outcome.rules:
-                reason = _in(result.rule(rule_id).reason, language)
-                lines.append(f"      because ({rule_id}): {reason}")
+                lines.append(f"      because ({rule_id}): {text(result.rule(rule_id).reason)}")
     lines.append("Scales:")
-    width = max(len(_in(instrument.scale(s.id).title, language)) for s in result.scales)
-    for scale in result.scales:
-        title = _in(instrument.scale(scale.id).title, language)
-        band = f"{_in(scale.band_label, language)} [{scale.band}]" if scale.band else ""
-        lines.append(
-            f"  {title:<{width}}  {display(scale.score):>6}  {scale.status:<14} {band}".rstrip()
-        )
-    if result.rules:
-        lines.append("Rules that fired:")
-        for rule in result.rules:
-            lines.append(f"  {rule.rule}: {_in(rule.reason, language)}")
-            lines.append(f"      evidence: {rule.evidence}")
+    titles = [text(instrument.scale(scale.id).title) for scale in result.scales]
+    width = max(map(len, titles))
+    for title, scale in zip(titles, result.scales, strict=True):
+        band = f"{text(scale.band_label)} [{scale.band}]" if scale.band else ""
+        row = f"  {title:<{width}}  {display(scale.score):>6}  {scale.status:<14} {band}"
+        lines.append(row.rstrip())
+    lines += ["Rules that fired:"] if result.rules else []
+    for rule in result.rules:
+        lines.append(f"  {rule.rule}: {text(rule.reason)}")
+        lines.append(f"      evidence: {rule.evidence}")
     guidance = _guidance(result, instrument, language)
     if guidance:
-        lines.append("Guidance:")
-        lines += [f"  - {text}" for text in guidance]
+        lines += ["Guidance:", *(f"  - {line}" for line in guidance)]
     lines.append("Explanation:")
     lines += [f"  [{entry.step}] {entry.target}: {entry.message}" for entry in result.trace]
     return "\n".join(lines)
 
 
 def _guidance(result: Result, instrument: Instrument, language: str) -> list[str]:
-    texts = [_in(instrument.level(result.level).guidance, language)] if result.level else []
+    text = partial(in_language, language=language)
+    texts = [text(instrument.level(result.level).guidance)] if result.level else []
     for found in result.scales:
         scale = instrument.scale(found.id)
         bands = [band for band_set in scale.band_sets for band in band_set.bands]
         band = next((b for b in bands if b.code == found.band and b.guidance), None)
-        if band is not None and _in(band.guidance, language) not in texts:
-            texts.append(f"{_in(scale.title, language)}: {_in(band.guidance, language)}")
-    return [text for text in texts if text]
+        if band is not None and text(band.guidance) not in texts:
+            texts.append(f"{text(scale.title)}: {text(band.guidance)}")
+    return [line for line in texts if line]
 
 
 def render_routing(decision: RoutingDecision, language: str) -> str:
-    lines = ["Recommended services:"]
-    if not decision.recommendations:
-        lines.append("  (none)")
+    text = partial(in_language, language=language)
+    lines = ["Recommended services:"] + ([] if decision.recommendations else ["  (none)"])
     for rec in decision.recommendations:
         marker = "MANDATORY" if rec.kind == "mandatory" else f"priority {rec.priority}"
-        note = "  (not offered in the client's language)"
-        note = "" if rec.offered_in_client_language in (None, True) else note
-        lines.append(f"  [{marker}] {_in(rec.service_name, language)} ({rec.service}){note}")
-        lines.append(f"      {_in(rec.reason, language)}  (rule {rec.rule_id})")
-    if decision.exclusions:
-        lines.append("Not offered:")
-        for exclusion in decision.exclusions:
-            removed = f"; removed {', '.join(exclusion.removed)}" if exclusion.removed else ""
-            lines.append(
-                f"  {_in(exclusion.service_name, language)} ({exclusion.service}): "
-                f"{_in(exclusion.reason, language)}  (rule {exclusion.rule_id}{removed})"
-            )
+        offered = rec.offered_in_client_language in (None, True)
+        note = "" if offered else "  (not offered in the client's language)"
+        lines.append(f"  [{marker}] {text(rec.service_name)} ({rec.service}){note}")
+        lines.append(f"      {text(rec.reason)}  (rule {rec.rule_id})")
+    lines += ["Not offered:"] if decision.exclusions else []
+    for exclusion in decision.exclusions:
+        removed = f"; removed {', '.join(exclusion.removed)}" if exclusion.removed else ""
+        name, reason = text(exclusion.service_name), text(exclusion.reason)
+        lines.append(
+            f"  {name} ({exclusion.service}): {reason}  (rule {exclusion.rule_id}{removed})"
+        )
     return "\n".join(lines)

@@ -11,12 +11,14 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from decimal import Decimal
-from typing import Any
+from types import UnionType
+from typing import Any, TypeVar, get_args, get_origin, get_type_hints
 
 from .errors import Problem, ResultFormatError
 from .numbers import Number, display, from_json, to_json
 
 Text = dict[str, str]
+R = TypeVar("R")
 
 FORMAT = 1
 COMPLETE, PRORATED, PARTIAL, IMPUTED = "complete", "prorated", "partial", "imputed"
@@ -54,29 +56,15 @@ class ScaleResult:
         return tuple(c for c, v in pairs if v is None and c not in self.not_applicable)
 
     def to_dict(self) -> dict[str, Any]:
-        data = plain(self)
         # Only new kinds of result carry a reason, so results stored before it are unchanged.
-        return data if self.reason is not None else {k: v for k, v in data.items() if k != "reason"}
+        found = field_values(self)
+        if self.reason is None:
+            del found["reason"]
+        return plain(found)  # type: ignore[no-any-return]
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ScaleResult:
-        band_range = data["band_range"]
-        return cls(
-            id=data["id"],
-            raw=_read_number(data["raw"]),
-            score=_read_number(data["score"]),
-            status=data["status"],
-            band=data["band"],
-            band_label=data["band_label"],
-            band_range=None
-            if band_range is None
-            else (from_json(band_range[0]), from_json(band_range[1])),
-            components=tuple(data["components"]),
-            values=tuple(_read_number(value) for value in data["values"]),
-            not_applicable=tuple(data["not_applicable"]),
-            method=data["method"],
-            reason=data.get("reason"),
-        )
+        return read_record(cls, data)
 
 
 @dataclass(slots=True)
@@ -87,13 +75,6 @@ class Outcome:
     code: str
     label: Text
     rules: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return plain(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Outcome:
-        return cls(data["code"], data["label"], tuple(data["rules"]))
 
 
 class FiredRule:
@@ -111,7 +92,7 @@ class FiredRule:
 
     @property
     def evidence(self) -> str:
-        if not isinstance(self._evidence, str):
+        if callable(self._evidence):
             self._evidence = self._evidence()
         return self._evidence
 
@@ -128,10 +109,6 @@ class FiredRule:
         fields = ("rule", "effects", "reason", "evidence")
         return {key: plain(getattr(self, key)) for key in fields}
 
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> FiredRule:
-        return cls(data["rule"], tuple(data["effects"]), data["reason"], data["evidence"])
-
 
 @dataclass(slots=True)
 class TraceEntry:
@@ -141,9 +118,6 @@ class TraceEntry:
     target: str
     message: str
     reason: Text | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return plain(self)
 
 
 @dataclass(slots=True)
@@ -193,26 +167,38 @@ class Result:
     @property
     def trace(self) -> tuple[TraceEntry, ...]:
         """The explanation, step by step, built from what the result records."""
-        return build_trace(self)
+        entries: list[TraceEntry] = []
+        for item_id in self.hidden:
+            note = "; its answer was discarded" if item_id in self.discarded else ""
+            message = f"item {item_id} was not asked (its condition did not hold){note}"
+            entries.append(TraceEntry("hidden", item_id, message))
+        for scale in self.scales:
+            parts = [f"{component}={display(value)}" for component, value in scale.contributions]
+            parts += [f"{component}=missing" for component in scale.missing]
+            parts += [f"{component}=n/a" for component in scale.not_applicable]
+            message = (
+                f"{scale.method} of {', '.join(parts)}: raw {display(scale.raw)}, score "
+                f"{display(scale.score)} ({scale.status})"
+            )
+            entries.append(TraceEntry("scale", scale.id, message, scale.reason))
+            if scale.band is not None and scale.band_range is not None:
+                low, high = scale.band_range
+                message = f"score {scale.score} is in band {scale.band} ({low}..{high})"
+                entries.append(TraceEntry("band", scale.id, message))
+        band_level = self.band_level or "undetermined"
+        entries.append(TraceEntry("level", "bands", f"level from bands: {band_level}"))
+        for rule in self.rules:
+            message = f"fired because {rule.evidence}; {', '.join(rule.effects)}"
+            entries.append(TraceEntry("rule", rule.rule, message, rule.reason))
+        entries.append(TraceEntry("level", "final", f"final level: {self.level or 'undetermined'}"))
+        return tuple(entries)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "format": FORMAT,
-            "instrument": {"id": self.instrument_id, "version": self.instrument_version},
-            "level": self.level,
-            "level_label": self.level_label,
-            "band_level": self.band_level,
-            "scales": [scale.to_dict() for scale in self.scales],
-            "flags": [flag.to_dict() for flag in self.flags],
-            "mandatory_actions": [action.to_dict() for action in self.mandatory_actions],
-            "rules": [rule.to_dict() for rule in self.rules],
-            "positive_tags": {
-                tag: list(items) for tag, items in sorted(self.positive_tags.items())
-            },
-            "hidden": list(self.hidden),
-            "discarded": list(self.discarded),
-            "trace": [entry.to_dict() for entry in self.trace],
-        }
+        """The stored form; `from_dict` rebuilds the trace rather than reading it."""
+        found = plain(self)
+        instrument = {"id": found.pop("instrument_id"), "version": found.pop("instrument_version")}
+        found["positive_tags"] = dict(sorted(found["positive_tags"].items()))
+        return {"format": FORMAT, "instrument": instrument, **found, "trace": plain(self.trace)}
 
     def to_json(self) -> str:
         """Canonical JSON: the same result always gives the same text."""
@@ -225,30 +211,19 @@ class Result:
             if data.get("format") != FORMAT:
                 problem = Problem(f"unknown result format {data.get('format')!r}", field="format")
                 raise ResultFormatError([problem])
-            return cls(
-                instrument_id=data["instrument"]["id"],
-                instrument_version=data["instrument"]["version"],
-                level=data["level"],
-                level_label=data["level_label"],
-                band_level=data["band_level"],
-                scales=tuple(ScaleResult.from_dict(scale) for scale in data["scales"]),
-                flags=tuple(Outcome.from_dict(flag) for flag in data["flags"]),
-                mandatory_actions=tuple(Outcome.from_dict(a) for a in data["mandatory_actions"]),
-                rules=tuple(FiredRule.from_dict(rule) for rule in data["rules"]),
-                positive_tags={tag: tuple(items) for tag, items in data["positive_tags"].items()},
-                hidden=tuple(data["hidden"]),
-                discarded=tuple(data["discarded"]),
-            )
-        except ResultFormatError:
-            raise
+            instrument = data["instrument"]
+            key = {"instrument_id": instrument["id"], "instrument_version": instrument["version"]}
+            return read_record(cls, {**data, **key})
         except (KeyError, TypeError, ValueError, AttributeError, IndexError, ArithmeticError) as e:
             raise ResultFormatError([Problem(f"malformed stored result: {e!r}")]) from e
 
 
 def plain(value: Any) -> Any:
     """A record as JSON-safe data: exact numbers as int or decimal string, tuples as lists."""
+    if isinstance(value, (ScaleResult, FiredRule)):  # each leaves out or words a field
+        return value.to_dict()
     if is_dataclass(value) and not isinstance(value, type):
-        return {field.name: plain(getattr(value, field.name)) for field in fields(value)}
+        return plain(field_values(value))
     if isinstance(value, (list, tuple)):
         return [plain(part) for part in value]
     if isinstance(value, Mapping):
@@ -258,33 +233,38 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _read_number(value: Any) -> Number | None:
-    return None if value is None else from_json(value)
+def field_values(record: Any) -> dict[str, Any]:
+    return {field.name: getattr(record, field.name) for field in fields(record)}
 
 
-def build_trace(result: Result) -> tuple[TraceEntry, ...]:
-    entries: list[TraceEntry] = []
-    for item_id in result.hidden:
-        note = "; its answer was discarded" if item_id in result.discarded else ""
-        message = f"item {item_id} was not asked (its condition did not hold){note}"
-        entries.append(TraceEntry("hidden", item_id, message))
-    for scale in result.scales:
-        parts = [f"{component}={display(value)}" for component, value in scale.contributions]
-        parts += [f"{component}=missing" for component in scale.missing]
-        parts += [f"{component}=n/a" for component in scale.not_applicable]
-        message = (
-            f"{scale.method} of {', '.join(parts)}: raw {display(scale.raw)}, score "
-            f"{display(scale.score)} ({scale.status})"
-        )
-        entries.append(TraceEntry("scale", scale.id, message, scale.reason))
-        if scale.band is not None and scale.band_range is not None:
-            low, high = scale.band_range
-            message = f"score {scale.score} is in band {scale.band} ({low}..{high})"
-            entries.append(TraceEntry("band", scale.id, message))
-    band_level = result.band_level or "undetermined"
-    entries.append(TraceEntry("level", "bands", f"level from bands: {band_level}"))
-    for rule in result.rules:
-        message = f"fired because {rule.evidence}; {', '.join(rule.effects)}"
-        entries.append(TraceEntry("rule", rule.rule, message, rule.reason))
-    entries.append(TraceEntry("level", "final", f"final level: {result.level or 'undetermined'}"))
-    return tuple(entries)
+#: Each record's constructor argument types, read once: reading them evaluates the annotations.
+_ARGUMENT_TYPES: dict[type, dict[str, Any]] = {}
+
+
+def read_record(kind: type[R], data: Mapping[str, Any]) -> R:
+    """A record read back from its `plain` form, each argument of its constructor by its
+    declared type; an argument left out takes its default."""
+    if kind not in _ARGUMENT_TYPES:
+        hints = get_type_hints(kind.__init__)
+        _ARGUMENT_TYPES[kind] = {name: hint for name, hint in hints.items() if name != "return"}
+    types = _ARGUMENT_TYPES[kind]
+    found = {name: from_plain(types[name], data[name]) for name in types if name in data}
+    return kind(**found)
+
+
+def from_plain(kind: Any, value: Any) -> Any:
+    """A value of the declared type `kind`, read back from what `plain` made of it."""
+    if value is None or kind is str:
+        return value
+    if kind in (Number, Number | None):
+        return from_json(value)
+    origin, args = get_origin(kind), get_args(kind)
+    if origin is UnionType:  # `X | None`, or a rule's evidence (stored as its text)
+        return from_plain(args[0], value)
+    if origin is tuple and args[-1] is Ellipsis:
+        return tuple(from_plain(args[0], part) for part in value)
+    if origin is tuple:
+        return tuple(from_plain(arg, part) for arg, part in zip(args, value, strict=True))
+    if origin in (dict, Mapping):
+        return {key: from_plain(args[1], part) for key, part in value.items()}
+    return read_record(kind, value) if isinstance(value, Mapping) else value
