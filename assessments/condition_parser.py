@@ -199,10 +199,10 @@ def _fact_test(reader: Reader, scope: Scope) -> FactTest | None:
     operand = _operand(reader, op)
     if op not in LISTS or operand is None:
         return FactTest(name, op, operand) if operand is not None else None
-    bad = next((value for value in operand if not spec.accepts(value)), None)
-    if bad is not None:
+    bad = [value for value in operand if not spec.accepts(value)]
+    if bad:
         allowed = ", ".join(spec.values) if spec.kind == "enum" else spec.kind
-        reader.report(f"{bad!r} is not a possible value of fact {name!r} ({allowed})", op)
+        reader.report(f"{bad[0]!r} is not a possible value of fact {name!r} ({allowed})", op)
         return None
     return FactTest(name, op, tuple(operand) if op != "equals" else operand[0])
 

@@ -236,6 +236,13 @@ CASES = [
         "q2",
     ),
     (
+        "empty fact value",
+        _set("items[1].visible_when", {"fact": "sex", "equals": None}),
+        "None is not a possible value of fact 'sex'",
+        "items[1].visible_when.equals",
+        "q2",
+    ),
+    (
         "not a condition",
         _set("items[1].visible_when", {"when": "q1 > 2"}),
         "not a condition",
