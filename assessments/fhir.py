@@ -235,7 +235,13 @@ def import_questionnaire(questionnaire: Mapping[str, Any]) -> str:
         for lang in set(found) - set(languages):
             del found[lang]
     scored = [item["id"] for item in items if item["kind"] in ("single_choice", "yes_no")]
-    ranges = [[o["value"] for o in item["options"]] for item in items if item["id"] in scored]
+    # A boolean question becomes a yes/no item with the built-in options (no 0, yes 1).
+    options = [item.get("options", [{"value": 0}, {"value": 1}]) for item in items]
+    ranges = [
+        [o["value"] for o in found]
+        for item, found in zip(items, options, strict=True)
+        if item["id"] in scored
+    ]
     # Wide enough for any score, conditional (possibly not applicable) items included.
     low = min(0, sum(map(min, ranges), start=0), len(ranges) * min(map(min, ranges), default=0))
     high = max(sum(map(max, ranges), start=0), len(ranges) * max(map(max, ranges), default=0))

@@ -169,3 +169,19 @@ def test_cli_exports_a_questionnaire_and_a_response(tmp_path, capsys):
     assert main(["fhir", "export", str(INSTRUMENTS / "gad7.yaml"), "--answers", str(answers)]) == 0
     response = QuestionnaireResponse.model_validate_json(capsys.readouterr().out)
     assert response.questionnaire == "urn:casework:instrument:gad7|1.0.0"
+
+
+def test_import_turns_a_boolean_question_into_a_scored_yes_no_item():
+    questionnaire = {
+        "resourceType": "Questionnaire",
+        "name": "Safety",
+        "language": "en",
+        "item": [
+            {"linkId": "threat", "text": "Threatened?", "type": "boolean"},
+            {"linkId": "weapon", "text": "Weapon at home?", "type": "boolean"},
+        ],
+    }
+    instrument = parse_instrument(import_questionnaire(questionnaire), "safety.yaml")
+    assert [o.code for o in instrument.item("threat").options] == ["no", "yes"]
+    result = score(instrument, {"threat": "yes", "weapon": "yes"})
+    assert result.scale("total").score == 2
