@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 from .condition_parser import Scope, parse_condition
-from .fields import Reader, Text
+from .fields import Field, Reader, Text, read_fields
 from .model import FactSpec, HiddenAnswers, Item, ItemKind, Option, Section
 from .numbers import Number
 
-ITEM_FIELDS = (
-    "id", "kind", "text", "section", "options", "min", "max", "integer", "reverse", "weight",
-    "tags", "guidance", "supporting_questions", "visible_when", "hidden_value", "hidden_answers",
-    "positive_min",
-)  # fmt: skip
+HIDDEN_MODES = [mode.value for mode in HiddenAnswers]
+#: An item's fields, in the order they are read; `hidden_answers` defaults to the file's setting.
+ITEM_FIELDS = {
+    "id": Field(Reader.code),
+    "kind": Field(Reader.choice, allowed=[kind.value for kind in ItemKind]),
+    "section": Field(Reader.code, required=False),
+    "reverse": Field(Reader.boolean),
+    "min": Field(Reader.number, "minimum", required=False),
+    "max": Field(Reader.number, "maximum", required=False),
+    "hidden_value": Field(Reader.number, required=False),
+    "text": Field(Reader.text),
+    "integer": Field(Reader.boolean, default=True),
+    "tags": Field(Reader.codes, required=False),
+    "guidance": Field(Reader.text, required=False),
+    "supporting_questions": Field(Reader.texts),
+    "positive_min": Field(Reader.number, required=False),
+}
+#: An item's fields that depend on its kind or on earlier items, read after the others.
+BY_HAND = ("options", "weight", "visible_when")
 #: An option as written: code, value, label, and `positive` if declared.
 RawOption = tuple[str, Number, Text, bool | None]
 #: Used by yes_no items that give no options when the file declares no `yes_no` option set.
@@ -77,8 +91,7 @@ def read_items(root: Reader, facts: dict[str, FactSpec], section_ids: set[str]) 
         options = _read_options(sets_reader, str(name))  # type: ignore[arg-type]
         if options is not None:
             option_sets[str(name)] = options
-    modes = [mode.value for mode in HiddenAnswers]
-    hidden = root.choice("hidden_answers", modes, default="discard") or "discard"
+    hidden = root.choice("hidden_answers", HIDDEN_MODES, default="discard") or "discard"
     items: dict[str, Item] = {}
     if root.has("items") and not root.raw("items"):
         root.report("an instrument needs at least one item", "items")
@@ -107,16 +120,14 @@ def _read_item(
     option_sets: dict[str, tuple[RawOption, ...]],
     default_hidden: HiddenAnswers,
 ) -> Item | None:
-    reader.only(ITEM_FIELDS)
-    item_id = reader.code("id")
-    kind_name = reader.choice("kind", [kind.value for kind in ItemKind])
-    kind = ItemKind(kind_name) if kind_name else None
-    section = reader.code("section", required=False)
+    hidden = Field(Reader.choice, allowed=HIDDEN_MODES, default=default_hidden.value)
+    values = read_fields(reader, ITEM_FIELDS | {"hidden_answers": hidden}, also=BY_HAND)
+    item_id, section, reverse = values["id"], values["section"], values["reverse"]
+    kind = ItemKind(values["kind"]) if values["kind"] else None
     if section is not None and section not in section_ids:
         reader.report(f"unknown section {section!r}; declare it under 'sections'", "section")
-    reverse = reader.boolean("reverse")
     raw_options = _item_options(reader, kind, option_sets)
-    minimum, maximum = reader.number("min", required=False), reader.number("max", required=False)
+    minimum, maximum = values["minimum"], values["maximum"]
     if kind == ItemKind.NUMBER:
         if minimum is not None and maximum is not None and minimum > maximum:
             reader.report(f"min {minimum} is greater than max {maximum}", "min")
@@ -131,45 +142,24 @@ def _read_item(
     weight = reader.number("weight", required=False)
     if weight is not None and (weight <= 0 or kind == ItemKind.TEXT):
         reader.report("a weight is a number greater than 0, on an item that is scored", "weight")
-    visible_when = None
     if reader.has("visible_when"):
         hints = {item_id: " (an item cannot depend on itself)"}
         later = " (a condition may only refer to items declared before this one)"
         scope = Scope("a visibility condition", facts, earlier, broken=broken)
         scope.item_hint = lambda name: hints.get(name, later)
-        visible_when = parse_condition(reader, "visible_when", scope)
-    hidden_value = reader.number("hidden_value", required=False)
-    if hidden_value is not None and not reader.has("visible_when"):
-        reader.report(
-            "hidden_value needs visible_when: an item that is always asked is never hidden",
-            "hidden_value",
-        )
-    hidden_answers = reader.choice(
-        "hidden_answers", [m.value for m in HiddenAnswers], default=default_hidden.value
-    )
-    item = Item(
-        id=item_id or "",
-        kind=kind or ItemKind.TEXT,
-        text=reader.text("text") or {},
-        section=section,
-        options=_settle_positive(raw_options or (), reverse),
-        minimum=minimum,
-        maximum=maximum,
-        integer=reader.boolean("integer", default=True),
-        reverse=reverse,
-        weight=weight if weight is not None and weight > 0 else 1,
-        tags=tuple(reader.codes("tags", required=False) or ()),
-        guidance=reader.text("guidance", required=False),
-        supporting_questions=reader.texts("supporting_questions"),
-        visible_when=visible_when,
-        hidden_value=hidden_value,
-        hidden_answers=HiddenAnswers(hidden_answers or default_hidden),
-        positive_min=reader.number("positive_min", required=False),
-        line=reader.line,
-    )
-    if item_id is None or kind is None or (item.is_choice and not item.options):
+        values["visible_when"] = parse_condition(reader, "visible_when", scope)
+    elif values["hidden_value"] is not None:
+        message = "hidden_value needs visible_when: an item that is always asked is never hidden"
+        reader.report(message, "hidden_value")
+    if item_id is None or kind is None:
         return None
-    return item
+    values.update(kind=kind, text=values["text"] or {}, tags=tuple(values["tags"] or ()))
+    values.update(hidden_answers=HiddenAnswers(values["hidden_answers"]), line=reader.line)
+    options = _settle_positive(raw_options or (), reverse)
+    item = Item(
+        **values, options=options, weight=weight if weight is not None and weight > 0 else 1
+    )
+    return None if item.is_choice and not item.options else item
 
 
 def _settle_positive(options: tuple[RawOption, ...], reverse: bool) -> tuple[Option, ...]:
