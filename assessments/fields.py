@@ -114,6 +114,12 @@ class Reader:
             self.reporter, self.data.get(key), self.path(key), item=item or self.item, line=line
         )
 
+    def mapping(self, key: str) -> Reader:
+        """A reader for the optional mapping under `key`: an empty one if there is none."""
+        if self.has(key):
+            return self.child(key)
+        return Reader(self.reporter, {}, self.path(key), item=self.item, line=self.line)
+
     def each(
         self, key: str, *, required: bool = False, name: str = "", prefix: str = ""
     ) -> Iterator[Reader]:

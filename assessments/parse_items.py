@@ -37,9 +37,9 @@ BUILT_IN_YES_NO: tuple[RawOption, ...] = (
 
 def read_facts(root: Reader) -> dict[str, FactSpec]:
     facts: dict[str, FactSpec] = {}
-    reader = root.child("facts") if root.has("facts") else None
-    for name in reader.data if reader is not None else ():
-        spec = reader.child(str(name))  # type: ignore[union-attr]
+    declared = root.mapping("facts")
+    for name in declared.data:
+        spec = declared.child(str(name))
         if not isinstance(name, str) or not spec.valid:
             continue
         spec.only(["values", "type", "label"])
@@ -86,9 +86,9 @@ def _read_options(parent: Reader, key: str) -> tuple[RawOption, ...] | None:
 
 def read_items(root: Reader, facts: dict[str, FactSpec], section_ids: set[str]) -> tuple[Item, ...]:
     option_sets: dict[str, tuple[RawOption, ...]] = {}
-    sets_reader = root.child("option_sets") if root.has("option_sets") else None
-    for name in sets_reader.data if sets_reader is not None else ():
-        options = _read_options(sets_reader, str(name))  # type: ignore[arg-type]
+    sets = root.mapping("option_sets")
+    for name in sets.data:
+        options = _read_options(sets, str(name))
         if options is not None:
             option_sets[str(name)] = options
     hidden = root.choice("hidden_answers", HIDDEN_MODES, default="discard") or "discard"

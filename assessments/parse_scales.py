@@ -38,6 +38,10 @@ BY_HAND = (
     "change",
 )  # fmt: skip
 BAND_FIELDS = ("code", "min", "max", "label", "level", "guidance")
+CHANGE_FIELDS = {
+    key: Field(Reader.number, required=False)
+    for key in ("standard_error", "reliability", "sd", "cutoff")
+}
 
 
 def read_scales(
@@ -47,33 +51,28 @@ def read_scales(
     band_labels: dict[str, Text],
     level_codes: set[str],
     broken: set[str],
-) -> list[Scale]:
-    """Read the scales and return them in dependency order (a scale after its components)."""
+) -> tuple[tuple[Scale, ...], tuple[str, ...]]:
+    """The scales in the order the file declares them, and the order to score them in (a scale
+    after its components)."""
     scales: dict[str, Scale] = {}
     for reader in root.each("scales", required=True, name="id", prefix="scale "):
         scale = _read_scale(reader, items, broken, facts, band_labels, level_codes)
-        if scale is None:
-            continue
-        if scale.id in scales or scale.id in items:
+        if scale is not None and (scale.id in scales or scale.id in items):
             reader.report(f"scale id {scale.id!r} is already used by an item or scale", "id")
-            continue
-        scales[scale.id] = scale
+        elif scale is not None:
+            scales[scale.id] = scale
     for scale in scales.values():
         for component in scale.scales:
             if component not in scales:
-                where = f"scale {scale.id}"
-                root.reporter.add(
-                    f"unknown scale {component!r}", item=where, field="scales", line=scale.line
-                )
+                message, where = f"unknown scale {component!r}", f"scale {scale.id}"
+                root.reporter.add(message, item=where, field="scales", line=scale.line)
     graph = {scale.id: [c for c in scale.scales if c in scales] for scale in scales.values()}
     try:
-        order = list(TopologicalSorter(graph).static_order())
+        return tuple(scales.values()), tuple(TopologicalSorter(graph).static_order())
     except CycleError as error:
-        root.report(
-            f"scales are built on each other in a circle: {' -> '.join(error.args[1])}", "scales"
-        )
-        return []
-    return [scales[scale_id] for scale_id in order if scale_id in scales]
+        message = f"scales are built on each other in a circle: {' -> '.join(error.args[1])}"
+        root.report(message, "scales")
+        return (), ()
 
 
 def _read_scale(
@@ -251,12 +250,7 @@ def _read_change(reader: Reader) -> ChangeSpec | None:
     if not reader.has("change"):
         return None
     change = reader.child("change")
-    change.only(["standard_error", "reliability", "sd", "cutoff"])
-    numbers = {
-        key: change.number(key, required=False)
-        for key in ("standard_error", "reliability", "sd", "cutoff")
-    }
-    spec = ChangeSpec(**numbers)
+    spec = ChangeSpec(**read_fields(change, CHANGE_FIELDS))
     if spec.reliability is not None and not 0 < spec.reliability < 1:
         change.report("reliability is between 0 and 1 (exclusive)", "reliability")
     if spec.standard_error is None and (spec.reliability is None or spec.sd is None):
