@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from dataclasses import field as default_factory
 from decimal import Decimal
 from typing import Any
 
@@ -29,13 +28,13 @@ KINDS = (
 )
 
 
-@dataclass
+@dataclasses.dataclass
 class Reporter:
     """Collects problems for one file; `languages` are the languages every text must have."""
 
     file: str
     languages: tuple[str, ...] = ()
-    problems: list[Problem] = default_factory(default_factory=list)
+    problems: list[Problem] = dataclasses.field(default_factory=list)
 
     def add(
         self,

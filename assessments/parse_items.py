@@ -8,7 +8,7 @@ from .model import FactSpec, HiddenAnswers, Item, ItemKind, Option, Section
 from .numbers import Number
 
 HIDDEN_MODES = [mode.value for mode in HiddenAnswers]
-#: An item's fields, in the order they are read; `hidden_answers` defaults to the file's setting.
+#: An item's fields, in the order they are read (and `hidden_answers`, whose default the file sets).
 ITEM_FIELDS = {
     "id": Field(Reader.code),
     "kind": Field(Reader.choice, allowed=[kind.value for kind in ItemKind]),
@@ -91,7 +91,10 @@ def read_items(root: Reader, facts: dict[str, FactSpec], section_ids: set[str]) 
         options = _read_options(sets, str(name))
         if options is not None:
             option_sets[str(name)] = options
-    hidden = root.choice("hidden_answers", HIDDEN_MODES, default="discard") or "discard"
+    hidden = root.choice("hidden_answers", HIDDEN_MODES, default="discard")
+    fields = ITEM_FIELDS | {
+        "hidden_answers": Field(Reader.choice, allowed=HIDDEN_MODES, default=hidden)
+    }
     items: dict[str, Item] = {}
     if root.has("items") and not root.raw("items"):
         root.report("an instrument needs at least one item", "items")
@@ -101,9 +104,7 @@ def read_items(root: Reader, facts: dict[str, FactSpec], section_ids: set[str]) 
             continue
         broken = declared - items.keys()
         declared.add(reader.item or "")
-        item = _read_item(
-            reader, items, broken, facts, section_ids, option_sets, HiddenAnswers(hidden)
-        )
+        item = _read_item(reader, items, broken, facts, section_ids, option_sets, fields)
         if item is not None and item.id in items:
             reader.report(f"item id {item.id!r} is used twice", "id")
         elif item is not None:
@@ -118,10 +119,9 @@ def _read_item(
     facts: dict[str, FactSpec],
     section_ids: set[str],
     option_sets: dict[str, tuple[RawOption, ...]],
-    default_hidden: HiddenAnswers,
+    fields: dict[str, Field],
 ) -> Item | None:
-    hidden = Field(Reader.choice, allowed=HIDDEN_MODES, default=default_hidden.value)
-    values = read_fields(reader, ITEM_FIELDS | {"hidden_answers": hidden}, also=BY_HAND)
+    values = read_fields(reader, fields, also=BY_HAND)
     item_id, section, reverse = values["id"], values["section"], values["reverse"]
     kind = ItemKind(values["kind"]) if values["kind"] else None
     if section is not None and section not in section_ids:
