@@ -162,20 +162,22 @@ class Reader:
             self.missing(key)
         return key in self.data
 
-    def string(self, key: str, *, required: bool = True) -> str | None:
-        value = self.data.get(key)
-        if self._given(key, required) and (not isinstance(value, str) or not value.strip()):
-            self.report(f"expected a non-empty string, found {_kind(value)}", key)
-            return None
+    def _expect(self, key: str, required: bool, value: Any, expected: str) -> Any:
+        """`value`, the value under `key` if it is what is `expected`, else None; a value that is
+        not is reported, as is a missing one that is required."""
+        if self._given(key, required) and value is None:
+            self.report(f"expected {expected}, found {_kind(self.data[key])}", key)
         return value
 
-    def code(self, key: str, *, required: bool = True) -> str | None:
+    def string(self, key: str, *, required: bool = True) -> str | None:
         value = self.data.get(key)
-        if key in self.data and not isinstance(value, str):
-            self.report(
-                f"expected a code (quote it if it looks like a number), found {_kind(value)}", key
-            )
-            return None
+        text = value if isinstance(value, str) and value.strip() else None
+        return self._expect(key, required, text, "a non-empty string")
+
+    def code(self, key: str, *, required: bool = True) -> str | None:
+        if not isinstance(self.data.get(key), str):
+            expected = "a code (quote it if it looks like a number)"
+            return self._expect(key, required, None, expected)
         value = self.string(key, required=required)
         if value is not None and not CODE_PATTERN.match(value):
             self.report(f"{value!r} is not a valid code: use lower-case letters, digits and _", key)
@@ -196,12 +198,7 @@ class Reader:
         return codes
 
     def number(self, key: str, *, required: bool = True) -> Number | None:
-        if not self._given(key, required):
-            return None
-        value = as_number(self.data[key])
-        if value is None:
-            self.report(f"expected a finite number, found {_kind(self.data[key])}", key)
-        return value
+        return self._expect(key, required, as_number(self.data.get(key)), "a finite number")
 
     def integer(self, key: str, *, minimum: int = 0, default: int | None = None) -> int | None:
         value = self.data.get(key)
@@ -230,10 +227,7 @@ class Reader:
 
     def sequence(self, key: str, *, required: bool = True) -> list[Any] | None:
         value = self.data.get(key)
-        if self._given(key, required) and not isinstance(value, list):
-            self.report(f"expected a list, found {_kind(value)}", key)
-            return None
-        return value
+        return self._expect(key, required, value if isinstance(value, list) else None, "a list")
 
     def text(self, key: str, *, required: bool = True) -> Text | None:
         """A human-readable text: a mapping language -> string with every declared language."""
