@@ -84,9 +84,8 @@ def build_instrument(data: Any, problems: list[Problem], file: str, digest: str)
     description = root.text("description", required=False)
     licence, citation = root.string("licence"), root.string("citation")
     sections = read_sections(root)
-    items = read_items(root, facts, {section.id for section in sections})
+    items, broken = read_items(root, facts, {section.id for section in sections})
     items_by_id = {item.id: item for item in items}
-    broken = _declared_ids(data.get("items")) - items_by_id.keys()
     coded = _coded(root, "levels")
     levels = tuple(
         Level(c, label, rank, guidance) for rank, (c, label, _, guidance) in enumerate(coded)
@@ -287,13 +286,3 @@ def read_combination(
         elif scale and more_than is not None and flag:
             discrepancies.append(Discrepancy(scale, more_than, flag))
     return Combination(level if level == "highest" else None, combined, tuple(discrepancies))
-
-
-def _declared_ids(entries: Any) -> set[str]:
-    """Every id written in a list of entries, valid or not (to report a broken entry once)."""
-    entries = entries if isinstance(entries, list) else []
-    return {
-        entry["id"]
-        for entry in entries
-        if isinstance(entry, dict) and isinstance(entry.get("id"), str)
-    }

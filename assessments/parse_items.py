@@ -84,7 +84,10 @@ def _read_options(parent: Reader, key: str) -> tuple[RawOption, ...] | None:
     return tuple(options) if len(options) == len(raw_options) else None
 
 
-def read_items(root: Reader, facts: dict[str, FactSpec], section_ids: set[str]) -> tuple[Item, ...]:
+def read_items(
+    root: Reader, facts: dict[str, FactSpec], section_ids: set[str]
+) -> tuple[tuple[Item, ...], set[str]]:
+    """The valid items, and the ids of items declared with problems of their own."""
     option_sets: dict[str, tuple[RawOption, ...]] = {}
     sets = root.mapping("option_sets")
     for name in sets.data:
@@ -109,7 +112,7 @@ def read_items(root: Reader, facts: dict[str, FactSpec], section_ids: set[str]) 
             reader.report(f"item id {item.id!r} is used twice", "id")
         elif item is not None:
             items[item.id] = item
-    return tuple(items.values())
+    return tuple(items.values()), declared - items.keys()
 
 
 def _read_item(
