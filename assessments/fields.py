@@ -57,8 +57,9 @@ def _line_of(data: Any, key: Any, default: int) -> int:
 
 
 class Field:
-    """How one field of an entry is read: a Reader accessor and its options, such as
-    `Field(Reader.code, required=False)`; `name` is the model's name if it differs (minimum)."""
+    """How one field of an entry is read: a Reader accessor (or any function of a reader and a
+    key) and its options, as in `Field(Reader.code, required=False)`. `name` is the model's name
+    for the field where it differs from the file's (an item's `min` is its `minimum`)."""
 
     def __init__(self, read: Callable[..., Any], name: str = "", **options: Any) -> None:
         self.read = read
