@@ -8,17 +8,10 @@ from typing import Any
 
 from .bounds import bounds
 from .condition_parser import Scope, parse_condition
+from .conditions import Condition
 from .errors import InstrumentError, Problem
-from .fields import LANGUAGE_PATTERN, VERSION_PATTERN, Reader, Reporter, Text
-from .model import (
-    Action,
-    Combination,
-    Discrepancy,
-    Flag,
-    Instrument,
-    Level,
-    Rule,
-)
+from .fields import LANGUAGE_PATTERN, VERSION_PATTERN, Field, Reader, Reporter, Text, read_fields
+from .model import Action, Combination, Discrepancy, Flag, Instrument, Level, Rule
 from .parse_items import read_facts, read_items, read_sections
 from .parse_scales import check_bands, read_scales
 from .vectors import check_vector_names, read_vectors
@@ -30,7 +23,7 @@ TOP_FIELDS = (
     "levels", "level_scale", "default_level", "max_unanswered", "flags", "actions", "rules",
     "couple", "vectors",
 )  # fmt: skip
-RULE_FIELDS = ("id", "when", "reason", "set_level", "raise_level", "flags", "actions")
+EFFECTS = ("set_level", "raise_level", "flags", "actions")
 FORMAT = 1
 
 
@@ -77,61 +70,53 @@ def load_instruments(directory: str | Path) -> dict[tuple[str, str], Instrument]
 def build_instrument(data: Any, problems: list[Problem], file: str, digest: str) -> Instrument:
     if data is None and problems:
         raise InstrumentError(problems)
-    reporter = Reporter(file)
-    reporter.problems.extend(problems)
+    reporter = Reporter(file, problems=list(problems))
     root = Reader(reporter, data, "")
     if not root.valid:
         raise InstrumentError(reporter.problems)
     root.only(TOP_FIELDS)
     if root.has("format") and root.raw("format") != FORMAT:
-        root.report(
-            f"unsupported format {root.raw('format')!r}; this engine reads format {FORMAT}",
-            "format",
-        )
+        message = f"unsupported format {root.raw('format')!r}; this engine reads format {FORMAT}"
+        root.report(message, "format")
     reporter.languages = read_languages(root)
     instrument_id, version, title = root.code("id"), read_version(root), root.text("title")
     facts = read_facts(root)
     description = root.text("description", required=False)
     licence, citation = root.string("licence"), root.string("citation")
     sections = read_sections(root)
-    items = read_items(root, facts, {section.id for section in sections})
+    items, broken = read_items(root, facts, {section.id for section in sections})
     items_by_id = {item.id: item for item in items}
-    broken = _declared(data, "items", "id") - items_by_id.keys()
+    coded = _coded(root, "levels")
     levels = tuple(
-        Level(c, label, rank, guidance)
-        for rank, (c, label, _, guidance) in enumerate(_coded(root, "levels"))
+        Level(c, label, rank, guidance) for rank, (c, label, _, guidance) in enumerate(coded)
     )
     level_codes = {level.code for level in levels}
     # A band coded like a level borrows the level's label unless band_labels says otherwise.
     band_labels = {level.code: level.label for level in levels}
-    labels = root.child("band_labels") if root.has("band_labels") else None
-    for code in labels.data if labels is not None else ():
-        band_labels[str(code)] = labels.text(str(code)) or {}  # type: ignore[union-attr]
-    order = read_scales(root, items_by_id, facts, band_labels, level_codes, broken)
-    scales = {scale.id: scale for scale in order}
+    labels = root.mapping("band_labels")
+    band_labels.update({str(code): labels.text(str(code)) or {} for code in labels.data})
+    scales, scoring_order = read_scales(root, items_by_id, facts, band_labels, level_codes, broken)
+    scales_by_id = {scale.id: scale for scale in scales}
     flags = tuple(Flag(code, label, text) for code, label, text, _ in _coded(root, "flags"))
     actions = tuple(Action(code, label, text) for code, label, text, _ in _coded(root, "actions"))
+    flag_codes = {flag.code for flag in flags}
     tags = {tag: tuple(i.id for i in items if tag in i.tags) for i in items for tag in i.tags}
-    bands = {s.id: {b.code for bs in s.band_sets for b in bs.bands} for s in order}
+    bands = {s.id: {b.code for bs in s.band_sets for b in bs.bands} for s in scales}
     scope = Scope("a rule", facts, items_by_id, tags, bands, broken=broken)
-    rules = _read_rules(
-        root, scope, level_codes, {f.code for f in flags}, {a.code for a in actions}
-    )
-    declared = data["scales"] if isinstance(data.get("scales"), list) else []
-    declared = [entry.get("id") for entry in declared if isinstance(entry, dict)]
+    rules = _read_rules(root, scope, level_codes, flag_codes, {a.code for a in actions})
     instrument = Instrument(
         id=instrument_id or "",
         version=version or "",
         title=title or {},
         languages=reporter.languages,
         items=items,
-        scales=tuple(scales[s] for s in declared if isinstance(s, str) and s in scales),
+        scales=scales,
         levels=levels,
         description=description,
         licence=licence or "",
         citation=citation or "",
         sections=sections,
-        level_scale=_level_scale(root, scales, level_codes),
+        level_scale=_level_scale(root, scales_by_id, level_codes),
         default_level=_default_level(root, level_codes),
         flags=flags,
         actions=actions,
@@ -140,15 +125,16 @@ def build_instrument(data: Any, problems: list[Problem], file: str, digest: str)
         max_unanswered=root.integer("max_unanswered", default=0)
         if root.has("max_unanswered")
         else None,
-        couple=read_combination(root, "couple", scales, {f.code for f in flags}),
+        couple=read_combination(root, "couple", scales_by_id, flag_codes),
         vectors=read_vectors(root),
-        scoring_order=tuple(scale.id for scale in order),
+        scoring_order=scoring_order,
         source=file,
         source_sha256=digest,
     )
     raw_bounds, final_bounds = bounds(instrument, before_norms=True), bounds(instrument)
-    for scale in order:
-        check_bands(root, scale, final_bounds.get(scale.id), raw_bounds.get(scale.id))
+    for scale_id in scoring_order:
+        scale = scales_by_id[scale_id]
+        check_bands(root, scale, final_bounds.get(scale_id), raw_bounds.get(scale_id))
     check_vector_names(instrument, reporter.problems)
     if reporter.problems or instrument_id is None or version is None or title is None:
         raise InstrumentError(reporter.problems)
@@ -196,44 +182,48 @@ def _coded(root: Reader, key: str) -> list[tuple[str, Text, Text | None, Text | 
 def _read_rules(
     root: Reader, scope: Scope, levels: set[str], flags: set[str], actions: set[str]
 ) -> tuple[Rule, ...]:
-    rules: list[Rule] = []
+    fields = {
+        "id": Field(Reader.code),
+        "when": Field(_condition, scope=scope),
+        "reason": Field(Reader.text),
+        "set_level": Field(_known, known=levels, what="level"),
+        "raise_level": Field(_known, known=levels, what="level"),
+        "flags": Field(_known_list, known=flags, what="flag"),
+        "actions": Field(_known_list, known=actions, what="action"),
+    }
+    rules: dict[str, Rule] = {}
     for reader in root.each("rules", name="id", prefix="rule "):
         if not reader.valid:
             continue
-        reader.only(RULE_FIELDS)
-        rule_id = reader.code("id")
-        when = parse_condition(reader, "when", scope) if reader.has("when") else None
-        if not reader.has("when"):
-            reader.missing("when")
-        reason = reader.text("reason")
-        set_level = _known(reader, "set_level", levels, "level")
-        raise_level = _known(reader, "raise_level", levels, "level")
-        rule_flags = _known_list(reader, "flags", flags, "flag")
-        effects = (
-            set_level,
-            raise_level,
-            rule_flags,
-            _known_list(reader, "actions", actions, "action"),
-        )
-        if not any(effects):
+        rule = read_fields(reader, fields)
+        if not any(rule[effect] for effect in EFFECTS):
             reader.report("a rule needs an effect: set_level, raise_level, flags or actions")
-        if set_level and raise_level:
+        if rule["set_level"] and rule["raise_level"]:
             reader.report("give set_level or raise_level, not both")
-        if any(rule.id == rule_id for rule in rules):
-            reader.report(f"rule id {rule_id!r} is used twice", "id")
-        elif rule_id and when is not None and reason is not None:
-            rules.append(Rule(rule_id, when, reason, *effects, reader.line))
-    return tuple(rules)
+        if rule["id"] in rules:
+            reader.report(f"rule id {rule['id']!r} is used twice", "id")
+        elif rule["id"] and rule["when"] is not None and rule["reason"] is not None:
+            rules[rule["id"]] = Rule(**rule, line=reader.line)
+    return tuple(rules.values())
 
 
-def _known(reader: Reader, key: str, known: set[str], what: str) -> str | None:
+def _condition(reader: Reader, key: str, scope: Scope) -> Condition | None:
+    """A required condition."""
+    if not reader.has(key):
+        reader.missing(key)
+        return None
+    return parse_condition(reader, key, scope)
+
+
+def _known(reader: Reader, key: str, *, known: set[str], what: str) -> str | None:
+    """The optional code under `key` if it is declared in `known`; reported if it is not."""
     code = reader.code(key, required=False)
-    found = _known_list(reader, key, known, what, [code] if code is not None else [])
+    found = _known_list(reader, key, known=known, what=what, codes=[code] if code else [])
     return found[0] if found else None
 
 
 def _known_list(
-    reader: Reader, key: str, known: set[str], what: str, codes: list[str] | None = None
+    reader: Reader, key: str, *, known: set[str], what: str, codes: list[str] | None = None
 ) -> tuple[str, ...]:
     """The codes under `key` (or `codes`) that are declared; each other one is reported."""
     codes = (reader.codes(key, required=False) or []) if codes is None else codes
@@ -267,7 +257,7 @@ def _level_scale(root: Reader, scales: dict[str, Any], level_codes: set[str]) ->
 
 
 def _default_level(root: Reader, level_codes: set[str]) -> str | None:
-    level = _known(root, "default_level", level_codes, "level")
+    level = _known(root, "default_level", known=level_codes, what="level")
     if level is not None and root.has("level_scale"):
         root.report(
             "give level_scale or default_level, not both: the bands decide the level",
@@ -285,25 +275,14 @@ def read_combination(
     reader = root.child(key)
     reader.only(["level", "flags", "discrepancies"])
     level = reader.choice("level", ("highest", "none"), default="highest")
-    combined = _known_list(reader, "flags", flags, "flag")
+    combined = _known_list(reader, "flags", known=flags, what="flag")
     discrepancies = []
     for entry in reader.each("discrepancies"):
         entry.only(["scale", "more_than", "flag"])
         scale, more_than = entry.code("scale"), entry.number("more_than")
-        flag = _known(entry, "flag", flags, "flag")
+        flag = _known(entry, "flag", known=flags, what="flag")
         if scale is not None and scale not in scales:
             entry.report(f"unknown scale {scale!r}", "scale")
         elif scale and more_than is not None and flag:
             discrepancies.append(Discrepancy(scale, more_than, flag))
     return Combination(level if level == "highest" else None, combined, tuple(discrepancies))
-
-
-def _declared(data: dict[str, Any], key: str, name: str) -> set[str]:
-    """Every id written under `key`, valid or not (to avoid reporting a broken entry twice)."""
-    raw = data.get(key)
-    entries = raw if isinstance(raw, list) else []
-    return {
-        entry[name]
-        for entry in entries
-        if isinstance(entry, dict) and isinstance(entry.get(name), str)
-    }

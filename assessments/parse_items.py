@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 from .condition_parser import Scope, parse_condition
-from .fields import Reader, Text
+from .fields import Field, Reader, Text, read_fields
 from .model import FactSpec, HiddenAnswers, Item, ItemKind, Option, Section
 from .numbers import Number
 
-ITEM_FIELDS = (
-    "id", "kind", "text", "section", "options", "min", "max", "integer", "reverse", "weight",
-    "tags", "guidance", "supporting_questions", "visible_when", "hidden_value", "hidden_answers",
-    "positive_min",
-)  # fmt: skip
+HIDDEN_MODES = [mode.value for mode in HiddenAnswers]
+#: An item's fields, in the order they are read (and `hidden_answers`, whose default the file sets).
+ITEM_FIELDS = {
+    "id": Field(Reader.code),
+    "kind": Field(Reader.choice, allowed=[kind.value for kind in ItemKind]),
+    "section": Field(Reader.code, required=False),
+    "reverse": Field(Reader.boolean),
+    "min": Field(Reader.number, "minimum", required=False),
+    "max": Field(Reader.number, "maximum", required=False),
+    "hidden_value": Field(Reader.number, required=False),
+    "text": Field(Reader.text),
+    "integer": Field(Reader.boolean, default=True),
+    "tags": Field(Reader.codes, required=False),
+    "guidance": Field(Reader.text, required=False),
+    "supporting_questions": Field(Reader.texts),
+    "positive_min": Field(Reader.number, required=False),
+}
+#: An item's fields that depend on its kind or on earlier items, read after the others.
+BY_HAND = ("options", "weight", "visible_when")
 #: An option as written: code, value, label, and `positive` if declared.
 RawOption = tuple[str, Number, Text, bool | None]
 #: Used by yes_no items that give no options when the file declares no `yes_no` option set.
@@ -23,9 +37,9 @@ BUILT_IN_YES_NO: tuple[RawOption, ...] = (
 
 def read_facts(root: Reader) -> dict[str, FactSpec]:
     facts: dict[str, FactSpec] = {}
-    reader = root.child("facts") if root.has("facts") else None
-    for name in reader.data if reader is not None else ():
-        spec = reader.child(str(name))  # type: ignore[union-attr]
+    declared = root.mapping("facts")
+    for name in declared.data:
+        spec = declared.child(str(name))
         if not isinstance(name, str) or not spec.valid:
             continue
         spec.only(["values", "type", "label"])
@@ -70,15 +84,20 @@ def _read_options(parent: Reader, key: str) -> tuple[RawOption, ...] | None:
     return tuple(options) if len(options) == len(raw_options) else None
 
 
-def read_items(root: Reader, facts: dict[str, FactSpec], section_ids: set[str]) -> tuple[Item, ...]:
+def read_items(
+    root: Reader, facts: dict[str, FactSpec], section_ids: set[str]
+) -> tuple[tuple[Item, ...], set[str]]:
+    """The valid items, and the ids of items declared with problems of their own."""
     option_sets: dict[str, tuple[RawOption, ...]] = {}
-    sets_reader = root.child("option_sets") if root.has("option_sets") else None
-    for name in sets_reader.data if sets_reader is not None else ():
-        options = _read_options(sets_reader, str(name))  # type: ignore[arg-type]
+    sets = root.mapping("option_sets")
+    for name in sets.data:
+        options = _read_options(sets, str(name))
         if options is not None:
             option_sets[str(name)] = options
-    modes = [mode.value for mode in HiddenAnswers]
-    hidden = root.choice("hidden_answers", modes, default="discard") or "discard"
+    hidden = root.choice("hidden_answers", HIDDEN_MODES, default="discard")
+    fields = ITEM_FIELDS | {
+        "hidden_answers": Field(Reader.choice, allowed=HIDDEN_MODES, default=hidden)
+    }
     items: dict[str, Item] = {}
     if root.has("items") and not root.raw("items"):
         root.report("an instrument needs at least one item", "items")
@@ -88,14 +107,12 @@ def read_items(root: Reader, facts: dict[str, FactSpec], section_ids: set[str]) 
             continue
         broken = declared - items.keys()
         declared.add(reader.item or "")
-        item = _read_item(
-            reader, items, broken, facts, section_ids, option_sets, HiddenAnswers(hidden)
-        )
+        item = _read_item(reader, items, broken, facts, section_ids, option_sets, fields)
         if item is not None and item.id in items:
             reader.report(f"item id {item.id!r} is used twice", "id")
         elif item is not None:
             items[item.id] = item
-    return tuple(items.values())
+    return tuple(items.values()), declared - items.keys()
 
 
 def _read_item(
@@ -105,18 +122,15 @@ def _read_item(
     facts: dict[str, FactSpec],
     section_ids: set[str],
     option_sets: dict[str, tuple[RawOption, ...]],
-    default_hidden: HiddenAnswers,
+    fields: dict[str, Field],
 ) -> Item | None:
-    reader.only(ITEM_FIELDS)
-    item_id = reader.code("id")
-    kind_name = reader.choice("kind", [kind.value for kind in ItemKind])
-    kind = ItemKind(kind_name) if kind_name else None
-    section = reader.code("section", required=False)
+    values = read_fields(reader, fields, also=BY_HAND)
+    item_id, section, reverse = values["id"], values["section"], values["reverse"]
+    kind = ItemKind(values["kind"]) if values["kind"] else None
     if section is not None and section not in section_ids:
         reader.report(f"unknown section {section!r}; declare it under 'sections'", "section")
-    reverse = reader.boolean("reverse")
     raw_options = _item_options(reader, kind, option_sets)
-    minimum, maximum = reader.number("min", required=False), reader.number("max", required=False)
+    minimum, maximum = values["minimum"], values["maximum"]
     if kind == ItemKind.NUMBER:
         if minimum is not None and maximum is not None and minimum > maximum:
             reader.report(f"min {minimum} is greater than max {maximum}", "min")
@@ -131,45 +145,24 @@ def _read_item(
     weight = reader.number("weight", required=False)
     if weight is not None and (weight <= 0 or kind == ItemKind.TEXT):
         reader.report("a weight is a number greater than 0, on an item that is scored", "weight")
-    visible_when = None
     if reader.has("visible_when"):
         hints = {item_id: " (an item cannot depend on itself)"}
         later = " (a condition may only refer to items declared before this one)"
         scope = Scope("a visibility condition", facts, earlier, broken=broken)
         scope.item_hint = lambda name: hints.get(name, later)
-        visible_when = parse_condition(reader, "visible_when", scope)
-    hidden_value = reader.number("hidden_value", required=False)
-    if hidden_value is not None and not reader.has("visible_when"):
-        reader.report(
-            "hidden_value needs visible_when: an item that is always asked is never hidden",
-            "hidden_value",
-        )
-    hidden_answers = reader.choice(
-        "hidden_answers", [m.value for m in HiddenAnswers], default=default_hidden.value
-    )
-    item = Item(
-        id=item_id or "",
-        kind=kind or ItemKind.TEXT,
-        text=reader.text("text") or {},
-        section=section,
-        options=_settle_positive(raw_options or (), reverse),
-        minimum=minimum,
-        maximum=maximum,
-        integer=reader.boolean("integer", default=True),
-        reverse=reverse,
-        weight=weight if weight is not None and weight > 0 else 1,
-        tags=tuple(reader.codes("tags", required=False) or ()),
-        guidance=reader.text("guidance", required=False),
-        supporting_questions=reader.texts("supporting_questions"),
-        visible_when=visible_when,
-        hidden_value=hidden_value,
-        hidden_answers=HiddenAnswers(hidden_answers or default_hidden),
-        positive_min=reader.number("positive_min", required=False),
-        line=reader.line,
-    )
-    if item_id is None or kind is None or (item.is_choice and not item.options):
+        values["visible_when"] = parse_condition(reader, "visible_when", scope)
+    elif values["hidden_value"] is not None:
+        message = "hidden_value needs visible_when: an item that is always asked is never hidden"
+        reader.report(message, "hidden_value")
+    if item_id is None or kind is None:
         return None
-    return item
+    values.update(kind=kind, text=values["text"] or {}, tags=tuple(values["tags"] or ()))
+    values.update(hidden_answers=HiddenAnswers(values["hidden_answers"]), line=reader.line)
+    options = _settle_positive(raw_options or (), reverse)
+    item = Item(
+        **values, options=options, weight=weight if weight is not None and weight > 0 else 1
+    )
+    return None if item.is_choice and not item.options else item
 
 
 def _settle_positive(options: tuple[RawOption, ...], reverse: bool) -> tuple[Option, ...]:

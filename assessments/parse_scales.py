@@ -7,7 +7,7 @@ from itertools import pairwise
 
 from .bounds import Bounds
 from .condition_parser import Scope, parse_condition
-from .fields import Reader, Text
+from .fields import Field, Reader, Text, read_fields
 from .model import FactSpec, Item, ItemKind
 from .numbers import ROUNDING_MODES, Number, step
 from .scale_model import (
@@ -21,11 +21,27 @@ from .scale_model import (
     Scale,
 )
 
-SCALE_FIELDS = (
-    "id", "title", "description", "method", "items", "scales", "weights", "factor", "decimals",
-    "rounding", "missing", "bands", "conditional_bands", "higher_is", "requires", "norms", "change",
+#: A scale's fields that are read the same way for every scale, in the order they are read.
+SCALE_FIELDS = {
+    "id": Field(Reader.code),
+    "title": Field(Reader.text),
+    "description": Field(Reader.text, required=False),
+    "method": Field(Reader.choice, allowed=[method.value for method in Method], default="sum"),
+    "decimals": Field(Reader.integer, default=0),
+    "requires": Field(Reader.codes, required=False),
+    "rounding": Field(Reader.choice, allowed=tuple(ROUNDING_MODES), default="half_up"),
+    "higher_is": Field(Reader.choice, allowed=("worse", "better"), default="worse"),
+}
+#: A scale's fields whose reading depends on other fields.
+BY_HAND = (
+    "items", "scales", "weights", "factor", "missing", "bands", "conditional_bands", "norms",
+    "change",
 )  # fmt: skip
 BAND_FIELDS = ("code", "min", "max", "label", "level", "guidance")
+CHANGE_FIELDS = {
+    key: Field(Reader.number, required=False)
+    for key in ("standard_error", "reliability", "sd", "cutoff")
+}
 
 
 def read_scales(
@@ -35,33 +51,28 @@ def read_scales(
     band_labels: dict[str, Text],
     level_codes: set[str],
     broken: set[str],
-) -> list[Scale]:
-    """Read the scales and return them in dependency order (a scale after its components)."""
+) -> tuple[tuple[Scale, ...], tuple[str, ...]]:
+    """The scales in the order the file declares them, and the order to score them in (a scale
+    after its components)."""
     scales: dict[str, Scale] = {}
     for reader in root.each("scales", required=True, name="id", prefix="scale "):
         scale = _read_scale(reader, items, broken, facts, band_labels, level_codes)
-        if scale is None:
-            continue
-        if scale.id in scales or scale.id in items:
+        if scale is not None and (scale.id in scales or scale.id in items):
             reader.report(f"scale id {scale.id!r} is already used by an item or scale", "id")
-            continue
-        scales[scale.id] = scale
+        elif scale is not None:
+            scales[scale.id] = scale
     for scale in scales.values():
         for component in scale.scales:
             if component not in scales:
-                where = f"scale {scale.id}"
-                root.reporter.add(
-                    f"unknown scale {component!r}", item=where, field="scales", line=scale.line
-                )
+                message, where = f"unknown scale {component!r}", f"scale {scale.id}"
+                root.reporter.add(message, item=where, field="scales", line=scale.line)
     graph = {scale.id: [c for c in scale.scales if c in scales] for scale in scales.values()}
     try:
-        order = list(TopologicalSorter(graph).static_order())
+        return tuple(scales.values()), tuple(TopologicalSorter(graph).static_order())
     except CycleError as error:
-        root.report(
-            f"scales are built on each other in a circle: {' -> '.join(error.args[1])}", "scales"
-        )
-        return []
-    return [scales[scale_id] for scale_id in order if scale_id in scales]
+        message = f"scales are built on each other in a circle: {' -> '.join(error.args[1])}"
+        root.report(message, "scales")
+        return (), ()
 
 
 def _read_scale(
@@ -74,11 +85,8 @@ def _read_scale(
 ) -> Scale | None:
     if not reader.valid:
         return None
-    reader.only(SCALE_FIELDS)
-    scale_id = reader.code("id")
-    title = reader.text("title")
-    description = reader.text("description", required=False)
-    method = reader.choice("method", [method.value for method in Method], default=Method.SUM.value)
+    values = read_fields(reader, SCALE_FIELDS, also=BY_HAND)
+    method, decimals = Method(values["method"]), values["decimals"]
     source = reader.exactly_one(("items", "scales"))
     components = tuple(reader.codes(source) or ()) if source else ()
     if source and not components:
@@ -99,39 +107,28 @@ def _read_scale(
             reader.report("factor must be greater than 0", "factor")
     elif reader.has("factor"):
         reader.report("'factor' applies only to method scaled_sum", "factor")
-    decimals = reader.integer("decimals", default=0) or 0
     if decimals > 6:
         reader.report("at most 6 decimals", "decimals")
-    requires = tuple(reader.codes("requires", required=False) or ())
-    for name in requires:
+    values["requires"] = tuple(values["requires"] or ())
+    for name in values["requires"]:
         if name not in facts:
             reader.report(f"undeclared fact {name!r}; declare it under 'facts'", "requires")
     scope = Scope(where="a band condition", facts=facts)
-    scale = Scale(
-        id=scale_id or "",
-        title=title or {},
-        method=Method(method or "sum"),
+    values.update(
+        method=method,
         items=components if source == "items" else (),
         scales=components if source == "scales" else (),
-        weights=weights,
-        factor=factor,
-        decimals=decimals,
-        rounding=reader.choice("rounding", tuple(ROUNDING_MODES), default="half_up") or "half_up",
         missing=_read_missing(reader, len(components), source == "scales"),
         band_sets=_read_band_sets(reader, scope, band_labels, level_codes, decimals),
-        higher_is=reader.choice("higher_is", ("worse", "better"), default="worse") or "worse",
-        description=description,
-        requires=requires,
         norms=_read_norms(reader, scope, decimals),
         change=_read_change(reader),
-        line=reader.line,
     )
-    return scale if scale_id is not None and source is not None and components else None
+    values.update(title=values["title"] or {}, weights=weights, factor=factor, line=reader.line)
+    scale = Scale(**values)
+    return scale if values["id"] is not None and source is not None and components else None
 
 
-def _read_weights(
-    reader: Reader, components: tuple[str, ...], method: str | None
-) -> dict[str, Number]:
+def _read_weights(reader: Reader, components: tuple[str, ...], method: Method) -> dict[str, Number]:
     if not reader.has("weights"):
         return {}
     if method not in (Method.WEIGHTED_SUM, Method.MEAN):
@@ -253,12 +250,7 @@ def _read_change(reader: Reader) -> ChangeSpec | None:
     if not reader.has("change"):
         return None
     change = reader.child("change")
-    change.only(["standard_error", "reliability", "sd", "cutoff"])
-    numbers = {
-        key: change.number(key, required=False)
-        for key in ("standard_error", "reliability", "sd", "cutoff")
-    }
-    spec = ChangeSpec(**numbers)
+    spec = ChangeSpec(**read_fields(change, CHANGE_FIELDS))
     if spec.reliability is not None and not 0 < spec.reliability < 1:
         change.report("reliability is between 0 and 1 (exclusive)", "reliability")
     if spec.standard_error is None and (spec.reliability is None or spec.sd is None):
