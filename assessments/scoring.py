@@ -1,19 +1,23 @@
 """Score answers: check them, hide the items not asked, score scales, choose bands, apply rules.
 
-One path for every instrument; conditions evaluate themselves on a `Context` that holds the
-answers, facts and (once scored) the scales, so a condition sees exactly what it may read.
+One path for every instrument. What every score of an instrument needs is worked out once from
+its declarations into a `Compiled` form, kept here (the model knows nothing of it). Conditions
+evaluate themselves on a `Context` that holds the answers, facts and (once scored) the scales.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import partial
+from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
-from .conditions import Context
+from .conditions import Condition, Context
 from .errors import AnswerError, Problem
 from .messages import message
-from .model import FactSpec, HiddenAnswers, Instrument, ItemKind
+from .model import FactSpec, HiddenAnswers, Instrument, Item, ItemKind, Rule, Text
 from .numbers import Number, divide, multiply, round_to
 from .result import (
     COMPLETE,
@@ -28,9 +32,82 @@ from .result import (
     Result,
     ScaleResult,
 )
-from .scale_model import MissingAction, Scale
+from .scale_model import Method, MissingAction, Scale
 
 HIDDEN_ANSWER = "this item is not asked given the other answers; leave it unanswered"
+METHOD_WORDS = {Method.SUM: "sum", Method.MEAN: "mean", Method.WEIGHTED_SUM: "weighted sum"}
+
+
+@dataclass(frozen=True, slots=True)
+class ScalePlan:
+    scale: Scale
+    components: tuple[str, ...]
+    #: The weight of each component, in order (1 unless declared), and their sum.
+    weights: tuple[Number, ...]
+    total_weight: Number
+    is_mean: bool
+    #: How the scale is scored, in words: "sum (reverse-scored: q2)".
+    method: str
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """What every score of an instrument needs, worked out once from its declarations."""
+
+    instrument: Instrument
+    #: Item id -> option code -> (score, positive).
+    choices: dict[str, dict[str, tuple[Number, bool]]]
+    #: The items asked only when a condition holds, in file order, consecutive items with the
+    #: same condition together (it reads only items before them all).
+    conditional: tuple[tuple[Condition, tuple[Item, ...]], ...]
+    #: Components first.
+    scales: tuple[ScalePlan, ...]
+    #: Band code of the level scale -> the level it stands for (the last band set wins).
+    band_levels: dict[str | None, str | None]
+    #: Each rule with what it does, in words.
+    rules: tuple[tuple[Rule, tuple[str, ...]], ...]
+    #: Tag (in alphabetical order) -> the ids of the items carrying it, in file order.
+    tags: dict[str, tuple[str, ...]]
+
+
+def compile_instrument(instrument: Instrument) -> Compiled:
+    conditional = [item for item in instrument.items if item.visible_when is not None]
+    level_scale = instrument.scale(instrument.level_scale) if instrument.level_scale else None
+    bands = [band for s in level_scale.band_sets for band in s.bands] if level_scale else []
+    tags = sorted({tag for item in instrument.items for tag in item.tags})
+    return Compiled(
+        instrument,
+        {i.id: {code: found[1:] for code, found in i.choices.items()} for i in instrument.items},
+        tuple(
+            (when, tuple(items)) for when, items in groupby(conditional, attrgetter("visible_when"))
+        ),
+        tuple(_plan(instrument, instrument.scale(s)) for s in instrument.scoring_order),
+        {b.code: b.level or (b.code if instrument.has("level", b.code) else None) for b in bands},
+        tuple((rule, rule.effects) for rule in instrument.rules),
+        {tag: instrument.tagged(tag) for tag in tags},
+    )
+
+
+def _plan(instrument: Instrument, scale: Scale) -> ScalePlan:
+    reverse = [c for c in scale.items if instrument.item(c).reverse]
+    listed = f" (reverse-scored: {', '.join(reverse)})" if reverse else ""
+    method = METHOD_WORDS.get(scale.method, f"sum x {scale.factor}") + listed
+    weights = tuple(scale.weight(component) for component in scale.components)
+    mean = scale.method == Method.MEAN
+    return ScalePlan(scale, scale.components, weights, sum(weights), mean, method)
+
+
+#: The compiled form of the instruments scored last, by identity (each keeps its instrument).
+COMPILED: dict[int, Compiled] = {}
+
+
+def compiled(instrument: Instrument) -> Compiled:
+    found = COMPILED.get(id(instrument))
+    if found is None:
+        if len(COMPILED) >= 64:
+            del COMPILED[next(iter(COMPILED))]
+        found = COMPILED[id(instrument)] = compile_instrument(instrument)
+    return found
 
 
 def score(
@@ -41,13 +118,15 @@ def score(
     Raises AnswerError listing every invalid answer or fact. Deterministic: the same instrument
     version, answers and facts always give an equal Result.
     """
+    plan = compiled(instrument)
     facts = {} if facts is None else facts
-    accepted, scored, positive = _read_answers(instrument, answers, facts)
+    accepted, scored, positive = _read_answers(plan, answers, facts)
+    results: dict[str, ScaleResult] = {}
     # Conditions read only earlier items, so the answers of hidden items can leave afterwards.
     # The facts are copied: a rule's evidence is worded when first read, from these facts.
-    context = Context(accepted, dict(facts), instrument.items_by_id, positive=positive)
+    context = Context(accepted, dict(facts), instrument.items_by_id, results, positive=positive)
     hidden, discarded, refused, not_applicable = [], [], [], set()
-    for condition, items in instrument.conditional_items:
+    for condition, items in plan.conditional:
         if condition.holds(context):
             continue
         for item in items:
@@ -65,15 +144,14 @@ def score(
     if refused:
         raise AnswerError(refused)
     _refuse_beyond_unanswered(instrument, accepted, hidden)
-    results: dict[str, ScaleResult] = {}
-    context.scales = results
-    for scale in instrument.scales_to_score:
-        results[scale.id] = score_scale(instrument, scale, scored, results, not_applicable, context)
-    return _conclude(instrument, context, results, tuple(hidden), tuple(discarded))
+    for scale in plan.scales:
+        result = _score(instrument, scale, scored, results, not_applicable, context)
+        results[result.id] = result
+    return _conclude(plan, context, results, tuple(hidden), tuple(discarded))
 
 
 def _read_answers(
-    instrument: Instrument, answers: Any, facts: Any
+    plan: Compiled, answers: Any, facts: Any
 ) -> tuple[dict[str, Any], dict[str, Number], set[str]]:
     """The valid answers (numbers normalised), what each scores, and which are positive;
     AnswerError lists every invalid answer and fact."""
@@ -87,12 +165,12 @@ def _read_answers(
     scored: dict[str, Number] = {}
     positive: set[str] = set()
     problems: list[Problem] = []
-    choices = instrument.choices
+    choices = plan.choices
     for item_id, answer in answers.items():
         try:
-            found: tuple[Number, Number, bool] | None = choices[item_id][answer]
+            scored[item_id], is_positive = choices[item_id][answer]
         except (KeyError, TypeError):  # not an option: a number, a text, none, or invalid
-            item = instrument.items_by_id.get(item_id)
+            item = plan.instrument.items_by_id.get(item_id)
             if item is None:
                 text = f"unknown item {item_id!r}"
                 problems.append(Problem(text, item=str(item_id), field="answer"))
@@ -103,11 +181,12 @@ def _read_answers(
             if problem is not None:
                 problems.append(Problem(problem, item=item_id, field="answer"))
             found = item.valued(accepted[item_id])
-        if found is not None:
-            scored[item_id] = found[1]
-            if found[2]:
-                positive.add(item_id)
-    problems += fact_problems(instrument.facts, facts)
+            if found is None:  # free text, or not valid
+                continue
+            _, scored[item_id], is_positive = found
+        if is_positive:
+            positive.add(item_id)
+    problems += fact_problems(plan.instrument.facts, facts)
     if problems:
         raise AnswerError(problems)
     return accepted, scored, positive
@@ -149,32 +228,31 @@ def score_scale(
     context: Context,
 ) -> ScaleResult:
     """Score one scale from its components' values (items) or scores (scales)."""
-    components, status, reason = scale.components, COMPLETE, None
-    na: tuple[str, ...] = ()
+    plan = next(plan for plan in compiled(instrument).scales if plan.scale is scale)
+    return _score(instrument, plan, scored, results, not_applicable, context)
+
+
+def _score(
+    instrument: Instrument,
+    plan: ScalePlan,
+    scored: Mapping[str, Number],
+    results: Mapping[str, ScaleResult],
+    not_applicable: set[str],
+    context: Context,
+) -> ScaleResult:
+    scale = plan.scale
     if scale.scales:
-        parts = [results[component] for component in components]
-        values = tuple([part.score for part in parts])
-        blocked = [part for part in parts if part.status in (MISSING, UNDETERMINED)]
-        if blocked:
-            status = MISSING if any(p.status == MISSING for p in blocked) else UNDETERMINED
-            reason = blocked[0].reason if status == UNDETERMINED else None
-        else:
-            na = tuple([part.id for part in parts if part.status == NOT_APPLICABLE])
+        values = tuple([results[component].score for component in plan.components])
     else:
-        values = tuple(map(scored.get, components))
-        # A not-applicable item has no value, so only a scale with a gap can have one.
-        if not_applicable and None in values:
-            na = tuple([c for c in components if c in not_applicable])
-    raw: Number | None = None
-    final: Number | None = None
-    if status != COMPLETE:
-        pass
-    elif None in values or scale.weights:
-        raw, status, final = _weighted(scale, values, na)
+        values = tuple(map(scored.get, plan.components))
+    reason: Text | None = None
+    if None in values:
+        raw, status, final, na, reason = _with_gaps(plan, values, results, not_applicable)
     else:
-        raw = final = sum(values)  # type: ignore[arg-type]
-        if scale.is_mean:
-            final = divide(raw, len(values))
+        raw = final = _weighted_sum(values, plan.weights) if scale.weights else sum(values)  # type: ignore[arg-type]
+        status, na = COMPLETE, ()
+        if plan.is_mean:
+            final = divide(raw, plan.total_weight)
     if final is not None:
         if scale.factor != 1:
             final = multiply(final, scale.factor)
@@ -192,53 +270,69 @@ def score_scale(
         band.code if band else None,
         band.label if band else None,
         (band.minimum, band.maximum) if band else None,
-        components,
+        plan.components,
         values,
         na,
-        instrument.methods[scale.id],
+        plan.method,
         reason,
     )
 
 
-def _weighted(
-    scale: Scale, values: tuple[Number | None, ...], na: tuple[str, ...]
-) -> tuple[Number | None, str, Number | None]:
-    """Raw score, status and value (before factor and rounding) of a scale with weights or gaps.
+def _weighted_sum(values: Iterable[Number], weights: Iterable[Number]) -> Number:
+    return sum([v if w == 1 else multiply(v, w) for v, w in zip(values, weights, strict=True)])
+
+
+def _with_gaps(
+    plan: ScalePlan,
+    values: tuple[Number | None, ...],
+    results: Mapping[str, ScaleResult],
+    not_applicable: set[str],
+) -> tuple[Number | None, str, Number | None, tuple[str, ...], Text | None]:
+    """Raw score, status, value (before factor and rounding), the components not applicable,
+    and why the scale is undetermined, for a scale with a component that has no value.
 
     With W the total weight of the applicable components and A the weight of those answered,
     raw is the weighted sum of the answered ones; prorating scales it by W / A; imputing adds the
     declared value for each missing one (and a mean then divides by W).
     """
-    rule = scale.missing
+    if plan.scale.scales:
+        parts = [results[component] for component in plan.components]
+        blocked = [part for part in parts if part.status in (MISSING, UNDETERMINED)]
+        if any(part.status == MISSING for part in blocked):
+            return None, MISSING, None, (), None
+        if blocked:
+            return None, UNDETERMINED, None, (), blocked[0].reason
+        na = tuple([part.id for part in parts if part.status == NOT_APPLICABLE])
+    else:
+        na = tuple([c for c in plan.components if c in not_applicable])
     raw: Number = 0
     answered: Number = 0
     missing: list[Number] = []
-    for component, value, weight in zip(
-        scale.components, values, scale.component_weights, strict=True
-    ):
+    for component, value, weight in zip(plan.components, values, plan.weights, strict=True):
         if value is not None:
             raw += value if weight == 1 else multiply(value, weight)
             answered += weight
         elif component not in na:
             missing.append(weight)
-    if answered == 0:
-        return None, (MISSING if missing else NOT_APPLICABLE), None
-    if len(missing) > rule.max_missing:
-        return None, MISSING, None
+    rule = plan.scale.missing
+    if answered == 0 or len(missing) > rule.max_missing:
+        status = NOT_APPLICABLE if answered == 0 and not missing else MISSING
+        return None, status, None, na, None
     total = answered + sum(missing)
     if missing and rule.action == MissingAction.IMPUTE:
         value = raw + sum([multiply(rule.value, weight) for weight in missing])
-        return raw, IMPUTED, divide(value, total) if scale.is_mean else value
+        return raw, IMPUTED, divide(value, total) if plan.is_mean else value, na, None
     prorate = rule.action == MissingAction.PRORATE
     status = (PRORATED if prorate else PARTIAL) if missing else COMPLETE
-    if scale.is_mean:
-        return raw, status, divide(raw, answered)
-    return raw, status, divide(multiply(raw, total), answered) if status == PRORATED else raw
+    if plan.is_mean:
+        return raw, status, divide(raw, answered), na, None
+    final = divide(multiply(raw, total), answered) if status == PRORATED else raw
+    return raw, status, final, na, None
 
 
 def _facts_and_norms(
     instrument: Instrument, scale: Scale, context: Context, final: Number
-) -> tuple[Number | None, dict[str, str] | None]:
+) -> tuple[Number | None, Text | None]:
     """The score after the scale's norm table, or None and why: a required fact is not
     recorded, or no norm table covers the client or the score."""
     absent = [instrument.fact_label(f) for f in scale.requires if context.facts.get(f) is None]
@@ -253,7 +347,7 @@ def _facts_and_norms(
 
 
 def _conclude(
-    instrument: Instrument,
+    plan: Compiled,
     context: Context,
     scales: dict[str, ScaleResult],
     hidden: tuple[str, ...],
@@ -261,15 +355,16 @@ def _conclude(
 ) -> Result:
     """Level from the bands of the level scale (or the default level), then the rules in order:
     raise_level never lowers, set_level overrides everything and the most severe one wins."""
+    instrument = plan.instrument
     band_level = None
     if instrument.level_scale is not None:
-        band_level = instrument.band_levels.get(scales[instrument.level_scale].band)
+        band_level = plan.band_levels.get(scales[instrument.level_scale].band)
     level = band_level if instrument.level_scale is not None else instrument.default_level
     forced: str | None = None
     rank, fired = instrument.ranks, []
     flags: dict[str, list[str]] = {}
     actions: dict[str, list[str]] = {}
-    for rule in instrument.rules:
+    for rule, effects in plan.rules:
         if not rule.when.holds(context):
             continue
         if rule.set_level is not None and (forced is None or rank[rule.set_level] > rank[forced]):
@@ -281,10 +376,10 @@ def _conclude(
         for code in rule.actions:
             actions.setdefault(code, []).append(rule.id)
         evidence = partial(rule.when.explain, context)  # worded only if read
-        fired.append(FiredRule(rule.id, instrument.effects[rule.id], rule.reason, evidence))
+        fired.append(FiredRule(rule.id, effects, rule.reason, evidence))
     level = forced or level
     positive, positive_tags = context.positive or set(), {}
-    for tag, ids in instrument.tags.items() if positive else ():
+    for tag, ids in plan.tags.items() if positive else ():
         if not positive.isdisjoint(ids):
             positive_tags[tag] = tuple([item_id for item_id in ids if item_id in positive])
     return Result(
