@@ -1,23 +1,21 @@
 """Score answers: check them, hide the items not asked, score scales, choose bands, apply rules.
 
-One path for every instrument. What every score of an instrument needs is worked out once from
-its declarations into a `Compiled` form, kept here (the model knows nothing of it). Conditions
-evaluate themselves on a `Context` that holds the answers, facts and (once scored) the scales.
+One path for every instrument, reading what `compiled.py` worked out once from its declarations.
+Conditions evaluate themselves on a `Context` that holds the answers, facts and (once scored)
+the scales, so a condition sees exactly what it may read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import partial
-from itertools import groupby
-from operator import attrgetter
 from typing import Any
 
-from .conditions import Condition, Context
+from .compiled import Compiled, ScalePlan, compiled
+from .conditions import Context
 from .errors import AnswerError, Problem
 from .messages import message
-from .model import FactSpec, HiddenAnswers, Instrument, Item, ItemKind, Rule, Text
+from .model import FactSpec, HiddenAnswers, Instrument, ItemKind, Text
 from .numbers import Number, divide, multiply, round_to
 from .result import (
     COMPLETE,
@@ -32,82 +30,9 @@ from .result import (
     Result,
     ScaleResult,
 )
-from .scale_model import Method, MissingAction, Scale
+from .scale_model import MissingAction, Scale
 
 HIDDEN_ANSWER = "this item is not asked given the other answers; leave it unanswered"
-METHOD_WORDS = {Method.SUM: "sum", Method.MEAN: "mean", Method.WEIGHTED_SUM: "weighted sum"}
-
-
-@dataclass(frozen=True, slots=True)
-class ScalePlan:
-    scale: Scale
-    components: tuple[str, ...]
-    #: The weight of each component, in order (1 unless declared), and their sum.
-    weights: tuple[Number, ...]
-    total_weight: Number
-    is_mean: bool
-    #: How the scale is scored, in words: "sum (reverse-scored: q2)".
-    method: str
-
-
-@dataclass(frozen=True, slots=True)
-class Compiled:
-    """What every score of an instrument needs, worked out once from its declarations."""
-
-    instrument: Instrument
-    #: Item id -> option code -> (score, positive).
-    choices: dict[str, dict[str, tuple[Number, bool]]]
-    #: The items asked only when a condition holds, in file order, consecutive items with the
-    #: same condition together (it reads only items before them all).
-    conditional: tuple[tuple[Condition, tuple[Item, ...]], ...]
-    #: Components first.
-    scales: tuple[ScalePlan, ...]
-    #: Band code of the level scale -> the level it stands for (the last band set wins).
-    band_levels: dict[str | None, str | None]
-    #: Each rule with what it does, in words.
-    rules: tuple[tuple[Rule, tuple[str, ...]], ...]
-    #: Tag (in alphabetical order) -> the ids of the items carrying it, in file order.
-    tags: dict[str, tuple[str, ...]]
-
-
-def compile_instrument(instrument: Instrument) -> Compiled:
-    conditional = [item for item in instrument.items if item.visible_when is not None]
-    level_scale = instrument.scale(instrument.level_scale) if instrument.level_scale else None
-    bands = [band for s in level_scale.band_sets for band in s.bands] if level_scale else []
-    tags = sorted({tag for item in instrument.items for tag in item.tags})
-    return Compiled(
-        instrument,
-        {i.id: {code: found[1:] for code, found in i.choices.items()} for i in instrument.items},
-        tuple(
-            (when, tuple(items)) for when, items in groupby(conditional, attrgetter("visible_when"))
-        ),
-        tuple(_plan(instrument, instrument.scale(s)) for s in instrument.scoring_order),
-        {b.code: b.level or (b.code if instrument.has("level", b.code) else None) for b in bands},
-        tuple((rule, rule.effects) for rule in instrument.rules),
-        {tag: instrument.tagged(tag) for tag in tags},
-    )
-
-
-def _plan(instrument: Instrument, scale: Scale) -> ScalePlan:
-    reverse = [c for c in scale.items if instrument.item(c).reverse]
-    listed = f" (reverse-scored: {', '.join(reverse)})" if reverse else ""
-    method = METHOD_WORDS.get(scale.method, f"sum x {scale.factor}") + listed
-    weights = tuple(scale.weight(component) for component in scale.components)
-    mean = scale.method == Method.MEAN
-    return ScalePlan(scale, scale.components, weights, sum(weights), mean, method)
-
-
-#: The compiled form of the instruments scored last, by identity (each keeps its instrument).
-COMPILED: dict[int, Compiled] = {}
-
-
-def compiled(instrument: Instrument) -> Compiled:
-    found = COMPILED.get(id(instrument))
-    if found is None:
-        if len(COMPILED) >= 64:
-            del COMPILED[next(iter(COMPILED))]
-        found = COMPILED[id(instrument)] = compile_instrument(instrument)
-    return found
 
 
 def score(
@@ -253,15 +178,9 @@ def _score(
         status, na = COMPLETE, ()
         if plan.is_mean:
             final = divide(raw, plan.total_weight)
-    if final is not None:
-        if scale.factor != 1:
-            final = multiply(final, scale.factor)
-        if scale.decimals or not isinstance(final, int):
-            final = round_to(final, scale.decimals, scale.rounding)
-        if scale.requires or scale.norms:
-            final, reason = _facts_and_norms(instrument, scale, context, final)
-            status = status if reason is None else UNDETERMINED
-    band = scale.band(final, context) if final is not None else None
+    if final is not None and (plan.adjusted or not isinstance(final, int)):
+        final, status, reason = _adjusted(instrument, scale, context, final, status)
+    band = None if final is None else plan.bands.get(final) or scale.band(final, context)
     return ScaleResult(
         scale.id,
         raw,
@@ -330,20 +249,26 @@ def _with_gaps(
     return raw, status, final, na, None
 
 
-def _facts_and_norms(
-    instrument: Instrument, scale: Scale, context: Context, final: Number
-) -> tuple[Number | None, Text | None]:
-    """The score after the scale's norm table, or None and why: a required fact is not
-    recorded, or no norm table covers the client or the score."""
+def _adjusted(
+    instrument: Instrument, scale: Scale, context: Context, final: Number, status: str
+) -> tuple[Number | None, str, Text | None]:
+    """The score after the scale's factor, rounding and norm table, or None and why not: a
+    required fact is not recorded, or no norm table covers the client or the score."""
+    if scale.factor != 1:
+        final = multiply(final, scale.factor)
+    if scale.decimals or not isinstance(final, int):
+        final = round_to(final, scale.decimals, scale.rounding)
     absent = [instrument.fact_label(f) for f in scale.requires if context.facts.get(f) is None]
     if absent:
         fact = {language: ", ".join(label[language] for label in absent) for language in absent[0]}
-        return None, message("fact_missing", instrument.languages, fact=fact)
-    if scale.norms:
-        table = next((t for t in scale.norms if t.when is None or t.when.holds(context)), None)
-        found = table.lookup(final) if table is not None else None
-        return found, None if found is not None else message("no_norms", instrument.languages)
-    return final, None
+        return None, UNDETERMINED, message("fact_missing", instrument.languages, fact=fact)
+    if not scale.norms:
+        return final, status, None
+    table = next((t for t in scale.norms if t.when is None or t.when.holds(context)), None)
+    found = table.lookup(final) if table is not None else None
+    if found is None:
+        return None, UNDETERMINED, message("no_norms", instrument.languages)
+    return found, status, None
 
 
 def _conclude(
