@@ -16,6 +16,8 @@ from .numbers import Number
 from .scale_model import Band, Method, Scale
 
 METHOD_WORDS = {Method.SUM: "sum", Method.MEAN: "mean", Method.WEIGHTED_SUM: "weighted sum"}
+#: Bands covering more whole-number scores than this are searched rather than looked up.
+MOST_SCORES_LOOKED_UP = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +95,7 @@ def _bands(scale: Scale) -> dict[Number, Band]:
     first = scale.band_sets[0] if scale.band_sets else None
     fixed = first.bands if first is not None and first.when is None else ()
     whole = all(isinstance(b.minimum, int) and isinstance(b.maximum, int) for b in fixed)
-    if not whole or sum(b.maximum - b.minimum for b in fixed) > 1000:
+    if not whole or sum(b.maximum - b.minimum for b in fixed) > MOST_SCORES_LOOKED_UP:
         return {}
     # The first band that covers a score is its band.
     return {s: b for b in reversed(fixed) for s in range(int(b.minimum), int(b.maximum) + 1)}
