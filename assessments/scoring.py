@@ -221,18 +221,20 @@ def _with_gaps(
             return None, MISSING, None, (), None
         if blocked:
             return None, UNDETERMINED, None, (), blocked[0].reason
-        na = tuple([part.id for part in parts if part.status == NOT_APPLICABLE])
-    else:
-        na = tuple([c for c in plan.components if c in not_applicable])
+        not_applicable = {part.id for part in parts if part.status == NOT_APPLICABLE}
     raw: Number = 0
     answered: Number = 0
     missing: list[Number] = []
+    skipped: list[str] = []
     for component, value, weight in zip(plan.components, values, plan.weights, strict=True):
         if value is not None:
             raw += value if weight == 1 else multiply(value, weight)
             answered += weight
-        elif component not in na:
+        elif component in not_applicable:
+            skipped.append(component)
+        else:
             missing.append(weight)
+    na = tuple(skipped)
     rule = plan.scale.missing
     if answered == 0 or len(missing) > rule.max_missing:
         status = NOT_APPLICABLE if answered == 0 and not missing else MISSING
