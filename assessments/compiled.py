@@ -72,14 +72,14 @@ def compile_instrument(instrument: Instrument) -> Compiled:
         instrument,
         choices,
         tuple((condition, tuple(items)) for condition, items in groups),
-        tuple(_plan(instrument, instrument.scale(s)) for s in instrument.scoring_order),
+        tuple(plan_scale(instrument, instrument.scale(s)) for s in instrument.scoring_order),
         {b.code: b.level or (b.code if instrument.has("level", b.code) else None) for b in bands},
         tuple((rule, rule.effects) for rule in instrument.rules),
         {tag: instrument.tagged(tag) for tag in tags},
     )
 
 
-def _plan(instrument: Instrument, scale: Scale) -> ScalePlan:
+def plan_scale(instrument: Instrument, scale: Scale) -> ScalePlan:
     reverse = [c for c in scale.items if instrument.item(c).reverse]
     listed = f" (reverse-scored: {', '.join(reverse)})" if reverse else ""
     method = METHOD_WORDS.get(scale.method, f"sum x {scale.factor}") + listed

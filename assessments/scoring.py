@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from functools import partial
 from typing import Any
 
-from .compiled import Compiled, ScalePlan, compiled
+from .compiled import Compiled, ScalePlan, compiled, plan_scale
 from .conditions import Context
 from .errors import AnswerError, Problem
 from .messages import message
@@ -153,7 +153,8 @@ def score_scale(
     context: Context,
 ) -> ScaleResult:
     """Score one scale from its components' values (items) or scores (scales)."""
-    plan = next(plan for plan in compiled(instrument).scales if plan.scale is scale)
+    planned = (plan for plan in compiled(instrument).scales if plan.scale is scale)
+    plan = next(planned, None) or plan_scale(instrument, scale)
     return _score(instrument, plan, scored, results, not_applicable, context)
 
 
@@ -165,6 +166,7 @@ def _score(
     not_applicable: set[str],
     context: Context,
 ) -> ScaleResult:
+    """The result of one scale, from its plan (see `score_scale`)."""
     scale = plan.scale
     if scale.scales:
         values = tuple([results[component].score for component in plan.components])
