@@ -124,9 +124,10 @@ class Item:
 
     def valued(self, answer: Any) -> tuple[Number, Number, bool] | None:
         """(declared value, score, positive) of a valid answer; None unanswered or free text."""
-        choice = self.choices.get(answer) if isinstance(answer, str) else None
-        if choice is not None or answer is None or isinstance(answer, str):
-            return choice  # an option, or no answer, or free text
+        if answer is None:
+            return None
+        if isinstance(answer, str):
+            return self.choices.get(answer)  # an option, or None for free text
         positive = self.positive_min is not None and answer >= self.positive_min
         return answer, self.score_of(answer), positive
 
