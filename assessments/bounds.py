@@ -15,8 +15,6 @@ from .scale_model import Method, MissingAction, Scale
 
 @dataclass(frozen=True, slots=True)
 class Bounds:
-    """The lowest and highest score a scale can produce, worked out from the declarations."""
-
     low: Number
     high: Number
     #: The scale can come out "not applicable" (all its items hidden with no hidden_value).
@@ -24,29 +22,31 @@ class Bounds:
 
 
 def bounds(instrument: Instrument, *, before_norms: bool = False) -> dict[str, Bounds]:
-    """Bounds of every scale whose components all have a range; weights and factors are > 0.
+    """Bounds of every scale whose components all have a range.
 
     `before_norms`: the scores a norm table is looked up with, rather than its standard scores.
     """
     found: dict[str, Bounds] = {}
-    for scale_id in instrument.scoring_order:
-        scale = instrument.scale(scale_id)
-        parts = []
-        for component in scale.components:
-            part = found.get(component) if scale.scales else _item_bounds(instrument, component)
-            if part is None:
-                break
-            if scale.missing.action == MissingAction.IMPUTE and scale.missing.max_missing:
-                imputed = scale.missing.value
-                part = Bounds(min(part.low, imputed), max(part.high, imputed), part.may_be_na)
-            parts.append((part, scale.weight(component)))
-        else:
-            found[scale_id] = _combine(scale, parts, norms=not before_norms)
+    for scale in map(instrument.scale, instrument.scoring_order):
+        parts = [
+            found.get(component) if scale.scales else _item_bounds(instrument, component)
+            for component in scale.components
+        ]
+        known = [part for part in parts if part is not None]
+        if len(known) < len(parts):
+            continue
+        rule = scale.missing
+        if rule.action == MissingAction.IMPUTE and rule.max_missing:
+            known = [
+                Bounds(min(p.low, rule.value), max(p.high, rule.value), p.may_be_na) for p in known
+            ]
+        weights = [scale.weight(component) for component in scale.components]
+        found[scale.id] = _combine(scale, known, weights, norms=not before_norms)
     return found
 
 
 def _item_bounds(instrument: Instrument, item_id: str) -> Bounds | None:
-    item = instrument.item(item_id) if instrument.has("item", item_id) else None
+    item = instrument.items_by_id.get(item_id)
     value_range = item.value_range() if item is not None else None
     if item is None or value_range is None:
         return None
@@ -58,38 +58,29 @@ def _item_bounds(instrument: Instrument, item_id: str) -> Bounds | None:
     return Bounds(low, high)
 
 
-def _combine(scale: Scale, parts: list[tuple[Bounds, Number]], *, norms: bool) -> Bounds:
-    may_be_na = all(part.may_be_na for part, _ in parts)
-    lowest = min(part.low for part, _ in parts)
-    highest = max(part.high for part, _ in parts)
-    if scale.method == Method.MEAN:
-        low, high = lowest, highest
-    else:
-        # A part that may be not applicable may also contribute nothing, as if it scored 0.
-        low = sum((multiply(min(p.low, 0) if p.may_be_na else p.low, w) for p, w in parts), start=0)
-        high = sum(
-            (multiply(max(p.high, 0) if p.may_be_na else p.high, w) for p, w in parts), start=0
-        )
-        may_miss = scale.missing.max_missing > 0
-        if may_miss and scale.missing.action == MissingAction.SCORE_ANSWERED:
-            low = min(low, sum((multiply(min(p.low, 0), w) for p, w in parts), start=0))
-            high = max(high, sum((multiply(max(p.high, 0), w) for p, w in parts), start=0))
-        if (may_miss and scale.missing.action == MissingAction.PRORATE) or any(
-            p.may_be_na for p, _ in parts
-        ):
-            # Prorating multiplies the mean of the answered items by the applicable weight.
-            total = sum((weight for _, weight in parts), start=0)
-            smallest = min(weight for _, weight in parts)
-            low = min(low, multiply(total, lowest), multiply(smallest, lowest))
-            high = max(high, multiply(total, highest), multiply(smallest, highest))
-        if scale.method == Method.SCALED_SUM:
-            low, high = multiply(low, scale.factor), multiply(high, scale.factor)
+def _combine(scale: Scale, parts: list[Bounds], weights: list[Number], *, norms: bool) -> Bounds:
+    may_be_na = all(part.may_be_na for part in parts)
     scores = [score for table in scale.norms for _, _, score in table.rows]
     if scores and norms:
         return Bounds(min(scores), max(scores), may_be_na)
-    exact_low, exact_high = divide(low, 1), divide(high, 1)
+    lowest, highest = min(part.low for part in parts), max(part.high for part in parts)
+    low, high, rule = lowest, highest, scale.missing
+    if scale.method != Method.MEAN:
+        # A part that may be left out (not applicable, or unanswered with `score_answered`)
+        # counts as if it scored 0.
+        unscored = rule.max_missing > 0 and rule.action == MissingAction.SCORE_ANSWERED
+        lows = [min(p.low, 0) if p.may_be_na or unscored else p.low for p in parts]
+        highs = [max(p.high, 0) if p.may_be_na or unscored else p.high for p in parts]
+        low, high = sum(map(multiply, lows, weights)), sum(map(multiply, highs, weights))
+        prorated = rule.max_missing > 0 and rule.action == MissingAction.PRORATE
+        if prorated or any(part.may_be_na for part in parts):
+            # Prorating multiplies the mean of the answered items by the applicable weight.
+            low = min(low, multiply(sum(weights), lowest), multiply(min(weights), lowest))
+            high = max(high, multiply(sum(weights), highest), multiply(min(weights), highest))
+        if scale.method == Method.SCALED_SUM:
+            low, high = multiply(low, scale.factor), multiply(high, scale.factor)
     return Bounds(
-        round_to(exact_low, scale.decimals, scale.rounding),
-        round_to(exact_high, scale.decimals, scale.rounding),
+        round_to(divide(low, 1), scale.decimals, scale.rounding),
+        round_to(divide(high, 1), scale.decimals, scale.rounding),
         may_be_na,
     )

@@ -1,7 +1,7 @@
 """The validated instrument: what a file declares, as immutable dataclasses the web UI can render.
 
-Every text is a `dict` language -> text in every language of the instrument. Scoring reads these
-declarations directly; nothing is compiled or attached later.
+Every text is a `dict` language -> text in every language of the instrument. What scoring works
+out from these declarations once is kept apart from them (`scoring.Compiled`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 from .conditions import Condition, Context
 from .numbers import Number, as_number, multiply
-from .scale_model import Method, Scale
+from .scale_model import Scale
 
 Text = dict[str, str]
 
@@ -80,7 +80,7 @@ class Item:
 
     @cached_property
     def choices(self) -> dict[str, tuple[Number, Number, bool]]:
-        """Option code -> (declared value, score, positive), for reading answers."""
+        """Option code -> (declared value, score, positive)."""
         return {o.code: (o.value, self.score_of(o.value), o.positive) for o in self.options}
 
     def option(self, code: str) -> Option | None:
@@ -124,9 +124,10 @@ class Item:
 
     def valued(self, answer: Any) -> tuple[Number, Number, bool] | None:
         """(declared value, score, positive) of a valid answer; None unanswered or free text."""
-        choice = self.choices.get(answer) if isinstance(answer, str) else None
-        if choice is not None or answer is None or isinstance(answer, str):
-            return choice  # an option, or no answer, or free text
+        if answer is None:
+            return None
+        if isinstance(answer, str):
+            return self.choices.get(answer)  # an option, or None for free text
         positive = self.positive_min is not None and answer >= self.positive_min
         return answer, self.score_of(answer), positive
 
@@ -263,56 +264,9 @@ class Instrument:
     def key(self) -> tuple[str, str]:
         return self.id, self.version
 
-    def _by(self, kind: str) -> dict[str, Any]:
-        return {getattr(e, "id", None) or e.code: e for e in getattr(self, kind)}
-
-    @cached_property
-    def _index(self) -> dict[str, dict[str, Any]]:
-        kinds = ("items", "scales", "levels", "flags", "actions")
-        return {kind.rstrip("s"): self._by(kind) for kind in kinds}
-
     @cached_property
     def items_by_id(self) -> dict[str, Item]:
-        return self._index["item"]
-
-    @cached_property
-    def choices(self) -> dict[str, dict[str, tuple[Number, Number, bool]]]:  # see Item.choices
-        return {item.id: item.choices for item in self.items}
-
-    @cached_property
-    def tags(self) -> dict[str, tuple[str, ...]]:
-        """Tag (in alphabetical order) -> the ids of the items carrying it, in file order."""
-        return {tag: self.tagged(tag) for tag in sorted({t for i in self.items for t in i.tags})}
-
-    @cached_property
-    def methods(self) -> dict[str, str]:
-        """How each scale is scored, in words: "sum (reverse-scored: q2)"."""
-        words = {Method.SUM: "sum", Method.MEAN: "mean", Method.WEIGHTED_SUM: "weighted sum"}
-        found = {}
-        for scale in self.scales:
-            reverse = [c for c in scale.items if self.items_by_id[c].reverse]
-            listed = f" (reverse-scored: {', '.join(reverse)})" if reverse else ""
-            found[scale.id] = words.get(scale.method, f"sum x {scale.factor}") + listed
-        return found
-
-    @cached_property
-    def scales_to_score(self) -> tuple[Scale, ...]:  # components first
-        return tuple(self.scale(scale_id) for scale_id in self.scoring_order)
-
-    @cached_property
-    def band_levels(self) -> dict[str | None, str | None]:
-        """Band code of the level scale -> the level it stands for (the last band set wins)."""
-        found: dict[str | None, str | None] = {}
-        for band_set in self.scale(self.level_scale).band_sets if self.level_scale else ():
-            for band in band_set.bands:
-                as_level = band.code if self.has("level", band.code) else None
-                found[band.code] = band.level or as_level
-        return found
-
-    @cached_property
-    def effects(self) -> dict[str, tuple[str, ...]]:
-        """Rule id -> what the rule does, in words."""
-        return {rule.id: rule.effects for rule in self.rules}
+        return {item.id: item for item in self.items}
 
     @cached_property
     def ranks(self) -> dict[str, int]:
@@ -320,16 +274,15 @@ class Instrument:
         return {level.code: level.rank for level in self.levels}
 
     @cached_property
-    def conditional_items(self) -> tuple[tuple[Condition, tuple[Item, ...]], ...]:
-        """The items asked only when their `visible_when` holds, in file order, consecutive
-        items with the same condition together (it reads only items before them all)."""
-        groups: list[tuple[Condition, list[Item]]] = []
-        for item in self.items:
-            if item.visible_when is not None and groups and groups[-1][0] == item.visible_when:
-                groups[-1][1].append(item)
-            elif item.visible_when is not None:
-                groups.append((item.visible_when, [item]))
-        return tuple((condition, tuple(members)) for condition, members in groups)
+    def _declared(self) -> dict[str, dict[str, Any]]:
+        """Kind of declaration -> its id or code -> the declaration."""
+        return {
+            "item": self.items_by_id,
+            "scale": {scale.id: scale for scale in self.scales},
+            "level": {level.code: level for level in self.levels},
+            "flag": {flag.code: flag for flag in self.flags},
+            "action": {action.code: action for action in self.actions},
+        }
 
     def fact_label(self, name: str) -> Text:
         """How to name a fact in an "undetermined" reason: its declared label, or its name."""
@@ -337,22 +290,22 @@ class Instrument:
         return spec.label if spec and spec.label else dict.fromkeys(self.languages, name)
 
     def item(self, item_id: str) -> Item:
-        return self._index["item"][item_id]  # type: ignore[no-any-return]
+        return self._declared["item"][item_id]  # type: ignore[no-any-return]
 
     def scale(self, scale_id: str) -> Scale:
-        return self._index["scale"][scale_id]  # type: ignore[no-any-return]
+        return self._declared["scale"][scale_id]  # type: ignore[no-any-return]
 
     def level(self, code: str) -> Level:
-        return self._index["level"][code]  # type: ignore[no-any-return]
+        return self._declared["level"][code]  # type: ignore[no-any-return]
 
     def flag(self, code: str) -> Flag:
-        return self._index["flag"][code]  # type: ignore[no-any-return]
+        return self._declared["flag"][code]  # type: ignore[no-any-return]
 
     def action(self, code: str) -> Action:
-        return self._index["action"][code]  # type: ignore[no-any-return]
+        return self._declared["action"][code]  # type: ignore[no-any-return]
 
     def has(self, kind: str, code: str | None) -> bool:
-        return code in self._index[kind]
+        return code in self._declared[kind]
 
     def items_in(self, section: str) -> tuple[Item, ...]:
         return tuple(item for item in self.items if item.section == section)

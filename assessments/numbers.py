@@ -7,6 +7,7 @@ stored result can be compared with a rescored one for equality.
 from __future__ import annotations
 
 import decimal
+import math
 from decimal import Decimal
 
 Number = int | Decimal
@@ -16,38 +17,21 @@ CONTEXT = decimal.Context(
     prec=34, rounding=decimal.ROUND_HALF_EVEN, traps=[decimal.InvalidOperation]
 )
 
+#: Rounding mode names in instrument files -> the decimal module's modes.
 ROUNDING_MODES: dict[str, str] = {
-    "half_up": decimal.ROUND_HALF_UP,
-    "half_even": decimal.ROUND_HALF_EVEN,
-    "half_down": decimal.ROUND_HALF_DOWN,
-    "up": decimal.ROUND_UP,
-    "down": decimal.ROUND_DOWN,
-    "ceiling": decimal.ROUND_CEILING,
-    "floor": decimal.ROUND_FLOOR,
+    name: getattr(decimal, f"ROUND_{name.upper()}")
+    for name in ("half_up", "half_even", "half_down", "up", "down", "ceiling", "floor")
 }
 
 
 def as_number(value: object) -> Number | None:
     """Return `value` as an exact number, or None if it is not a finite number (bools are not)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, Decimal):
-        return normalise(value) if value.is_finite() else None
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            return None
+    if isinstance(value, float) and math.isfinite(value):
         # repr() is the shortest string that round-trips, so 0.1 becomes Decimal("0.1").
-        return normalise(Decimal(repr(value)))
-    return None
-
-
-def normalise(value: Decimal) -> Number:
-    """An integral Decimal becomes an int; any other Decimal is returned unchanged."""
-    if value == value.to_integral_value():
-        return int(value)
-    return value
+        value = Decimal(repr(value))
+    if isinstance(value, Decimal) and value.is_finite():
+        return int(value) if value == value.to_integral_value() else value  # 2.0 is 2
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def round_to(value: Number, decimals: int, rounding: str) -> Number:

@@ -1,12 +1,11 @@
 """A scale as an instrument file declares it: components, method, missing data, bands, norms,
-and what measuring change needs. Scoring (scoring.py) reads these declarations directly."""
+and what measuring change needs."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cached_property
 
 from .conditions import Condition, Context
 from .numbers import Number
@@ -105,20 +104,9 @@ class Scale:
     change: ChangeSpec | None = None
     line: int = 0
 
-    # Worked out once from the declaration, on first use: what every score of the scale needs.
-
-    @cached_property
+    @property
     def components(self) -> tuple[str, ...]:
         return self.items or self.scales
-
-    @cached_property
-    def component_weights(self) -> tuple[Number, ...]:
-        """The weight of each component, in order: 1 unless declared."""
-        return tuple(self.weights.get(component, 1) for component in self.components)
-
-    @cached_property
-    def is_mean(self) -> bool:
-        return self.method == Method.MEAN
 
     def weight(self, component: str) -> Number:
         return self.weights.get(component, 1)

@@ -1,7 +1,8 @@
 """Score answers: check them, hide the items not asked, score scales, choose bands, apply rules.
 
-One path for every instrument; conditions evaluate themselves on a `Context` that holds the
-answers, facts and (once scored) the scales, so a condition sees exactly what it may read.
+One path for every instrument, reading what `compiled.py` worked out once from its declarations.
+Conditions evaluate themselves on a `Context` that holds the answers, facts and (once scored)
+the scales, so a condition sees exactly what it may read.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from collections.abc import Iterable, Mapping
 from functools import partial
 from typing import Any
 
+from .compiled import Compiled, ScalePlan, compiled, plan_scale
 from .conditions import Context
 from .errors import AnswerError, Problem
 from .messages import message
-from .model import FactSpec, HiddenAnswers, Instrument, ItemKind
+from .model import FactSpec, HiddenAnswers, Instrument, ItemKind, Text
 from .numbers import Number, divide, multiply, round_to
 from .result import (
     COMPLETE,
@@ -41,13 +43,15 @@ def score(
     Raises AnswerError listing every invalid answer or fact. Deterministic: the same instrument
     version, answers and facts always give an equal Result.
     """
+    plan = compiled(instrument)
     facts = {} if facts is None else facts
-    accepted, scored, positive = _read_answers(instrument, answers, facts)
+    accepted, scored, positive = _read_answers(plan, answers, facts)
+    results: dict[str, ScaleResult] = {}
     # Conditions read only earlier items, so the answers of hidden items can leave afterwards.
     # The facts are copied: a rule's evidence is worded when first read, from these facts.
-    context = Context(accepted, dict(facts), instrument.items_by_id, positive=positive)
+    context = Context(accepted, dict(facts), instrument.items_by_id, results, positive=positive)
     hidden, discarded, refused, not_applicable = [], [], [], set()
-    for condition, items in instrument.conditional_items:
+    for condition, items in plan.conditional:
         if condition.holds(context):
             continue
         for item in items:
@@ -65,15 +69,14 @@ def score(
     if refused:
         raise AnswerError(refused)
     _refuse_beyond_unanswered(instrument, accepted, hidden)
-    results: dict[str, ScaleResult] = {}
-    context.scales = results
-    for scale in instrument.scales_to_score:
-        results[scale.id] = score_scale(instrument, scale, scored, results, not_applicable, context)
-    return _conclude(instrument, context, results, tuple(hidden), tuple(discarded))
+    for scale in plan.scales:
+        result = _score(instrument, scale, scored, results, not_applicable, context)
+        results[result.id] = result
+    return _conclude(plan, context, results, tuple(hidden), tuple(discarded))
 
 
 def _read_answers(
-    instrument: Instrument, answers: Any, facts: Any
+    plan: Compiled, answers: Any, facts: Any
 ) -> tuple[dict[str, Any], dict[str, Number], set[str]]:
     """The valid answers (numbers normalised), what each scores, and which are positive;
     AnswerError lists every invalid answer and fact."""
@@ -87,12 +90,12 @@ def _read_answers(
     scored: dict[str, Number] = {}
     positive: set[str] = set()
     problems: list[Problem] = []
-    choices = instrument.choices
+    choices = plan.choices
     for item_id, answer in answers.items():
         try:
-            found: tuple[Number, Number, bool] | None = choices[item_id][answer]
+            scored[item_id], is_positive = choices[item_id][answer]
         except (KeyError, TypeError):  # not an option: a number, a text, none, or invalid
-            item = instrument.items_by_id.get(item_id)
+            item = plan.instrument.items_by_id.get(item_id)
             if item is None:
                 text = f"unknown item {item_id!r}"
                 problems.append(Problem(text, item=str(item_id), field="answer"))
@@ -103,11 +106,12 @@ def _read_answers(
             if problem is not None:
                 problems.append(Problem(problem, item=item_id, field="answer"))
             found = item.valued(accepted[item_id])
-        if found is not None:
-            scored[item_id] = found[1]
-            if found[2]:
-                positive.add(item_id)
-    problems += fact_problems(instrument.facts, facts)
+            if found is None:  # free text, or not valid
+                continue
+            _, scored[item_id], is_positive = found
+        if is_positive:
+            positive.add(item_id)
+    problems += fact_problems(plan.instrument.facts, facts)
     if problems:
         raise AnswerError(problems)
     return accepted, scored, positive
@@ -149,41 +153,36 @@ def score_scale(
     context: Context,
 ) -> ScaleResult:
     """Score one scale from its components' values (items) or scores (scales)."""
-    components, status, reason = scale.components, COMPLETE, None
-    na: tuple[str, ...] = ()
+    planned = (plan for plan in compiled(instrument).scales if plan.scale is scale)
+    plan = next(planned, None) or plan_scale(instrument, scale)
+    return _score(instrument, plan, scored, results, not_applicable, context)
+
+
+def _score(
+    instrument: Instrument,
+    plan: ScalePlan,
+    scored: Mapping[str, Number],
+    results: Mapping[str, ScaleResult],
+    not_applicable: set[str],
+    context: Context,
+) -> ScaleResult:
+    """The result of one scale, from its plan (see `score_scale`)."""
+    scale = plan.scale
     if scale.scales:
-        parts = [results[component] for component in components]
-        values = tuple([part.score for part in parts])
-        blocked = [part for part in parts if part.status in (MISSING, UNDETERMINED)]
-        if blocked:
-            status = MISSING if any(p.status == MISSING for p in blocked) else UNDETERMINED
-            reason = blocked[0].reason if status == UNDETERMINED else None
-        else:
-            na = tuple([part.id for part in parts if part.status == NOT_APPLICABLE])
+        values = tuple([results[component].score for component in plan.components])
     else:
-        values = tuple(map(scored.get, components))
-        # A not-applicable item has no value, so only a scale with a gap can have one.
-        if not_applicable and None in values:
-            na = tuple([c for c in components if c in not_applicable])
-    raw: Number | None = None
-    final: Number | None = None
-    if status != COMPLETE:
-        pass
-    elif None in values or scale.weights:
-        raw, status, final = _weighted(scale, values, na)
+        values = tuple(map(scored.get, plan.components))
+    reason: Text | None = None
+    if None in values:
+        raw, status, final, na, reason = _with_gaps(plan, values, results, not_applicable)
     else:
-        raw = final = sum(values)  # type: ignore[arg-type]
-        if scale.is_mean:
-            final = divide(raw, len(values))
-    if final is not None:
-        if scale.factor != 1:
-            final = multiply(final, scale.factor)
-        if scale.decimals or not isinstance(final, int):
-            final = round_to(final, scale.decimals, scale.rounding)
-        if scale.requires or scale.norms:
-            final, reason = _facts_and_norms(instrument, scale, context, final)
-            status = status if reason is None else UNDETERMINED
-    band = scale.band(final, context) if final is not None else None
+        raw = final = _weighted_sum(values, plan.weights) if scale.weights else sum(values)  # type: ignore[arg-type]
+        status, na = COMPLETE, ()
+        if plan.is_mean:
+            final = divide(raw, plan.total_weight)
+    if final is not None and (plan.adjusted or not isinstance(final, int)):
+        final, status, reason = _adjusted(instrument, scale, context, final, status)
+    band = None if final is None else plan.bands.get(final) or scale.band(final, context)
     return ScaleResult(
         scale.id,
         raw,
@@ -192,68 +191,92 @@ def score_scale(
         band.code if band else None,
         band.label if band else None,
         (band.minimum, band.maximum) if band else None,
-        components,
+        plan.components,
         values,
         na,
-        instrument.methods[scale.id],
+        plan.method,
         reason,
     )
 
 
-def _weighted(
-    scale: Scale, values: tuple[Number | None, ...], na: tuple[str, ...]
-) -> tuple[Number | None, str, Number | None]:
-    """Raw score, status and value (before factor and rounding) of a scale with weights or gaps.
+def _weighted_sum(values: Iterable[Number], weights: Iterable[Number]) -> Number:
+    return sum([v if w == 1 else multiply(v, w) for v, w in zip(values, weights, strict=True)])
+
+
+def _with_gaps(
+    plan: ScalePlan,
+    values: tuple[Number | None, ...],
+    results: Mapping[str, ScaleResult],
+    not_applicable: set[str],
+) -> tuple[Number | None, str, Number | None, tuple[str, ...], Text | None]:
+    """Raw score, status, value (before factor and rounding), the components not applicable,
+    and why the scale is undetermined, for a scale with a component that has no value.
 
     With W the total weight of the applicable components and A the weight of those answered,
     raw is the weighted sum of the answered ones; prorating scales it by W / A; imputing adds the
     declared value for each missing one (and a mean then divides by W).
     """
-    rule = scale.missing
+    if plan.scale.scales:
+        parts = [results[component] for component in plan.components]
+        blocked = [part for part in parts if part.status in (MISSING, UNDETERMINED)]
+        if any(part.status == MISSING for part in blocked):
+            return None, MISSING, None, (), None
+        if blocked:
+            return None, UNDETERMINED, None, (), blocked[0].reason
+        not_applicable = {part.id for part in parts if part.status == NOT_APPLICABLE}
     raw: Number = 0
     answered: Number = 0
     missing: list[Number] = []
-    for component, value, weight in zip(
-        scale.components, values, scale.component_weights, strict=True
-    ):
+    skipped: list[str] = []
+    for component, value, weight in zip(plan.components, values, plan.weights, strict=True):
         if value is not None:
             raw += value if weight == 1 else multiply(value, weight)
             answered += weight
-        elif component not in na:
+        elif component in not_applicable:
+            skipped.append(component)
+        else:
             missing.append(weight)
-    if answered == 0:
-        return None, (MISSING if missing else NOT_APPLICABLE), None
-    if len(missing) > rule.max_missing:
-        return None, MISSING, None
+    na = tuple(skipped)
+    rule = plan.scale.missing
+    if answered == 0 or len(missing) > rule.max_missing:
+        status = NOT_APPLICABLE if answered == 0 and not missing else MISSING
+        return None, status, None, na, None
     total = answered + sum(missing)
     if missing and rule.action == MissingAction.IMPUTE:
         value = raw + sum([multiply(rule.value, weight) for weight in missing])
-        return raw, IMPUTED, divide(value, total) if scale.is_mean else value
+        return raw, IMPUTED, divide(value, total) if plan.is_mean else value, na, None
     prorate = rule.action == MissingAction.PRORATE
     status = (PRORATED if prorate else PARTIAL) if missing else COMPLETE
-    if scale.is_mean:
-        return raw, status, divide(raw, answered)
-    return raw, status, divide(multiply(raw, total), answered) if status == PRORATED else raw
+    if plan.is_mean:
+        return raw, status, divide(raw, answered), na, None
+    final = divide(multiply(raw, total), answered) if status == PRORATED else raw
+    return raw, status, final, na, None
 
 
-def _facts_and_norms(
-    instrument: Instrument, scale: Scale, context: Context, final: Number
-) -> tuple[Number | None, dict[str, str] | None]:
-    """The score after the scale's norm table, or None and why: a required fact is not
-    recorded, or no norm table covers the client or the score."""
+def _adjusted(
+    instrument: Instrument, scale: Scale, context: Context, final: Number, status: str
+) -> tuple[Number | None, str, Text | None]:
+    """The score after the scale's factor, rounding and norm table, or None and why not: a
+    required fact is not recorded, or no norm table covers the client or the score."""
+    if scale.factor != 1:
+        final = multiply(final, scale.factor)
+    if scale.decimals or not isinstance(final, int):
+        final = round_to(final, scale.decimals, scale.rounding)
     absent = [instrument.fact_label(f) for f in scale.requires if context.facts.get(f) is None]
     if absent:
         fact = {language: ", ".join(label[language] for label in absent) for language in absent[0]}
-        return None, message("fact_missing", instrument.languages, fact=fact)
-    if scale.norms:
-        table = next((t for t in scale.norms if t.when is None or t.when.holds(context)), None)
-        found = table.lookup(final) if table is not None else None
-        return found, None if found is not None else message("no_norms", instrument.languages)
-    return final, None
+        return None, UNDETERMINED, message("fact_missing", instrument.languages, fact=fact)
+    if not scale.norms:
+        return final, status, None
+    table = next((t for t in scale.norms if t.when is None or t.when.holds(context)), None)
+    found = table.lookup(final) if table is not None else None
+    if found is None:
+        return None, UNDETERMINED, message("no_norms", instrument.languages)
+    return found, status, None
 
 
 def _conclude(
-    instrument: Instrument,
+    plan: Compiled,
     context: Context,
     scales: dict[str, ScaleResult],
     hidden: tuple[str, ...],
@@ -261,15 +284,16 @@ def _conclude(
 ) -> Result:
     """Level from the bands of the level scale (or the default level), then the rules in order:
     raise_level never lowers, set_level overrides everything and the most severe one wins."""
+    instrument = plan.instrument
     band_level = None
     if instrument.level_scale is not None:
-        band_level = instrument.band_levels.get(scales[instrument.level_scale].band)
+        band_level = plan.band_levels.get(scales[instrument.level_scale].band)
     level = band_level if instrument.level_scale is not None else instrument.default_level
     forced: str | None = None
     rank, fired = instrument.ranks, []
     flags: dict[str, list[str]] = {}
     actions: dict[str, list[str]] = {}
-    for rule in instrument.rules:
+    for rule, effects in plan.rules:
         if not rule.when.holds(context):
             continue
         if rule.set_level is not None and (forced is None or rank[rule.set_level] > rank[forced]):
@@ -281,10 +305,10 @@ def _conclude(
         for code in rule.actions:
             actions.setdefault(code, []).append(rule.id)
         evidence = partial(rule.when.explain, context)  # worded only if read
-        fired.append(FiredRule(rule.id, instrument.effects[rule.id], rule.reason, evidence))
+        fired.append(FiredRule(rule.id, effects, rule.reason, evidence))
     level = forced or level
     positive, positive_tags = context.positive or set(), {}
-    for tag, ids in instrument.tags.items() if positive else ():
+    for tag, ids in plan.tags.items() if positive else ():
         if not positive.isdisjoint(ids):
             positive_tags[tag] = tuple([item_id for item_id in ids if item_id in positive])
     return Result(
