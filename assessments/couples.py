@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from .errors import AssessmentError, Problem, ResultFormatError
 from .model import Combination, Instrument
 from .numbers import Number
-from .result import Result, Text, plain, read_record
+from .result import MALFORMED, Result, Text, plain, read_record
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +65,7 @@ class CombinedResult:
     def from_dict(cls, data: Mapping[str, Any]) -> CombinedResult:
         try:
             return read_record(cls, data)
-        except (KeyError, TypeError, ValueError) as error:
+        except MALFORMED as error:
             raise ResultFormatError([Problem(f"malformed combined result: {error!r}")]) from error
 
 

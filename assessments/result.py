@@ -11,7 +11,8 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from decimal import Decimal
-from types import UnionType
+from inspect import signature
+from types import NoneType, UnionType
 from typing import Any, TypeVar, get_args, get_origin, get_type_hints
 
 from .errors import Problem, ResultFormatError
@@ -214,7 +215,7 @@ class Result:
             instrument = data["instrument"]
             key = {"instrument_id": instrument["id"], "instrument_version": instrument["version"]}
             return read_record(cls, {**data, **key})
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError, ArithmeticError) as e:
+        except MALFORMED as e:
             raise ResultFormatError([Problem(f"malformed stored result: {e!r}")]) from e
 
 
@@ -237,34 +238,51 @@ def field_values(record: Any) -> dict[str, Any]:
     return {field.name: getattr(record, field.name) for field in fields(record)}
 
 
-#: Each record's constructor argument types, read once: reading them evaluates the annotations.
-_ARGUMENT_TYPES: dict[type, dict[str, Any]] = {}
+#: What reading a malformed stored record raises (read as a ResultFormatError).
+MALFORMED = (KeyError, TypeError, ValueError, AttributeError, IndexError, ArithmeticError)
+#: Each record's constructor arguments: declared type, and whether it is required.
+_ARGUMENTS: dict[type, dict[str, tuple[Any, bool]]] = {}
 
 
-def read_record(kind: type[R], data: Mapping[str, Any]) -> R:
+def read_record(kind: type[R], data: Any) -> R:
     """A record read back from its `plain` form, each argument of its constructor by its
-    declared type; an argument left out takes its default."""
-    if kind not in _ARGUMENT_TYPES:
+    declared type; an argument left out takes its default (a required one: KeyError)."""
+    if kind not in _ARGUMENTS:
         hints = get_type_hints(kind.__init__)
-        _ARGUMENT_TYPES[kind] = {name: hint for name, hint in hints.items() if name != "return"}
-    types = _ARGUMENT_TYPES[kind]
-    found = {name: from_plain(types[name], data[name]) for name in types if name in data}
+        parameters = signature(kind).parameters.values()
+        _ARGUMENTS[kind] = {p.name: (hints[p.name], p.default is p.empty) for p in parameters}
+    if not isinstance(data, Mapping):
+        raise ValueError(f"{kind.__name__}: expected a mapping, found {data!r}")
+    found = {
+        name: from_plain(hint, data[name])
+        for name, (hint, required) in _ARGUMENTS[kind].items()
+        if required or name in data
+    }
     return kind(**found)
 
 
 def from_plain(kind: Any, value: Any) -> Any:
-    """A value of the declared type `kind`, read back from what `plain` made of it."""
-    if value is None or kind is str:
-        return value
-    if kind in (Number, Number | None):
-        return from_json(value)
+    """A value of the declared type `kind`, read back from what `plain` made of it; a value
+    of another shape raises ValueError."""
     origin, args = get_origin(kind), get_args(kind)
-    if origin is UnionType:  # `X | None`, or a rule's evidence (stored as its text)
+    if origin is UnionType and NoneType in args:
+        rest = [arg for arg in args if arg is not NoneType]
+        return None if value is None else from_plain(Number if len(rest) > 1 else rest[0], value)
+    if kind == Number:
+        return from_json(value)
+    if origin is UnionType:  # a rule's evidence, stored as its text
         return from_plain(args[0], value)
-    if origin is tuple and args[-1] is Ellipsis:
-        return tuple(from_plain(args[0], part) for part in value)
     if origin is tuple:
-        return tuple(from_plain(arg, part) for arg, part in zip(args, value, strict=True))
+        if not isinstance(value, list):
+            raise ValueError(f"expected a list, found {value!r}")
+        parts = args[:1] * len(value) if args[-1] is Ellipsis else args
+        return tuple(from_plain(part, item) for part, item in zip(parts, value, strict=True))
     if origin in (dict, Mapping):
-        return {key: from_plain(args[1], part) for key, part in value.items()}
-    return read_record(kind, value) if isinstance(value, Mapping) else value
+        if not isinstance(value, Mapping):
+            raise ValueError(f"expected a mapping, found {value!r}")
+        return {from_plain(args[0], k): from_plain(args[1], v) for k, v in value.items()}
+    if kind is FiredRule or (isinstance(kind, type) and is_dataclass(kind)):
+        return read_record(kind, value)
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        raise ValueError(f"expected {kind.__name__}, found {value!r}")
+    return value

@@ -19,6 +19,7 @@ from assessments import (
     AssessmentError,
     CombinedResult,
     InstrumentError,
+    ResultFormatError,
     combine,
     load_instrument,
     load_routing,
@@ -247,6 +248,18 @@ def test_a_couple_result_combines_levels_and_declared_flags_and_leaks_nothing_el
         "instrument_id", "instrument_version", "partners", "level", "level_label", "flags",
         "discrepancies",
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("flags", None), ("flags", ["partners_disagree"]), ("level_label", ["x"]),
+     ("partners", "two"), ("discrepancies", [{"scale": "home_conflict", "difference": "abc"}])],
+)  # fmt: skip
+def test_a_malformed_stored_couple_result_is_refused(key, value):
+    combined = combine(NEWER, [_scored("lowest"), _scored("lowest", pushing="yes")])
+    stored = combined.to_dict() | {key: value}
+    with pytest.raises(ResultFormatError, match="malformed combined result"):
+        CombinedResult.from_dict(stored)
 
 
 def test_combining_needs_a_declaration_and_the_same_instrument():

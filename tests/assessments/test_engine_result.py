@@ -93,3 +93,53 @@ def test_from_dict_rejects_unknown_formats_and_garbage():
         Result.from_dict({"format": 1, "instrument": {"id": "x"}})
     with pytest.raises(ResultFormatError):
         Result.from_dict(["not", "a", "dict"])  # type: ignore[arg-type]
+
+
+def _spoiled(path: str, value):
+    """NORR's highest-risk vector stored, with the value at `path` (keys and list indexes)
+    replaced or removed."""
+    vector = NORR.vectors[1]
+    stored = json.loads(json.dumps(score(NORR, vector_answers(NORR, vector)).to_dict()))
+    assert stored["flags"] and stored["rules"] and stored["positive_tags"]["violence"]
+    *parents, last = [int(step) if step.isdigit() else step for step in path.split(".")]
+    target = stored
+    for step in parents:
+        target = target[step]
+    if value is _GONE:
+        del target[last]
+    else:
+        target[last] = value
+    return stored
+
+
+_GONE = object()
+SPOILED = [
+    ("scales", None),
+    ("hidden", None),
+    ("flags", None),
+    ("rules", None),
+    ("positive_tags", None),
+    ("level", _GONE),
+    ("scales.0", ["total"]),
+    ("scales.0", "total"),
+    ("flags.0", "violence_disclosed"),
+    ("rules.0", ["r"]),
+    ("scales.0.values", None),
+    ("scales.0.components", None),
+    ("scales.0.score", "many"),
+    ("scales.0.score", True),
+    ("scales.0.band_range", [1]),
+    ("rules.0.effects", None),
+    ("rules.0.evidence", 3),
+    ("flags.0.rules", None),
+    ("flags.0.label", ["x"]),
+    ("level_label", "high"),
+    ("positive_tags.violence", None),
+]
+
+
+@pytest.mark.parametrize(("path", "value"), SPOILED, ids=[f"{p}={v!r}" for p, v in SPOILED])
+def test_a_malformed_stored_result_is_refused_not_read_into_a_broken_result(path, value):
+    stored = _spoiled(path, value)
+    with pytest.raises(ResultFormatError, match="malformed stored result"):
+        Result.from_dict(stored)
