@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from decimal import Decimal
+from functools import cache, partial
 from inspect import signature
 from types import NoneType, UnionType
 from typing import Any, TypeVar, get_args, get_origin, get_type_hints
@@ -240,49 +241,60 @@ def field_values(record: Any) -> dict[str, Any]:
 
 #: What reading a malformed stored record raises (read as a ResultFormatError).
 MALFORMED = (KeyError, TypeError, ValueError, AttributeError, IndexError, ArithmeticError)
-#: Each record's constructor arguments: declared type, and whether it is required.
-_ARGUMENTS: dict[type, dict[str, tuple[Any, bool]]] = {}
 
 
 def read_record(kind: type[R], data: Any) -> R:
     """A record read back from its `plain` form, each argument of its constructor by its
     declared type; an argument left out takes its default (a required one: KeyError)."""
-    if kind not in _ARGUMENTS:
-        hints = get_type_hints(kind.__init__)
-        parameters = signature(kind).parameters.values()
-        _ARGUMENTS[kind] = {p.name: (hints[p.name], p.default is p.empty) for p in parameters}
     if not isinstance(data, Mapping):
         raise ValueError(f"{kind.__name__}: expected a mapping, found {data!r}")
+    arguments = _arguments(kind)  # type: ignore[arg-type]  # a record type is hashable
     found = {
-        name: from_plain(hint, data[name])
-        for name, (hint, required) in _ARGUMENTS[kind].items()
+        name: read(data[name])
+        for name, (read, required) in arguments.items()
         if required or name in data
     }
     return kind(**found)
 
 
-def from_plain(kind: Any, value: Any) -> Any:
-    """A value of the declared type `kind`, read back from what `plain` made of it; a value
-    of another shape raises ValueError."""
+@cache
+def _arguments(kind: Any) -> dict[str, tuple[Callable[[Any], Any], bool]]:
+    """Each argument of a record's constructor: how to read it back, and whether it is required."""
+    hints = get_type_hints(kind.__init__)
+    parameters = signature(kind).parameters.values()
+    return {p.name: (reader(hints[p.name]), p.default is p.empty) for p in parameters}
+
+
+@cache
+def reader(kind: Any) -> Callable[[Any], Any]:
+    """How to read back a stored value of the declared type `kind`; a value of another shape
+    raises ValueError. Worked out once per type, as results are read on many pages."""
     origin, args = get_origin(kind), get_args(kind)
     if origin is UnionType and NoneType in args:
         rest = [arg for arg in args if arg is not NoneType]
-        return None if value is None else from_plain(Number if len(rest) > 1 else rest[0], value)
+        read = reader(Number if len(rest) > 1 else rest[0])
+        return lambda value: None if value is None else read(value)
     if kind == Number:
-        return from_json(value)
+        return from_json
     if origin is UnionType:  # a rule's evidence, stored as its text
-        return from_plain(args[0], value)
+        return reader(args[0])
+    if origin is tuple and args[-1] is Ellipsis:
+        part = reader(args[0])
+        return lambda value: tuple([part(item) for item in _shaped(list, value)])
     if origin is tuple:
-        if not isinstance(value, list):
-            raise ValueError(f"expected a list, found {value!r}")
-        parts = args[:1] * len(value) if args[-1] is Ellipsis else args
-        return tuple(from_plain(part, item) for part, item in zip(parts, value, strict=True))
+        parts = [reader(arg) for arg in args]
+        return lambda value: tuple(
+            read(item) for read, item in zip(parts, _shaped(list, value), strict=True)
+        )
     if origin in (dict, Mapping):
-        if not isinstance(value, Mapping):
-            raise ValueError(f"expected a mapping, found {value!r}")
-        return {from_plain(args[0], k): from_plain(args[1], v) for k, v in value.items()}
+        key, part = reader(args[0]), reader(args[1])
+        return lambda value: {key(k): part(v) for k, v in _shaped(Mapping, value).items()}
     if kind is FiredRule or (isinstance(kind, type) and is_dataclass(kind)):
-        return read_record(kind, value)
+        return partial(read_record, kind)
+    return partial(_shaped, kind)
+
+
+def _shaped(kind: Any, value: Any) -> Any:
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         raise ValueError(f"expected {kind.__name__}, found {value!r}")
     return value
