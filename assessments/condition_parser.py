@@ -126,7 +126,15 @@ def _operand(reader: Reader, op: str) -> Any:
             reader.report("expected a non-empty list", op)
             return None
         return values
-    return reader.codes(op) if op in ("band_in", "status_in", "level_in") else reader.code(op)
+    return _codes(reader, op) if op in ("band_in", "status_in") else reader.code(op)
+
+
+def _codes(reader: Reader, op: str) -> list[str] | None:
+    """A non-empty list of codes; an empty one is reported (the test could never hold)."""
+    if reader.raw(op) == []:
+        reader.report("expected a non-empty list", op)
+        return None
+    return reader.codes(op)
 
 
 def _known_codes(reader: Reader, op: str, values: list[Any], known: Collection[str]) -> bool:
@@ -296,7 +304,7 @@ def _result_test(reader: Reader, scope: Scope) -> ResultTest | None:
         return None
     scale = reader.code("scale") if op == "band_in" else None
     if op in ("level_in", "band_in"):
-        values = reader.codes(op)
+        values = _codes(reader, op)
         known = None
         if names is not None and values:
             known = names.levels if op == "level_in" else names.scale_bands.get(scale or "")

@@ -274,6 +274,23 @@ CASES = [
         "rule r",
     ),
     (
+        "rule on no band",
+        _set(
+            "rules",
+            [
+                {
+                    "id": "r",
+                    "when": {"scale": "main", "band_in": []},
+                    "raise_level": "low",
+                    "reason": EN,
+                }
+            ],
+        ),
+        "expected a non-empty list",
+        "rules[0].when.band_in",
+        "rule r",
+    ),
+    (
         "rule without effect",
         _set("rules", [{"id": "r", "when": {"item": "y1", "equals": "yes"}, "reason": EN}]),
         "a rule needs an effect",

@@ -254,6 +254,16 @@ REASON = {"pl": "p", "en": "e", "uk": "u"}
             },
             "missing translation for language 'en'",
         ),
+        (
+            {
+                "id": "r",
+                "kind": "recommend",
+                "when": {"instrument": "norr", "level_in": []},
+                "services": ["couples_therapy"],
+                "reason": {"pl": "p", "en": "e"},
+            },
+            "expected a non-empty list",
+        ),
     ],
 )
 def test_broken_routing_rules_are_reported_with_their_location(tmp_path, rule, message):
