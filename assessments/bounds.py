@@ -15,6 +15,8 @@ from .scale_model import Method, MissingAction, Scale
 
 @dataclass(frozen=True, slots=True)
 class Bounds:
+    """The lowest and highest score a scale can produce."""
+
     low: Number
     high: Number
     #: The scale can come out "not applicable" (all its items hidden with no hidden_value).
@@ -22,7 +24,8 @@ class Bounds:
 
 
 def bounds(instrument: Instrument, *, before_norms: bool = False) -> dict[str, Bounds]:
-    """Bounds of every scale whose components all have a range.
+    """Bounds of every scale whose components all have a range (weights and factors are > 0,
+    as the loader checks).
 
     `before_norms`: the scores a norm table is looked up with, rather than its standard scores.
     """

@@ -1,7 +1,7 @@
 """The validated instrument: what a file declares, as immutable dataclasses the web UI can render.
 
 Every text is a `dict` language -> text in every language of the instrument. What scoring works
-out from these declarations once is kept apart from them (`scoring.Compiled`).
+out from these declarations once is kept apart from them (`compiled.Compiled`).
 """
 
 from __future__ import annotations

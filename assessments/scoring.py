@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from functools import partial
 from typing import Any
 
-from .compiled import Compiled, ScalePlan, compiled, plan_scale
+from .compiled import Compiled, ScalePlan, compiled
 from .conditions import Context
 from .errors import AnswerError, Problem
 from .messages import message
@@ -144,20 +144,6 @@ def _refuse_beyond_unanswered(
         raise AnswerError([Problem(text, field="answers")])
 
 
-def score_scale(
-    instrument: Instrument,
-    scale: Scale,
-    scored: Mapping[str, Number],
-    results: Mapping[str, ScaleResult],
-    not_applicable: set[str],
-    context: Context,
-) -> ScaleResult:
-    """Score one scale from its components' values (items) or scores (scales)."""
-    planned = (plan for plan in compiled(instrument).scales if plan.scale is scale)
-    plan = next(planned, None) or plan_scale(instrument, scale)
-    return _score(instrument, plan, scored, results, not_applicable, context)
-
-
 def _score(
     instrument: Instrument,
     plan: ScalePlan,
@@ -166,7 +152,7 @@ def _score(
     not_applicable: set[str],
     context: Context,
 ) -> ScaleResult:
-    """The result of one scale, from its plan (see `score_scale`)."""
+    """The result of one scale from its components' values (items) or scores (scales)."""
     scale = plan.scale
     if scale.scales:
         values = tuple([results[component].score for component in plan.components])
