@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ from sqlalchemy import (
     Uuid,
     create_engine,
     event,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, scoped_session, sessionmaker
 
@@ -198,3 +200,25 @@ def get_or_not_found(model: type[ModelT], key: object, what: str) -> ModelT:
     if row is None:
         raise NotFound("no such %(what)s", what=what)
     return row
+
+
+@contextmanager
+def alone(name: str) -> Iterator[bool]:
+    """Whether this process is the only one, on any host, inside `alone(name)`: scheduled
+    commands (reminders, retention) may be started by a timer on every app host, and the first
+    one does the work. A PostgreSQL advisory lock held on its own connection for the block;
+    SQLite serves one host, where it is always True."""
+    engine = db.engine
+    if engine.dialect.name != "postgresql":
+        yield True
+        return
+    key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+    with engine.connect() as connection:
+        taken = bool(connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}))
+        connection.commit()
+        try:
+            yield taken
+        finally:
+            if taken:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                connection.commit()

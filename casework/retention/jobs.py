@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import current_app
 
-from casework.db import db
-from casework.errors import N_
+from casework.db import alone, db
+from casework.errors import N_, Conflict
 from casework.jobs import runner
 from casework.jobs.models import Job
 from casework.retention import services
@@ -22,6 +22,13 @@ def start_run(*, batch_size: int | None, dispatch: bool = True) -> Job:
 
 @runner.job_kind(RUN, title=N_("Retention run"))
 def apply_retention(job: Job, progress: runner.Progress) -> runner.Outcome:
+    with alone("retention run") as first:
+        if not first:
+            raise Conflict("another retention run is in progress; this one changed nothing")
+        return _apply_retention(job, progress)
+
+
+def _apply_retention(job: Job, progress: runner.Progress) -> runner.Outcome:
     policy = services.RetentionPolicy.from_config(current_app.config)
     size = job.params.get("batch_size") or policy.batch_size
     progress.start(services.preview(policy).clients)

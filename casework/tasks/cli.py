@@ -12,6 +12,7 @@ from flask_babel import force_locale, gettext
 
 from casework.cli import use_case
 from casework.clock import centre_today
+from casework.db import alone
 from casework.tasks.services import reminders
 
 tasks_cli = AppGroup("tasks", help="Tasks of cases: reminders.")
@@ -38,12 +39,22 @@ def reminder_message(reminder: reminders.Reminder, *, sender: str, link: str) ->
 @tasks_cli.command("remind")
 @use_case
 def remind() -> None:
-    """E-mail today's reminders (nothing when CASEWORK_SMTP_HOST is unset)."""
+    """E-mail today's reminders (nothing when CASEWORK_SMTP_HOST is unset). Safe to start on
+    every app host at once: the first sends them, the others say so and stop."""
     config = current_app.config
     host = config.get("CASEWORK_SMTP_HOST")
     if not host:
         click.echo("No SMTP server is set (CASEWORK_SMTP_HOST): no reminders sent.")
         return
+    with alone("tasks remind") as first:
+        if first:
+            _send_reminders(host)
+        else:
+            click.echo("Another host is sending today's reminders: none sent from here.")
+
+
+def _send_reminders(host: str) -> None:
+    config = current_app.config
     today = centre_today()
     due = reminders.reminders_due(today)
     if not due:

@@ -21,7 +21,7 @@ from casework.consultations.models import Channel, InformationConsultation
 from casework.crypto import services as crypto
 from casework.crypto.keystore import client_owner
 from casework.crypto.models import BlindIndexEntry, DataKeyRecord
-from casework.db import db
+from casework.db import alone, db
 from casework.reports import services as reports
 from casework.retention import services as retention
 from casework.retention.models import RetentionRun
@@ -324,3 +324,35 @@ def test_a_stopped_run_keeps_its_counts_and_the_next_run_finishes(app: Flask, te
         assert stopped.finished_at is None
         assert _apply(TEN_YEARS).clients_anonymised == 1
         assert stopped.clients_anonymised == 2
+
+
+@pytest.mark.postgres_only
+def test_a_second_retention_run_started_meanwhile_changes_nothing(
+    app: Flask, team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "CASEWORK_RETENTION_YEARS", 10)
+    with app.app_context():
+        manager = staff(team, "manager")
+        due = _client_with_closed_case(manager, datetime.now(UTC) - timedelta(days=365 * 12))
+        due_id = due.id
+        db.session.commit()
+        with alone("retention run") as first:  # a run started on another host, still going
+            assert first
+            second = app.test_cli_runner().invoke(args=["retention", "run"])
+        assert second.exit_code == 2
+        assert "another retention run is in progress" in second.output
+        db.session.expire_all()
+        assert not db.session.get(Client, due_id).is_erased
+    done = app.test_cli_runner().invoke(args=["retention", "run"])
+    assert done.exit_code == 0, done.output
+    with app.app_context():
+        assert db.session.get(Client, due_id).is_erased
+
+
+def test_alone_is_one_holder_at_a_time_on_postgresql_and_always_on_sqlite(app: Flask) -> None:
+    with app.app_context():
+        postgres = db.engine.dialect.name == "postgresql"
+        with alone("a scheduled command") as first, alone("a scheduled command") as second:
+            assert first and second is not postgres
+        with alone("a scheduled command") as again:
+            assert again

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from casework.audit.models import AuditEvent
 from casework.auth.models import Language
 from casework.clock import centre_today
-from casework.db import db
+from casework.db import alone, db
 from casework.tasks.models import TaskKind
 from casework.tasks.services import lists, plan, reminders
 from tests.factories import staff
@@ -143,3 +143,22 @@ def test_a_reminder_says_how_many_tasks_wait_and_nothing_about_clients(
         assert secret not in body and secret not in mine[0]["Subject"]
     again = app.test_cli_runner().invoke(args=["tasks", "remind"])
     assert len([m for m in outbox if m["To"] == manager_email]) == 1, again.output
+
+
+@pytest.mark.postgres_only
+def test_reminders_started_on_two_hosts_at_once_are_sent_by_one(
+    app: Flask, safety_case, outbox
+) -> None:
+    with app.app_context():
+        world = safety_case()
+        world.safety_plan.due_on = centre_today()
+        manager_email = world.manager.email
+        db.session.commit()
+        with alone("tasks remind") as first:  # another host's run, still sending
+            assert first
+            result = app.test_cli_runner().invoke(args=["tasks", "remind"])
+    assert result.exit_code == 0, result.output
+    assert "Another host is sending today's reminders" in result.output
+    assert [m for m in outbox if m["To"] == manager_email] == []
+    result = app.test_cli_runner().invoke(args=["tasks", "remind"])
+    assert [m["To"] for m in outbox].count(manager_email) == 1, result.output
