@@ -154,5 +154,14 @@ def serve(app: Flask, *, burst: bool = False) -> bool:
     global _worker_app, _worker_pid
     _worker_app, _worker_pid = app, os.getpid()
     queue = rq_queue(app)
-    worker = Worker([queue], connection=queue.connection)
+    worker = Worker([queue], connection=queue.connection, work_horse_killed_handler=_horse_killed)
     return bool(worker.work(burst=burst, with_scheduler=False))
+
+
+def _horse_killed(job: Any, _pid: int, status: int, _usage: Any) -> None:
+    """A work horse that died under its job (out of memory, a signal) could not mark it: the
+    worker fails it, or the job would show "running" for ever."""
+    log.error("job %s: its work horse ended before the job did (status %s)", job.id, status)
+    assert _worker_app is not None
+    with _worker_app.app_context():
+        runner.fail(uuid.UUID(job.id), runner.UNEXPECTED)

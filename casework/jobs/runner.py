@@ -183,12 +183,13 @@ def _claim(job_id: uuid.UUID) -> bool:
 
 
 def fail(job_id: uuid.UUID, message: str, params: Mapping[str, Any] | None = None) -> None:
-    """Mark the job failed with a message safe to show (a msgid and its parameters)."""
+    """Mark the job failed with a message safe to show (a msgid and its parameters), unless it
+    has already ended."""
     session = _side_session()
     try:
         session.execute(
             update(Job)
-            .where(Job.id == job_id)
+            .where(Job.id == job_id, Job.state.in_((JobState.QUEUED, JobState.RUNNING)))
             .values(
                 state=JobState.FAILED,
                 error=message[:400],

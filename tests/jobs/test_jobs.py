@@ -3,7 +3,9 @@ shows a safe message; only the person who started a job sees it; commands print 
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import threading
 import uuid
 from datetime import timedelta
@@ -46,6 +48,17 @@ def count(job: Job, progress: runner.Progress) -> runner.Outcome:
     return runner.Outcome(
         summary=f"counted to {steps}", file=b"1,2,3\n", file_name="count.csv", media_type="text/csv"
     )
+
+
+DIE = "tests.die"
+
+
+@runner.job_kind(DIE, title="Dying")
+def die(job: Job, progress: runner.Progress) -> runner.Outcome:
+    progress.start(3)
+    progress.advance()
+    os.kill(os.getpid(), signal.SIGKILL)  # as the kernel does to a process out of memory
+    raise AssertionError("not reached")
 
 
 def _start(app: Flask, *, by: uuid.UUID | None, **params: Any) -> uuid.UUID:
@@ -242,6 +255,26 @@ def test_an_rq_worker_runs_the_queued_job_with_progress(
         done = _job(app, job_id)
         assert (done.state, done.done, done.total) == (JobState.DONE, 6, 6)
         assert rq_queue.count == 0
+    finally:
+        rq_queue.delete(delete_jobs=True)
+
+
+def test_a_job_whose_work_horse_is_killed_is_failed_not_left_running(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "CASEWORK_JOBS_REDIS_URL", _redis_url())
+    monkeypatch.setitem(app.config, "CASEWORK_JOBS_QUEUE", f"casework-test-{uuid.uuid4().hex}")
+    monkeypatch.setattr(queue, "_worker_app", None)  # `serve` sets them for its worker
+    monkeypatch.setattr(queue, "_worker_pid", None)
+    with app.app_context():
+        job_id = runner.start(DIE, requested_by_id=None, params={}).id
+        db.session.commit()
+    rq_queue = queue.rq_queue(app)
+    try:
+        queue.serve(app, burst=True)  # forks a work horse, which the job kills
+        failed = _job(app, job_id)
+        assert failed.state is JobState.FAILED and failed.finished_at is not None
+        assert failed.error == runner.UNEXPECTED
     finally:
         rq_queue.delete(delete_jobs=True)
 
