@@ -27,6 +27,12 @@ LEVEL_LABELS: dict[str, object] = {
     "low": _l("Low"),
 }
 
+
+def level_names() -> dict[str, str]:
+    """LEVEL_LABELS in the page's language, translated once for the many rows of a list."""
+    return {code: str(text) for code, text in LEVEL_LABELS.items()}
+
+
 #: How far the agenda pages back or forward, in weeks.
 AGENDA_REACH = 520
 #: The most appointments a week of the agenda shows.

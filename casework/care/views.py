@@ -103,7 +103,7 @@ def agenda_page() -> str:
         start=page.start,
         weeks=page.weeks,
         cancel_form=CancelForm(formdata=None, week=page.weeks),
-        level_names=pages.LEVEL_LABELS,
+        level_names=pages.level_names(),
     )
 
 
@@ -240,7 +240,7 @@ def my_clients() -> str:
         rows=page.rows,
         next_cursor=page.next_cursor,
         cursor=cursor,
-        level_names=pages.LEVEL_LABELS,
+        level_names=pages.level_names(),
     )
 
 

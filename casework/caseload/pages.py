@@ -30,6 +30,13 @@ LEVELS: tuple[tuple[str, object], ...] = (
     *LEVEL_LABELS.items(),
     (UNASSESSED, _l("Not assessed")),
 )
+
+
+def level_names() -> dict[str, str]:
+    """The LEVELS in the page's language, translated once for the many rows of a list."""
+    return {code: str(text) for code, text in LEVELS}
+
+
 OPEN_STATES = tuple(state for state in CaseState if state is not CaseState.CLOSED)
 
 
@@ -122,7 +129,7 @@ def dashboard(user: User, settings: ReviewSettings) -> dict[str, Any]:
         "waitlists": waitlists,
         "names": names,
         "levels": LEVELS,
-        "level_names": dict(LEVELS),
+        "level_names": level_names(),
         "states": OPEN_STATES,
         "overdue_safety": overdue_safety,
         "owner_names": names,
@@ -159,5 +166,5 @@ def figure_list(user: User, filters: FigureFilters, *, cursor: str | None = None
         "paging": figure_address(filters),
         "filters": filters,
         "names": names,
-        "level_names": dict(LEVELS),
+        "level_names": level_names(),
     }

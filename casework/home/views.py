@@ -6,7 +6,7 @@ from flask import Blueprint, render_template
 from flask_login import login_required
 
 from casework.auth.current import current_staff
-from casework.care.pages import LEVEL_LABELS
+from casework.care.pages import level_names
 from casework.home.pages import my_work
 
 bp = Blueprint("home", __name__, template_folder="templates")
@@ -16,5 +16,5 @@ bp = Blueprint("home", __name__, template_folder="templates")
 @login_required
 def index() -> str:
     return render_template(
-        "home/index.html", work=my_work(current_staff()), level_names=LEVEL_LABELS
+        "home/index.html", work=my_work(current_staff()), level_names=level_names()
     )
