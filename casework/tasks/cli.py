@@ -37,7 +37,6 @@ def reminder_message(reminder: reminders.Reminder, *, sender: str, link: str) ->
 
 
 @tasks_cli.command("remind")
-@use_case
 def remind() -> None:
     """E-mail today's reminders (nothing when CASEWORK_SMTP_HOST is unset). Safe to start on
     every app host at once: the first sends them, the others say so and stop."""
@@ -48,11 +47,12 @@ def remind() -> None:
         return
     with alone("tasks remind") as first:
         if first:
-            _send_reminders(host)
+            _send_reminders(host)  # committed before the lock is let go
         else:
             click.echo("Another host is sending today's reminders: none sent from here.")
 
 
+@use_case
 def _send_reminders(host: str) -> None:
     config = current_app.config
     today = centre_today()

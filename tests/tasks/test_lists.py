@@ -8,7 +8,8 @@ from email.message import EmailMessage
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select, text
+from sqlalchemy.orm import Session
 
 from casework.audit.models import AuditEvent
 from casework.auth.models import Language
@@ -162,3 +163,33 @@ def test_reminders_started_on_two_hosts_at_once_are_sent_by_one(
     assert [m for m in outbox if m["To"] == manager_email] == []
     result = app.test_cli_runner().invoke(args=["tasks", "remind"])
     assert [m["To"] for m in outbox].count(manager_email) == 1, result.output
+
+
+@pytest.mark.postgres_only
+def test_reminders_are_marked_sent_while_the_run_still_holds_its_lock(
+    app: Flask, safety_case, outbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with app.app_context():
+        world = safety_case()
+        world.safety_plan.due_on = centre_today()
+        db.session.commit()
+    held_at_commit: list[int] = []
+
+    def count_advisory_locks(_session: Session) -> None:
+        with db.engine.connect() as other:
+            held_at_commit.append(
+                other.scalar(
+                    text(
+                        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database ="
+                        " (SELECT oid FROM pg_database WHERE datname = current_database())"
+                    )
+                )
+            )
+
+    event.listen(Session, "before_commit", count_advisory_locks)
+    try:
+        result = app.test_cli_runner().invoke(args=["tasks", "remind"])
+    finally:
+        event.remove(Session, "before_commit", count_advisory_locks)
+    assert result.exit_code == 0 and "reminder(s) sent" in result.output, result.output
+    assert held_at_commit and min(held_at_commit) >= 1  # another host waits for the marks
