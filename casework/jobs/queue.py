@@ -162,6 +162,10 @@ def _horse_killed(job: Any, _pid: int, status: int, _usage: Any) -> None:
     """A work horse that died under its job (out of memory, a signal) could not mark it: the
     worker fails it, or the job would show "running" for ever."""
     log.error("job %s: its work horse ended before the job did (status %s)", job.id, status)
-    assert _worker_app is not None
-    with _worker_app.app_context():
-        runner.fail(uuid.UUID(job.id), runner.UNEXPECTED)
+    if _worker_app is None:
+        return
+    try:
+        with _worker_app.app_context():
+            runner.fail(uuid.UUID(job.id), runner.UNEXPECTED)
+    except Exception as error:  # the worker goes on with RQ's own failure handling
+        log.error("job %s could not be marked failed: %s", job.id, type(error).__name__)
