@@ -28,6 +28,7 @@ RISK_INSTRUMENT = "norr"
 #: Risk levels from least to most severe; a case's level is its most severe participant's.
 SEVERITY = ("low", "moderate", "high", "very_high")
 #: A later assessment of the same participant (one alias for every query: a new one costs 1 ms).
+#: Only `current_severity`'s NOT EXISTS reads from it, so no query correlates to it by mistake.
 _NEWER = aliased(Assessment)
 
 
