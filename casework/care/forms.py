@@ -20,14 +20,14 @@ from wtforms.widgets import HiddenInput
 
 from casework.care.models import AppointmentMode, Attendance, NoteKind
 from casework.care.services.appointments import CANCELLATIONS, MAX_WEEKS
-from casework.web.forms import VersionedForm
+from casework.web.forms import LongSelect, VersionedForm
 from casework.web.labels import choices
 
 
 class EnrolForm(FlaskForm):
     client = SelectField(_l("Participant"), choices=[])
     service = SelectField(_l("Service"), choices=[])
-    practitioner = SelectField(_l("Therapist or counsellor"), choices=[])
+    practitioner = SelectField(_l("Therapist or counsellor"), choices=[], widget=LongSelect())
 
 
 class AppointmentForm(FlaskForm):

