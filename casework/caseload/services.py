@@ -30,11 +30,7 @@ from sqlalchemy import (
 from casework import policy
 from casework.auth.models import User
 from casework.care.models import Appointment, Attendance, Enrolment, EnrolmentStatus
-from casework.case_assessments.services.levels import (
-    SEVERITY,
-    current_severity,
-    last_assessed_at,
-)
+from casework.case_assessments.services.levels import SEVERITY, current_severity, last_assessed_at
 from casework.cases.models import Case, CaseState
 from casework.db import UTCDateTime, db, utcnow
 from casework.errors import ValidationError
@@ -61,13 +57,10 @@ def _open_cases(teams: list[uuid.UUID]) -> ColumnElement[bool]:
     return and_(Case.team_id.in_(teams), Case.state != CaseState.CLOSED)
 
 
-@cache
+@cache  # the same expression serves every query, and building it takes 1.5 ms
 def _severity() -> ColumnElement[int]:
     """The rank in SEVERITY of the level of the case of the row, 0 if it has none (the level
-    code is named in Python: a CASE over the look-up would repeat it once per level).
-
-    The same expression in every query, so built once (building it took 1.5 ms, three times
-    a review)."""
+    code is named in Python: a CASE over the look-up would repeat it once per level)."""
     return func.coalesce(current_severity(Case.id), 0)
 
 
