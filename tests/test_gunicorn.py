@@ -5,9 +5,11 @@ answers from the master while every worker is busy; metrics add up over the work
 from __future__ import annotations
 
 import base64
+import gc
 import json
 import os
 import re
+import runpy
 import shutil
 import signal
 import sqlite3
@@ -264,3 +266,13 @@ def test_metrics_add_up_over_the_workers_and_logs_are_json(
     assert any(
         e["logger"] == "gunicorn.error" and "Booting worker" in e["message"] for e in entries
     )
+
+
+def test_a_worker_keeps_what_it_loaded_out_of_full_garbage_collections() -> None:
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert gc.get_freeze_count() == 0
+    try:
+        settings["post_worker_init"](None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
